@@ -1,0 +1,270 @@
+package rewrite
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"runtime/debug"
+	"sort"
+	"strconv"
+
+	"github.com/dave/dst"
+	"github.com/dave/dst/decorator"
+	"golang.org/x/tools/go/analysis"
+)
+
+// A Fix is a suggested fix under construction. Fixers mutate the dst twins of the pass's
+// ast nodes (Fix.Dst); Build turns the mutations into minimal TextEdits. Each file is
+// decorated privately, once per Fix, and only when the fix touches it: the shared,
+// type-checked AST is never changed.
+type Fix struct {
+	pass  *analysis.Pass
+	files map[*ast.File]*fileEdit
+	order []*ast.File
+}
+
+type fileEdit struct {
+	ast     *ast.File
+	tf      *token.File
+	dec     *decorator.Decorator
+	dst     *dst.File
+	touched [][2]int // 1-based inclusive line ranges of the original file the fix may change
+}
+
+// Build runs build on a new Fix and returns the suggested fix with the given message.
+// An error or a panic in build or in dst (which has open bugs around comments and
+// generics) is returned as an error, never propagated: the caller then reports its
+// diagnostic without a fix.
+func Build(pass *analysis.Pass, message string, build func(fx *Fix) error) (sf analysis.SuggestedFix, err error) {
+	fx := &Fix{pass: pass, files: make(map[*ast.File]*fileEdit)}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error building fix: %v\n%s", r, debug.Stack())
+		}
+	}()
+	if err := build(fx); err != nil {
+		return sf, err
+	}
+	edits, err := fx.edits()
+	if err != nil {
+		return sf, err
+	}
+	if len(edits) == 0 {
+		return sf, fmt.Errorf("fix changes nothing")
+	}
+	return analysis.SuggestedFix{Message: message, TextEdits: edits}, nil
+}
+
+// Report reports d with the fix that build makes, or without a fix when build fails.
+// A refusal decided before building should report the diagnostic directly instead.
+func Report(pass *analysis.Pass, d analysis.Diagnostic, message string, build func(fx *Fix) error) {
+	sf, err := Build(pass, message, build)
+	if err != nil {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: d.Pos, Message: "no fix: " + firstLine(err.Error())})
+	} else {
+		d.SuggestedFixes = []analysis.SuggestedFix{sf}
+	}
+	pass.Report(d)
+}
+
+func firstLine(s string) string {
+	if i := bytes.IndexByte([]byte(s), '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// File returns the file of the pass that contains pos.
+func (fx *Fix) File(pos token.Pos) *ast.File {
+	for _, f := range fx.pass.Files {
+		if f.FileStart <= pos && pos <= f.FileEnd {
+			return f
+		}
+	}
+	panic(fmt.Sprintf("position %v is not in a file of package %s", fx.pass.Fset.Position(pos), fx.pass.Pkg.Path()))
+}
+
+func (fx *Fix) edit(f *ast.File) *fileEdit {
+	fe, ok := fx.files[f]
+	if !ok {
+		dec := decorator.NewDecorator(fx.pass.Fset) // no import management: it corrupts files (DESIGN.md)
+		df, err := dec.DecorateFile(f)
+		if err != nil {
+			panic(fmt.Sprintf("decorating %s: %v", fx.pass.Fset.File(f.Pos()).Name(), err))
+		}
+		fe = &fileEdit{ast: f, tf: fx.pass.Fset.File(f.Pos()), dec: dec, dst: df}
+		fx.files[f] = fe
+		fx.order = append(fx.order, f)
+	}
+	return fe
+}
+
+// Dst returns the dst twin of n, an ast node of one of the pass's files, and marks the
+// lines n spans as lines the fix changes. Edits are clipped to marked lines, so that
+// restoring a file that was not gofmt-clean does not reformat unrelated code: pass Dst the
+// node whose text changes (the statement list that gains a statement, not just the new
+// statement's neighbour).
+func (fx *Fix) Dst(n ast.Node) dst.Node {
+	fe := fx.edit(fx.File(n.Pos()))
+	d, ok := fe.dec.Dst.Nodes[n]
+	if !ok {
+		panic(fmt.Sprintf("no dst node for %T at %v", n, fx.pass.Fset.Position(n.Pos())))
+	}
+	fx.Touch(n)
+	return d
+}
+
+// Touch marks the lines n spans as lines the fix may change.
+func (fx *Fix) Touch(n ast.Node) {
+	fe := fx.edit(fx.File(n.Pos()))
+	fe.touched = append(fe.touched, [2]int{fe.tf.Line(n.Pos()), fe.tf.Line(n.End())})
+}
+
+// DstFile returns the dst twin of the file that contains n.
+func (fx *Fix) DstFile(n ast.Node) *dst.File {
+	return fx.edit(fx.File(n.Pos())).dst
+}
+
+// AddImport makes the file containing n import path (unnamed) and returns the name to
+// refer to the package by. If the file already imports path, its name is returned.
+// It panics (and the fix is dropped) when the package's name would be shadowed at file
+// scope by a different declaration.
+func (fx *Fix) AddImport(n ast.Node, path, name string) string {
+	f := fx.File(n.Pos())
+	for _, imp := range f.Imports {
+		if p, _ := strconv.Unquote(imp.Path.Value); p == path {
+			if imp.Name == nil {
+				return name
+			}
+			if imp.Name.Name != "_" && imp.Name.Name != "." {
+				return imp.Name.Name
+			}
+		}
+	}
+	if obj := fx.pass.Pkg.Scope().Lookup(name); obj != nil {
+		panic(fmt.Sprintf("cannot import %q: %s is declared in package scope", path, name))
+	}
+	for _, imp := range f.Imports {
+		if imp.Name != nil && imp.Name.Name == name {
+			panic(fmt.Sprintf("cannot import %q: name %s is taken by another import", path, name))
+		}
+	}
+	fe := fx.edit(f)
+	spec := &dst.ImportSpec{Path: &dst.BasicLit{Kind: token.STRING, Value: strconv.Quote(path)}}
+	var decl *dst.GenDecl
+	for _, d := range fe.dst.Decls {
+		if g, ok := d.(*dst.GenDecl); ok && g.Tok == token.IMPORT {
+			decl = g
+			break
+		}
+	}
+	if decl == nil {
+		decl = &dst.GenDecl{Tok: token.IMPORT}
+		decl.Decs.Before = dst.EmptyLine
+		decl.Decs.After = dst.EmptyLine
+		fe.dst.Decls = append([]dst.Decl{decl}, fe.dst.Decls...)
+	}
+	if len(decl.Specs) > 0 && !decl.Lparen {
+		decl.Lparen = true
+	}
+	// Insert in sorted position within the first import group, as gofmt would keep it.
+	i := 0
+	for i < len(decl.Specs) {
+		s := decl.Specs[i].(*dst.ImportSpec)
+		if s.Decs.Before == dst.EmptyLine && i > 0 {
+			break
+		}
+		if p, _ := strconv.Unquote(s.Path.Value); p > path {
+			break
+		}
+		i++
+	}
+	decl.Specs = append(decl.Specs, nil)
+	copy(decl.Specs[i+1:], decl.Specs[i:])
+	decl.Specs[i] = spec
+	if len(decl.Specs) > 1 {
+		spec.Decs.Before = dst.NewLine
+		if i+1 < len(decl.Specs) {
+			next := decl.Specs[i+1].(*dst.ImportSpec)
+			if i == 0 && next.Decs.Before == dst.EmptyLine {
+				next.Decs.Before = dst.NewLine
+			}
+		}
+	}
+	// The import block, or the line after the package clause, changes.
+	start := fe.tf.Line(f.Name.End())
+	end := start + 1
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+			end = max(end, fe.tf.Line(g.End())+1)
+		}
+	}
+	fe.touched = append(fe.touched, [2]int{start, end})
+	return name
+}
+
+// edits restores every decorated file and returns the changed lines as TextEdits, one per
+// changed run of lines that overlaps a touched range.
+func (fx *Fix) edits() ([]analysis.TextEdit, error) {
+	var edits []analysis.TextEdit
+	for _, f := range fx.order {
+		fe := fx.files[f]
+		src, err := fx.pass.ReadFile(fe.tf.Name())
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := decorator.NewRestorer().Fprint(&buf, fe.dst); err != nil {
+			return nil, fmt.Errorf("restoring %s: %v", fe.tf.Name(), err)
+		}
+		for _, c := range lineChanges(string(src), buf.String()) {
+			if !fe.touches(c) {
+				continue
+			}
+			start := lineOffset(src, c.OldStart)
+			end := start
+			for _, l := range c.Old {
+				end += len(l)
+			}
+			var text bytes.Buffer
+			for _, l := range c.New {
+				text.WriteString(l)
+			}
+			edits = append(edits, analysis.TextEdit{
+				Pos:     fe.tf.Pos(start),
+				End:     fe.tf.Pos(end),
+				NewText: text.Bytes(),
+			})
+		}
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].Pos < edits[j].Pos })
+	return edits, nil
+}
+
+// touches reports whether change c (0-based lines) overlaps or borders a touched range.
+func (fe *fileEdit) touches(c change) bool {
+	first, last := c.OldStart+1, c.OldStart+len(c.Old) // 1-based; last < first for an insertion
+	if len(c.Old) == 0 {
+		first, last = c.OldStart, c.OldStart+1 // an insertion borders the lines around it
+	}
+	for _, r := range fe.touched {
+		if first <= r[1] && last >= r[0] {
+			return true
+		}
+	}
+	return false
+}
+
+// lineOffset returns the byte offset of 0-based line n in src (len(src) past the end).
+func lineOffset(src []byte, n int) int {
+	off := 0
+	for ; n > 0; n-- {
+		i := bytes.IndexByte(src[off:], '\n')
+		if i < 0 {
+			return len(src)
+		}
+		off += i + 1
+	}
+	return off
+}
