@@ -185,6 +185,9 @@ func (fx *Fix) AddImport(n ast.Node, path, name string) string {
 	decl.Specs[i] = spec
 	if len(decl.Specs) > 1 {
 		spec.Decs.Before = dst.NewLine
+		if i > 0 && decl.Specs[i-1].Decorations().After == dst.EmptyLine {
+			decl.Specs[i-1].Decorations().After = dst.NewLine
+		}
 		if i+1 < len(decl.Specs) {
 			next := decl.Specs[i+1].(*dst.ImportSpec)
 			if i == 0 && next.Decs.Before == dst.EmptyLine {
