@@ -30,15 +30,17 @@ var PartsType = reflect.TypeFor[*Parts]()
 //
 // The driver applies all edits of a Key together, as one fix, only when the declaring Part
 // is present, no Part vetoes, and every package that may refer to the declaration was
-// analysed: an unexported declaration is referenced only from its own package; an
-// exported one only from the module's packages when its package is internal or main or the
-// user allowed API changes; otherwise the driver keeps the diagnostic without a fix.
+// analysed; otherwise it keeps the diagnostic without a fix. An unexported declaration is
+// referenced only from its own package. For an exported one (Exported), the driver checks
+// that every package of the module that imports the declaring package was analysed. The
+// analyzer itself refuses (reports without Parts) API that importers outside the module may
+// use, unless the user allowed API changes with one of its flags.
 type Part struct {
 	Key string // identity of the declaration, e.g. "example.com/p.F" or "example.com/p.T.M"
 
 	Decl     bool      // this package declares it; Pos is the diagnostic's position
 	Pos      token.Pos // with Decl
-	Exported bool      // with Decl: the declaration is reachable from other packages
+	Exported bool      // with Decl: other packages of the module may refer to it
 
 	Edits []analysis.TextEdit // this package's share of the fix
 	Veto  string              // non-empty: why the fix cannot be made (reported to the user)
