@@ -35,6 +35,9 @@ var marker = &analysis.Analyzer{
 					if id, ok := call.Fun.(*ast.Ident); !ok || id.Name != "mark" {
 						continue
 					}
+					if i+1 < len(blk.List) && isMarked(blk.List[i+1]) {
+						continue // fixed already
+					}
 					rewrite.Report(pass, analysis.Diagnostic{Pos: call.Pos(), Message: "mark"}, "Add mutex", func(fx *rewrite.Fix) error {
 						name := fx.AddImport(call, "sync", "sync")
 						dblk := fx.Dst(blk).(*dst.BlockStmt)
@@ -59,4 +62,13 @@ var marker = &analysis.Analyzer{
 
 func TestBridge(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), marker, "bridge")
+}
+
+func isMarked(s ast.Stmt) bool {
+	as, ok := s.(*ast.AssignStmt)
+	if !ok || len(as.Rhs) != 1 {
+		return false
+	}
+	_, ok = as.Rhs[0].(*ast.CompositeLit)
+	return ok
 }

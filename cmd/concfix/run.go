@@ -1,0 +1,231 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	"github.com/concfix/concfix/fixers"
+	"github.com/concfix/concfix/rewrite"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/unitchecker"
+)
+
+// Exit statuses, as gofmt and go fix use them.
+const (
+	exitClean    = 0 // nothing to report or every finding fixed
+	exitFindings = 1 // findings remain, or the diff is not empty
+	exitError    = 2 // bad input or a failure: see stderr
+)
+
+func concfix(args []string, stdout, stderr io.Writer) int {
+	all := fixers.All()
+	if vetProtocol(args) {
+		unitchecker.Main(all...) // does not return
+	}
+
+	fs := flag.NewFlagSet("concfix", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		diff    = fs.Bool("diff", false, "print the fixes as a unified diff instead of applying them")
+		write   = fs.Bool("w", false, "write the fixes to the source files")
+		list    = fs.Bool("l", false, "list the files whose content -w would change")
+		listFix = fs.Bool("list", false, "list the fixers and exit")
+		enable  = fs.String("enable", "", "comma-separated `fixers` to run (default: all)")
+		disable = fs.String("disable", "", "comma-separated `fixers` not to run")
+		tags    = fs.String("tags", "", "comma-separated build `tags`")
+		tests   = fs.Bool("test", true, "include test files and test packages")
+		version = fs.Bool("V", false, "print the version and exit")
+	)
+	// Each fixer's own flags, prefixed with its name, as go vet does (-ctxfirst.allow=...).
+	for _, a := range all {
+		a.Flags.VisitAll(func(f *flag.Flag) {
+			fs.Var(f.Value, a.Name+"."+f.Name, f.Usage)
+		})
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: concfix [flags] [packages | directories | files]\n\n"+
+			"concfix finds concurrency pitfalls in Go code and fixes them.\n"+
+			"With no packages it checks ./...\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitClean
+		}
+		return exitError
+	}
+	if *version {
+		fmt.Fprintf(stdout, "concfix %s\n", moduleVersion())
+		return exitClean
+	}
+	if *listFix {
+		for _, a := range all {
+			title, _, _ := strings.Cut(a.Doc, "\n")
+			fmt.Fprintf(stdout, "%-12s %s\n", a.Name, title)
+		}
+		return exitClean
+	}
+	modes := 0
+	for _, m := range []bool{*diff, *write, *list} {
+		if m {
+			modes++
+		}
+	}
+	if modes > 1 {
+		fmt.Fprintln(stderr, "concfix: -diff, -w and -l exclude each other")
+		return exitError
+	}
+	analyzers, err := selectFixers(all, *enable, *disable)
+	if err != nil {
+		fmt.Fprintf(stderr, "concfix: %v\n", err)
+		return exitError
+	}
+	opts := rewrite.Options{Patterns: fs.Args(), Tests: *tests, Analyzers: analyzers}
+	if *tags != "" {
+		opts.BuildFlags = []string{"-tags=" + *tags}
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "concfix: %v\n", err)
+		return exitError
+	}
+	opts.Dir = cwd
+	res, err := rewrite.Run(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "concfix: %v\n", err)
+		return exitError
+	}
+
+	rel := func(path string) string {
+		if r, err := filepath.Rel(cwd, path); err == nil {
+			return filepath.ToSlash(r)
+		}
+		return filepath.ToSlash(path)
+	}
+	status := exitClean
+	for _, p := range res.Problems {
+		fmt.Fprintln(stderr, p)
+		status = exitError
+	}
+	for _, err := range res.Internal {
+		fmt.Fprintf(stderr, "concfix: %v\n", err)
+	}
+	printFinding := func(w io.Writer, f rewrite.Finding, why bool) {
+		fmt.Fprintf(w, "%s:%d:%d: %s (%s", rel(f.Pos.Filename), f.Pos.Line, f.Pos.Column, f.Message, f.Analyzer)
+		if why && f.NoFix != "" {
+			fmt.Fprintf(w, ", no fix: %s", f.NoFix)
+		}
+		fmt.Fprintln(w, ")")
+	}
+	raise := func(s int) {
+		if status == exitClean {
+			status = s
+		}
+	}
+	switch {
+	case *diff, *list, *write:
+		for _, f := range res.Findings {
+			if !f.Fixed {
+				out := stderr
+				if *write {
+					out = stdout
+				}
+				printFinding(out, f, true)
+				raise(exitFindings)
+			}
+		}
+		for _, c := range res.Changes {
+			switch {
+			case *diff:
+				fmt.Fprint(stdout, rewrite.UnifiedDiff(rel(c.Path), c.Old, c.New))
+				raise(exitFindings)
+			case *list:
+				fmt.Fprintln(stdout, rel(c.Path))
+				raise(exitFindings)
+			case *write:
+				if err := rewrite.WriteFile(c.Path, c.Old, c.New); err != nil {
+					fmt.Fprintf(stderr, "%s: cannot write: %v\n", rel(c.Path), unwrapPath(err))
+					status = exitError
+				}
+			}
+		}
+	default:
+		for _, f := range res.Findings {
+			printFinding(stdout, f, false)
+			raise(exitFindings)
+		}
+	}
+	if len(res.Internal) > 0 && status == exitClean {
+		status = exitFindings
+	}
+	return status
+}
+
+// unwrapPath drops the path that a *fs.PathError repeats.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// vetProtocol reports whether concfix was started by go vet or go fix as their tool
+// (-vettool, -fixtool): they pass a JSON .cfg file, or ask for -flags or -V=full.
+func vetProtocol(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	last := args[len(args)-1]
+	return strings.HasSuffix(last, ".cfg") || slices.Contains(args, "-flags") || slices.Contains(args, "-V=full")
+}
+
+func selectFixers(all []*analysis.Analyzer, enable, disable string) ([]*analysis.Analyzer, error) {
+	names := make(map[string]bool)
+	for _, a := range all {
+		names[a.Name] = true
+	}
+	parse := func(s string) (map[string]bool, error) {
+		if s == "" {
+			return nil, nil
+		}
+		set := make(map[string]bool)
+		for n := range strings.SplitSeq(s, ",") {
+			n = strings.TrimSpace(n)
+			if !names[n] {
+				return nil, fmt.Errorf("unknown fixer %q (see concfix -list)", n)
+			}
+			set[n] = true
+		}
+		return set, nil
+	}
+	en, err := parse(enable)
+	if err != nil {
+		return nil, err
+	}
+	dis, err := parse(disable)
+	if err != nil {
+		return nil, err
+	}
+	var out []*analysis.Analyzer
+	for _, a := range all {
+		if (en == nil || en[a.Name]) && !dis[a.Name] {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+func moduleVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}

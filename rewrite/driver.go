@@ -1,0 +1,551 @@
+package rewrite
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/token"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/packages"
+)
+
+// Options configure a Run.
+type Options struct {
+	Dir        string   // directory to load from; "" means the current directory
+	Patterns   []string // packages, directories (./...), or .go files; none means ./...
+	Tests      bool     // include _test.go files and test packages
+	BuildFlags []string // passed to the build system (e.g. -tags=x)
+	Env        []string // environment for the build system; nil means os.Environ()
+	Analyzers  []*analysis.Analyzer
+}
+
+// A Finding is one diagnostic, with the fate of its fix.
+type Finding struct {
+	Analyzer string
+	Pos      token.Position // the file name is absolute
+	End      token.Position
+	Message  string
+	Fix      *analysis.SuggestedFix // the fix offered, if any (positions in Result.Fset)
+	Fixed    bool                   // the fix is part of Result.Changes
+	NoFix    string                 // why there is no fix, or why it was dropped
+}
+
+// A Change is the new content of one file.
+type Change struct {
+	Path     string // absolute
+	Old, New []byte
+}
+
+// A Problem is an error in the user's input: a package that does not load, parse or
+// type-check, or a pattern that matches nothing. Pos is "file:line:col" when known.
+type Problem struct {
+	Pos     string
+	Message string
+}
+
+func (p Problem) String() string {
+	if p.Pos == "" {
+		return p.Message
+	}
+	return p.Pos + ": " + p.Message
+}
+
+// Result is the outcome of a Run.
+type Result struct {
+	Findings []Finding
+	Changes  []Change
+	Problems []Problem
+	Internal []error // failures of concfix itself (analyzer panics, verification drops)
+}
+
+// maxRounds bounds the re-runs after overlapping fixes.
+const maxRounds = 4
+
+// Run loads the packages, runs the analyzers, and computes the verified fixes.
+func Run(opts Options) (*Result, error) {
+	dir := opts.Dir
+	if dir == "" {
+		var err error
+		if dir, err = os.Getwd(); err != nil {
+			return nil, err
+		}
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{
+		opts:     opts,
+		dir:      dir,
+		contents: make(map[string][]byte),
+		original: make(map[string][]byte),
+		findings: make(map[string]*Finding),
+	}
+	patterns := opts.Patterns
+	if len(patterns) == 0 {
+		patterns = []string{"./..."}
+	}
+	var loadPatterns []string
+	for _, p := range patterns {
+		if strings.HasSuffix(p, ".go") {
+			abs := p
+			if !filepath.IsAbs(abs) {
+				abs = filepath.Join(dir, p)
+			}
+			if fi, err := os.Stat(abs); err != nil || fi.IsDir() {
+				r.res.Problems = append(r.res.Problems, Problem{Message: fmt.Sprintf("%s: no such file", p)})
+				continue
+			}
+			if r.onlyFiles == nil {
+				r.onlyFiles = make(map[string]bool)
+			}
+			r.onlyFiles[abs] = true
+			loadPatterns = append(loadPatterns, "file="+abs)
+		} else {
+			loadPatterns = append(loadPatterns, p)
+		}
+	}
+	if len(loadPatterns) > 0 {
+		if err := r.rounds(loadPatterns); err != nil {
+			return nil, err
+		}
+	}
+	return r.result(), nil
+}
+
+type runner struct {
+	opts      Options
+	dir       string
+	onlyFiles map[string]bool // when files were named, only they are reported and changed
+
+	mu        sync.Mutex
+	contents  map[string][]byte // current content of every file changed so far (the overlay)
+	original  map[string][]byte // content before concfix of every changed file
+	findings  map[string]*Finding
+	importers map[string]map[string][]string // module path -> package -> its importers in the module
+	order     []string                       // finding keys in order of discovery
+	res       Result
+}
+
+func (r *runner) load(patterns []string) ([]*packages.Package, error) {
+	cfg := &packages.Config{
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+			packages.NeedImports | packages.NeedTypes | packages.NeedTypesSizes |
+			packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,
+		Dir:        r.dir,
+		Env:        r.opts.Env,
+		BuildFlags: r.opts.BuildFlags,
+		Tests:      r.opts.Tests,
+		Overlay:    r.contents,
+	}
+	return packages.Load(cfg, patterns...)
+}
+
+// rounds runs the analysis until no fix is left out because it overlapped another.
+func (r *runner) rounds(patterns []string) error {
+	for round := 0; round < maxRounds; round++ {
+		pkgs, err := r.load(patterns)
+		if err != nil {
+			return err
+		}
+		if round == 0 {
+			r.checkPatterns(patterns, pkgs)
+		}
+		roots, all := r.roots(pkgs, round == 0)
+		results := r.analyzeAll(roots)
+		conflicts := r.apply(results, all)
+		if len(conflicts) == 0 {
+			return nil
+		}
+		// Re-run on the packages whose fixes collided, against the fixed content. Their
+		// unfixed findings will be found again, at their new positions.
+		slices.Sort(conflicts)
+		patterns = slices.Compact(conflicts)
+		if round == maxRounds-1 {
+			break
+		}
+		for k, f := range r.findings {
+			if !f.Fixed && slices.Contains(patterns, filepath.Dir(f.Pos.Filename)) {
+				delete(r.findings, k)
+			}
+		}
+	}
+	return nil
+}
+
+// roots picks the packages to analyse: a package's test variant in place of the package
+// (it holds every file of it and the in-package tests), the external test package, and
+// no generated test main. Packages with errors are reported (once, in the first round)
+// and skipped. all is every loaded root package, to be verified when files change.
+func (r *runner) roots(pkgs []*packages.Package, report bool) (roots, all []*packages.Package) {
+	hasTestVariant := make(map[string]bool)
+	for _, p := range pkgs {
+		if p.ForTest != "" && p.ForTest == p.PkgPath && len(p.Errors) == 0 {
+			hasTestVariant[p.PkgPath] = true
+		}
+	}
+	seen := make(map[string]bool)
+	for _, p := range pkgs {
+		if strings.HasSuffix(p.ID, ".test") && p.Name == "main" && p.ForTest == "" && isTestMain(p) {
+			continue
+		}
+		if len(p.Errors) > 0 || p.IllTyped {
+			if report {
+				for _, e := range p.Errors {
+					pr := r.problem(e)
+					if !seen[pr.String()] {
+						seen[pr.String()] = true
+						r.res.Problems = append(r.res.Problems, pr)
+					}
+				}
+			}
+			continue
+		}
+		all = append(all, p)
+		if p.ForTest == "" && hasTestVariant[p.PkgPath] {
+			continue
+		}
+		roots = append(roots, p)
+	}
+	return roots, all
+}
+
+func isTestMain(p *packages.Package) bool {
+	for _, f := range p.CompiledGoFiles {
+		if !strings.HasSuffix(f, "_testmain.go") && filepath.Ext(f) == ".go" && !strings.Contains(f, string(filepath.Separator)+"go-build") {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *runner) problem(e packages.Error) Problem {
+	pos := e.Pos
+	if pos == "-" || pos == "" {
+		return Problem{Message: e.Msg}
+	}
+	// Make the file name relative to the working directory.
+	if i := strings.Index(pos, ".go:"); i >= 0 {
+		pos = r.rel(pos[:i+3]) + pos[i+3:]
+	} else {
+		pos = r.rel(pos)
+	}
+	return Problem{Pos: pos, Message: e.Msg}
+}
+
+func (r *runner) rel(path string) string {
+	if !filepath.IsAbs(path) {
+		return path
+	}
+	if rel, err := filepath.Rel(r.dir, path); err == nil {
+		return rel
+	}
+	return path
+}
+
+// checkPatterns reports each "..." pattern that matched no package. (go list reports the
+// other patterns that match nothing as package errors.)
+func (r *runner) checkPatterns(patterns []string, pkgs []*packages.Package) {
+	for _, pat := range patterns {
+		if !strings.Contains(pat, "...") || strings.HasPrefix(pat, "file=") {
+			continue
+		}
+		matched := false
+		for _, p := range pkgs {
+			if matchPattern(r.dir, pat, p) {
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			r.res.Problems = append(r.res.Problems, Problem{Message: fmt.Sprintf("pattern %s matched no packages", pat)})
+		}
+	}
+}
+
+// matchPattern reports whether package p may have been matched by pattern pat.
+func matchPattern(dir, pat string, p *packages.Package) bool {
+	prefix, _, _ := strings.Cut(pat, "...")
+	if pat == "all" || pat == "std" {
+		return true
+	}
+	if strings.HasPrefix(pat, ".") || filepath.IsAbs(pat) {
+		abs := prefix
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(dir, prefix)
+		}
+		abs = strings.TrimSuffix(abs, string(filepath.Separator))
+		for _, f := range append(p.GoFiles, p.OtherFiles...) {
+			if d := filepath.Dir(f); d == abs || strings.HasPrefix(d, abs+string(filepath.Separator)) {
+				return true
+			}
+		}
+		return len(p.Errors) > 0
+	}
+	return strings.HasPrefix(p.PkgPath, prefix) || len(p.Errors) > 0
+}
+
+func (r *runner) analyzeAll(roots []*packages.Package) []*pkgResult {
+	results := make([]*pkgResult, len(roots))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, p := range roots {
+		g.Go(func() error {
+			results[i] = analyze(p, r.opts.Analyzers, r.readFile)
+			return nil
+		})
+	}
+	g.Wait()
+	return results
+}
+
+// readFile serves pass.ReadFile: fixed content from the overlay, else the disk.
+func (r *runner) readFile(name string) ([]byte, error) {
+	r.mu.Lock()
+	b, ok := r.contents[name]
+	r.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	return os.ReadFile(name)
+}
+
+// A candidate is one fix that may be applied: the edits of one diagnostic's suggested fix,
+// or of a whole-program group.
+type candidate struct {
+	findings []string // keys of the findings it fixes
+	edits    map[string][]edit
+}
+
+type edit struct {
+	start, end int
+	text       string
+}
+
+// apply turns the analysis results into applied, verified fixes. It returns the directories
+// of packages to analyse again because a fix overlapped another one.
+func (r *runner) apply(results []*pkgResult, all []*packages.Package) (rerun []string) {
+	var cands []*candidate
+	files := make(map[string]*fileInfo)
+	for _, pr := range results {
+		for _, err := range pr.errs {
+			r.res.Internal = append(r.res.Internal, err)
+		}
+		fi := r.fileInfos(pr.pkg, files)
+		for _, d := range pr.diags {
+			key, f := r.finding(pr.pkg, d)
+			if f == nil {
+				continue // out of scope, or already seen in another variant of the package
+			}
+			if len(d.SuggestedFixes) == 0 {
+				continue
+			}
+			sf := d.SuggestedFixes[0]
+			f.Fix = &sf
+			c, why := r.candidate(pr.pkg.Fset, fi, sf.TextEdits)
+			if why != "" {
+				f.NoFix = why
+				continue
+			}
+			c.findings = []string{key}
+			cands = append(cands, c)
+		}
+	}
+	cands = append(cands, r.groups(results, files)...)
+
+	// Merge: keep the first of overlapping fixes; the rest wait for the next round.
+	accepted := make(map[string][]edit)
+	var kept []*candidate
+	conflictFiles := make(map[string]bool)
+	for _, c := range cands {
+		if r.overlaps(c, accepted) {
+			for name := range c.edits {
+				conflictFiles[name] = true
+			}
+			for _, k := range c.findings {
+				r.findings[k].NoFix = "overlaps another fix: run concfix again"
+			}
+			continue
+		}
+		for name, es := range c.edits {
+			accepted[name] = append(accepted[name], es...)
+		}
+		kept = append(kept, c)
+	}
+
+	kept = r.verify(kept, all, files)
+	for _, c := range kept {
+		for _, k := range c.findings {
+			r.findings[k].Fixed = true
+			r.findings[k].NoFix = ""
+		}
+	}
+	for name := range conflictFiles {
+		rerun = append(rerun, filepath.Dir(name))
+	}
+	return rerun
+}
+
+// fileInfo is what the merge and verification need to know about a source file.
+type fileInfo struct {
+	name      string
+	pkg       *packages.Package
+	syntax    *ast.File
+	generated bool
+	cgo       bool // compiled from a cgo file: its syntax is not the user's source
+}
+
+func (r *runner) fileInfos(p *packages.Package, files map[string]*fileInfo) map[string]*fileInfo {
+	goFiles := make(map[string]bool)
+	for _, f := range p.GoFiles {
+		goFiles[f] = true
+	}
+	for _, f := range p.Syntax {
+		name := p.Fset.File(f.Pos()).Name()
+		if _, ok := files[name]; ok {
+			continue
+		}
+		files[name] = &fileInfo{name: name, pkg: p, syntax: f, generated: ast.IsGenerated(f), cgo: !goFiles[name]}
+	}
+	return files
+}
+
+// finding records d and returns its key, or nil when it is outside the files the user
+// named or was recorded before (the same file is analysed in a package and its test
+// variant, and again in later rounds).
+func (r *runner) finding(p *packages.Package, d diagnostic) (string, *Finding) {
+	pos := p.Fset.Position(d.Pos)
+	end := pos
+	if d.End.IsValid() {
+		end = p.Fset.Position(d.End)
+	}
+	if r.onlyFiles != nil && !r.onlyFiles[p.Fset.PositionFor(d.Pos, false).Filename] {
+		return "", nil
+	}
+	key := fmt.Sprintf("%s\x00%s\x00%s", pos, d.analyzer.Name, d.Message)
+	if f, ok := r.findings[key]; ok {
+		if f.Fixed {
+			return "", nil
+		}
+		return key, f // a later round: the fix may succeed now
+	}
+	f := &Finding{Analyzer: d.analyzer.Name, Pos: pos, End: end, Message: d.Message}
+	for _, rel := range d.Related {
+		if msg, ok := strings.CutPrefix(rel.Message, "no fix: "); ok {
+			f.NoFix = msg
+		}
+	}
+	r.findings[key] = f
+	r.order = append(r.order, key)
+	return key, f
+}
+
+// candidate converts a fix's edits to byte offsets per file, or says why it cannot be
+// applied.
+func (r *runner) candidate(fset *token.FileSet, files map[string]*fileInfo, tes []analysis.TextEdit) (*candidate, string) {
+	c := &candidate{edits: make(map[string][]edit)}
+	for _, te := range tes {
+		tf := fset.File(te.Pos)
+		if tf == nil {
+			return nil, "fix has an edit outside any file"
+		}
+		name := tf.Name()
+		fi := files[name]
+		switch {
+		case fi == nil:
+			return nil, "fix edits a file outside the package"
+		case fi.generated:
+			return nil, "generated file"
+		case fi.cgo:
+			return nil, "file uses cgo"
+		case r.onlyFiles != nil && !r.onlyFiles[name]:
+			return nil, fmt.Sprintf("fix changes %s, which was not named", r.rel(name))
+		}
+		end := te.End
+		if !end.IsValid() {
+			end = te.Pos
+		}
+		c.edits[name] = append(c.edits[name], edit{tf.Offset(te.Pos), tf.Offset(end), string(te.NewText)})
+	}
+	return c, ""
+}
+
+// overlaps reports whether c conflicts with the accepted edits. An edit identical to an
+// accepted one is not a conflict; it is dropped from c.
+func (r *runner) overlaps(c *candidate, accepted map[string][]edit) bool {
+	for name, es := range c.edits {
+		var rest []edit
+		for _, e := range es {
+			dup := false
+			for _, a := range accepted[name] {
+				if e == a {
+					dup = true
+					break
+				}
+				if e.start < a.end && a.start < e.end || // ranges intersect
+					e.start == e.end && a.start == a.end && e.start == a.start || // two insertions at one point
+					e.start == e.end && a.start < e.start && e.start < a.end ||
+					a.start == a.end && e.start < a.start && a.start < e.end {
+					return true
+				}
+			}
+			if !dup {
+				rest = append(rest, e)
+			}
+		}
+		c.edits[name] = rest
+	}
+	return false
+}
+
+// applyEdits returns src with the edits applied.
+func applyEdits(src []byte, es []edit) []byte {
+	es = slices.Clone(es)
+	slices.SortStableFunc(es, func(a, b edit) int {
+		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end))
+	})
+	var out bytes.Buffer
+	last := 0
+	for _, e := range es {
+		out.Write(src[last:e.start])
+		out.WriteString(e.text)
+		last = e.end
+	}
+	out.Write(src[last:])
+	return out.Bytes()
+}
+
+func (r *runner) result() *Result {
+	slices.Sort(r.order)
+	for _, k := range slices.Compact(r.order) {
+		if f, ok := r.findings[k]; ok {
+			r.res.Findings = append(r.res.Findings, *f)
+		}
+	}
+	slices.SortStableFunc(r.res.Findings, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Pos.Filename, b.Pos.Filename), cmp.Compare(a.Pos.Offset, b.Pos.Offset), cmp.Compare(a.Analyzer, b.Analyzer))
+	})
+	for name, orig := range r.original {
+		if cur := r.contents[name]; !bytes.Equal(cur, orig) {
+			r.res.Changes = append(r.res.Changes, Change{Path: name, Old: orig, New: cur})
+		}
+	}
+	slices.SortFunc(r.res.Changes, func(a, b Change) int { return cmp.Compare(a.Path, b.Path) })
+	return &r.res
+}
+
+// gofmtClean reports whether src is formatted as gofmt would.
+func gofmtClean(src []byte) bool {
+	out, err := format.Source(src)
+	return err == nil && bytes.Equal(out, src)
+}

@@ -1,0 +1,185 @@
+package rewrite
+
+import (
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"runtime"
+	"slices"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/tools/go/packages"
+)
+
+// verify applies the candidates that keep every affected package building, and returns
+// them. A candidate whose result does not parse or type-check is dropped and reported;
+// the others stay. Each changed file is re-parsed, and every loaded package that contains
+// it (a package and its test variant) is type-checked again with the new content.
+func (r *runner) verify(cands []*candidate, all []*packages.Package, files map[string]*fileInfo) []*candidate {
+	if len(cands) == 0 {
+		return nil
+	}
+	pkgsOf := make(map[string][]*packages.Package)
+	for _, p := range all {
+		for _, f := range p.Syntax {
+			name := p.Fset.File(f.Pos()).Name()
+			pkgsOf[name] = append(pkgsOf[name], p)
+		}
+	}
+	fset := all[0].Fset
+
+	// Fast path: everything together.
+	if content, err := r.check(fset, cands, pkgsOf); err == nil {
+		r.commit(content)
+		return cands
+	}
+	// Slow path: add the candidates one at a time, keeping those that check.
+	var good []*candidate
+	for _, c := range cands {
+		try := append(slices.Clone(good), c)
+		if _, err := r.check(fset, try, pkgsOf, c); err != nil {
+			r.drop(c, err)
+			continue
+		}
+		good = try
+	}
+	content, err := r.check(fset, good, pkgsOf)
+	if err != nil { // cannot happen: each package was checked with its good fixes
+		for _, c := range good {
+			r.drop(c, err)
+		}
+		return nil
+	}
+	r.commit(content)
+	return good
+}
+
+func (r *runner) drop(c *candidate, err error) {
+	for _, k := range c.findings {
+		f := r.findings[k]
+		f.NoFix = "fix dropped: " + err.Error()
+		r.res.Internal = append(r.res.Internal, fmt.Errorf("%s: %s: fix dropped: %v", r.rel(f.Pos.String()), f.Analyzer, err))
+	}
+}
+
+func (r *runner) commit(content map[string][]byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for name, b := range content {
+		if _, ok := r.original[name]; !ok {
+			orig, err := r.readFileLocked(name)
+			if err != nil {
+				continue
+			}
+			r.original[name] = orig
+		}
+		r.contents[name] = b
+	}
+}
+
+func (r *runner) readFileLocked(name string) ([]byte, error) {
+	if b, ok := r.contents[name]; ok {
+		return b, nil
+	}
+	return os.ReadFile(name)
+}
+
+// check applies the edits of set to the current contents, and re-parses and type-checks
+// the packages of the changed files (of the files of only, when given). It returns the
+// new content of every changed file.
+func (r *runner) check(fset *token.FileSet, set []*candidate, pkgsOf map[string][]*packages.Package, only ...*candidate) (map[string][]byte, error) {
+	byFile := make(map[string][]edit)
+	for _, c := range set {
+		for name, es := range c.edits {
+			byFile[name] = append(byFile[name], es...)
+		}
+	}
+	content := make(map[string][]byte)
+	parsed := make(map[string]*ast.File)
+	for name, es := range byFile {
+		src, err := r.readFile(name)
+		if err != nil {
+			return nil, err
+		}
+		out := applyEdits(src, es)
+		if gofmtClean(src) {
+			// Keep a gofmt-clean file clean; a file that was not is left as its author had it
+			// apart from the fixed lines, which the bridge formats.
+			if formatted, err := format.Source(out); err == nil {
+				out = formatted
+			}
+		}
+		f, err := parser.ParseFile(fset, name, out, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			return nil, fmt.Errorf("result does not parse: %v", err)
+		}
+		content[name] = out
+		parsed[name] = f
+	}
+	var pkgs []*packages.Package
+	scope := byFile
+	if len(only) > 0 {
+		scope = only[0].edits
+	}
+	for name := range scope {
+		for _, p := range pkgsOf[name] {
+			if !slices.Contains(pkgs, p) {
+				pkgs = append(pkgs, p)
+			}
+		}
+	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, p := range pkgs {
+		g.Go(func() error { return typeCheck(p, parsed) })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return content, nil
+}
+
+// typeCheck type-checks p with the files in replaced instead of its own.
+func typeCheck(p *packages.Package, replaced map[string]*ast.File) error {
+	files := make([]*ast.File, len(p.Syntax))
+	for i, f := range p.Syntax {
+		files[i] = f
+		if nf, ok := replaced[p.Fset.File(f.Pos()).Name()]; ok {
+			files[i] = nf
+		}
+	}
+	var fallback types.Importer
+	var firstErr error
+	conf := types.Config{
+		Importer: importerFunc(func(path string) (*types.Package, error) {
+			if ip, ok := p.Imports[path]; ok && ip.Types != nil {
+				return ip.Types, nil
+			}
+			if fallback == nil { // a fix added an import the package did not have
+				fallback = importer.ForCompiler(p.Fset, "gc", nil)
+			}
+			return fallback.Import(path)
+		}),
+		Sizes:     p.TypesSizes,
+		GoVersion: p.Types.GoVersion(),
+		Error: func(err error) {
+			if firstErr == nil {
+				firstErr = err
+			}
+		},
+	}
+	conf.Check(p.PkgPath, p.Fset, files, nil)
+	if firstErr != nil {
+		return fmt.Errorf("result does not type-check: %v", firstErr)
+	}
+	return nil
+}
+
+type importerFunc func(path string) (*types.Package, error)
+
+func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
