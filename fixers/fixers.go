@@ -3,10 +3,28 @@
 package fixers
 
 import (
+	"sync"
+
 	"golang.org/x/tools/go/analysis"
 )
 
-// All returns every fixer, in the order they are listed and run.
-func All() []*analysis.Analyzer {
-	return []*analysis.Analyzer{}
+// registry lists every fixer, one line each, in the order they run and are listed.
+var registry = []*analysis.Analyzer{}
+
+// All returns every fixer, wrapped so that suppression comments are honoured.
+var All = sync.OnceValue(func() []*analysis.Analyzer {
+	all := make([]*analysis.Analyzer, len(registry))
+	for i, a := range registry {
+		all[i] = suppressible(a)
+	}
+	return all
+})
+
+func knownFixer(name string) bool {
+	for _, a := range registry {
+		if a.Name == name {
+			return true
+		}
+	}
+	return false
 }

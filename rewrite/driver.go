@@ -35,9 +35,17 @@ type Finding struct {
 	Pos      token.Position // the file name is absolute
 	End      token.Position
 	Message  string
-	Fix      *analysis.SuggestedFix // the fix offered, if any (positions in Result.Fset)
-	Fixed    bool                   // the fix is part of Result.Changes
-	NoFix    string                 // why there is no fix, or why it was dropped
+	FixMessage string // the fix offered, if any: its message
+	Edits      []Edit // and its edits, against the file contents before concfix
+	Fixed      bool   // the fix is part of Result.Changes
+	NoFix      string // why there is no fix, or why it was dropped
+}
+
+// An Edit replaces the bytes [Start.Offset, End.Offset) of the file at Path with New.
+type Edit struct {
+	Path       string // absolute
+	Start, End token.Position
+	New        string
 }
 
 // A Change is the new content of one file.
@@ -95,28 +103,37 @@ func Run(opts Options) (*Result, error) {
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
 	}
-	var loadPatterns []string
-	for _, p := range patterns {
-		if strings.HasSuffix(p, ".go") {
-			abs := p
-			if !filepath.IsAbs(abs) {
-				abs = filepath.Join(dir, p)
-			}
-			if fi, err := os.Stat(abs); err != nil || fi.IsDir() {
-				r.res.Problems = append(r.res.Problems, Problem{Message: fmt.Sprintf("%s: no such file", p)})
-				continue
-			}
-			if r.onlyFiles == nil {
-				r.onlyFiles = make(map[string]bool)
-			}
-			r.onlyFiles[abs] = true
-			loadPatterns = append(loadPatterns, "file="+abs)
-		} else {
-			loadPatterns = append(loadPatterns, p)
+	// Files are loaded from the module that holds them (a pre-commit hook in a monorepo
+	// passes files of several modules); everything else from dir.
+	groups := map[string][]string{}
+	var dirs []string
+	add := func(d, pattern string) {
+		if _, ok := groups[d]; !ok {
+			dirs = append(dirs, d)
 		}
+		groups[d] = append(groups[d], pattern)
 	}
-	if len(loadPatterns) > 0 {
-		if err := r.rounds(loadPatterns); err != nil {
+	for _, p := range patterns {
+		if !strings.HasSuffix(p, ".go") {
+			add(dir, p)
+			continue
+		}
+		abs := p
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(dir, p)
+		}
+		if fi, err := os.Stat(abs); err != nil || fi.IsDir() {
+			r.res.Problems = append(r.res.Problems, Problem{Message: fmt.Sprintf("%s: no such file", p)})
+			continue
+		}
+		if r.onlyFiles == nil {
+			r.onlyFiles = make(map[string]bool)
+		}
+		r.onlyFiles[abs] = true
+		add(moduleRoot(filepath.Dir(abs), dir), "file="+abs)
+	}
+	for _, d := range dirs {
+		if err := r.rounds(d, groups[d]); err != nil {
 			return nil, err
 		}
 	}
@@ -137,12 +154,12 @@ type runner struct {
 	res       Result
 }
 
-func (r *runner) load(patterns []string) ([]*packages.Package, error) {
+func (r *runner) load(dir string, patterns []string) ([]*packages.Package, error) {
 	cfg := &packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
 			packages.NeedImports | packages.NeedTypes | packages.NeedTypesSizes |
 			packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,
-		Dir:        r.dir,
+		Dir:        dir,
 		Env:        r.opts.Env,
 		BuildFlags: r.opts.BuildFlags,
 		Tests:      r.opts.Tests,
@@ -152,14 +169,14 @@ func (r *runner) load(patterns []string) ([]*packages.Package, error) {
 }
 
 // rounds runs the analysis until no fix is left out because it overlapped another.
-func (r *runner) rounds(patterns []string) error {
+func (r *runner) rounds(dir string, patterns []string) error {
 	for round := 0; round < maxRounds; round++ {
-		pkgs, err := r.load(patterns)
+		pkgs, err := r.load(dir, patterns)
 		if err != nil {
 			return err
 		}
 		if round == 0 {
-			r.checkPatterns(patterns, pkgs)
+			r.checkPatterns(dir, patterns, pkgs)
 		}
 		roots, all := r.roots(pkgs, round == 0)
 		results := r.analyzeAll(roots)
@@ -255,14 +272,14 @@ func (r *runner) rel(path string) string {
 
 // checkPatterns reports each "..." pattern that matched no package. (go list reports the
 // other patterns that match nothing as package errors.)
-func (r *runner) checkPatterns(patterns []string, pkgs []*packages.Package) {
+func (r *runner) checkPatterns(dir string, patterns []string, pkgs []*packages.Package) {
 	for _, pat := range patterns {
 		if !strings.Contains(pat, "...") || strings.HasPrefix(pat, "file=") {
 			continue
 		}
 		matched := false
 		for _, p := range pkgs {
-			if matchPattern(r.dir, pat, p) {
+			if matchPattern(dir, pat, p) {
 				matched = true
 				break
 			}
@@ -351,13 +368,14 @@ func (r *runner) apply(results []*pkgResult, all []*packages.Package) (rerun []s
 				continue
 			}
 			sf := d.SuggestedFixes[0]
-			f.Fix = &sf
+			f.FixMessage = sf.Message
 			c, why := r.candidate(pr.pkg.Fset, fi, sf.TextEdits)
 			if why != "" {
 				f.NoFix = why
 				continue
 			}
 			c.findings = []string{key}
+			f.Edits = c.describe(pr.pkg.Fset, sf.TextEdits)
 			cands = append(cands, c)
 		}
 	}
@@ -548,4 +566,33 @@ func (r *runner) result() *Result {
 func gofmtClean(src []byte) bool {
 	out, err := format.Source(src)
 	return err == nil && bytes.Equal(out, src)
+}
+
+// moduleRoot returns the nearest directory at or above dir that holds a go.mod, or def.
+func moduleRoot(dir, def string) string {
+	for d := dir; ; {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return def
+		}
+		d = parent
+	}
+}
+
+// describe returns the edits of a fix for the report. Edits of a file that an earlier
+// round changed are positions in the changed content.
+func (c *candidate) describe(fset *token.FileSet, tes []analysis.TextEdit) []Edit {
+	var out []Edit
+	for _, te := range tes {
+		end := te.End
+		if !end.IsValid() {
+			end = te.Pos
+		}
+		start := fset.PositionFor(te.Pos, false)
+		out = append(out, Edit{Path: start.Filename, Start: start, End: fset.PositionFor(end, false), New: string(te.NewText)})
+	}
+	return out
 }

@@ -56,6 +56,7 @@ func (r *runner) groups(results []*pkgResult, files map[string]*fileInfo) []*can
 			}
 		}
 		c := &candidate{findings: []string{fkey}, edits: make(map[string][]edit)}
+		f.FixMessage = decl.Message
 		why := ""
 		for _, p := range parts {
 			pc, w := r.candidate(p.pkg.Fset, files, p.Edits)
@@ -63,6 +64,7 @@ func (r *runner) groups(results []*pkgResult, files map[string]*fileInfo) []*can
 				why = w
 				break
 			}
+			f.Edits = append(f.Edits, pc.describe(p.pkg.Fset, p.Edits)...)
 			for name, es := range pc.edits {
 				for _, e := range es {
 					if !slices.Contains(c.edits[name], e) {

@@ -41,6 +41,7 @@ type Part struct {
 	Decl     bool      // this package declares it; Pos is the diagnostic's position
 	Pos      token.Pos // with Decl
 	Exported bool      // with Decl: other packages of the module may refer to it
+	Message  string    // with Decl: the fix's message, e.g. "Move ctx to the front"
 
 	Edits []analysis.TextEdit // this package's share of the fix
 	Veto  string              // non-empty: why the fix cannot be made (reported to the user)
