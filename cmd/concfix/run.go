@@ -42,6 +42,8 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 		tags    = fs.String("tags", "", "comma-separated build `tags`")
 		tests   = fs.Bool("test", true, "include test files and test packages")
 		version = fs.Bool("V", false, "print the version and exit")
+		asJSON  = fs.Bool("json", false, "report the findings and their fixes as JSON")
+		asSARIF = fs.Bool("sarif", false, "report the findings and their fixes as SARIF 2.1.0")
 	)
 	// Each fixer's own flags, prefixed with its name, as go vet does (-ctxfirst.allow=...).
 	for _, a := range all {
@@ -80,6 +82,10 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 	}
 	if modes > 1 {
 		fmt.Fprintln(stderr, "concfix: -diff, -w and -l exclude each other")
+		return exitError
+	}
+	if (*asJSON || *asSARIF) && (modes > 0 || *asJSON && *asSARIF) {
+		fmt.Fprintln(stderr, "concfix: -json and -sarif are report formats: use one, without -diff, -w or -l")
 		return exitError
 	}
 	analyzers, err := selectFixers(all, *enable, *disable)
@@ -155,6 +161,20 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 					status = exitError
 				}
 			}
+		}
+	case *asJSON, *asSARIF:
+		var err error
+		if *asJSON {
+			err = writeJSON(stdout, res, rel)
+		} else {
+			err = writeSARIF(stdout, res, analyzers, cwd)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "concfix: %v\n", err)
+			return exitError
+		}
+		if len(res.Findings) > 0 {
+			raise(exitFindings)
 		}
 	default:
 		for _, f := range res.Findings {
