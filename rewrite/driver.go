@@ -31,10 +31,10 @@ type Options struct {
 
 // A Finding is one diagnostic, with the fate of its fix.
 type Finding struct {
-	Analyzer string
-	Pos      token.Position // the file name is absolute
-	End      token.Position
-	Message  string
+	Analyzer   string
+	Pos        token.Position // the file name is absolute
+	End        token.Position
+	Message    string
 	FixMessage string // the fix offered, if any: its message
 	Edits      []Edit // and its edits, against the file contents before concfix
 	Fixed      bool   // the fix is part of Result.Changes
@@ -98,6 +98,8 @@ func Run(opts Options) (*Result, error) {
 		contents: make(map[string][]byte),
 		original: make(map[string][]byte),
 		findings: make(map[string]*Finding),
+		parts:    make(map[string]map[string]*contribution),
+		analysed: make(map[string]bool),
 	}
 	patterns := opts.Patterns
 	if len(patterns) == 0 {
@@ -133,11 +135,54 @@ func Run(opts Options) (*Result, error) {
 		add(moduleRoot(filepath.Dir(abs), dir), "file="+abs)
 	}
 	for _, d := range dirs {
-		if err := r.rounds(d, groups[d]); err != nil {
+		if err := r.runDir(d, groups[d]); err != nil {
 			return nil, err
 		}
 	}
+	r.applyGroups()
 	return r.result(), nil
+}
+
+// batchSize bounds how many packages (with their test variants) are loaded with syntax
+// and types at once: memory, not time, is what a load-everything driver runs out of.
+// Dependencies come from export data.
+const batchSize = 32
+
+// runDir lists the packages that patterns match from dir, then analyses and fixes them
+// in batches.
+func (r *runner) runDir(dir string, patterns []string) error {
+	listed, err := packages.Load(&packages.Config{
+		Mode:       packages.NeedName | packages.NeedFiles,
+		Dir:        dir,
+		Env:        r.opts.Env,
+		BuildFlags: r.opts.BuildFlags,
+	}, patterns...)
+	if err != nil {
+		return err
+	}
+	r.checkPatterns(dir, patterns, listed)
+	var paths []string
+	for _, p := range listed {
+		if len(p.Errors) > 0 && len(p.GoFiles)+len(p.CompiledGoFiles)+len(p.OtherFiles) == 0 {
+			for _, e := range p.Errors {
+				r.addProblem(r.problem(e))
+			}
+			continue
+		}
+		paths = append(paths, p.PkgPath)
+	}
+	for batch := range slices.Chunk(paths, batchSize) {
+		if err := r.rounds(dir, batch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *runner) addProblem(p Problem) {
+	if !slices.Contains(r.res.Problems, p) {
+		r.res.Problems = append(r.res.Problems, p)
+	}
 }
 
 type runner struct {
@@ -149,8 +194,10 @@ type runner struct {
 	contents  map[string][]byte // current content of every file changed so far (the overlay)
 	original  map[string][]byte // content before concfix of every changed file
 	findings  map[string]*Finding
-	importers map[string]map[string][]string // module path -> package -> its importers in the module
-	order     []string                       // finding keys in order of discovery
+	importers map[string]map[string][]string      // module path -> package -> its importers in the module
+	parts     map[string]map[string]*contribution // analyzer and key -> package ID -> its part
+	analysed  map[string]bool                     // package paths analysed
+	order     []string                            // finding keys in order of discovery
 	res       Result
 }
 
@@ -174,9 +221,6 @@ func (r *runner) rounds(dir string, patterns []string) error {
 		pkgs, err := r.load(dir, patterns)
 		if err != nil {
 			return err
-		}
-		if round == 0 {
-			r.checkPatterns(dir, patterns, pkgs)
 		}
 		roots, all := r.roots(pkgs, round == 0)
 		results := r.analyzeAll(roots)
@@ -211,7 +255,6 @@ func (r *runner) roots(pkgs []*packages.Package, report bool) (roots, all []*pac
 			hasTestVariant[p.PkgPath] = true
 		}
 	}
-	seen := make(map[string]bool)
 	for _, p := range pkgs {
 		if strings.HasSuffix(p.ID, ".test") && p.Name == "main" && p.ForTest == "" && isTestMain(p) {
 			continue
@@ -219,11 +262,7 @@ func (r *runner) roots(pkgs []*packages.Package, report bool) (roots, all []*pac
 		if len(p.Errors) > 0 || p.IllTyped {
 			if report {
 				for _, e := range p.Errors {
-					pr := r.problem(e)
-					if !seen[pr.String()] {
-						seen[pr.String()] = true
-						r.res.Problems = append(r.res.Problems, pr)
-					}
+					r.addProblem(r.problem(e))
 				}
 			}
 			continue
@@ -285,7 +324,7 @@ func (r *runner) checkPatterns(dir string, patterns []string, pkgs []*packages.P
 			}
 		}
 		if !matched {
-			r.res.Problems = append(r.res.Problems, Problem{Message: fmt.Sprintf("pattern %s matched no packages", pat)})
+			r.addProblem(Problem{Message: fmt.Sprintf("pattern %s matched no packages", pat)})
 		}
 	}
 }
@@ -379,7 +418,7 @@ func (r *runner) apply(results []*pkgResult, all []*packages.Package) (rerun []s
 			cands = append(cands, c)
 		}
 	}
-	cands = append(cands, r.groups(results, files)...)
+	r.collectParts(results, files)
 
 	// Merge: keep the first of overlapping fixes; the rest wait for the next round.
 	accepted := make(map[string][]edit)

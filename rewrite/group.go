@@ -1,85 +1,216 @@
 package rewrite
 
 import (
+	"bytes"
 	"fmt"
+	"go/token"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
 )
 
-// groups assembles the whole-program fixes from the Parts that analyzers returned (see
-// Parts). Each group becomes one candidate, applied or dropped as a whole.
-func (r *runner) groups(results []*pkgResult, files map[string]*fileInfo) []*candidate {
-	type contribution struct {
-		pkg *packages.Package
-		part
-	}
-	byKey := make(map[string][]contribution)
-	var keys []string
-	analysed := make(map[string]bool)
+// Whole-program fixes (see Parts) are assembled after every batch was analysed: each
+// package's share is kept as byte-offset edits against the content it was analysed with,
+// and a group is applied only if those files have not changed since.
+
+// contribution is one package's Part, resolved to file offsets.
+type contribution struct {
+	Part
+	analyzer string
+	pkgPath  string
+	module   *packages.Module
+	pos      token.Position    // with Decl
+	edits    map[string][]edit // by file
+	base     map[string][]byte // the content each edited file had when analysed
+	why      string            // the edits cannot be applied (a generated file...)
+	describe func() []Edit     // the edits for the report
+}
+
+// collectParts records the Parts of a batch's results, replacing what an earlier round
+// recorded for the same package.
+func (r *runner) collectParts(results []*pkgResult, files map[string]*fileInfo) {
 	for _, pr := range results {
-		analysed[pr.pkg.PkgPath] = true
+		r.analysed[pr.pkg.PkgPath] = true
 		for _, p := range pr.parts {
 			k := p.analyzer.Name + "\x00" + p.Key
-			if _, ok := byKey[k]; !ok {
-				keys = append(keys, k)
+			c := &contribution{Part: p.Part, analyzer: p.analyzer.Name, pkgPath: pr.pkg.PkgPath, module: pr.pkg.Module}
+			if p.Decl {
+				c.pos = pr.pkg.Fset.Position(p.Pos)
 			}
-			byKey[k] = append(byKey[k], contribution{pr.pkg, p})
+			cand, why := r.candidate(pr.pkg.Fset, files, p.Edits)
+			if why != "" {
+				c.why = why
+			} else {
+				c.edits = cand.edits
+				c.base = make(map[string][]byte)
+				for name := range c.edits {
+					c.base[name], _ = r.readFile(name)
+				}
+				fset, tes := pr.pkg.Fset, p.Edits
+				c.describe = func() []Edit { return cand.describe(fset, tes) }
+			}
+			if r.parts[k] == nil {
+				r.parts[k] = make(map[string]*contribution)
+			}
+			r.parts[k][pr.pkg.ID+"\x00"+p.Key+fmt.Sprint(p.Decl)] = c
 		}
 	}
-	slices.Sort(keys)
+}
 
+// applyGroups turns complete, unvetoed groups of parts into verified fixes.
+func (r *runner) applyGroups() {
+	keys := make([]string, 0, len(r.parts))
+	for k := range r.parts {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	accepted := make(map[string][]edit)
 	var cands []*candidate
 	for _, k := range keys {
-		parts := byKey[k]
-		i := slices.IndexFunc(parts, func(c contribution) bool { return c.Decl })
+		var parts []*contribution
+		for _, id := range sortedKeys(r.parts[k]) {
+			parts = append(parts, r.parts[k][id])
+		}
+		i := slices.IndexFunc(parts, func(c *contribution) bool { return c.Decl })
 		if i < 0 {
 			continue // the declaration is not in the analysed packages
 		}
 		decl := parts[i]
-		pos := decl.pkg.Fset.Position(decl.Pos)
-		fkey := r.findingAt(pos.String(), decl.analyzer.Name)
+		fkey := r.findingAt(decl.pos.String(), decl.analyzer)
 		if fkey == "" {
-			continue // outside the named files, or already fixed
+			continue // outside the named files, or fixed already
 		}
 		f := r.findings[fkey]
-		if j := slices.IndexFunc(parts, func(c contribution) bool { return c.Veto != "" }); j >= 0 {
+		if j := slices.IndexFunc(parts, func(c *contribution) bool { return c.Veto != "" }); j >= 0 {
 			f.NoFix = parts[j].Veto
 			continue
 		}
+		if j := slices.IndexFunc(parts, func(c *contribution) bool { return c.why != "" }); j >= 0 {
+			f.NoFix = parts[j].why
+			continue
+		}
 		if decl.Exported {
-			if missing := r.unanalysedImporter(decl.pkg, analysed); missing != "" {
-				f.NoFix = fmt.Sprintf("package %s refers to it and was not analysed (run concfix on the whole module)", missing)
+			if missing := r.unanalysedImporter(decl.module, decl.pkgPath); missing != "" {
+				f.NoFix = fmt.Sprintf("package %s refers to it and was not analysed: run concfix on the whole module", missing)
 				continue
 			}
 		}
 		c := &candidate{findings: []string{fkey}, edits: make(map[string][]edit)}
-		f.FixMessage = decl.Message
-		why := ""
+		stale := false
+		var described []Edit
 		for _, p := range parts {
-			pc, w := r.candidate(p.pkg.Fset, files, p.Edits)
-			if w != "" {
-				why = w
-				break
-			}
-			f.Edits = append(f.Edits, pc.describe(p.pkg.Fset, p.Edits)...)
-			for name, es := range pc.edits {
+			for name, es := range p.edits {
+				if cur, _ := r.readFile(name); !bytes.Equal(cur, p.base[name]) {
+					stale = true
+				}
 				for _, e := range es {
 					if !slices.Contains(c.edits[name], e) {
 						c.edits[name] = append(c.edits[name], e)
 					}
 				}
 			}
+			if p.describe != nil {
+				described = append(described, p.describe()...)
+			}
 		}
-		if why != "" {
-			f.NoFix = why
+		if stale || r.overlaps(c, accepted) {
+			f.NoFix = "overlaps another fix: run concfix again"
 			continue
 		}
+		for name, es := range c.edits {
+			accepted[name] = append(accepted[name], es...)
+		}
+		f.FixMessage = decl.Message
+		f.Edits = described
 		cands = append(cands, c)
 	}
-	return cands
+	for _, c := range r.verifyByReload(cands) {
+		for _, k := range c.findings {
+			r.findings[k].Fixed = true
+			r.findings[k].NoFix = ""
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// verifyByReload applies the candidates that keep the packages of their files building,
+// checked by loading those packages again with the new content, and returns them. It is
+// for fixes that span batches, whose packages are no longer in memory.
+func (r *runner) verifyByReload(cands []*candidate) []*candidate {
+	if len(cands) == 0 {
+		return nil
+	}
+	if content, err := r.reloadCheck(cands); err == nil {
+		r.commit(content)
+		return cands
+	}
+	var good []*candidate
+	for _, c := range cands {
+		try := append(slices.Clone(good), c)
+		if _, err := r.reloadCheck(try); err != nil {
+			r.drop(c, err)
+			continue
+		}
+		good = try
+	}
+	content, err := r.reloadCheck(good)
+	if err != nil {
+		return nil
+	}
+	r.commit(content)
+	return good
+}
+
+func (r *runner) reloadCheck(set []*candidate) (map[string][]byte, error) {
+	if len(set) == 0 {
+		return nil, nil
+	}
+	content, _, err := r.newContent(token.NewFileSet(), set)
+	if err != nil {
+		return nil, err
+	}
+	overlay := make(map[string][]byte)
+	r.mu.Lock()
+	for k, v := range r.contents {
+		overlay[k] = v
+	}
+	r.mu.Unlock()
+	var dirs []string
+	for name, b := range content {
+		overlay[name] = b
+		dirs = append(dirs, filepath.Dir(name))
+	}
+	slices.Sort(dirs)
+	dirs = slices.Compact(dirs)
+	pkgs, err := packages.Load(&packages.Config{
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedImports |
+			packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo,
+		Dir:        moduleRoot(dirs[0], r.dir),
+		Env:        r.opts.Env,
+		BuildFlags: r.opts.BuildFlags,
+		Tests:      r.opts.Tests,
+		Overlay:    overlay,
+	}, dirs...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pkgs {
+		if len(p.Errors) > 0 {
+			return nil, fmt.Errorf("result does not type-check: %s", p.Errors[0])
+		}
+	}
+	return content, nil
 }
 
 // findingAt returns the key of the open finding of analyzer at pos, or "".
@@ -93,24 +224,22 @@ func (r *runner) findingAt(pos, analyzer string) string {
 	return ""
 }
 
-// unanalysedImporter returns the path of a package of decl's module that imports decl
+// unanalysedImporter returns the path of a package of the module that imports pkgPath
 // (in its code or tests) and was not analysed, or "".
-func (r *runner) unanalysedImporter(decl *packages.Package, analysed map[string]bool) string {
-	if decl.Module == nil {
+func (r *runner) unanalysedImporter(mod *packages.Module, pkgPath string) string {
+	if mod == nil {
 		return ""
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.importers == nil {
 		r.importers = make(map[string]map[string][]string)
 	}
-	imp, ok := r.importers[decl.Module.Path]
+	imp, ok := r.importers[mod.Path]
 	if !ok {
 		imp = make(map[string][]string)
-		cmd := exec.Command("go", append([]string{"list", "-e", "-f",
+		cmd := exec.Command("go", append(append([]string{"list", "-e", "-f",
 			"{{.ImportPath}}{{range .Imports}} {{.}}{{end}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImports}} {{.}}{{end}}"},
-			append(r.opts.BuildFlags, decl.Module.Path+"/...")...)...)
-		cmd.Dir = decl.Module.Dir
+			r.opts.BuildFlags...), mod.Path+"/...")...)
+		cmd.Dir = mod.Dir
 		cmd.Env = r.opts.Env
 		out, err := cmd.Output()
 		if err != nil {
@@ -118,17 +247,14 @@ func (r *runner) unanalysedImporter(decl *packages.Package, analysed map[string]
 		}
 		for line := range strings.SplitSeq(strings.TrimSpace(string(out)), "\n") {
 			fields := strings.Fields(line)
-			if len(fields) == 0 {
-				continue
-			}
-			for _, dep := range fields[1:] {
+			for _, dep := range fields[min(1, len(fields)):] {
 				imp[dep] = append(imp[dep], fields[0])
 			}
 		}
-		r.importers[decl.Module.Path] = imp
+		r.importers[mod.Path] = imp
 	}
-	for _, p := range imp[decl.PkgPath] {
-		if !analysed[p] && !analysed[p+"_test"] && p != decl.PkgPath {
+	for _, p := range imp[pkgPath] {
+		if !r.analysed[p] && p != pkgPath {
 			return p
 		}
 	}

@@ -93,43 +93,21 @@ func (r *runner) readFileLocked(name string) ([]byte, error) {
 // the packages of the changed files (of the files of only, when given). It returns the
 // new content of every changed file.
 func (r *runner) check(fset *token.FileSet, set []*candidate, pkgsOf map[string][]*packages.Package, only ...*candidate) (map[string][]byte, error) {
-	byFile := make(map[string][]edit)
-	for _, c := range set {
-		for name, es := range c.edits {
-			byFile[name] = append(byFile[name], es...)
-		}
-	}
-	content := make(map[string][]byte)
-	parsed := make(map[string]*ast.File)
-	for name, es := range byFile {
-		src, err := r.readFile(name)
-		if err != nil {
-			return nil, err
-		}
-		out := applyEdits(src, es)
-		if gofmtClean(src) {
-			// Keep a gofmt-clean file clean; a file that was not is left as its author had it
-			// apart from the fixed lines, which the bridge formats.
-			if formatted, err := format.Source(out); err == nil {
-				out = formatted
-			}
-		}
-		f, err := parser.ParseFile(fset, name, out, parser.ParseComments|parser.SkipObjectResolution)
-		if err != nil {
-			return nil, fmt.Errorf("result does not parse: %v", err)
-		}
-		content[name] = out
-		parsed[name] = f
+	content, parsed, err := r.newContent(fset, set)
+	if err != nil {
+		return nil, err
 	}
 	var pkgs []*packages.Package
-	scope := byFile
+	scope := set
 	if len(only) > 0 {
-		scope = only[0].edits
+		scope = only
 	}
-	for name := range scope {
-		for _, p := range pkgsOf[name] {
-			if !slices.Contains(pkgs, p) {
-				pkgs = append(pkgs, p)
+	for _, c := range scope {
+		for name := range c.edits {
+			for _, p := range pkgsOf[name] {
+				if !slices.Contains(pkgs, p) {
+					pkgs = append(pkgs, p)
+				}
 			}
 		}
 	}
@@ -142,6 +120,39 @@ func (r *runner) check(fset *token.FileSet, set []*candidate, pkgsOf map[string]
 		return nil, err
 	}
 	return content, nil
+}
+
+// newContent applies the edits of set to the current contents and re-parses each changed
+// file. A file that was gofmt-clean is kept clean; one that was not is left as its author
+// had it apart from the fixed lines, which the bridge formats.
+func (r *runner) newContent(fset *token.FileSet, set []*candidate) (map[string][]byte, map[string]*ast.File, error) {
+	byFile := make(map[string][]edit)
+	for _, c := range set {
+		for name, es := range c.edits {
+			byFile[name] = append(byFile[name], es...)
+		}
+	}
+	content := make(map[string][]byte)
+	parsed := make(map[string]*ast.File)
+	for name, es := range byFile {
+		src, err := r.readFile(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		out := applyEdits(src, es)
+		if gofmtClean(src) {
+			if formatted, err := format.Source(out); err == nil {
+				out = formatted
+			}
+		}
+		f, err := parser.ParseFile(fset, name, out, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			return nil, nil, fmt.Errorf("result does not parse: %v", err)
+		}
+		content[name] = out
+		parsed[name] = f
+	}
+	return content, parsed, nil
 }
 
 // typeCheck type-checks p with the files in replaced instead of its own.
