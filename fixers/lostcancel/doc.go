@@ -1,0 +1,57 @@
+// Package lostcancel defines an analyzer that finds cancel functions of derived contexts
+// that are never called, and calls them.
+//
+// # Analyzer lostcancel
+//
+// lostcancel: cancel function of a derived context is not called on every path
+//
+// context.WithCancel, WithTimeout, WithDeadline, WithCancelCause, WithTimeoutCause and
+// WithDeadlineCause return a context and the function that cancels it. Until that
+// function is called, the parent keeps a reference to the child, and a timer (for the
+// timeout and deadline variants) keeps running: each call whose cancel function is lost
+// leaks the context until its parent is cancelled, which for context.Background() is
+// never. The analyzer reports the cancel function when it is
+//
+//   - discarded by assigning it to _;
+//   - never called, including the case that go vet misses, where the variable is only
+//     silenced with `_ = cancel`;
+//   - not called on some path from the assignment to a return statement, or overwritten
+//     before being called (a second assignment, or the next iteration of a loop).
+//
+// Control flow is followed as in go vet's lostcancel (go/cfg, with ctrlflow's knowledge of
+// functions that never return): any reference to the variable other than `_ = cancel` or
+// an assignment to it counts as a use, since a cancel function that is stored, returned or
+// handed to another function is somebody else's to call. Returning from main.main ends the
+// process, so main.main is not checked.
+//
+// The fix calls the cancel function when the function ends: it inserts `defer cancel()`
+// (`defer cancel(nil)` for WithCancelCause, whose cancel function takes an error) directly
+// after the assignment, naming a discarded `_` with a fresh name (cancel, or cancel2, ...
+// when that is taken). A plain assignment `ctx, _ = ...` gets a `var cancel
+// context.CancelFunc` declaration before it. Existing calls stay: calling cancel twice is
+// harmless. A `_ = cancel` that only silenced the compiler is removed when it follows the
+// assignment in the same statement list and carries no comment. Inside a loop, a defer
+// would pile up until the function returns, so the fix instead calls `cancel()` at the end
+// of the block that contains the assignment, once per iteration.
+//
+// The diagnostic is reported without a fix (and a related note says why) when
+//
+//   - the context, or a value derived from it, escapes: it is returned, stored in a field,
+//     a global, a variable of an enclosing function, a map, a slice or a pointer, sent on a
+//     channel, used by a go statement, or captured by a function literal that is not
+//     simply called (for example one that is passed to another function, whose caller
+//     may run it later). Values are followed through assignments to local variables,
+//     whatever their type, as long as the type can hold a context. Passing the context
+//     itself as an argument is not an escape: by convention, functions do not retain the
+//     context they are given;
+//   - the cancel function is used in any way other than calling it, comparing it with nil
+//     or `_ = cancel` (it is then somebody else's too);
+//   - in a loop, control can leave the block after the assignment by return, break,
+//     continue, goto or fallthrough, a variable holding the context is declared outside
+//     the block, or a deferred call uses the context;
+//   - the assignment is the init statement of an if, switch or for statement, or some
+//     other position that has no statement list to add to.
+//
+// A cancel variable declared by an enclosing function and only assigned in a function
+// literal is reported (without a fix) only when the enclosing function never uses it.
+package lostcancel

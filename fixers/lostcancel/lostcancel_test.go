@@ -1,0 +1,16 @@
+package lostcancel_test
+
+import (
+	"testing"
+
+	"github.com/concfix/concfix/fixers/lostcancel"
+	"golang.org/x/tools/go/analysis/analysistest"
+)
+
+func TestLostCancel(t *testing.T) {
+	for _, pkg := range []string{"a", "collide"} {
+		t.Run(pkg, func(t *testing.T) {
+			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), lostcancel.Analyzer, pkg)
+		})
+	}
+}
