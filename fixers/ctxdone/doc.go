@@ -1,0 +1,55 @@
+// Package ctxdone defines an analyzer that finds goroutine loops and sends that
+// cannot return when their context is done, and makes them select on ctx.Done().
+//
+// # Analyzer ctxdone
+//
+// ctxdone: channel operations that cannot return when ctx is done
+//
+// Every goroutine needs a known exit path. A goroutine that blocks on a channel
+// operation with no way out leaks when nobody is left on the other end: the caller
+// cancelled its context and went away, but the producer still waits to send. The
+// analyzer reports, in goroutines (function literals started by a go statement and
+// functions of the package started by one) and in functions with a context.Context in
+// scope:
+//
+//   - a loop that never ends (for { ... } or for true { ... }, with no return, no break
+//     or continue out of it and no goto) and blocks on channel operations: each blocking
+//     send and receive is wrapped in select { case <op>: case <-ctx.Done(): return ... },
+//     and each select without a default case gains a case <-ctx.Done(): return ...;
+//   - a blocking send in a function with a context.Context parameter (also inside
+//     for v := range src and outside loops), and in a loop of a goroutine literal that has
+//     a context in scope: the same select.
+//
+// Goroutines with no context in scope use a stop channel instead when exactly one is in
+// scope: a chan struct{} parameter, captured variable or field of the receiver that is
+// closed somewhere in the package and never sent on.
+//
+// The return statement is bare in functions without results; with results the last
+// result must be an error and receives ctx.Err(), the others their current value when
+// named, their zero value otherwise. Functions whose results are discarded (goroutine
+// literals, functions only started with go) return zero values.
+//
+// Left alone: loops with an exit, loops that already receive from a Done channel or a
+// stop channel, select statements with a default case, for v := range ch loops without
+// blocking sends (closing is the sender's job), and one-shot sends (outside loops) on
+// channels made buffered.
+//
+// The finding is reported without a fix when the fix could change more than the leak:
+//
+//   - more than one context (or stop channel) is in scope, or a goroutine's captured
+//     context is not used by it while a stop channel is also in scope;
+//   - no correct return can be written (a last result that is not an error, a stop
+//     channel in a function whose error result is used, a zero value that cannot be
+//     named);
+//   - the operation is not a statement that can be wrapped (a receive inside an
+//     expression, in an if or for header, a range over a channel inside the loop);
+//   - returning early would skip a close, an Unlock, RUnlock or WaitGroup.Done without
+//     its matching Lock or Add, an atomic update, or a function of the package that does
+//     one of these;
+//   - a channel operation of the package on the same channel (found by following
+//     assignments, calls and returns) waits unconditionally for the operation that would
+//     no longer happen, e.g. a counted loop receiving one result per worker: after the
+//     fix it would block forever. Operations in a select with a default, a Done, a stop
+//     or a timer case, range loops (for sends) and operations the fix also wraps are fine.
+//     Operations in _test.go files are not taken into account for code outside them.
+package ctxdone

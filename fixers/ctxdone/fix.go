@@ -1,0 +1,285 @@
+package ctxdone
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+
+	"github.com/concfix/concfix/rewrite"
+	"github.com/dave/dst"
+	"github.com/dave/dst/decorator"
+	"golang.org/x/tools/go/analysis"
+)
+
+func (c *checker) report(u *unit) {
+	d := analysis.Diagnostic{Pos: u.pos, Message: u.msg}
+	if u.refused != "" {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: u.refPos, Message: "no fix: " + u.refused})
+		c.pass.Report(d)
+		return
+	}
+	msg := "Return when " + u.exit.expr + " is done"
+	if !u.exit.ctx {
+		msg = "Return when " + u.exit.expr + " is closed"
+	}
+	rewrite.Report(c.pass, d, msg, func(fx *rewrite.Fix) error {
+		for _, it := range u.items {
+			if it.sel != nil {
+				dsel := fx.Dst(it.sel).(*dst.SelectStmt)
+				dsel.Body.List = append(dsel.Body.List, c.doneClause(u))
+				continue
+			}
+			if err := c.wrap(fx, u, it); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// doneClause returns case <-done: return ....
+func (c *checker) doneClause(u *unit) *dst.CommClause {
+	ret := &dst.ReturnStmt{}
+	for _, r := range u.ret {
+		ret.Results = append(ret.Results, parseExpr(r))
+	}
+	cc := &dst.CommClause{
+		Comm: &dst.ExprStmt{X: parseExpr("<-" + u.exit.done())},
+		Body: []dst.Stmt{ret},
+	}
+	cc.Decs.Before = dst.NewLine
+	return cc
+}
+
+// wrap replaces the statement of it by select { case <stmt>: case <-done: return ... },
+// preceded by the declarations of the variables the statement defined.
+func (c *checker) wrap(fx *rewrite.Fix, u *unit, it *item) error {
+	parent := c.parents[it.stmt]
+	dparent := fx.Dst(parent)
+	dstmt := fx.Dst(it.stmt).(dst.Stmt)
+
+	var comm dst.Stmt
+	switch s := dstmt.(type) {
+	case *dst.DeclStmt:
+		spec := s.Decl.(*dst.GenDecl).Specs[0].(*dst.ValueSpec)
+		as := &dst.AssignStmt{Tok: token.ASSIGN, Rhs: []dst.Expr{dst.Clone(spec.Values[0]).(dst.Expr)}}
+		for _, n := range spec.Names {
+			as.Lhs = append(as.Lhs, dst.NewIdent(n.Name))
+		}
+		comm = as
+	default:
+		comm = dst.Clone(dstmt).(dst.Stmt)
+		if as, ok := comm.(*dst.AssignStmt); ok {
+			as.Tok = token.ASSIGN
+		}
+	}
+	*comm.Decorations() = dst.NodeDecs{}
+	first := &dst.CommClause{Comm: comm}
+	first.Decs.Before = dst.NewLine
+	sel := &dst.SelectStmt{Body: &dst.BlockStmt{List: []dst.Stmt{first, c.doneClause(u)}}}
+
+	var stmts []dst.Stmt
+	for _, d := range it.decls {
+		decl := &dst.DeclStmt{Decl: &dst.GenDecl{Tok: token.VAR, Specs: []dst.Spec{
+			&dst.ValueSpec{Names: []*dst.Ident{dst.NewIdent(d.name)}, Type: parseExpr(d.typ)},
+		}}}
+		decl.Decs.Before = dst.NewLine
+		decl.Decs.After = dst.NewLine
+		stmts = append(stmts, decl)
+	}
+	stmts = append(stmts, sel)
+	orig := *dstmt.Decorations()
+	stmts[0].Decorations().Before = orig.Before
+	stmts[0].Decorations().Start = orig.Start
+	if len(stmts) > 1 {
+		sel.Decs.Before = dst.NewLine
+	}
+	sel.Decs.After = orig.After
+	first.Decs.Colon = orig.End // a trailing comment stays on the operation's line
+
+	replace := func(list []dst.Stmt) ([]dst.Stmt, error) {
+		for i, s := range list {
+			if s == dstmt {
+				out := append([]dst.Stmt{}, list[:i]...)
+				out = append(out, stmts...)
+				return append(out, list[i+1:]...), nil
+			}
+		}
+		return nil, fmt.Errorf("statement not found in its parent")
+	}
+	var err error
+	switch p := dparent.(type) {
+	case *dst.BlockStmt:
+		p.List, err = replace(p.List)
+	case *dst.CaseClause:
+		p.Body, err = replace(p.Body)
+	case *dst.CommClause:
+		p.Body, err = replace(p.Body)
+	case *dst.LabeledStmt:
+		if len(stmts) != 1 {
+			return fmt.Errorf("labeled statement declares variables")
+		}
+		sel.Decs = dst.SelectStmtDecorations{}
+		p.Stmt = sel
+	default:
+		return fmt.Errorf("unexpected parent %T", dparent)
+	}
+	return err
+}
+
+// parseExpr parses s (an expression or a type) into a dst expression. It panics on a
+// syntax error; rewrite.Build turns the panic into a finding without a fix.
+func parseExpr(s string) dst.Expr {
+	fset := token.NewFileSet()
+	e, err := parser.ParseExprFrom(fset, "", s, 0)
+	if err != nil {
+		panic(fmt.Sprintf("parsing %q: %v", s, err))
+	}
+	n, err := decorator.NewDecorator(fset).DecorateNode(e)
+	if err != nil {
+		panic(fmt.Sprintf("decorating %q: %v", s, err))
+	}
+	return n.(dst.Expr)
+}
+
+// typeString returns how t is written at pos in file, or false when it cannot be
+// written there (an unexported type of another package, a package not imported or
+// shadowed, a shadowed name, a struct or interface type with members).
+func (c *checker) typeString(t types.Type, pos token.Pos, file *ast.File) (string, bool) {
+	if file == nil {
+		return "", false
+	}
+	ok := true
+	qual := func(p *types.Package) string {
+		if p == c.pass.Pkg {
+			return ""
+		}
+		for _, imp := range file.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			if path != p.Path() {
+				continue
+			}
+			name := p.Name()
+			if imp.Name != nil {
+				name = imp.Name.Name
+			}
+			if pn, is := c.lookup(name, pos).(*types.PkgName); is && pn.Imported() == p {
+				return name
+			}
+		}
+		ok = false
+		return p.Name()
+	}
+	s := types.TypeString(t, qual)
+	if !ok || !c.writable(t, pos) {
+		return "", false
+	}
+	if _, err := parser.ParseExpr(s); err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// writable reports whether every name in t denotes, at pos, what it denotes in t.
+func (c *checker) writable(t types.Type, pos token.Pos) bool {
+	named := func(obj *types.TypeName, args *types.TypeList) bool {
+		switch {
+		case obj.Pkg() == nil:
+			if c.lookup(obj.Name(), pos) != types.Universe.Lookup(obj.Name()) {
+				return false
+			}
+		case obj.Pkg() == c.pass.Pkg:
+			if c.lookup(obj.Name(), pos) != obj {
+				return false
+			}
+		default:
+			if !obj.Exported() {
+				return false
+			}
+		}
+		for a := range args.Types() {
+			if !c.writable(a, pos) {
+				return false
+			}
+		}
+		return true
+	}
+	switch t := t.(type) {
+	case *types.Basic:
+		if t.Info()&types.IsUntyped != 0 || t.Kind() == types.UnsafePointer {
+			return false
+		}
+		return c.lookup(t.Name(), pos) == types.Universe.Lookup(t.Name())
+	case *types.Pointer:
+		return c.writable(t.Elem(), pos)
+	case *types.Slice:
+		return c.writable(t.Elem(), pos)
+	case *types.Array:
+		return c.writable(t.Elem(), pos)
+	case *types.Chan:
+		return c.writable(t.Elem(), pos)
+	case *types.Map:
+		return c.writable(t.Key(), pos) && c.writable(t.Elem(), pos)
+	case *types.Signature:
+		return t.TypeParams().Len() == 0 && c.writable(t.Params(), pos) && c.writable(t.Results(), pos)
+	case *types.Tuple:
+		for v := range t.Variables() {
+			if !c.writable(v.Type(), pos) {
+				return false
+			}
+		}
+		return true
+	case *types.Struct:
+		return t.NumFields() == 0
+	case *types.Interface:
+		return t.Empty() && t.NumEmbeddeds() == 0
+	case *types.Named:
+		return named(t.Obj(), t.TypeArgs())
+	case *types.Alias:
+		return named(t.Obj(), t.TypeArgs())
+	case *types.TypeParam:
+		return c.lookup(t.Obj().Name(), pos) == t.Obj()
+	}
+	return false
+}
+
+// zero returns the zero value of t written at pos.
+func (c *checker) zero(t types.Type, pos token.Pos, file *ast.File) (string, bool) {
+	s, ok := c.zeroText(t, pos, file)
+	for _, name := range []string{"nil", "false", "new"} {
+		if strings.Contains(s, name) && c.lookup(name, pos) != types.Universe.Lookup(name) {
+			return "", false
+		}
+	}
+	return s, ok
+}
+
+func (c *checker) zeroText(t types.Type, pos token.Pos, file *ast.File) (string, bool) {
+	if _, ok := types.Unalias(t).(*types.TypeParam); ok {
+		s, ok := c.typeString(t, pos, file)
+		return "*new(" + s + ")", ok
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsBoolean != 0:
+			return "false", true
+		case u.Info()&types.IsString != 0:
+			return `""`, true
+		case u.Info()&types.IsNumeric != 0:
+			return "0", true
+		case u.Kind() == types.UnsafePointer:
+			return "nil", true
+		}
+	case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
+		return "nil", true
+	case *types.Struct, *types.Array:
+		s, ok := c.typeString(t, pos, file)
+		return s + "{}", ok
+	}
+	return "", false
+}

@@ -1,0 +1,271 @@
+package ctxdone
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// settle refuses the units whose fix is not safe, until no refusal changes what the
+// remaining fixes protect: a fix is safe when no operation it protects or skips has a
+// peer that would then block forever, and returning early skips no release.
+func (c *checker) settle() {
+	planned := make(map[*chanOp]bool)
+	for _, u := range c.units {
+		if u.refused == "" {
+			for _, op := range u.ops {
+				planned[op] = true
+			}
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, u := range c.units {
+			if u.refused != "" {
+				continue
+			}
+			if pos, why := c.unsafe(u, planned); why != "" {
+				c.refuse(u, pos, why)
+				for _, op := range u.ops {
+					delete(planned, op)
+				}
+				changed = true
+			}
+		}
+	}
+}
+
+// unsafe returns why the fix of u could change more than the leak.
+func (c *checker) unsafe(u *unit, planned map[*chanOp]bool) (token.Pos, string) {
+	for _, op := range u.ops {
+		if q := c.badPeer(op, planned); q != nil {
+			return q.node.Pos(), c.blockedMsg(q)
+		}
+	}
+	for _, it := range u.items {
+		following, loops := c.after(it.stmt, u)
+		if h := c.hazardIn(following); h != nil {
+			return h.pos, "returning early would skip " + h.what
+		}
+		for _, region := range append(following, loops...) {
+			for _, op := range c.cl.ops {
+				if op.fn != u.fn || op.node.Pos() < region.Pos() || op.node.End() > region.End() {
+					continue
+				}
+				if planned[op] || op.sel != nil && c.selectEscapes(op.sel) {
+					continue
+				}
+				if q := c.badPeer(op, planned); q != nil {
+					return q.node.Pos(), c.blockedMsg(q)
+				}
+			}
+		}
+	}
+	return token.NoPos, ""
+}
+
+func (c *checker) blockedMsg(q *chanOp) string {
+	what := "receive from"
+	if q.send {
+		what = "send on"
+	}
+	return fmt.Sprintf("this %s %s would block forever after an early return", what, types.ExprString(q.ch))
+}
+
+// badPeer returns an operation of the package on the channel of p, in the other
+// direction, that waits unconditionally for p: not in a select that can proceed
+// otherwise, not a range loop (for a send), not protected by a planned fix.
+func (c *checker) badPeer(p *chanOp, planned map[*chanOp]bool) *chanOp {
+	o := c.cl.objOf(p.ch)
+	if o == nil {
+		return nil
+	}
+	r := c.cl.find(o)
+	if r == c.cl.find(doneSentinel) {
+		return nil
+	}
+	for _, q := range c.cl.byRoot[r] {
+		if q.send == p.send || q == p {
+			continue
+		}
+		if !p.test && q.test {
+			continue // not visible when analysing the package without its tests
+		}
+		if planned[q] || q.sel != nil && c.selectEscapes(q.sel) || p.send && q.rng {
+			continue
+		}
+		return q
+	}
+	return nil
+}
+
+// after returns the statements that run after stmt on the way out of the unit
+// (following) and the loop bodies that would run again (loops): the code an early
+// return at stmt skips.
+func (c *checker) after(stmt ast.Node, u *unit) (following, loops []ast.Node) {
+	cur := stmt
+	for {
+		p := c.parents[cur]
+		switch p := p.(type) {
+		case nil, *ast.FuncLit, *ast.FuncDecl:
+			return
+		case *ast.BlockStmt:
+			following = append(following, rest(p.List, cur)...)
+			if p == u.body {
+				return
+			}
+		case *ast.CaseClause:
+			following = append(following, rest(p.Body, cur)...)
+		case *ast.CommClause:
+			following = append(following, rest(p.Body, cur)...)
+		case *ast.ForStmt:
+			if cur == p.Body {
+				loops = append(loops, p.Body)
+				if p == u.loop {
+					return
+				}
+				if p.Post != nil {
+					following = append(following, p.Post)
+				}
+				if p.Cond != nil {
+					following = append(following, p.Cond)
+				}
+			}
+		case *ast.RangeStmt:
+			if cur == p.Body {
+				loops = append(loops, p)
+			}
+		}
+		cur = p
+	}
+}
+
+// rest returns the statements of list after n.
+func rest(list []ast.Stmt, n ast.Node) []ast.Node {
+	var out []ast.Node
+	seen := false
+	for _, s := range list {
+		if seen {
+			out = append(out, s)
+		}
+		if s == n {
+			seen = true
+		}
+	}
+	return out
+}
+
+// A hazard is code that must not be skipped.
+type hazard struct {
+	pos  token.Pos
+	what string
+}
+
+// hazardIn returns the first release in nodes (in order) without a matching acquire
+// before it in nodes: close, Unlock, RUnlock, WaitGroup.Done, Cond.Signal or Broadcast,
+// an atomic update, or a call of a function of the package that contains one.
+func (c *checker) hazardIn(nodes []ast.Node) *hazard {
+	held := make(map[string]int)
+	var h *hazard
+	for _, n := range nodes {
+		ast.Inspect(n, func(m ast.Node) bool {
+			if h != nil {
+				return false
+			}
+			switch m := m.(type) {
+			case *ast.GoStmt:
+				return false
+			case *ast.CallExpr:
+				h = c.callHazard(m, held)
+			}
+			return h == nil
+		})
+		if h != nil {
+			return h
+		}
+	}
+	return nil
+}
+
+func (c *checker) callHazard(call *ast.CallExpr, held map[string]int) *hazard {
+	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+		if b, ok := c.info.Uses[id].(*types.Builtin); ok {
+			if b.Name() == "close" {
+				return &hazard{call.Pos(), types.ExprString(call)}
+			}
+			return nil
+		}
+	}
+	fn, ok := typeutil.Callee(c.info, call).(*types.Func)
+	if !ok || fn.Pkg() == nil {
+		return nil
+	}
+	recv := ""
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		recv = types.ExprString(sel.X)
+	}
+	switch fn.Pkg().Path() {
+	case "sync":
+		switch fn.Name() {
+		case "Lock", "RLock", "Add":
+			key := recv + "." + pairOf(fn.Name())
+			held[key]++
+		case "Unlock", "RUnlock", "Done":
+			key := recv + "." + fn.Name()
+			if held[key] > 0 {
+				held[key]--
+				return nil
+			}
+			return &hazard{call.Pos(), types.ExprString(call)}
+		case "Signal", "Broadcast":
+			return &hazard{call.Pos(), types.ExprString(call)}
+		}
+	case "sync/atomic":
+		for _, p := range []string{"Add", "Store", "Swap", "CompareAndSwap", "And", "Or"} {
+			if strings.HasPrefix(fn.Name(), p) {
+				return &hazard{call.Pos(), types.ExprString(call)}
+			}
+		}
+	default:
+		if fn.Origin().Pkg() == c.pass.Pkg {
+			if h := c.funcHazard(fn.Origin()); h != nil {
+				return &hazard{call.Pos(), fmt.Sprintf("%s (%s)", types.ExprString(call), h.what)}
+			}
+		}
+	}
+	return nil
+}
+
+func pairOf(acquire string) string {
+	switch acquire {
+	case "Lock":
+		return "Unlock"
+	case "RLock":
+		return "RUnlock"
+	}
+	return "Done"
+}
+
+var inProgress = &hazard{}
+
+// funcHazard returns the hazard of a function of the package, if its body has one.
+func (c *checker) funcHazard(fn *types.Func) *hazard {
+	if h, ok := c.hazMemo[fn]; ok {
+		if h == inProgress {
+			return nil
+		}
+		return h
+	}
+	decl := c.decls[fn]
+	if decl == nil || decl.Body == nil {
+		return nil
+	}
+	c.hazMemo[fn] = inProgress
+	h := c.hazardIn([]ast.Node{decl.Body})
+	c.hazMemo[fn] = h
+	return h
+}
