@@ -47,9 +47,9 @@ type checker struct {
 	cl      *classes
 	opOf    map[ast.Node]*chanOp
 
-	goLits    map[*ast.FuncLit]bool    // function literals started by a go statement
-	goStarted map[*types.Func]bool     // functions started by a go statement
-	goOnly    map[*types.Func]bool     // unexported functions only ever started by go statements
+	goLits    map[*ast.FuncLit]bool // function literals started by a go statement
+	goStarted map[*types.Func]bool  // functions started by a go statement
+	goOnly    map[*types.Func]bool  // unexported functions only ever started by go statements
 	decls     map[*types.Func]*ast.FuncDecl
 	defIdent  map[types.Object]*ast.Ident
 	closes    []closeCall
@@ -78,7 +78,7 @@ func (e exit) done() string {
 
 // A unit is one finding: an endless loop, or one blocking send.
 type unit struct {
-	fn      ast.Node      // *ast.FuncDecl or *ast.FuncLit
+	fn      ast.Node // *ast.FuncDecl or *ast.FuncLit
 	body    *ast.BlockStmt
 	loop    *ast.ForStmt // nil for a send
 	items   []*item

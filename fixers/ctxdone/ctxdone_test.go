@@ -8,7 +8,7 @@ import (
 )
 
 func Test(t *testing.T) {
-	for _, pkg := range []string{"a"} {
+	for _, pkg := range []string{"a", "b", "c"} {
 		t.Run(pkg, func(t *testing.T) {
 			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), ctxdone.Analyzer, pkg)
 		})
