@@ -1,0 +1,277 @@
+package ctxprop
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"github.com/concfix/concfix/rewrite"
+	"github.com/dave/dst"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+const doc = `ctxprop: a context is in scope but not passed on
+
+When a function has a context.Context (a named parameter, or a local variable derived
+from one through the context.With* functions), it finds calls that do not pass it:
+context.TODO() or context.Background() given as a context argument, a call to F when
+the same package or method set has FContext(ctx, ...) or FWithContext(ctx, ...) with
+otherwise identical parameters and results (http.NewRequest, the database/sql methods,
+exec.Command, slog, ...), net.Dial and the net.Lookup* functions, DB.Begin; and nil
+given as a context.Context (outside _test.go files). The fix passes the context in scope,
+calls the context-aware twin, or passes context.TODO() for a nil context when no context
+is in scope.
+
+Deliberate detachment is left alone: calls in defer and go statements or in function
+literals that are not called on the spot, in the clean-up path after <-ctx.Done() or a
+ctx.Err() check, arguments of the context package's own functions, calls whose results
+may hold the context and outlive the function, and functions without a context.`
+
+// Analyzer reports and fixes calls that drop the context in scope.
+var Analyzer = &analysis.Analyzer{
+	Name:     "ctxprop",
+	Doc:      doc,
+	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Run:      run,
+}
+
+type checker struct {
+	pass    *analysis.Pass
+	insp    *inspector.Inspector
+	ctxPkg  *types.Package
+	ctxType types.Type // context.Context
+
+	valid   map[*types.Var]bool      // context variables whose every value derives from a context in scope
+	cancels map[*types.Var]bool      // valid variables that hold a cancellable derived context
+	funcs   map[ast.Node]*flowInfo   // per function: Done/Err markers over its CFG
+	decls   map[*types.Func]ast.Node // functions of this package by object, for the recursion guard
+	done    map[*types.Var]bool      // variables assigned ctx.Done()
+	scanned map[ast.Node]bool        // outermost functions whose variables were analysed
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	ctxPkg := findPackage(pass.Pkg, "context")
+	if ctxPkg == nil {
+		return nil, nil // fast exit: nothing here can hold a context.Context
+	}
+	tn, _ := ctxPkg.Scope().Lookup("Context").(*types.TypeName)
+	if tn == nil {
+		return nil, nil
+	}
+	ck := &checker{
+		pass:    pass,
+		insp:    pass.ResultOf[inspect.Analyzer].(*inspector.Inspector),
+		ctxPkg:  ctxPkg,
+		ctxType: tn.Type(),
+		valid:   make(map[*types.Var]bool),
+		cancels: make(map[*types.Var]bool),
+		funcs:   make(map[ast.Node]*flowInfo),
+		done:    make(map[*types.Var]bool),
+		scanned: make(map[ast.Node]bool),
+	}
+	for cur := range ck.insp.Root().Preorder((*ast.CallExpr)(nil)) {
+		ck.checkCall(cur)
+	}
+	return nil, nil
+}
+
+// findPackage returns the package with the given path among pkg and its transitive imports.
+func findPackage(pkg *types.Package, path string) *types.Package {
+	seen := make(map[*types.Package]bool)
+	var find func(p *types.Package) *types.Package
+	find = func(p *types.Package) *types.Package {
+		if seen[p] {
+			return nil
+		}
+		seen[p] = true
+		if p.Path() == path {
+			return p
+		}
+		for _, q := range p.Imports() {
+			if r := find(q); r != nil {
+				return r
+			}
+		}
+		return nil
+	}
+	return find(pkg)
+}
+
+func (ck *checker) isCtx(t types.Type) bool { return t != nil && types.Identical(t, ck.ctxType) }
+
+// ctxFunc returns the name of the context package function that call calls, or "".
+func (ck *checker) ctxFunc(call *ast.CallExpr) string {
+	fn, ok := typeutil.Callee(ck.pass.TypesInfo, call).(*types.Func)
+	if !ok || fn.Pkg() != ck.ctxPkg || fn.Signature().Recv() != nil {
+		return ""
+	}
+	return fn.Name()
+}
+
+// signature returns the signature of the function call calls, or nil for conversions
+// and builtins.
+func (ck *checker) signature(call *ast.CallExpr) *types.Signature {
+	tv, ok := ck.pass.TypesInfo.Types[call.Fun]
+	if !ok || tv.IsType() || tv.IsBuiltin() {
+		return nil
+	}
+	sig, _ := tv.Type.Underlying().(*types.Signature)
+	return sig
+}
+
+// paramType returns the type of the parameter that argument i of a call to sig binds.
+func paramType(sig *types.Signature, i int, hasEllipsis bool) types.Type {
+	n := sig.Params().Len()
+	if sig.Variadic() && i >= n-1 {
+		if hasEllipsis {
+			return nil
+		}
+		return sig.Params().At(n - 1).Type().(*types.Slice).Elem()
+	}
+	if i >= n {
+		return nil
+	}
+	return sig.Params().At(i).Type()
+}
+
+func (ck *checker) isTestFile(pos token.Pos) bool {
+	return strings.HasSuffix(ck.pass.Fset.File(pos).Name(), "_test.go")
+}
+
+// checkCall looks at one call: its context arguments and its callee.
+func (ck *checker) checkCall(cur inspector.Cursor) {
+	call := cur.Node().(*ast.CallExpr)
+	sig := ck.signature(call)
+	if sig == nil {
+		return
+	}
+	if ck.ctxFunc(call) != "" {
+		// Arguments of the context package's own functions (WithoutCancel,
+		// WithTimeout(context.Background(), ...)) make new contexts on purpose.
+		return
+	}
+	for i, arg := range call.Args {
+		if !ck.isCtx(paramType(sig, i, call.Ellipsis.IsValid())) {
+			continue
+		}
+		argCur := cur.ChildAt(edge.CallExpr_Args, i)
+		switch a := ast.Unparen(arg).(type) {
+		case *ast.CallExpr:
+			if name := ck.ctxFunc(a); name == "TODO" || name == "Background" {
+				ck.checkFresh(argCur, cur, a, name)
+			}
+		case *ast.Ident:
+			if ck.pass.TypesInfo.Uses[a] == types.Universe.Lookup("nil") && !ck.isTestFile(a.Pos()) {
+				ck.checkNil(argCur, cur, a)
+			}
+		}
+	}
+	ck.checkTwin(cur, call, sig)
+}
+
+// checkFresh handles context.TODO() or context.Background() passed to the call at callCur.
+func (ck *checker) checkFresh(argCur, callCur inspector.Cursor, fresh *ast.CallExpr, name string) {
+	env := ck.env(argCur)
+	if env.status == none {
+		return
+	}
+	if ck.resultEscapes(callCur, env) {
+		return
+	}
+	d := analysis.Diagnostic{Pos: fresh.Pos(), End: fresh.End()}
+	if env.status == ambiguous {
+		d.Message = fmt.Sprintf("context.%s() passed while a context is in scope (no fix: several contexts in scope: %s)", name, env.names())
+		ck.pass.Report(d)
+		return
+	}
+	d.Message = fmt.Sprintf("context.%s() passed while %s is in scope", name, env.ctx.Name())
+	if ck.hasComments(fresh) {
+		d.Message += " (no fix: comments inside the call)"
+		ck.pass.Report(d)
+		return
+	}
+	parent := callCur.Node().(*ast.CallExpr)
+	idx := argCur.ParentEdgeIndex()
+	rewrite.Report(ck.pass, d, "Pass "+env.ctx.Name(), func(fx *rewrite.Fix) error {
+		dcall := fx.Dst(parent).(*dst.CallExpr)
+		old := dcall.Args[idx]
+		id := dst.NewIdent(env.ctx.Name())
+		id.Decs.NodeDecs = *old.Decorations()
+		dcall.Args[idx] = id
+		return nil
+	})
+}
+
+// checkNil handles nil passed as a context.Context.
+func (ck *checker) checkNil(argCur, callCur inspector.Cursor, id *ast.Ident) {
+	env := ck.env(argCur)
+	if env.status == ok && ck.resultEscapes(callCur, env) {
+		env = envResult{status: none}
+	}
+	d := analysis.Diagnostic{Pos: id.Pos(), End: id.End(), Message: "nil passed as a context.Context"}
+	switch env.status {
+	case ambiguous:
+		d.Message += fmt.Sprintf(" (no fix: several contexts in scope: %s)", env.names())
+		ck.pass.Report(d)
+	case ok:
+		name := env.ctx.Name()
+		rewrite.Report(ck.pass, d, "Pass "+name, func(fx *rewrite.Fix) error {
+			fx.Dst(id).(*dst.Ident).Name = name
+			return nil
+		})
+	case none:
+		rewrite.Report(ck.pass, d, "Pass context.TODO()", func(fx *rewrite.Fix) error {
+			pkg := fx.AddImport(id, "context", "context")
+			if !ck.refersToPackage(id.Pos(), pkg, ck.ctxPkg) {
+				return fmt.Errorf("%s does not refer to package context here", pkg)
+			}
+			did := fx.Dst(id).(*dst.Ident)
+			call := &dst.CallExpr{Fun: &dst.SelectorExpr{X: dst.NewIdent(pkg), Sel: dst.NewIdent("TODO")}}
+			call.Decs.NodeDecs = did.Decs.NodeDecs
+			replaceArg(fx, callCur.Node().(*ast.CallExpr), argCur.ParentEdgeIndex(), call)
+			return nil
+		})
+	}
+}
+
+// replaceArg replaces argument i of call with e in the fix.
+func replaceArg(fx *rewrite.Fix, call *ast.CallExpr, i int, e dst.Expr) {
+	fx.Dst(call).(*dst.CallExpr).Args[i] = e
+}
+
+// refersToPackage reports whether name, used at pos, refers to pkg: an import of it or,
+// when the file does not import it yet, nothing at all.
+func (ck *checker) refersToPackage(pos token.Pos, name string, pkg *types.Package) bool {
+	scope := ck.pass.Pkg.Scope().Innermost(pos)
+	if scope == nil {
+		return false
+	}
+	_, obj := scope.LookupParent(name, pos)
+	switch obj := obj.(type) {
+	case nil:
+		return true
+	case *types.PkgName:
+		return obj.Imported() == pkg
+	}
+	return false
+}
+
+// hasComments reports whether a comment lies inside n.
+func (ck *checker) hasComments(n ast.Node) bool {
+	for _, f := range ck.pass.Files {
+		if f.FileStart <= n.Pos() && n.End() <= f.FileEnd {
+			for _, cg := range f.Comments {
+				if cg.Pos() < n.End() && cg.End() > n.Pos() {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

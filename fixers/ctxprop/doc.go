@@ -1,0 +1,53 @@
+// Package ctxprop defines an analyzer that finds calls that drop the context.Context in
+// scope, and passes it on.
+//
+// # Analyzer ctxprop
+//
+// ctxprop: a context is in scope but not passed on
+//
+// A function that is given a context.Context should pass it to the blocking work it
+// starts, so that the work ends when the caller gives up. When a context is in scope the
+// analyzer reports:
+//
+//   - context.TODO() or context.Background() passed as a context argument;
+//   - a call of F(args) when the same package (for a function) or the same method set
+//     (for a method) has FContext(ctx, args) or FWithContext(ctx, args) whose parameters
+//     are a context.Context followed by F's, with identical results: http.NewRequest,
+//     the Query, QueryRow, Exec, Prepare and Ping methods of database/sql, exec.Command,
+//     and the same convention in any other library;
+//   - DB.Begin (BeginTx(ctx, nil)), net.Dial ((&net.Dialer{}).DialContext) and the
+//     net.Lookup* functions whose net.DefaultResolver method has the same parameters
+//     after the context and the same results;
+//   - nil passed as a context.Context, also when no context is in scope (the fix then
+//     passes context.TODO()), except in _test.go files, where a nil context is usually
+//     what the test is about.
+//
+// A context is in scope at a call when it is a named parameter (not _) of the enclosing
+// function, or a local variable of it whose every value is a copy of such a context or
+// a context.With* derivation of one; variables whose address is taken or that are
+// assigned anything else are not followed. Contexts of outer functions count only
+// through function literals called on the spot. The context must be visible at the call
+// (declared before it, not shadowed). When several contexts are in scope the call is
+// reported without a fix.
+//
+// The fix passes the context in scope, or calls the context-aware twin with it.
+//
+// Precision matters more than recall: much code detaches from its caller's context on
+// purpose, and such code is neither fixed nor reported:
+//
+//   - calls in defer and go statements, and in function literals that are not called on
+//     the spot (they may run after the function returns);
+//   - calls reachable from a receive of ctx.Done(), a select case on it, or a call of
+//     ctx.Err() or context.Cause (clean-up and graceful shutdown need a fresh context);
+//   - arguments of the context package's own functions (context.WithoutCancel,
+//     context.WithTimeout(context.Background(), d)) and contexts assigned to variables;
+//   - calls whose results may hold the context (anything but basic values and errors)
+//     and may outlive the function: stored in a field, a global or a composite value,
+//     sent, captured by a goroutine or a literal that may run later, appended, or
+//     returned while the context could be cancelled before the caller uses them;
+//     an *exec.Cmd that the function does not wait for (Run, Output, CombinedOutput,
+//     Wait) would be killed with the context, so exec.Command is left alone then;
+//   - a call of a twin from inside the twin itself, or when the twin (declared in the
+//     package) calls the function: the fix could make it call itself;
+//   - generic functions, and functions without any context (main, init, constructors).
+package ctxprop

@@ -1,0 +1,151 @@
+package ctxprop
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/cfg"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// flowInfo records where, in one function, a context is known to be done or checked:
+// a receive from ctx.Done() (or from a variable holding it), a select case on it, or a
+// call of ctx.Err() or context.Cause. Code reachable from there is clean-up or shutdown
+// code, which needs a fresh context on purpose.
+type flowInfo struct {
+	g     *cfg.CFG
+	mark  map[*cfg.Block]int // index of the first marked node; -1: the whole block
+	reach map[*cfg.Block]bool
+}
+
+func (ck *checker) flow(fn ast.Node, body *ast.BlockStmt) *flowInfo {
+	if fi, ok := ck.funcs[fn]; ok {
+		return fi
+	}
+	fi := &flowInfo{
+		g:     cfg.New(body, func(*ast.CallExpr) bool { return true }),
+		mark:  make(map[*cfg.Block]int),
+		reach: make(map[*cfg.Block]bool),
+	}
+	ck.funcs[fn] = fi
+	ck.scanDoneVars(body)
+
+	// Select comm statements are evaluated in the block before the select; a Done
+	// case marks only its own body.
+	comms := make(map[ast.Node]bool)
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CommClause:
+			if n.Comm != nil {
+				comms[n.Comm] = true
+			}
+		}
+		return true
+	})
+	for _, b := range fi.g.Blocks {
+		if cc, ok := b.Stmt.(*ast.CommClause); ok && b.Kind == cfg.KindSelectCaseBody && cc.Comm != nil && ck.hasMarker(cc.Comm) {
+			fi.mark[b] = -1
+			continue
+		}
+		for i, n := range b.Nodes {
+			if !comms[n] && ck.hasMarker(n) {
+				fi.mark[b] = i
+				break
+			}
+		}
+	}
+	var queue []*cfg.Block
+	for b := range fi.mark {
+		queue = append(queue, b.Succs...)
+	}
+	for len(queue) > 0 {
+		b := queue[0]
+		queue = queue[1:]
+		if fi.reach[b] {
+			continue
+		}
+		fi.reach[b] = true
+		queue = append(queue, b.Succs...)
+	}
+	return fi
+}
+
+// after reports whether n may run after a Done or Err marker of the function, or when
+// its place in the function's control flow is unknown.
+func (fi *flowInfo) after(n ast.Node) bool {
+	for _, b := range fi.g.Blocks {
+		for i, bn := range b.Nodes {
+			if bn.Pos() <= n.Pos() && n.End() <= bn.End() {
+				if fi.reach[b] {
+					return true
+				}
+				m, ok := fi.mark[b]
+				return ok && m <= i
+			}
+		}
+	}
+	return true
+}
+
+// scanDoneVars records the variables of body assigned the result of ctx.Done().
+func (ck *checker) scanDoneVars(body *ast.BlockStmt) {
+	info := ck.pass.TypesInfo
+	ast.Inspect(body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != len(as.Rhs) {
+			return true
+		}
+		for i, r := range as.Rhs {
+			if call, ok := ast.Unparen(r).(*ast.CallExpr); ok && ck.isMethod(call, "Done") {
+				if id, ok := as.Lhs[i].(*ast.Ident); ok {
+					if v, ok := info.ObjectOf(id).(*types.Var); ok {
+						ck.done[v] = true
+					}
+				}
+			}
+		}
+		return true
+	})
+}
+
+// isMethod reports whether call calls method name of context.Context.
+func (ck *checker) isMethod(call *ast.CallExpr, name string) bool {
+	fn, ok := typeutil.Callee(ck.pass.TypesInfo, call).(*types.Func)
+	if !ok || fn.Name() != name {
+		return false
+	}
+	recv := fn.Signature().Recv()
+	return recv != nil && ck.isCtx(recv.Type())
+}
+
+// hasMarker reports whether n (outside nested function literals) receives from
+// ctx.Done() or calls ctx.Err() or context.Cause.
+func (ck *checker) hasMarker(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				switch x := ast.Unparen(n.X).(type) {
+				case *ast.CallExpr:
+					found = ck.isMethod(x, "Done")
+				case *ast.Ident:
+					v, _ := ck.pass.TypesInfo.Uses[x].(*types.Var)
+					found = v != nil && ck.done[v]
+				}
+			}
+		case *ast.CallExpr:
+			found = ck.isMethod(n, "Err") || ck.ctxFunc(n) == "Cause"
+		}
+		return !found
+	})
+	return found
+}

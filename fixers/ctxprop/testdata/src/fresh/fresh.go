@@ -1,0 +1,203 @@
+package fresh
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+func work(ctx context.Context, n int) error { return nil }
+
+func open(ctx context.Context) (*conn, error) { return &conn{}, nil }
+
+type conn struct{}
+
+func (c *conn) Close() error                             { return nil }
+func (c *conn) Send(ctx context.Context, s string) error { return nil }
+
+type server struct {
+	c  *conn
+	cs []*conn
+}
+
+// Positives.
+
+func todoArg(ctx context.Context) error {
+	return work(context.TODO(), 1) // want `context.TODO\(\) passed while ctx is in scope`
+}
+
+func backgroundArg(ctx context.Context) {
+	_ = work(context.Background(), 2) // want `context.Background\(\) passed while ctx is in scope`
+}
+
+func derived(parent context.Context) error {
+	tctx, cancel := context.WithTimeout(parent, time.Second)
+	defer cancel()
+	work(tctx, 0)
+	return work(context.TODO(), 3) // want `context.TODO\(\) passed while a context is in scope \(no fix: several contexts in scope: parent, tctx\)`
+}
+
+func reassigned(ctx context.Context) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work(context.TODO(), 4) // want `context.TODO\(\) passed while ctx is in scope`
+}
+
+func innerScope(ctx context.Context) {
+	if true {
+		ctx := context.WithValue(ctx, key{}, 1)
+		work(context.TODO(), 5) // want `context.TODO\(\) passed while ctx is in scope`
+		_ = ctx
+	}
+}
+
+type key struct{}
+
+func spot(ctx context.Context) {
+	func() {
+		work( /* keep */ context.TODO(), 6) // want `context.TODO\(\) passed while ctx is in scope`
+	}()
+}
+
+func resultUsedLocally(ctx context.Context) error {
+	c, err := open(context.TODO()) // want `context.TODO\(\) passed while ctx is in scope`
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return c.Send(context.TODO(), "x") // want `context.TODO\(\) passed while ctx is in scope`
+}
+
+func literalOwnParam() {
+	f := func(ctx context.Context) error {
+		return work(context.TODO(), 7) // want `context.TODO\(\) passed while ctx is in scope`
+	}
+	_ = f
+}
+
+func selectOtherCase(ctx context.Context, ch chan int) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case n := <-ch:
+			work(context.TODO(), n) // want `context.TODO\(\) passed while ctx is in scope`
+		}
+	}
+}
+
+func multiline(ctx context.Context) {
+	work(
+		context.TODO(), // want `context.TODO\(\) passed while ctx is in scope`
+		8,
+	)
+}
+
+// Negatives.
+
+func noCtx() {
+	work(context.TODO(), 10)
+}
+
+func blank(_ context.Context) {
+	work(context.TODO(), 11)
+}
+
+func deferred(ctx context.Context, c *conn) {
+	defer work(context.Background(), 12)
+	defer func() {
+		work(context.Background(), 13)
+	}()
+}
+
+func goroutine(ctx context.Context) {
+	go work(context.Background(), 14)
+	go func() {
+		work(context.Background(), 15)
+	}()
+	f := func() { work(context.TODO(), 16) }
+	f()
+}
+
+func afterDone(ctx context.Context, ch chan int) {
+	select {
+	case <-ctx.Done():
+		work(context.Background(), 17)
+	case <-ch:
+	}
+	<-ctx.Done()
+	work(context.Background(), 18)
+}
+
+func afterErr(ctx context.Context) {
+	if ctx.Err() != nil {
+		work(context.Background(), 19)
+		return
+	}
+	work(context.Background(), 20)
+}
+
+func doneVar(ctx context.Context) {
+	done := ctx.Done()
+	<-done
+	work(context.Background(), 21)
+}
+
+func detachedParent(ctx context.Context) {
+	c2, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	work(c2, 22)
+	_ = context.WithoutCancel(ctx)
+	bg := context.Background()
+	work(bg, 23)
+}
+
+func declaredAfter(n int) {
+	work(context.TODO(), 24)
+	ctx := context.Background()
+	work(ctx, 25)
+}
+
+func reassignedUnknown(ctx context.Context) {
+	ctx = context.Background()
+	work(context.TODO(), 26)
+}
+
+func addressTaken(ctx context.Context) {
+	p := &ctx
+	_ = p
+	work(context.TODO(), 27)
+}
+
+func (s *server) stored(ctx context.Context) {
+	s.c, _ = open(context.Background())
+	c, _ := open(context.Background())
+	s.cs = append(s.cs, c)
+	c2, _ := open(context.Background())
+	go c2.Close()
+}
+
+func returned(ctx context.Context) (*conn, error) {
+	return open(context.TODO()) // want `context.TODO\(\) passed while ctx is in scope`
+}
+
+func returnedCancelled(ctx context.Context) (*conn, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	return open(context.TODO())
+}
+
+func notContextParam(ctx context.Context) {
+	var x any = context.TODO()
+	_ = x
+	println(context.TODO())
+	useAny(context.TODO())
+}
+
+func useAny(v any) {}
+
+func outerCtxInsideLiteral(ctx context.Context) []func() error {
+	return []func() error{func() error { return work(context.TODO(), 28) }}
+}
+
+var errX = errors.New("x")
