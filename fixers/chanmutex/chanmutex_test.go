@@ -1,0 +1,16 @@
+package chanmutex_test
+
+import (
+	"testing"
+
+	"github.com/concfix/concfix/fixers/chanmutex"
+	"golang.org/x/tools/go/analysis/analysistest"
+)
+
+func Test(t *testing.T) {
+	for _, pkg := range []string{"field", "local", "negative"} {
+		t.Run(pkg, func(t *testing.T) {
+			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), chanmutex.Analyzer, pkg)
+		})
+	}
+}

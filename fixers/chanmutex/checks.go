@@ -1,0 +1,364 @@
+package chanmutex
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// pkgChecks answers, for a struct type that holds a candidate field, whether a mutex may
+// replace the channel: whether the struct is copied, and whether other packages can see
+// it. The package-wide facts are computed once, on first use.
+type pkgChecks struct {
+	pass       *analysis.Pass
+	reachable  map[types.Type]bool // types other packages can get hold of
+	testIdents map[string]bool     // identifiers of in-package test files absent from this pass
+}
+
+func newPkgChecks(pass *analysis.Pass) *pkgChecks { return &pkgChecks{pass: pass} }
+
+func (pc *pkgChecks) checkField(cd *candidate) {
+	if cd.v.Exported() {
+		cd.setNoFix(cd.v.Pos(), "the field is exported")
+		return
+	}
+	if pc.exposed(cd.owner) {
+		cd.setNoFix(cd.v.Pos(), "the struct type is visible outside the package")
+		return
+	}
+	if pc.inTestFiles(cd) {
+		cd.skip = true // decided when the package is analysed with its tests
+		return
+	}
+	if pos, why := pc.copied(cd.owner); why != "" {
+		cd.setNoFix(pos, why)
+	}
+}
+
+// exposed reports whether t can be reached from the package's exported API (exported
+// names, the exported fields and methods of reachable types, their signatures).
+func (pc *pkgChecks) exposed(t types.Type) bool {
+	pkg := pc.pass.Pkg
+	if pkg.Name() == "main" {
+		return false
+	}
+	if pc.reachable == nil {
+		pc.reachable = make(map[types.Type]bool)
+		scope := pkg.Scope()
+		for _, name := range scope.Names() {
+			obj := scope.Lookup(name)
+			if !obj.Exported() {
+				continue
+			}
+			switch obj.(type) {
+			case *types.TypeName, *types.Var, *types.Func:
+				pc.reach(obj.Type())
+			}
+		}
+	}
+	if pc.reachable[t] {
+		return true
+	}
+	if _, ok := t.(*types.Named); !ok {
+		for r := range pc.reachable {
+			if types.Identical(r, t) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (pc *pkgChecks) reach(t types.Type) {
+	if t == nil || pc.reachable[t] {
+		return
+	}
+	pc.reachable[t] = true
+	switch t := t.(type) {
+	case *types.Alias:
+		pc.reach(types.Unalias(t))
+	case *types.Named:
+		for i := 0; i < t.TypeArgs().Len(); i++ {
+			pc.reach(t.TypeArgs().At(i))
+		}
+		if t.Obj().Pkg() == pc.pass.Pkg {
+			for i := 0; i < t.NumMethods(); i++ {
+				if m := t.Method(i); m.Exported() {
+					pc.reach(m.Type())
+				}
+			}
+			pc.reach(t.Underlying())
+		}
+	case *types.Pointer:
+		pc.reach(t.Elem())
+	case *types.Slice:
+		pc.reach(t.Elem())
+	case *types.Array:
+		pc.reach(t.Elem())
+	case *types.Chan:
+		pc.reach(t.Elem())
+	case *types.Map:
+		pc.reach(t.Key())
+		pc.reach(t.Elem())
+	case *types.Struct:
+		for i := 0; i < t.NumFields(); i++ {
+			if f := t.Field(i); f.Exported() || f.Embedded() {
+				pc.reach(f.Type())
+			}
+		}
+	case *types.Signature:
+		pc.reach(t.Params())
+		pc.reach(t.Results())
+	case *types.Tuple:
+		for i := 0; i < t.Len(); i++ {
+			pc.reach(t.At(i).Type())
+		}
+	case *types.Interface:
+		for i := 0; i < t.NumMethods(); i++ {
+			if m := t.Method(i); m.Exported() {
+				pc.reach(m.Type())
+			}
+		}
+	}
+}
+
+// inTestFiles reports whether the package is analysed without its in-package test files
+// and one of them mentions the field or its struct type by name. The analysis of the
+// package with its tests then decides; here nothing is reported, so that a fix never
+// misses a use in a test.
+func (pc *pkgChecks) inTestFiles(cd *candidate) bool {
+	if pc.testIdents == nil {
+		pc.testIdents = make(map[string]bool)
+		pc.loadTestIdents()
+	}
+	if pc.testIdents[cd.v.Name()] {
+		return true
+	}
+	return cd.ownerName != nil && pc.testIdents[cd.ownerName.Name()]
+}
+
+func (pc *pkgChecks) loadTestIdents() {
+	pass := pc.pass
+	if len(pass.Files) == 0 {
+		return
+	}
+	dirs := make(map[string]bool)
+	for _, f := range pass.Files {
+		name := pass.Fset.File(f.Pos()).Name()
+		if strings.HasSuffix(name, "_test.go") {
+			return // the test variant: every in-package test file is here
+		}
+		dirs[filepath.Dir(name)] = true
+	}
+	for dir := range dirs {
+		names, _ := filepath.Glob(filepath.Join(dir, "*_test.go"))
+		for _, name := range names {
+			src, err := os.ReadFile(name)
+			if err != nil {
+				pc.testIdents["*"] = true
+				continue
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.SkipObjectResolution)
+			if err != nil || f.Name.Name != pass.Pkg.Name() {
+				continue
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok {
+					pc.testIdents[id.Name] = true
+				}
+				return true
+			})
+		}
+	}
+}
+
+// copied returns where a value of struct type t is copied, or could be: a method with a
+// value receiver, a type that holds t by value (a struct field, an array, slice, map or
+// channel element, a parameter or result), another named type with the same
+// struct, or an expression of type t used other than by address, by field or
+// pointer-method selection, or as a fresh composite literal that defines a variable.
+func (pc *pkgChecks) copied(t types.Type) (token.Pos, string) {
+	pass := pc.pass
+	info := pass.TypesInfo
+	is := func(u types.Type) bool {
+		if _, ok := t.(*types.Named); ok {
+			return u == t
+		}
+		return u != nil && types.Identical(u, t)
+	}
+
+	if named, ok := t.(*types.Named); ok {
+		for i := 0; i < named.NumMethods(); i++ {
+			m := named.Method(i)
+			if _, ptr := m.Type().(*types.Signature).Recv().Type().(*types.Pointer); !ptr {
+				return m.Pos(), "method " + m.Name() + " has a value receiver, which copies the struct"
+			}
+		}
+	}
+
+	h := holder{is: is, memo: make(map[types.Type]int)}
+	for id, obj := range info.Defs {
+		if obj == nil {
+			continue
+		}
+		if tn, ok := obj.(*types.TypeName); ok {
+			if u := tn.Type(); u != t && !tn.IsAlias() && t.Underlying() == u.Underlying() {
+				return id.Pos(), "type " + tn.Name() + " has the same struct"
+			}
+		}
+		if h.holds(obj.Type()) {
+			return id.Pos(), obj.Name() + " holds the struct by value"
+		}
+	}
+	for _, obj := range info.Implicits {
+		if v, ok := obj.(*types.Var); ok && is(v.Type()) {
+			return v.Pos(), "a type switch copies the struct"
+		}
+	}
+
+	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	for c := range in.Root().Preorder() {
+		e, ok := c.Node().(ast.Expr)
+		if !ok {
+			continue
+		}
+		tv, ok := info.Types[e]
+		if !ok || !tv.IsValue() {
+			continue
+		}
+		if h.holds(tv.Type) {
+			return e.Pos(), "an expression holds the struct by value"
+		}
+		if !is(tv.Type) {
+			continue
+		}
+		if !copyFree(info, c) {
+			return e.Pos(), "the struct is copied here"
+		}
+	}
+	return token.NoPos, ""
+}
+
+// copyFree reports whether the expression at c, of the struct type, is used without a
+// copy: &x, x.f, x.m() with a pointer receiver, or a composite literal that defines a new
+// variable (x := T{...}, var x = T{...}).
+func copyFree(info *types.Info, c inspector.Cursor) bool {
+	_, isLit := c.Node().(*ast.CompositeLit)
+	for c.ParentEdgeKind() == edge.ParenExpr_X {
+		c = c.Parent()
+	}
+	switch c.ParentEdgeKind() {
+	case edge.UnaryExpr_X:
+		return c.Parent().Node().(*ast.UnaryExpr).Op == token.AND
+	case edge.SelectorExpr_X:
+		sel := info.Selections[c.Parent().Node().(*ast.SelectorExpr)]
+		if sel == nil {
+			return false
+		}
+		switch sel.Kind() {
+		case types.FieldVal:
+			return true
+		case types.MethodVal:
+			_, ptr := sel.Obj().Type().(*types.Signature).Recv().Type().(*types.Pointer)
+			return ptr
+		}
+		return false
+	case edge.AssignStmt_Rhs:
+		return isLit && c.Parent().Node().(*ast.AssignStmt).Tok == token.DEFINE
+	case edge.ValueSpec_Values:
+		return isLit
+	}
+	return false
+}
+
+// holder decides whether a type holds the struct by value below its top level.
+type holder struct {
+	is   func(types.Type) bool
+	memo map[types.Type]int // 1 visiting, 2 no, 3 yes
+}
+
+func (h *holder) holds(t types.Type) bool {
+	switch t := t.(type) {
+	case *types.Named:
+		if t.TypeArgs().Len() > 0 {
+			for i := 0; i < t.TypeArgs().Len(); i++ {
+				if h.inner(t.TypeArgs().At(i)) {
+					return true
+				}
+			}
+		}
+		return h.below(t.Underlying())
+	case *types.Alias:
+		return h.holds(types.Unalias(t))
+	}
+	return h.below(t)
+}
+
+// inner reports whether t is or holds the struct by value.
+func (h *holder) inner(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	if h.is(t) {
+		return true
+	}
+	switch h.memo[t] {
+	case 1, 2:
+		return false
+	case 3:
+		return true
+	}
+	h.memo[t] = 1
+	r := h.holds(t)
+	h.memo[t] = 2
+	if r {
+		h.memo[t] = 3
+	}
+	return r
+}
+
+// below reports whether one of t's components is or holds the struct by value.
+func (h *holder) below(t types.Type) bool {
+	switch t := t.(type) {
+	case *types.Struct:
+		for i := 0; i < t.NumFields(); i++ {
+			if h.inner(t.Field(i).Type()) {
+				return true
+			}
+		}
+	case *types.Array:
+		return h.inner(t.Elem())
+	case *types.Slice:
+		return h.inner(t.Elem())
+	case *types.Chan:
+		return h.inner(t.Elem())
+	case *types.Map:
+		return h.inner(t.Key()) || h.inner(t.Elem())
+	case *types.Signature:
+		if r := t.Recv(); r != nil && h.is(r.Type()) {
+			return true
+		}
+		return h.tuple(t.Params()) || h.tuple(t.Results())
+	case *types.Tuple:
+		return h.tuple(t)
+	}
+	return false
+}
+
+func (h *holder) tuple(t *types.Tuple) bool {
+	for i := 0; i < t.Len(); i++ {
+		if h.inner(t.At(i).Type()) {
+			return true
+		}
+	}
+	return false
+}

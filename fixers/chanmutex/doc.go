@@ -1,0 +1,39 @@
+// Package chanmutex defines an Analyzer that finds buffered channels used as mutexes.
+//
+// # Analyzer chanmutex
+//
+// chanmutex: find channels of capacity 1 used as a mutex and replace them with sync.Mutex
+//
+// A channel of capacity 1 whose every operation is an acquire followed by a release
+// (send then receive, or, when the channel is filled right after make, receive then
+// send) is a mutex written the long way. It hides the intent from readers and tools:
+// the race detector, go vet's copylocks check, and staticcheck know sync.Mutex, not the
+// channel idiom, and a later edit that sends a value or selects on the channel turns the
+// lock into something else without anyone noticing.
+//
+// The analyzer looks at struct fields and local variables of channel type that are
+// initialised with make(chan T, 1) and whose every use is a statement
+//
+//	ch <- v        <-ch        _ = <-ch        defer func() { <-ch }()
+//
+// with v a constant, nil or an empty composite literal. It proves with the control-flow
+// graph of every function that uses the channel that each acquire is released on every
+// path to a return (or by a deferred release), and that no release can happen without
+// its acquire.
+//
+// The fix turns the field or variable into a sync.Mutex (its name and comments stay),
+// acquires into Lock(), releases into Unlock() (the deferred closure becomes
+// defer mu.Unlock()), removes the make(chan T, 1) from composite literals and
+// constructors and the send that pre-fills the channel, and imports sync.
+//
+// The channel is left alone, without a diagnostic, when its capacity is not 1 (a
+// semaphore), when it is used in a select (a TryLock gate), with len, cap, close or
+// range, when it is passed, returned, compared or assigned elsewhere, when a received
+// value is used, or when a function releases it without having acquired it (a signal
+// between goroutines, or a lock helper). The finding is reported without a fix when the
+// struct holding the field is copied by value anywhere in the package (a mutex must not
+// be copied, and a copied channel is shared while a copied mutex is not), when the field
+// is exported or its struct type is reachable from other packages, when the channel is
+// initialised outside a constructor, or when the balance of acquires and releases cannot
+// be proven on every path.
+package chanmutex

@@ -1,0 +1,180 @@
+package chanmutex
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/cfg"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Lock states along the control flow of one function.
+const (
+	unheld   = 1 + iota
+	held     // acquired, no release pending
+	deferred // acquired, released by a deferred closure
+)
+
+// balanced proves, function by function, that the channel is used as a lock region: on
+// every path from the function's entry (where the lock is not held) each acquire happens
+// with the lock free, each release with the lock held, and every return leaves the lock
+// free or its release deferred. ok reports the proof; mutexy reports whether every
+// function that uses the channel both acquires and releases it (when the proof fails for
+// such a function, the code is still a lock, just not a provably balanced one).
+func balanced(pass *analysis.Pass, cd *candidate) (ok, mutexy bool) {
+	type fnOps struct {
+		body     *ast.BlockStmt
+		ops      map[ast.Node]*op
+		acq, rel int
+	}
+	byFn := make(map[ast.Node]*fnOps)
+	var fns []*fnOps
+	for _, o := range cd.ops {
+		f := byFn[o.fn]
+		if f == nil {
+			f = &fnOps{body: o.body, ops: make(map[ast.Node]*op)}
+			byFn[o.fn] = f
+			fns = append(fns, f)
+		}
+		var key ast.Node = o.stmt
+		if o.defer_ != nil {
+			key = o.defer_
+		}
+		f.ops[key] = o
+		if cd.acquires(o) {
+			f.acq++
+		} else {
+			f.rel++
+		}
+	}
+	ok, mutexy = true, true
+	mayReturn := mayReturnFunc(pass.TypesInfo)
+	for _, f := range fns {
+		if f.acq == 0 || f.rel == 0 {
+			mutexy = false
+		}
+		switch flow(cd, cfg.New(f.body, mayReturn), f.ops) {
+		case proven:
+		case unproven:
+			ok = false
+		case freeRelease:
+			ok, mutexy = false, false
+		}
+	}
+	return ok, mutexy
+}
+
+// Outcomes of flow.
+const (
+	proven      = iota
+	unproven    // a leak, a double acquire, or a lock held on some paths only
+	freeRelease // a release that can happen with the lock free: a signal, not a lock
+)
+
+// flow runs the lock state over the control-flow graph g to a fixed point, then judges
+// every op and return with the final states, so that the outcome does not depend on the
+// order of exploration: a release is a free release only when the lock is free there on
+// every path.
+func flow(cd *candidate, g *cfg.CFG, ops map[ast.Node]*op) int {
+	const conflict = 4 // held on some paths, not on others
+	// step applies op o to state s and returns the new state and the outcome.
+	step := func(s int, o *op) (int, int) {
+		if s == conflict {
+			return conflict, unproven
+		}
+		switch acq := cd.acquires(o); {
+		case o.defer_ != nil:
+			if acq {
+				return conflict, unproven
+			}
+			if s == unheld {
+				return conflict, freeRelease
+			}
+			if s != held {
+				return conflict, unproven
+			}
+			return deferred, proven
+		case acq:
+			if s != unheld {
+				return conflict, unproven
+			}
+			return held, proven
+		default:
+			if s == unheld {
+				return conflict, freeRelease
+			}
+			if s != held {
+				return conflict, unproven
+			}
+			return unheld, proven
+		}
+	}
+	in := make([]int, len(g.Blocks))
+	in[0] = unheld
+	out := func(b *cfg.Block, judge func(int)) int {
+		s := in[b.Index]
+		for _, n := range b.Nodes {
+			if o := ops[n]; o != nil {
+				var r int
+				s, r = step(s, o)
+				judge(r)
+			}
+		}
+		if b.Return() != nil && (s == held || s == conflict) {
+			judge(unproven) // the lock may leak out of the function
+		}
+		return s
+	}
+	work := []*cfg.Block{g.Blocks[0]}
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		s := out(b, func(int) {})
+		for _, succ := range b.Succs {
+			merged := s
+			if old := in[succ.Index]; old != 0 && old != s {
+				merged = conflict
+			}
+			if merged != in[succ.Index] {
+				in[succ.Index] = merged
+				work = append(work, succ)
+			}
+		}
+	}
+	result := proven
+	for _, b := range g.Blocks {
+		if in[b.Index] == 0 {
+			continue // unreachable
+		}
+		out(b, func(r int) { result = max(result, r) })
+		for _, succ := range b.Succs {
+			if in[succ.Index] == conflict && in[b.Index] != conflict {
+				result = max(result, unproven)
+			}
+		}
+	}
+	return result
+}
+
+// mayReturnFunc reports whether a call may return: not panic, os.Exit, log.Fatal and
+// their kind, identified by type.
+func mayReturnFunc(info *types.Info) func(*ast.CallExpr) bool {
+	return func(call *ast.CallExpr) bool {
+		switch fn := typeutil.Callee(info, call).(type) {
+		case *types.Builtin:
+			return fn.Name() != "panic"
+		case *types.Func:
+			switch fn.FullName() {
+			case "os.Exit", "runtime.Goexit",
+				"log.Fatal", "log.Fatalf", "log.Fatalln", "log.Panic", "log.Panicf", "log.Panicln",
+				"(*log.Logger).Fatal", "(*log.Logger).Fatalf", "(*log.Logger).Fatalln",
+				"(*log.Logger).Panic", "(*log.Logger).Panicf", "(*log.Logger).Panicln",
+				"(*testing.common).FailNow", "(*testing.common).Fatal", "(*testing.common).Fatalf",
+				"(*testing.common).SkipNow", "(*testing.common).Skip", "(*testing.common).Skipf":
+				return false
+			}
+		}
+		return true
+	}
+}
