@@ -35,8 +35,8 @@ func (e envResult) names() string {
 
 // A level is a function enclosing the call: a declaration, or a function literal.
 type level struct {
-	fn   ast.Node     // *ast.FuncDecl or *ast.FuncLit
-	at   ast.Node     // the node of this function the call is in: the site, or the call of the inner literal
+	fn   ast.Node // *ast.FuncDecl or *ast.FuncLit
+	at   ast.Node // the node of this function the call is in: the site, or the call of the inner literal
 	body *ast.BlockStmt
 }
 

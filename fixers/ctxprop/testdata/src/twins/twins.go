@@ -1,0 +1,178 @@
+package twins
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"io"
+	"net"
+	"net/http"
+	"os/exec"
+	"time"
+)
+
+// Positives.
+
+func request(ctx context.Context, url string) (*http.Response, error) {
+	req, err := http.NewRequest("GET", url, nil) // want `http.NewRequest called while ctx is in scope; http.NewRequestWithContext takes it`
+	if err != nil {
+		return nil, err
+	}
+	return http.DefaultClient.Do(req)
+}
+
+func newRequest(ctx context.Context, url string, body io.Reader) (*http.Request, error) {
+	return http.NewRequest(http.MethodPost, url, body) // want `http.NewRequest called while ctx is in scope`
+}
+
+func queries(ctx context.Context, db *sql.DB, id int) (string, error) {
+	if err := db.Ping(); err != nil { // want `\(\*sql.DB\).Ping called while ctx is in scope; \(\*sql.DB\).PingContext takes it`
+		return "", err
+	}
+	if _, err := db.Exec("DELETE FROM t WHERE id = ?", id); err != nil { // want `\(\*sql.DB\).Exec called while ctx is in scope`
+		return "", err
+	}
+	rows, err := db.Query("SELECT name FROM t") // want `\(\*sql.DB\).Query called while ctx is in scope`
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var name string
+	err = db.QueryRow("SELECT name FROM t WHERE id = ?", id).Scan(&name) // want `\(\*sql.DB\).QueryRow called while ctx is in scope`
+	return name, err
+}
+
+func transaction(ctx context.Context, db *sql.DB) error {
+	tx, err := db.Begin() // want `\(\*sql.DB\).Begin called while ctx is in scope; \(\*sql.DB\).BeginTx takes it`
+	if err != nil {
+		return err
+	}
+	stmt, err := tx.Prepare("INSERT INTO t VALUES (?)") // want `\(\*sql.Tx\).Prepare called while ctx is in scope`
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	if _, err := stmt.Exec( // want `\(\*sql.Stmt\).Exec called while ctx is in scope`
+		1,
+	); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func run(ctx context.Context, dir string) ([]byte, error) {
+	return exec.Command("ls", dir).Output() // want `exec.Command called while ctx is in scope; exec.CommandContext takes it`
+}
+
+func runVar(ctx context.Context) error {
+	var out bytes.Buffer
+	cmd := exec.Command("sleep", "5") // want `exec.Command called while ctx is in scope`
+	cmd.Stdout = &out
+	return cmd.Run()
+}
+
+func dial(ctx context.Context, addr string) error {
+	c, err := net.Dial("tcp", addr) // want `net.Dial called while ctx is in scope; \(&net.Dialer\{\}\).DialContext takes it`
+	if err != nil {
+		return err
+	}
+	return c.Close()
+}
+
+func lookup(ctx context.Context, host string) (int, error) {
+	addrs, err := net.LookupHost(host) // want `net.LookupHost called while ctx is in scope; net.DefaultResolver.LookupHost takes it`
+	if err != nil {
+		return 0, err
+	}
+	port, err := net.LookupPort("tcp", "http") // want `net.LookupPort called while ctx is in scope`
+	return len(addrs) + port, err
+}
+
+// A library with the FContext convention, in this package.
+
+type Client struct{}
+
+func (c *Client) Get(key string) (string, error) { return c.GetContext(context.Background(), key) }
+
+func (c *Client) GetContext(ctx context.Context, key string) (string, error) { return key, nil }
+
+func Fetch(url string, n ...int) error { return FetchWithContext(context.Background(), url, n...) }
+
+func FetchWithContext(ctx context.Context, url string, n ...int) error { return nil }
+
+func useLibrary(ctx context.Context, c *Client, v Client) error {
+	if _, err := c.Get("k"); err != nil { // want `\(\*Client\).Get called while ctx is in scope; \(\*Client\).GetContext takes it`
+		return err
+	}
+	if _, err := v.Get("k"); err != nil { // want `\(\*Client\).Get called while ctx is in scope`
+		return err
+	}
+	return Fetch("u", 1, 2) // want `Fetch called while ctx is in scope; FetchWithContext takes it`
+}
+
+// Negatives.
+
+// A twin that delegates to the plain form: calling it would recurse.
+type Lazy struct{}
+
+func (l *Lazy) Load(key string) error { return nil }
+
+func (l *Lazy) LoadContext(ctx context.Context, key string) error { return l.Load(key) }
+
+func useLazy(ctx context.Context, l *Lazy) error { return l.Load("k") }
+
+// Twins whose signatures differ.
+type Odd struct{}
+
+func (Odd) Put(key string) error                                    { return nil }
+func (Odd) PutContext(ctx context.Context, key int) error           { return nil }
+func (Odd) Del(key string) error                                    { return nil }
+func (Odd) DelContext(ctx context.Context, key string) (int, error) { return 0, nil }
+
+func useOdd(ctx context.Context, o Odd) {
+	o.Put("k")
+	o.Del("k")
+}
+
+func noContext(db *sql.DB) {
+	db.Ping()
+	http.NewRequest("GET", "/", nil)
+}
+
+func lookupIP(ctx context.Context) {
+	net.LookupIP("example.com") // DefaultResolver.LookupIP has another signature
+}
+
+func detached(ctx context.Context, db *sql.DB) {
+	defer db.Exec("UNLOCK")
+	go db.Ping()
+	select {
+	case <-ctx.Done():
+		db.Exec("ROLLBACK")
+	default:
+	}
+}
+
+type server struct {
+	cmd  *exec.Cmd
+	conn net.Conn
+	db   *sql.DB
+}
+
+func (s *server) start(ctx context.Context) error {
+	cmd := exec.Command("daemon") // started, never waited for: outlives the function
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	s.conn, _ = net.Dial("tcp", "x:1") // kept past the call
+	s.cmd = exec.Command("other")
+	go exec.Command("bg").Wait()
+	return nil
+}
+
+func (s *server) stmt(ctx context.Context) (*sql.Stmt, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	_ = ctx
+	return s.db.Prepare("SELECT 1") // the statement would die with cancel
+}
