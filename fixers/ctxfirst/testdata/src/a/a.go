@@ -1,0 +1,151 @@
+package a
+
+import "context"
+
+// Positives: fixed.
+
+func one(x int, ctx context.Context) {} // want `context.Context should be the first parameter of function one`
+
+func grouped(a, b string, ctx context.Context) {} // want `parameter of function grouped`
+
+func twoCtx(x int, ctx, parent context.Context) {} // want `parameter of function twoCtx`
+
+func unnamed(int, context.Context) {} // want `parameter of function unnamed`
+
+func variadic(s string, ctx context.Context, rest ...int) {} // want `parameter of function variadic`
+
+func blank(x int, _ context.Context) {} // want `parameter of function blank`
+
+func multiline(
+	x int, // the x
+	ctx context.Context, // the context // want `parameter of function multiline`
+) {
+}
+
+type T struct{}
+
+func (T) m(x int, ctx context.Context) {} // want `parameter of method T.m`
+
+func (t *T) pm(x int, ctx context.Context) int { return x } // want `parameter of method T.pm`
+
+type E struct{ T }
+
+type G[P any] struct{}
+
+func (G[P]) gm(x P, ctx context.Context) {} // want `parameter of method G.gm`
+
+func generic[P any](x P, ctx context.Context) {} // want `parameter of function generic`
+
+func recursive(n int, ctx context.Context) { // want `parameter of function recursive`
+	if n > 0 {
+		recursive(n-1, ctx)
+	}
+}
+
+func compute() int { return 0 }
+
+func callers(ctx context.Context) {
+	one(1, ctx)
+	grouped("a", "b", ctx)
+	twoCtx(1, ctx, context.Background())
+	unnamed(2, context.TODO())
+	variadic("s", ctx)
+	variadic("s", ctx, 1, 2)
+	variadic("s", ctx, []int{1}...)
+	blank(0, nil)
+	multiline(1, ctx)
+	defer one(3, ctx)
+	go one(4, ctx)
+	var t T
+	t.m(5, ctx)
+	(&t).pm(6, ctx)
+	E{}.m(7, ctx)
+	G[int]{}.gm(8, ctx)
+	generic(9, ctx)
+	generic[string]("x", ctx)
+	(one)(10, ctx)
+	T.m(t, 11, ctx)
+	(*T).pm(&t, 12, ctx)
+	one(
+		13,  // thirteen
+		ctx, // the context
+	)
+	one(compute(), ctx)                  // ctx is never reassigned: reading it first is safe
+	one(compute(), context.Background()) // so is a fresh background context
+	recursive(14, ctx)
+}
+
+// Negatives: reported without a fix.
+
+func valued(x int, ctx context.Context) {} // want `parameter of function valued`
+
+var hook = valued
+
+func methodValue(x int, ctx context.Context) {} // want `parameter of function methodValue`
+
+func passes(f func(int, context.Context)) { f(0, context.Background()) }
+
+func usesMethodValue() {
+	passes(methodValue)
+}
+
+type V struct{}
+
+func (V) mv(x int, ctx context.Context) {} // want `parameter of method V.mv`
+
+func (V) mx(x int, ctx context.Context) {} // want `parameter of method V.mx`
+
+func vUses() {
+	var v V
+	f := v.mv
+	g := V.mx
+	_, _ = f, g
+}
+
+func pair() (int, context.Context) { return 0, context.Background() }
+
+func multi(x int, ctx context.Context) {} // want `parameter of function multi`
+
+func callsMulti() { multi(pair()) }
+
+func order(x int, ctx context.Context) {} // want `parameter of function order`
+
+func reorders(ctx context.Context) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	order(compute(), ctx) // compute could change ctx: no fix
+}
+
+func commented(x int, ctx context.Context) {} // want `parameter of function commented`
+
+func callsCommented(ctx context.Context) {
+	commented( /* x */ 1 /* ctx */, ctx)
+}
+
+type I interface {
+	Do(x int, ctx context.Context) // want `parameter of interface method I.Do`
+}
+
+type impl struct{}
+
+func (impl) Do(x int, ctx context.Context) {} // want `parameter of method impl.Do`
+
+var _ I = impl{}
+
+func Exported(x int, ctx context.Context) {} // want `parameter of function Exported`
+
+// Negatives: not reported.
+
+func first(ctx context.Context, x int) {}
+
+func none(x int) {}
+
+func onlyCtx(ctx context.Context) {}
+
+func results(x int) (context.Context, int) { return nil, x }
+
+type ctxLike interface{ Done() <-chan struct{} }
+
+func notContext(x int, c ctxLike) {}
+
+var lit = func(x int, ctx context.Context) {}
