@@ -177,10 +177,12 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 			cd.setNoFix(cd.v.Pos(), "cannot prove that every acquire is released on every path")
 		}
-		if cd.field && cd.noFix == "" {
+		if cd.field {
 			pc.checkField(cd)
 		}
-		report(pass, cd)
+		if !cd.skip {
+			report(pass, cd)
+		}
 	}
 	return nil, nil
 }

@@ -8,7 +8,7 @@ import (
 )
 
 func Test(t *testing.T) {
-	for _, pkg := range []string{"field", "local", "negative"} {
+	for _, pkg := range []string{"field", "local", "negative", "tests", "imports"} {
 		t.Run(pkg, func(t *testing.T) {
 			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), chanmutex.Analyzer, pkg)
 		})

@@ -27,16 +27,19 @@ type pkgChecks struct {
 func newPkgChecks(pass *analysis.Pass) *pkgChecks { return &pkgChecks{pass: pass} }
 
 func (pc *pkgChecks) checkField(cd *candidate) {
+	if pc.inTestFiles(cd) {
+		cd.skip = true // decided when the package is analysed with its tests
+		return
+	}
+	if cd.noFix != "" {
+		return
+	}
 	if cd.v.Exported() {
 		cd.setNoFix(cd.v.Pos(), "the field is exported")
 		return
 	}
 	if pc.exposed(cd.owner) {
 		cd.setNoFix(cd.v.Pos(), "the struct type is visible outside the package")
-		return
-	}
-	if pc.inTestFiles(cd) {
-		cd.skip = true // decided when the package is analysed with its tests
 		return
 	}
 	if pos, why := pc.copied(cd.owner); why != "" {
@@ -140,7 +143,7 @@ func (pc *pkgChecks) inTestFiles(cd *candidate) bool {
 		pc.testIdents = make(map[string]bool)
 		pc.loadTestIdents()
 	}
-	if pc.testIdents[cd.v.Name()] {
+	if pc.testIdents[""] || pc.testIdents[cd.v.Name()] {
 		return true
 	}
 	return cd.ownerName != nil && pc.testIdents[cd.ownerName.Name()]
@@ -164,7 +167,7 @@ func (pc *pkgChecks) loadTestIdents() {
 		for _, name := range names {
 			src, err := os.ReadFile(name)
 			if err != nil {
-				pc.testIdents["*"] = true
+				pc.testIdents[""] = true // unreadable: assume every name is used
 				continue
 			}
 			f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.SkipObjectResolution)
