@@ -1,0 +1,49 @@
+// Package singlesend defines an analyzer that finds goroutines blocked forever on the
+// send of their one result.
+//
+// # Analyzer singlesend
+//
+// singlesend: goroutine blocked forever sending its result on an unbuffered channel
+//
+// A function makes an unbuffered channel, starts a goroutine that sends its one result on
+// it, and then may return without receiving: a timeout or ctx.Done() case of a select wins,
+// or an early error return is taken. Nobody will ever receive, so the goroutine blocks on
+// its send forever, together with everything it references. This is the most common
+// goroutine leak in real Go code (Tu et al., ASPLOS'19; GFix, ASPLOS'21):
+//
+//	errc := make(chan error)
+//	go func() { errc <- work() }()
+//	select {
+//	case err := <-errc:
+//		return err
+//	case <-time.After(timeout):
+//		return errTimeout // the goroutine leaks
+//	}
+//
+// The analyzer follows the function's control flow (go/cfg) from the make to every return,
+// counting the sending goroutines started and the receives done on the way, and reports
+// the channel when some return is reachable with a started goroutine whose value was not
+// received. Paths that end in panic, os.Exit, log.Fatal or a testing FailNow/Fatal/Skip
+// call are not returns.
+//
+// The fix makes the channel buffered, as the upstream fixes in Kubernetes, Moby and gRPC
+// did: make(chan T) becomes make(chan T, N), where N is the number of sending goroutines,
+// so that no send can ever block. The fix is offered only when all of these hold:
+//
+//   - the channel is made by make(chan T) or make(chan T, 0) in this function and is
+//     assigned once, to a local variable;
+//   - it does not escape: outside the goroutines it is only received from (not sent on,
+//     closed, ranged over, passed, stored, returned, reassigned, or asked its len or cap);
+//   - each sending goroutine is a function literal started by a go statement of this
+//     function that is not in a loop; the literal may receive the channel by capture or as
+//     an argument, uses it only to send, and after its send (at most one on every path)
+//     does nothing but return, apart from deferred calls (a `defer close(ch)` is allowed
+//     when there is a single sender).
+//
+// When the channel does not escape and a return without receiving is possible but the
+// shape is not one of these (goroutines started in a loop, a goroutine that sends more
+// than once or keeps working after its send, a send from a nested function, a close
+// elsewhere) the leak is reported without a fix. A channel that escapes, or is sent on
+// only inside select statements (the goroutine can give up), is not reported: its
+// receiver may be elsewhere.
+package singlesend
