@@ -1,0 +1,27 @@
+// Package tickerstop defines an analyzer that finds tickers and timers that are never
+// stopped, in code built with a Go version whose runtime does not collect them.
+//
+// # Analyzer tickerstop
+//
+// tickerstop: ticker or timer never stopped before Go 1.23
+//
+// Before Go 1.23 the runtime keeps an unstopped time.Ticker alive forever, ticking, even
+// when nothing refers to it any more, and keeps an unstopped time.Timer until it fires.
+// A function that creates a ticker with time.NewTicker (or a long timer with
+// time.NewTimer) and returns without calling Stop therefore leaks it, and time.Tick in a
+// function that returns, or time.After in the select of a loop, leaks one timer per call.
+// Since Go 1.23 unreferenced timers and tickers are garbage collected, stopped or not
+// (when the main module declares go 1.23 or later), so the analyzer reports nothing in
+// files whose Go version (from go.mod or a //go:build line) is go1.23 or later. A file
+// without a version is treated as older.
+//
+// The fix inserts `defer t.Stop()` right after `t := time.NewTicker(d)` (or NewTimer).
+// It is offered when t is a local variable assigned once, by that statement, in a
+// statement list outside any loop of the function, and the ticker does not escape: t is
+// only used to receive from t.C, to Reset it or to Stop it, and not inside a function
+// literal. A ticker whose variable escapes (returned, stored, passed, its channel handed
+// on) is someone else's to stop and is not reported; one used by a goroutine or a
+// function literal, created in a loop, or never assigned to a variable is reported
+// without a fix. time.Tick in a function that can return, and time.After in a select
+// inside a loop, are reported without a fix.
+package tickerstop

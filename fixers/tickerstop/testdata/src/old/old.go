@@ -1,0 +1,141 @@
+//go:build go1.22
+
+package old
+
+import (
+	"context"
+	"time"
+)
+
+func poll(ctx context.Context, d time.Duration, f func()) {
+	t := time.NewTicker(d) // want `ticker from time.NewTicker is never stopped`
+	for {
+		select {
+		case <-t.C:
+			f()
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+func wait(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d) // want `timer from time.NewTimer is never stopped`
+
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func varDecl(ctx context.Context, d time.Duration) {
+	var t = time.NewTicker(d) // want `ticker from time.NewTicker is never stopped`
+	for range t.C {
+		if ctx.Err() != nil {
+			return
+		}
+		t.Reset(2 * d)
+	}
+}
+
+func inCase(ctx context.Context, d time.Duration, slow bool) {
+	switch {
+	case slow:
+		t := time.NewTicker(d) // want `never stopped`
+		<-t.C
+	}
+}
+
+// ---- reported without a fix ----
+
+func goroutine(d time.Duration, f func()) {
+	t := time.NewTicker(d) // want `ticker from time.NewTicker is never stopped`
+	go func() {
+		for range t.C {
+			f()
+		}
+	}()
+}
+
+func loop(items []int, d time.Duration) {
+	for range items {
+		t := time.NewTimer(d) // want `timer from time.NewTimer is never stopped`
+		<-t.C
+	}
+}
+
+func direct(ctx context.Context, d time.Duration) {
+	for range time.NewTicker(d).C { // want `never stopped`
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+func tick(ctx context.Context, d time.Duration) {
+	for range time.Tick(d) { // want `time.Tick in a function that returns leaks its ticker`
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+func after(ctx context.Context, c chan int) {
+	for {
+		select {
+		case <-c:
+		case <-time.After(time.Second): // want `time.After in a loop's select`
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// ---- not reported ----
+
+func stopped(d time.Duration) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	<-t.C
+}
+
+func stoppedLater(d time.Duration) {
+	t := time.NewTicker(d)
+	<-t.C
+	t.Stop()
+}
+
+func returned(d time.Duration) *time.Ticker {
+	t := time.NewTicker(d)
+	return t
+}
+
+type poller struct{ t *time.Ticker }
+
+func stored(d time.Duration) *poller {
+	p := &poller{}
+	p.t = time.NewTicker(d)
+	return p
+}
+
+func channelHandedOn(d time.Duration, use func(<-chan time.Time)) {
+	t := time.NewTicker(d)
+	use(t.C)
+}
+
+func tickForever(f func()) {
+	for range time.Tick(time.Second) {
+		f()
+	}
+}
+
+func afterOnce(c chan int) {
+	select {
+	case <-c:
+	case <-time.After(time.Second):
+	}
+}
+
+var global = time.Tick(time.Second)

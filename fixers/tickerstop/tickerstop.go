@@ -1,0 +1,485 @@
+package tickerstop
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"go/version"
+
+	"github.com/concfix/concfix/rewrite"
+	"github.com/dave/dst"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/cfg"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+const doc = `tickerstop: ticker or timer never stopped before Go 1.23
+
+Before Go 1.23 an unstopped time.Ticker ticks forever and an unstopped time.Timer lives
+until it fires, even when nothing refers to it. The analyzer reports, in files whose Go
+version is below go1.23, tickers and timers made by time.NewTicker and time.NewTimer that
+are never stopped, time.Tick in a function that can return, and time.After in a select
+inside a loop. Since Go 1.23 unreferenced timers are collected: nothing is reported.
+
+The fix inserts "defer t.Stop()" after "t := time.NewTicker(d)" when t is a local
+variable assigned once, outside loops, and only used to receive from t.C or to Reset or
+Stop it, outside function literals. Escaping tickers are not reported; other shapes are
+reported without a fix.`
+
+var Analyzer = &analysis.Analyzer{
+	Name:     "tickerstop",
+	Doc:      doc,
+	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Run:      run,
+}
+
+// collected is the first Go version whose runtime collects unstopped timers and tickers.
+const collected = "go1.23"
+
+func run(pass *analysis.Pass) (any, error) {
+	imports := false
+	for _, p := range pass.Pkg.Imports() {
+		if p.Path() == "time" {
+			imports = true
+		}
+	}
+	if !imports {
+		return nil, nil
+	}
+	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	for fileCur := range insp.Root().Preorder((*ast.File)(nil)) {
+		file := fileCur.Node().(*ast.File)
+		if v := pass.TypesInfo.FileVersions[file]; v != "" && version.Compare(v, collected) >= 0 {
+			continue
+		}
+		for cur := range fileCur.Preorder((*ast.CallExpr)(nil)) {
+			call := cur.Node().(*ast.CallExpr)
+			fn, ok := typeutil.Callee(pass.TypesInfo, call).(*types.Func)
+			if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "time" || fn.Signature().Recv() != nil {
+				continue
+			}
+			switch fn.Name() {
+			case "NewTicker", "NewTimer":
+				checkNew(pass, cur, fn.Name())
+			case "Tick":
+				checkTick(pass, cur)
+			case "After":
+				checkAfter(pass, cur)
+			}
+		}
+	}
+	return nil, nil
+}
+
+func enclosingFunc(c inspector.Cursor) (inspector.Cursor, *ast.BlockStmt) {
+	for f := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		switch fn := f.Node().(type) {
+		case *ast.FuncDecl:
+			return f, fn.Body
+		case *ast.FuncLit:
+			return f, fn.Body
+		}
+	}
+	return inspector.Cursor{}, nil
+}
+
+// inLoop reports whether c is inside the body of a for or range statement of the
+// function fn (without crossing a function literal).
+func inLoop(c, fn inspector.Cursor) bool {
+	for p := c; p != fn && p.Valid(); p = p.Parent() {
+		switch p.ParentEdgeKind() {
+		case edge.ForStmt_Body, edge.RangeStmt_Body, edge.ForStmt_Cond, edge.ForStmt_Post:
+			return true
+		}
+	}
+	return false
+}
+
+func checkNew(pass *analysis.Pass, callCur inspector.Cursor, name string) {
+	info := pass.TypesInfo
+	call := callCur.Node().(*ast.CallExpr)
+	what := "ticker"
+	if name == "NewTimer" {
+		what = "timer"
+	}
+	d := analysis.Diagnostic{
+		Pos:     call.Pos(),
+		End:     call.End(),
+		Message: fmt.Sprintf("%s from time.%s is never stopped: before Go 1.23 it ticks forever", what, name),
+	}
+	if what == "timer" {
+		d.Message = "timer from time.NewTimer is never stopped: before Go 1.23 it lives until it fires"
+	}
+	refuse := func(why string) {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: call.Pos(), Message: "no fix: " + why})
+		pass.Report(d)
+	}
+	fnCur, body := enclosingFunc(callCur)
+
+	// Find the variable the result is assigned to.
+	var obj *types.Var
+	var stmt ast.Stmt
+	var stmtCur inspector.Cursor
+	parent := callCur.Parent()
+	switch p := parent.Node().(type) {
+	case *ast.SelectorExpr:
+		// time.NewTicker(d).C: nobody can stop it.
+		if body == nil || callCur.ParentEdgeKind() != edge.SelectorExpr_X {
+			return
+		}
+		if p.Sel.Name == "C" && !escapesValue(parent) {
+			refuse("the " + what + " is not kept in a variable")
+		}
+		return
+	case *ast.AssignStmt:
+		if len(p.Lhs) != len(p.Rhs) || callCur.ParentEdgeKind() != edge.AssignStmt_Rhs {
+			return
+		}
+		id, ok := p.Lhs[callCur.ParentEdgeIndex()].(*ast.Ident)
+		if !ok {
+			return // stored in a field or element: someone else's to stop
+		}
+		if id.Name == "_" {
+			refuse("the " + what + " is discarded")
+			return
+		}
+		if p.Tok == token.DEFINE {
+			obj, _ = info.Defs[id].(*types.Var)
+		}
+		if obj == nil {
+			obj, _ = info.Uses[id].(*types.Var)
+		}
+		stmt, stmtCur = p, parent
+	case *ast.ValueSpec:
+		if len(p.Names) != len(p.Values) || callCur.ParentEdgeKind() != edge.ValueSpec_Values {
+			return
+		}
+		id := p.Names[callCur.ParentEdgeIndex()]
+		if id.Name == "_" {
+			refuse("the " + what + " is discarded")
+			return
+		}
+		obj, _ = info.Defs[id].(*types.Var)
+		// ValueSpec -> GenDecl -> DeclStmt
+		if gd := parent.Parent(); gd.Valid() {
+			if ds, ok := gd.Parent().Node().(*ast.DeclStmt); ok {
+				stmt, stmtCur = ds, gd.Parent()
+			}
+		}
+	default:
+		return // returned, passed, stored: someone else's to stop
+	}
+	if obj == nil || body == nil || obj.Parent() == nil || obj.Parent() == pass.Pkg.Scope() {
+		return // package-level variable
+	}
+	if !(body.Pos() <= obj.Pos() && obj.Pos() < body.End()) && !isParamOf(fnCur, obj) {
+		return // a variable of an enclosing function: the ticker outlives this one
+	}
+
+	// Every use of the variable in the function.
+	assigns := 0
+	var problem string
+	for c := range fnCur.Preorder((*ast.Ident)(nil)) {
+		id := c.Node().(*ast.Ident)
+		if info.Defs[id] == obj {
+			assigns++
+			continue
+		}
+		if info.Uses[id] != obj {
+			continue
+		}
+		if isAssignedTo(c) {
+			assigns++
+			continue
+		}
+		switch use(info, c) {
+		case useStop:
+			return // stopped somewhere
+		case useEscape:
+			return // someone else's to stop
+		case useOK:
+		}
+		if problem == "" {
+			if owner, _ := enclosingFunc(c); owner != fnCur {
+				problem = "the " + what + " is used by a function literal"
+				if isGoLit(owner, fnCur) {
+					problem = "the " + what + " is used by a goroutine"
+				}
+			}
+		}
+	}
+	switch {
+	case problem != "":
+		refuse(problem)
+		return
+	case stmt == nil || info.Defs[firstName(stmt, obj)] != obj:
+		refuse("the variable is declared elsewhere")
+		return
+	case assigns != 1:
+		refuse("the variable is assigned more than once")
+		return
+	case inLoop(callCur, fnCur):
+		refuse("the " + what + " is created in a loop")
+		return
+	}
+	var listOwner ast.Node
+	switch stmtCur.ParentEdgeKind() {
+	case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
+		listOwner = stmtCur.Parent().Node()
+	default:
+		refuse("the " + what + " is not created by a statement of a block")
+		return
+	}
+	idx := stmtCur.ParentEdgeIndex()
+	rewrite.Report(pass, d, fmt.Sprintf("Add defer %s.Stop()", obj.Name()), func(fx *rewrite.Fix) error {
+		deferStmt := &dst.DeferStmt{Call: &dst.CallExpr{Fun: &dst.SelectorExpr{X: dst.NewIdent(obj.Name()), Sel: dst.NewIdent("Stop")}}}
+		var list *[]dst.Stmt
+		switch n := fx.Dst(listOwner).(type) {
+		case *dst.BlockStmt:
+			list = &n.List
+		case *dst.CaseClause:
+			list = &n.Body
+		case *dst.CommClause:
+			list = &n.Body
+		default:
+			return fmt.Errorf("unexpected statement list owner %T", n)
+		}
+		if idx >= len(*list) {
+			return fmt.Errorf("statement index out of range")
+		}
+		prev := (*list)[idx]
+		deferStmt.Decs.Before = dst.NewLine
+		deferStmt.Decs.After = prev.Decorations().After
+		prev.Decorations().After = dst.NewLine
+		l := append([]dst.Stmt{}, (*list)[:idx+1]...)
+		l = append(l, deferStmt)
+		*list = append(l, (*list)[idx+1:]...)
+		return nil
+	})
+}
+
+func firstName(stmt ast.Stmt, obj *types.Var) *ast.Ident {
+	var found *ast.Ident
+	ast.Inspect(stmt, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && found == nil && id.Pos() == obj.Pos() {
+			found = id
+		}
+		return found == nil
+	})
+	return found
+}
+
+func isParamOf(fn inspector.Cursor, v *types.Var) bool {
+	return fn.Node().Pos() <= v.Pos() && v.Pos() < fn.Node().End()
+}
+
+func isGoLit(lit, fn inspector.Cursor) bool {
+	for c := lit; c.Valid() && c != fn; c = c.Parent() {
+		if c.ParentEdgeKind() == edge.CallExpr_Fun && c.Parent().ParentEdgeKind() == edge.GoStmt_Call {
+			return true
+		}
+	}
+	return false
+}
+
+// isAssignedTo reports whether the identifier at c is assigned (x = ..., x, y = ...).
+func isAssignedTo(c inspector.Cursor) bool {
+	return c.ParentEdgeKind() == edge.AssignStmt_Lhs
+}
+
+type useKind int
+
+const (
+	useOK useKind = iota
+	useStop
+	useEscape
+)
+
+// use classifies a use of the ticker variable: t.Stop(), t.Reset(d), a receive from t.C
+// (also ranged over), or anything else (an escape).
+func use(info *types.Info, c inspector.Cursor) useKind {
+	for c.ParentEdgeKind() == edge.ParenExpr_X {
+		c = c.Parent()
+	}
+	if c.ParentEdgeKind() != edge.SelectorExpr_X {
+		return useEscape
+	}
+	selCur := c.Parent()
+	sel := selCur.Node().(*ast.SelectorExpr)
+	s := info.Selections[sel]
+	if s == nil {
+		return useEscape
+	}
+	switch s.Kind() {
+	case types.MethodVal:
+		if selCur.ParentEdgeKind() != edge.CallExpr_Fun {
+			return useEscape // a method value
+		}
+		switch sel.Sel.Name {
+		case "Stop":
+			return useStop
+		case "Reset":
+			return useOK
+		}
+		return useEscape
+	case types.FieldVal:
+		if sel.Sel.Name != "C" || escapesValue(selCur) {
+			return useEscape
+		}
+		return useOK
+	}
+	return useEscape
+}
+
+// escapesValue reports whether the channel expression at c is used other than by a
+// receive or a range.
+func escapesValue(c inspector.Cursor) bool {
+	for c.ParentEdgeKind() == edge.ParenExpr_X {
+		c = c.Parent()
+	}
+	switch c.ParentEdgeKind() {
+	case edge.UnaryExpr_X:
+		return c.Parent().Node().(*ast.UnaryExpr).Op != token.ARROW
+	case edge.RangeStmt_X:
+		return false
+	}
+	return true
+}
+
+// checkTick reports time.Tick in a function that can return.
+func checkTick(pass *analysis.Pass, cur inspector.Cursor) {
+	fnCur, body := enclosingFunc(cur)
+	if body == nil {
+		return // package level: lives as long as the program
+	}
+	if fd, ok := fnCur.Node().(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" && pass.Pkg.Name() == "main" {
+		return
+	}
+	if !canReturn(pass.TypesInfo, fnCur, body) {
+		return
+	}
+	call := cur.Node().(*ast.CallExpr)
+	pass.Report(analysis.Diagnostic{
+		Pos:     call.Pos(),
+		End:     call.End(),
+		Message: "time.Tick in a function that returns leaks its ticker before Go 1.23: use time.NewTicker and Stop it",
+	})
+}
+
+// checkAfter reports time.After in a select case inside a loop.
+func checkAfter(pass *analysis.Pass, cur inspector.Cursor) {
+	fnCur, body := enclosingFunc(cur)
+	if body == nil {
+		return
+	}
+	// <-time.After(d) as the comm of a select case.
+	c := cur
+	for c.ParentEdgeKind() == edge.ParenExpr_X {
+		c = c.Parent()
+	}
+	if c.ParentEdgeKind() != edge.UnaryExpr_X {
+		return
+	}
+	c = c.Parent() // the receive
+	if c.ParentEdgeKind() == edge.AssignStmt_Rhs {
+		c = c.Parent()
+	} else if c.ParentEdgeKind() == edge.ExprStmt_X {
+		c = c.Parent()
+	} else {
+		return
+	}
+	if c.ParentEdgeKind() != edge.CommClause_Comm || !inLoop(c, fnCur) {
+		return
+	}
+	call := cur.Node().(*ast.CallExpr)
+	pass.Report(analysis.Diagnostic{
+		Pos:     call.Pos(),
+		End:     call.End(),
+		Message: "time.After in a loop's select makes a timer per iteration that is not freed until it fires before Go 1.23",
+	})
+}
+
+// canReturn reports whether the function can return (rather than loop forever or end in
+// a call that does not return).
+func canReturn(info *types.Info, fnCur inspector.Cursor, body *ast.BlockStmt) bool {
+	mayReturn := func(call *ast.CallExpr) bool {
+		switch obj := typeutil.Callee(info, call).(type) {
+		case *types.Builtin:
+			return obj.Name() != "panic"
+		case *types.Func:
+			if obj.Pkg() != nil {
+				switch obj.Pkg().Path() + "." + obj.Name() {
+				case "os.Exit", "log.Fatal", "log.Fatalf", "log.Fatalln":
+					return false
+				}
+			}
+		}
+		return true
+	}
+	g := cfg.New(body, mayReturn)
+	hasResults := false
+	switch fn := fnCur.Node().(type) {
+	case *ast.FuncDecl:
+		hasResults = fn.Type.Results != nil && len(fn.Type.Results.List) > 0
+	case *ast.FuncLit:
+		hasResults = fn.Type.Results != nil && len(fn.Type.Results.List) > 0
+	}
+	emptySelect := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if s, ok := n.(*ast.SelectStmt); ok && len(s.Body.List) == 0 {
+			emptySelect = true
+		}
+		_, lit := n.(*ast.FuncLit)
+		return !lit
+	})
+	// Reachability from the entry, where a range over time.Tick(d) never ends.
+	seen := make(map[*cfg.Block]bool)
+	work := []*cfg.Block{g.Blocks[0]}
+	seen[g.Blocks[0]] = true
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, s := range b.Succs {
+			if !seen[s] && !endlessRangeDone(info, s) {
+				seen[s] = true
+				work = append(work, s)
+			}
+		}
+		if len(b.Succs) > 0 {
+			continue
+		}
+		if b.Return() != nil {
+			return true
+		}
+		if len(b.Nodes) > 0 {
+			if es, ok := b.Nodes[len(b.Nodes)-1].(*ast.ExprStmt); ok {
+				if call, ok := es.X.(*ast.CallExpr); ok && !mayReturn(call) {
+					continue
+				}
+			}
+		}
+		if !hasResults && !emptySelect {
+			return true // falls off the end
+		}
+	}
+	return false
+}
+
+// endlessRangeDone reports whether b is the exit block of a range over a ticker's
+// channel made by time.Tick, which is never closed.
+func endlessRangeDone(info *types.Info, b *cfg.Block) bool {
+	rs, ok := b.Stmt.(*ast.RangeStmt)
+	if !ok || b.Kind != cfg.KindRangeDone {
+		return false
+	}
+	call, ok := ast.Unparen(rs.X).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	return ok && fn.Pkg() != nil && fn.Pkg().Path() == "time" && fn.Name() == "Tick"
+}
