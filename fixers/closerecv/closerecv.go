@@ -1,0 +1,162 @@
+package closerecv
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+const doc = `closerecv: channel closed by a function that only receives from it
+
+Only the sender should close a channel: a send on a closed channel panics. The analyzer
+reports close(ch) in a function that receives from ch and never sends on it while other
+code of the package sends on the same variable or struct field. A function that waits
+for the senders first (sync.WaitGroup or errgroup.Group Wait) is not reported. No fix.`
+
+var Analyzer = &analysis.Analyzer{
+	Name:     "closerecv",
+	Doc:      doc,
+	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Run:      run,
+}
+
+// op is a channel operation on a channel variable or field.
+type op struct {
+	obj  *types.Var
+	pos  token.Pos
+	fn   inspector.Cursor // the innermost function executing it
+	kind int
+}
+
+const (
+	opSend = iota
+	opRecv
+	opClose
+)
+
+func run(pass *analysis.Pass) (any, error) {
+	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	info := pass.TypesInfo
+	var ops []op
+	hasClose := false
+	add := func(c inspector.Cursor, x ast.Expr, kind int) {
+		obj := chanVar(info, x)
+		if obj == nil {
+			return
+		}
+		ops = append(ops, op{obj: obj, pos: c.Node().Pos(), fn: enclosingFunc(c), kind: kind})
+		if kind == opClose {
+			hasClose = true
+		}
+	}
+	for c := range insp.Root().Preorder((*ast.SendStmt)(nil), (*ast.UnaryExpr)(nil), (*ast.RangeStmt)(nil), (*ast.CallExpr)(nil)) {
+		switch n := c.Node().(type) {
+		case *ast.SendStmt:
+			add(c, n.Chan, opSend)
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				add(c, n.X, opRecv)
+			}
+		case *ast.RangeStmt:
+			if _, ok := info.TypeOf(n.X).Underlying().(*types.Chan); ok {
+				add(c, n.X, opRecv)
+			}
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && len(n.Args) == 1 {
+				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
+					add(c, n.Args[0], opClose)
+				}
+			}
+		}
+	}
+	if !hasClose {
+		return nil, nil
+	}
+	for _, cl := range ops {
+		if cl.kind != opClose || !cl.fn.Valid() {
+			continue
+		}
+		recv, sendHere := false, false
+		var sendElsewhere token.Pos
+		for _, o := range ops {
+			if o.obj != cl.obj {
+				continue
+			}
+			same := o.fn == cl.fn
+			switch {
+			case o.kind == opRecv && same:
+				recv = true
+			case o.kind == opSend && same:
+				sendHere = true
+			case o.kind == opSend && !sendElsewhere.IsValid():
+				sendElsewhere = o.pos
+			}
+		}
+		if !recv || sendHere || !sendElsewhere.IsValid() || waits(info, cl.fn) {
+			continue
+		}
+		pass.Report(analysis.Diagnostic{
+			Pos:     cl.pos,
+			Message: "channel " + cl.obj.Name() + " is closed by a function that only receives from it while others send on it: a send after the close panics",
+			Related: []analysis.RelatedInformation{{Pos: sendElsewhere, Message: "sent on here"}},
+		})
+	}
+	return nil, nil
+}
+
+// chanVar returns the variable or struct field a channel expression denotes.
+func chanVar(info *types.Info, x ast.Expr) *types.Var {
+	switch x := ast.Unparen(x).(type) {
+	case *ast.Ident:
+		v, _ := info.Uses[x].(*types.Var)
+		return v
+	case *ast.SelectorExpr:
+		if s := info.Selections[x]; s != nil && s.Kind() == types.FieldVal {
+			v, _ := s.Obj().(*types.Var)
+			return v
+		}
+		v, _ := info.Uses[x.Sel].(*types.Var) // a package-level variable of another package
+		return v
+	}
+	return nil
+}
+
+func enclosingFunc(c inspector.Cursor) inspector.Cursor {
+	for f := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		return f
+	}
+	return inspector.Cursor{}
+}
+
+// waits reports whether the function (outside nested literals) calls Wait of a
+// sync.WaitGroup or an errgroup.Group: it joins its senders before closing.
+func waits(info *types.Info, fn inspector.Cursor) bool {
+	found := false
+	fn.Inspect([]ast.Node{(*ast.CallExpr)(nil), (*ast.FuncLit)(nil)}, func(c inspector.Cursor) bool {
+		if found {
+			return false
+		}
+		if _, ok := c.Node().(*ast.FuncLit); ok && c != fn {
+			return false // another function: it does not join before this one closes
+		}
+		call, ok := c.Node().(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		if f, ok := typeutil.Callee(info, call).(*types.Func); ok && f.Name() == "Wait" && f.Pkg() != nil {
+			switch f.Pkg().Path() {
+			case "sync", "golang.org/x/sync/errgroup":
+				if recv := f.Signature().Recv(); recv != nil {
+					found = true
+				}
+			}
+		}
+		return true
+	})
+	return found
+}

@@ -1,0 +1,18 @@
+// Package closerecv defines an analyzer that finds channels closed by their receiver.
+//
+// # Analyzer closerecv
+//
+// closerecv: channel closed by a function that only receives from it
+//
+// Only the sender should close a channel: a send on a closed channel panics, and the
+// receiver cannot know whether a sender is about to send. The analyzer reports close(ch)
+// in a function (or function literal) that receives from ch and never sends on it, while
+// code elsewhere in the package (another function, or a goroutine started here) sends on
+// the same channel: the same variable, or the same struct field.
+//
+// It does not report a function that waits for the senders first (it calls Wait of a
+// sync.WaitGroup or an errgroup.Group: the usual "wait, then close, then drain"), nor a
+// channel whose senders it cannot see (a parameter whose senders are in the callers).
+// There is no automatic fix: moving the close to the sender side needs a design decision
+// (a done channel, a sync.Once, a WaitGroup).
+package closerecv

@@ -1,0 +1,106 @@
+package a
+
+import (
+	"context"
+	"sync"
+)
+
+// The receiver closes while a producer goroutine may still send.
+func consume(ctx context.Context, n int) int {
+	ch := make(chan int)
+	go func() {
+		for i := 0; i < n; i++ {
+			ch <- i
+		}
+	}()
+	sum := 0
+	for v := range ch {
+		sum += v
+		if sum > 100 {
+			close(ch) // want `channel ch is closed by a function that only receives from it while others send on it`
+			break
+		}
+	}
+	return sum
+}
+
+type server struct {
+	reqs chan int
+	quit chan struct{}
+}
+
+func (s *server) Send(v int) { s.reqs <- v }
+
+// The loop that receives the requests closes their channel.
+func (s *server) loop() {
+	for {
+		select {
+		case v := <-s.reqs:
+			_ = v
+		case <-s.quit:
+			close(s.reqs) // want `channel reqs is closed by a function that only receives`
+			return
+		}
+	}
+}
+
+// A receiving goroutine closes.
+func goroutine(ch chan int) {
+	go func() {
+		<-ch
+		close(ch) // want `channel ch is closed`
+	}()
+	ch <- 1
+}
+
+// ---- not reported ----
+
+// The sender closes.
+func produce(n int) <-chan int {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for i := 0; i < n; i++ {
+			ch <- i
+		}
+	}()
+	return ch
+}
+
+// Wait for the senders, then close, then drain.
+func gather(items []int) []int {
+	ch := make(chan int, len(items))
+	var wg sync.WaitGroup
+	for _, it := range items {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ch <- it * 2
+		}()
+	}
+	wg.Wait()
+	close(ch)
+	var out []int
+	for v := range ch {
+		out = append(out, v)
+	}
+	return out
+}
+
+// A closer that neither sends nor receives.
+func (s *server) Close() { close(s.quit) }
+
+// Close-once idiom on a channel nobody sends on.
+func (s *server) stop() {
+	select {
+	case <-s.quit:
+	default:
+		close(s.quit)
+	}
+}
+
+// A parameter: the senders are not visible.
+func drain(ch chan int) {
+	<-ch
+	close(ch)
+}
