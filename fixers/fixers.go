@@ -5,11 +5,24 @@ package fixers
 import (
 	"sync"
 
+	"github.com/concfix/concfix/fixers/chanmutex"
+	"github.com/concfix/concfix/fixers/ctxdone"
+	"github.com/concfix/concfix/fixers/ctxfirst"
+	"github.com/concfix/concfix/fixers/ctxprop"
+	"github.com/concfix/concfix/fixers/lostcancel"
+	"github.com/concfix/concfix/fixers/waitgroup"
 	"golang.org/x/tools/go/analysis"
 )
 
 // registry lists every fixer, one line each, in the order they run and are listed.
-var registry = []*analysis.Analyzer{}
+var registry = []*analysis.Analyzer{
+	lostcancel.Analyzer,
+	ctxfirst.Analyzer,
+	ctxprop.Analyzer,
+	ctxdone.Analyzer,
+	chanmutex.Analyzer,
+	waitgroup.Analyzer,
+}
 
 // All returns every fixer, wrapped so that suppression comments are honoured.
 var All = sync.OnceValue(func() []*analysis.Analyzer {

@@ -178,10 +178,9 @@ func writeSARIF(w io.Writer, res *rewrite.Result, analyzers []*analysis.Analyzer
 	}
 	ruleIndex := make(map[string]int)
 	for _, a := range analyzers {
-		title, _, _ := strings.Cut(a.Doc, "\n")
 		ruleIndex[a.Name] = len(run.Tool.Driver.Rules)
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
-			ID: a.Name, ShortDescription: sarifMessage{title}, FullDescription: sarifMessage{a.Doc}, HelpURI: a.URL,
+			ID: a.Name, ShortDescription: sarifMessage{title(a)}, FullDescription: sarifMessage{a.Doc}, HelpURI: a.URL,
 		})
 	}
 	loc := func(path string) sarifArtifactLoc {

@@ -69,8 +69,7 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 	}
 	if *listFix {
 		for _, a := range all {
-			title, _, _ := strings.Cut(a.Doc, "\n")
-			fmt.Fprintf(stdout, "%-12s %s\n", a.Name, title)
+			fmt.Fprintf(stdout, "%-12s %s\n", a.Name, title(a))
 		}
 		return exitClean
 	}
@@ -248,4 +247,11 @@ func moduleVersion() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
+}
+
+// title is the first line of a's documentation, without the "name: " that some docs
+// open with.
+func title(a *analysis.Analyzer) string {
+	t, _, _ := strings.Cut(a.Doc, "\n")
+	return strings.TrimPrefix(t, a.Name+": ")
 }
