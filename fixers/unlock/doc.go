@@ -1,0 +1,58 @@
+// Package unlock defines an analyzer that finds mutexes left locked on some path out of
+// a function, and locks released with the wrong method.
+//
+// # Analyzer unlock
+//
+// unlock: mutex left locked on some path, or released with the wrong method
+//
+// A function locks a sync.Mutex, sync.RWMutex or sync.Locker and releases it on its main
+// path, but an early return, a break or continue out of the loop that holds it, or a goto
+// leaves it locked. The next Lock of the mutex blocks forever:
+//
+//	func (c *Cache) Get(k string) (int, bool) {
+//		c.mu.Lock()
+//		v, ok := c.m[k]
+//		if !ok {
+//			return 0, false // c.mu stays locked: the next Get deadlocks
+//		}
+//		c.mu.Unlock()
+//		return v, true
+//	}
+//
+// The analyzer follows the function's control flow with a dataflow over the state of each
+// mutex (not held, held for writing, held for reading; release deferred or not). A mutex
+// is identified by its expression: a variable followed by field selections (s.mu, or s
+// for a mutex embedded in *s); s.mu and t.mu are different mutexes. Paths that end in
+// panic, os.Exit, log.Fatal, runtime.Goexit or a testing FailNow, Fatal or Skip call are
+// not exits.
+//
+// It also reports releases that do not match the lock (an RLock released with Unlock,
+// which aborts the program with "fatal error: sync: Unlock of unlocked RWMutex", or a
+// Lock released with RUnlock) and `defer mu.Lock()` right after `mu.Lock()`, which was
+// meant to be `defer mu.Unlock()`.
+//
+// The fixes:
+//
+//   - When the function has one Lock of the mutex, as a statement of its body, and every
+//     explicit release is directly followed by a return whose results call nothing (or
+//     ends the body), the lock is held to the end of every path: the fix adds
+//     `defer mu.Unlock()` after the Lock and removes the explicit releases.
+//   - Otherwise (the mutex is released mid-function, e.g. before a callback that must
+//     run unlocked) the fix inserts the release before each return, break, continue or
+//     goto that leaves the mutex locked.
+//   - A mismatched release gets the method that matches the lock.
+//
+// Every fix is checked by running the dataflow again on the fixed function: no exit may
+// leave the mutex locked and no release may find it unlocked.
+//
+// Left alone (not reported): functions that take a lock and release it in another
+// function (no path of the function releases it, or its main line returns with the lock
+// held, or a caller in the package releases a mutex it did not lock, or a function it
+// calls releases or keeps one), hand-over locking, empty critical sections, conditional
+// locking (including TryLock), locks held across loop iterations, mutexes used in a
+// function literal or go statement, passed elsewhere or used as a method value, mutex
+// paths whose variable is reassigned or has its address taken, and any function where
+// some release may find its mutex unlocked. When unlocking before the leaking exits does
+// not balance the function, or the mutex's expression is not in scope there, the
+// finding is reported without a fix.
+package unlock
