@@ -38,11 +38,11 @@ type model struct {
 
 // A result is what the dataflow found for one mutex.
 type result struct {
-	unprovable    string           // why the balance cannot be decided (empty if it can)
-	unlockForeign bool             // some release may find the mutex unlocked
-	heldAt        map[*op]mask     // kinds held at releases and deferred Lock calls (bit per kind)
-	lockHeld      map[*op]bool     // locks that may find the mutex already held by this function
-	leaks         []leak           // exits that may leave the mutex held
+	unprovable    string            // why the balance cannot be decided (empty if it can)
+	unlockForeign bool              // some release may find the mutex unlocked
+	heldAt        map[*op]mask      // kinds held at releases and deferred Lock calls (bit per kind)
+	lockHeld      map[*op]bool      // locks that may find the mutex already held by this function
+	leaks         []leak            // exits that may leave the mutex held
 	before        map[ast.Node]mask // states before return and branch statements
 }
 

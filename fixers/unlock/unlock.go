@@ -161,7 +161,7 @@ type unit struct {
 
 // pendingLeak is a leak finding that waits for the package-wide check of lock helpers.
 type pendingLeak struct {
-	class types.Object
+	class  types.Object
 	diag   analysis.Diagnostic
 	report func() // reports the finding (with or without fix)
 }
