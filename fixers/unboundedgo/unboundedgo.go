@@ -1,0 +1,429 @@
+package unboundedgo
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+const doc = `unboundedgo: goroutine per input element with no concurrency limit
+
+The analyzer reports a go statement (or errgroup.Group.Go, sync.WaitGroup.Go call) in a
+range loop over a slice, map, channel or iterator of unknown size, or in a for loop
+bounded by len(x), when nothing limits how many goroutines run at once: no channel
+operation or Wait/Acquire call in the loop body, no semaphore in the goroutine, no worker
+shape, no errgroup SetLimit. Inputs known to be small (composite literals), loops without
+a condition, integer loops, _test.go and generated files are not reported. No fix.`
+
+var Analyzer = &analysis.Analyzer{
+	Name:     "unboundedgo",
+	Doc:      doc,
+	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Run:      run,
+}
+
+const (
+	errgroupPath  = "golang.org/x/sync/errgroup"
+	semaphorePath = "golang.org/x/sync/semaphore"
+)
+
+type checker struct {
+	pass *analysis.Pass
+	// literalOnly holds the variables every assignment of which is a composite literal.
+	literalOnly map[*types.Var]bool
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	c := &checker{pass: pass}
+	for fileCur := range insp.Root().Preorder((*ast.File)(nil)) {
+		file := fileCur.Node().(*ast.File)
+		name := pass.Fset.File(file.Pos()).Name()
+		if strings.HasSuffix(name, "_test.go") || ast.IsGenerated(file) {
+			continue
+		}
+		for cur := range fileCur.Preorder((*ast.GoStmt)(nil), (*ast.CallExpr)(nil)) {
+			var fn ast.Expr // the function the goroutine runs
+			switch n := cur.Node().(type) {
+			case *ast.GoStmt:
+				fn = n.Call.Fun
+			case *ast.CallExpr:
+				if !c.isGoMethod(n) || len(n.Args) != 1 {
+					continue
+				}
+				fn = n.Args[0]
+			}
+			c.check(cur, fn)
+		}
+	}
+	return nil, nil
+}
+
+// isGoMethod reports whether call is (*errgroup.Group).Go or (*sync.WaitGroup).Go.
+func (c *checker) isGoMethod(call *ast.CallExpr) bool {
+	f, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
+	if !ok || f.Name() != "Go" || f.Pkg() == nil || f.Signature().Recv() == nil {
+		return false
+	}
+	switch f.Pkg().Path() {
+	case errgroupPath, "sync":
+		return true
+	}
+	return false
+}
+
+func (c *checker) check(cur inspector.Cursor, fn ast.Expr) {
+	info := c.pass.TypesInfo
+	// Walk up to the enclosing function, looking for loops whose body holds cur.
+	var loop ast.Node
+	var input ast.Expr
+	for p := cur; p.Valid(); p = p.Parent() {
+		switch p.Node().(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			if p != cur {
+				goto found
+			}
+		}
+		switch p.ParentEdgeKind() {
+		case edge.RangeStmt_Body:
+			rs := p.Parent().Node().(*ast.RangeStmt)
+			if c.unknownRange(rs.X) {
+				loop, input = rs, rs.X
+			}
+		case edge.ForStmt_Body:
+			fs := p.Parent().Node().(*ast.ForStmt)
+			if x := c.lenBound(fs); x != nil {
+				loop, input = fs, x
+			}
+		}
+	}
+found:
+	if loop == nil {
+		return
+	}
+	var body *ast.BlockStmt
+	switch l := loop.(type) {
+	case *ast.RangeStmt:
+		body = l.Body
+	case *ast.ForStmt:
+		body = l.Body
+	}
+	if c.throttles(body) {
+		return
+	}
+	if lit, ok := ast.Unparen(fn).(*ast.FuncLit); ok && c.limitedInside(lit.Body) {
+		return
+	}
+	call, isCall := cur.Node().(*ast.CallExpr)
+	what := "goroutine"
+	if isCall {
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok {
+			return
+		}
+		if f := typeutil.Callee(info, call).(*types.Func); f.Pkg().Path() == errgroupPath {
+			if !c.unlimitedLocalGroup(cur, sel.X) {
+				return
+			}
+			what = "errgroup goroutine"
+		}
+	}
+	pass := c.pass
+	pass.Report(analysis.Diagnostic{
+		Pos:     cur.Node().Pos(),
+		Message: what + " started for every element of " + types.ExprString(input) + " with no limit on how many run at once",
+		Related: []analysis.RelatedInformation{{Pos: input.Pos(), End: input.End(), Message: "input of unknown size"}},
+	})
+}
+
+// unknownRange reports whether ranging over x may run an unknown, possibly large, number
+// of iterations: x is a slice, map, channel or iterator function not known to be small.
+func (c *checker) unknownRange(x ast.Expr) bool {
+	t := c.pass.TypesInfo.TypeOf(x)
+	if t == nil {
+		return false
+	}
+	switch t.Underlying().(type) {
+	case *types.Slice, *types.Map, *types.Chan, *types.Signature:
+	default:
+		return false // arrays, strings, integers (worker counts)
+	}
+	return !c.small(x)
+}
+
+// lenBound returns x of `for i := ...; i < len(x); ...` when x is not known to be small.
+func (c *checker) lenBound(fs *ast.ForStmt) ast.Expr {
+	cond, ok := fs.Cond.(*ast.BinaryExpr)
+	if !ok || (cond.Op != token.LSS && cond.Op != token.LEQ && cond.Op != token.NEQ) {
+		return nil
+	}
+	call, ok := ast.Unparen(cond.Y).(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 {
+		return nil
+	}
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	if b, ok := c.pass.TypesInfo.Uses[id].(*types.Builtin); !ok || b.Name() != "len" {
+		return nil
+	}
+	x := call.Args[0]
+	switch c.pass.TypesInfo.TypeOf(x).Underlying().(type) {
+	case *types.Slice, *types.Map, *types.Chan:
+	default:
+		return nil
+	}
+	if c.small(x) {
+		return nil
+	}
+	return x
+}
+
+// small reports whether x is a composite literal or a variable only ever assigned
+// composite literals.
+func (c *checker) small(x ast.Expr) bool {
+	switch x := ast.Unparen(x).(type) {
+	case *ast.CompositeLit:
+		return true
+	case *ast.Ident:
+		v, ok := c.pass.TypesInfo.Uses[x].(*types.Var)
+		return ok && c.onlyLiterals(v)
+	}
+	return false
+}
+
+func (c *checker) onlyLiterals(v *types.Var) bool {
+	if c.literalOnly == nil {
+		c.literalOnly = c.computeLiteralOnly()
+	}
+	return c.literalOnly[v]
+}
+
+// computeLiteralOnly finds the variables of the package whose every assignment is a
+// composite literal and whose address is never taken.
+func (c *checker) computeLiteralOnly() map[*types.Var]bool {
+	info := c.pass.TypesInfo
+	res := make(map[*types.Var]bool)
+	bad := make(map[*types.Var]bool)
+	note := func(lhs ast.Expr, rhs ast.Expr) {
+		id, ok := ast.Unparen(lhs).(*ast.Ident)
+		if !ok {
+			return
+		}
+		v, _ := info.ObjectOf(id).(*types.Var)
+		if v == nil {
+			return
+		}
+		if _, ok := ast.Unparen(rhs).(*ast.CompositeLit); ok && rhs != nil {
+			if !bad[v] {
+				res[v] = true
+			}
+			return
+		}
+		bad[v] = true
+		delete(res, v)
+	}
+	for _, f := range c.pass.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				if len(n.Lhs) == len(n.Rhs) {
+					for i := range n.Lhs {
+						note(n.Lhs[i], n.Rhs[i])
+					}
+				} else {
+					for _, l := range n.Lhs {
+						note(l, nil)
+					}
+				}
+			case *ast.ValueSpec:
+				for i, name := range n.Names {
+					var rhs ast.Expr
+					if len(n.Values) == len(n.Names) {
+						rhs = n.Values[i]
+					}
+					note(name, rhs)
+				}
+			case *ast.RangeStmt:
+				if n.Key != nil {
+					note(n.Key, nil)
+				}
+				if n.Value != nil {
+					note(n.Value, nil)
+				}
+			case *ast.UnaryExpr:
+				if n.Op == token.AND {
+					note(n.X, nil)
+				}
+			}
+			return true
+		})
+	}
+	return res
+}
+
+// throttles reports whether the loop body, outside function literals, blocks on
+// something that limits the rate of goroutine creation: a channel operation, or Wait or
+// Acquire of a sync, semaphore or errgroup type.
+func (c *checker) throttles(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.GoStmt:
+			// Arguments are evaluated here, the function runs elsewhere.
+			for _, a := range n.Call.Args {
+				ast.Inspect(a, func(m ast.Node) bool {
+					if u, ok := m.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+						found = true
+					}
+					_, lit := m.(*ast.FuncLit)
+					return !lit
+				})
+			}
+			return false
+		case *ast.SendStmt:
+			found = true
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				found = true
+			}
+		case *ast.CallExpr:
+			if c.isBlockingSync(n) {
+				found = true
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// isBlockingSync reports whether call is Wait or Acquire of a sync, semaphore or
+// errgroup type.
+func (c *checker) isBlockingSync(call *ast.CallExpr) bool {
+	f, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
+	if !ok || f.Pkg() == nil || f.Signature().Recv() == nil {
+		return false
+	}
+	switch f.Pkg().Path() {
+	case "sync", semaphorePath, errgroupPath:
+		return f.Name() == "Wait" || f.Name() == "Acquire"
+	}
+	return false
+}
+
+// limitedInside reports whether the goroutine's body limits concurrency itself: it sends
+// on and receives from the same channel (a semaphore), calls semaphore Acquire, or is a
+// worker looping over received values.
+func (c *checker) limitedInside(body *ast.BlockStmt) bool {
+	info := c.pass.TypesInfo
+	sends := make(map[types.Object]bool)
+	recvs := make(map[types.Object]bool)
+	limited := false
+	chanObj := func(x ast.Expr) types.Object {
+		switch x := ast.Unparen(x).(type) {
+		case *ast.Ident:
+			return info.Uses[x]
+		case *ast.SelectorExpr:
+			return info.Uses[x.Sel]
+		}
+		return nil
+	}
+	var loops int
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SendStmt:
+			if o := chanObj(n.Chan); o != nil {
+				sends[o] = true
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				if o := chanObj(n.X); o != nil {
+					recvs[o] = true
+				}
+				if loops > 0 {
+					limited = true // a worker receiving in a loop
+				}
+			}
+		case *ast.RangeStmt:
+			if _, ok := info.TypeOf(n.X).Underlying().(*types.Chan); ok {
+				limited = true // a worker ranging over a channel
+			}
+			loops++
+			ast.Inspect(n.Body, visit)
+			loops--
+			return false
+		case *ast.ForStmt:
+			loops++
+			ast.Inspect(n.Body, visit)
+			loops--
+			return false
+		case *ast.CallExpr:
+			if f, ok := typeutil.Callee(info, n).(*types.Func); ok && f.Pkg() != nil && f.Pkg().Path() == semaphorePath && f.Name() == "Acquire" {
+				limited = true
+			}
+		}
+		return true
+	}
+	ast.Inspect(body, visit)
+	for o := range sends {
+		if recvs[o] {
+			return true
+		}
+	}
+	return limited
+}
+
+// unlimitedLocalGroup reports whether the errgroup group expression is a local variable of
+// the enclosing function with no SetLimit call in that function.
+func (c *checker) unlimitedLocalGroup(cur inspector.Cursor, group ast.Expr) bool {
+	info := c.pass.TypesInfo
+	id, ok := ast.Unparen(group).(*ast.Ident)
+	if !ok {
+		return false // a field or parameter: its limit may be set elsewhere; not reported
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	if !ok {
+		return false
+	}
+	var fn inspector.Cursor
+	for f := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		fn = f
+	}
+	var body *ast.BlockStmt
+	switch f := fn.Node().(type) {
+	case *ast.FuncDecl:
+		body = f.Body
+	case *ast.FuncLit:
+		body = f.Body
+	}
+	if body == nil || !(body.Pos() <= v.Pos() && v.Pos() < body.End()) {
+		return false // a parameter, or declared outside the function: not local
+	}
+	for cc := range fn.Preorder((*ast.CallExpr)(nil)) {
+		call := cc.Node().(*ast.CallExpr)
+		f, ok := typeutil.Callee(info, call).(*types.Func)
+		if !ok || f.Name() != "SetLimit" || f.Pkg() == nil || f.Pkg().Path() != errgroupPath {
+			continue
+		}
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			if x, ok := ast.Unparen(sel.X).(*ast.Ident); ok && info.Uses[x] == v {
+				return false // limited
+			}
+		}
+	}
+	return true // local and no limit: report
+}
