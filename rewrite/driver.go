@@ -261,9 +261,7 @@ func (r *runner) roots(pkgs []*packages.Package, report bool) (roots, all []*pac
 		}
 		if len(p.Errors) > 0 || p.IllTyped {
 			if report {
-				for _, e := range p.Errors {
-					r.addProblem(r.problem(e))
-				}
+				r.packageProblems(p)
 			}
 			continue
 		}
@@ -283,6 +281,17 @@ func isTestMain(p *packages.Package) bool {
 		}
 	}
 	return true
+}
+
+// packageProblems reports the errors of p: its parse and type errors, or, when it has
+// none, the build system's errors (which repeat the compiler's when it has them).
+func (r *runner) packageProblems(p *packages.Package) {
+	precise := slices.ContainsFunc(p.Errors, func(e packages.Error) bool { return e.Kind != packages.ListError })
+	for _, e := range p.Errors {
+		if !precise || e.Kind != packages.ListError {
+			r.addProblem(r.problem(e))
+		}
+	}
 }
 
 func (r *runner) problem(e packages.Error) Problem {
