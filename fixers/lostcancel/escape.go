@@ -264,8 +264,14 @@ func (f *flow) sinks(inLoop bool) *escape {
 			}
 			return false
 		case *ast.DeferStmt:
-			if inLoop && (f.mentions(n) || f.capturing(n)) {
+			if !f.mentions(n) && !f.capturing(n) {
+				break
+			}
+			if inLoop {
 				esc = &escape{n, "a deferred call uses the context after the loop iteration"}
+			} else if n.Pos() < f.c.stmt.Pos() {
+				// Deferred earlier, it would run after the new deferred cancel.
+				esc = &escape{n, "a call deferred before the assignment uses the context"}
 			}
 		case *ast.ReturnStmt:
 			if nested {

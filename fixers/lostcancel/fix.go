@@ -21,6 +21,7 @@ type plan struct {
 	rename    bool       // name the discarded `_`
 	blank     *ast.Ident // the discarded `_`
 	varType   ast.Expr   // for a plain assignment to `_`: the type of `var name T` (nil otherwise)
+	define    bool       // turn `_, _ = ...` into `_, name := ...`
 	cause     bool       // the cancel function takes an error: call it with nil
 	inLoop    bool       // call it at the end of the block, not deferred
 	silencers []*ast.AssignStmt
@@ -155,27 +156,39 @@ func (a *analyzer) plan(c *candidate) (*plan, *escape) {
 		return nil, &escape{stmt, "no scope"}
 	}
 	p.name = a.freshName(c.top, scope, stmt.Pos())
-	if as, ok := c.stmt.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN {
-		// ctx, _ = ...: declare the variable first.
-		sel, ok := ast.Unparen(c.call.Fun).(*ast.SelectorExpr)
-		if !ok {
-			return nil, &escape{c.call, "no qualified name for the cancel function's type"}
+	if as, ok := c.stmt.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN && isBlank(as.Lhs[0]) {
+		// _, _ = ...: declare the cancel variable with :=.
+		if hasGoto(c.body) {
+			return nil, &escape{stmt, "a goto could jump over a new variable declaration"}
 		}
-		pkgID, ok := sel.X.(*ast.Ident)
-		if !ok {
-			return nil, &escape{c.call, "no qualified name for the cancel function's type"}
-		}
-		if pn, ok := info.Uses[pkgID].(*types.PkgName); !ok || pn.Imported().Path() != "context" {
-			return nil, &escape{c.call, "no qualified name for the cancel function's type"}
-		}
+		p.define = true
+	} else if ok && as.Tok == token.ASSIGN {
+		// ctx, _ = ...: declare the variable first, naming its type as the file can.
 		named, ok := types.Unalias(c.callee.Signature().Results().At(1).Type()).(*types.Named)
 		if !ok || !named.Obj().Exported() {
-			return nil, &escape{c.call, "no qualified name for the cancel function's type"}
+			return nil, &escape{c.call, "no name for the cancel function's type"}
+		}
+		switch fun := ast.Unparen(c.call.Fun).(type) {
+		case *ast.SelectorExpr:
+			pkgID, ok := fun.X.(*ast.Ident)
+			if !ok {
+				return nil, &escape{c.call, "no name for the cancel function's type"}
+			}
+			if pn, ok := info.Uses[pkgID].(*types.PkgName); !ok || pn.Imported() != named.Obj().Pkg() {
+				return nil, &escape{c.call, "no name for the cancel function's type"}
+			}
+			p.varType = &ast.SelectorExpr{X: ast.NewIdent(pkgID.Name), Sel: ast.NewIdent(named.Obj().Name())}
+		case *ast.Ident: // a dot import, or the context package itself
+			if _, obj := scope.LookupParent(named.Obj().Name(), stmt.Pos()); obj != named.Obj() {
+				return nil, &escape{c.call, "no name for the cancel function's type"}
+			}
+			p.varType = ast.NewIdent(named.Obj().Name())
+		default:
+			return nil, &escape{c.call, "no name for the cancel function's type"}
 		}
 		if hasGoto(c.body) {
 			return nil, &escape{stmt, "a goto could jump over a new variable declaration"}
 		}
-		p.varType = &ast.SelectorExpr{X: ast.NewIdent(pkgID.Name), Sel: ast.NewIdent(named.Obj().Name())}
 	}
 	a.reserve(c.top, p.name)
 	return p, nil
@@ -410,6 +423,9 @@ func (a *analyzer) build(fx *rewrite.Fix, p *plan) error {
 			return fmt.Errorf("blank identifier has no dst twin")
 		}
 		id.Name = p.name
+		if p.define {
+			dstmt.(*dst.AssignStmt).Tok = token.DEFINE
+		}
 	}
 
 	var args []dst.Expr
@@ -428,13 +444,16 @@ func (a *analyzer) build(fx *rewrite.Fix, p *plan) error {
 	}
 
 	if p.varType != nil {
-		sel := p.varType.(*ast.SelectorExpr)
+		var typ dst.Expr
+		switch t := p.varType.(type) {
+		case *ast.SelectorExpr:
+			typ = &dst.SelectorExpr{X: dst.NewIdent(t.X.(*ast.Ident).Name), Sel: dst.NewIdent(t.Sel.Name)}
+		case *ast.Ident:
+			typ = dst.NewIdent(t.Name)
+		}
 		decl := &dst.DeclStmt{Decl: &dst.GenDecl{
-			Tok: token.VAR,
-			Specs: []dst.Spec{&dst.ValueSpec{
-				Names: []*dst.Ident{dst.NewIdent(p.name)},
-				Type:  &dst.SelectorExpr{X: dst.NewIdent(sel.X.(*ast.Ident).Name), Sel: dst.NewIdent(sel.Sel.Name)},
-			}},
+			Tok:   token.VAR,
+			Specs: []dst.Spec{&dst.ValueSpec{Names: []*dst.Ident{dst.NewIdent(p.name)}, Type: typ}},
 		}}
 		decs := dstmt.Decorations()
 		decl.Decs.Before = decs.Before
@@ -525,4 +544,9 @@ func remove(list *[]dst.Stmt, s dst.Stmt) {
 		}
 	}
 	*list = append((*list)[:i], (*list)[i+1:]...)
+}
+
+func isBlank(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == "_"
 }

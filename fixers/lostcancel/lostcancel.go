@@ -123,14 +123,15 @@ func (a *analyzer) runFunc(fn, top ast.Node) {
 	info := a.pass.TypesInfo
 	var body *ast.BlockStmt
 	var sig *types.Signature
+	isMain := false
 	switch fn := fn.(type) {
 	case *ast.FuncDecl:
 		body = fn.Body
 		if obj, ok := info.Defs[fn.Name].(*types.Func); ok {
 			sig = obj.Signature()
-			if sig.Recv() == nil && fn.Name.Name == "main" && a.pass.Pkg.Name() == "main" {
-				return // returning from main.main ends the process
-			}
+			// Returning from main.main ends the process: only discarded cancel
+			// functions are reported there, as go vet does.
+			isMain = sig.Recv() == nil && fn.Name.Name == "main" && a.pass.Pkg.Name() == "main"
 		}
 	case *ast.FuncLit:
 		body = fn.Body
@@ -177,6 +178,9 @@ func (a *analyzer) runFunc(fn, top ast.Node) {
 		}
 		c.stack = append([]ast.Node(nil), stack[:len(stack)-1]...)
 		if c.cancelID.Name != "_" {
+			if isMain {
+				return true
+			}
 			v, _ := info.Defs[c.cancelID].(*types.Var)
 			if v == nil {
 				v, _ = info.Uses[c.cancelID].(*types.Var)
