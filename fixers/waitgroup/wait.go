@@ -151,6 +151,12 @@ func (c *checker) planWaitMove(loop ast.Stmt, body *ast.BlockStmt, gos []gorouti
 			shared[v] = true
 		}
 	}
+	// Before go1.22 the loop variables are shared by all iterations.
+	for v := range c.headerVars(loop) {
+		if shared[v] {
+			return nil, "the goroutines share the loop variable " + v.Name() + " (before go1.22)"
+		}
+	}
 	// The rest of the loop (and its header) must not use what the goroutines share,
 	// unless it is an immutable value.
 	var header []ast.Node
@@ -555,4 +561,30 @@ func (c *checker) assignedIn(n ast.Node, v *types.Var) bool {
 		return !found
 	})
 	return found
+}
+
+// headerVars returns the variables the loop header declares or assigns.
+func (c *checker) headerVars(loop ast.Stmt) map[*types.Var]bool {
+	vars := make(map[*types.Var]bool)
+	var nodes []ast.Node
+	switch l := loop.(type) {
+	case *ast.ForStmt:
+		nodes = []ast.Node{l.Init, l.Post}
+	case *ast.RangeStmt:
+		nodes = []ast.Node{l.Key, l.Value}
+	}
+	for _, n := range nodes {
+		if n == nil {
+			continue
+		}
+		ast.Inspect(n, func(m ast.Node) bool {
+			if id, ok := m.(*ast.Ident); ok {
+				if v, ok := c.info.ObjectOf(id).(*types.Var); ok {
+					vars[v] = true
+				}
+			}
+			return true
+		})
+	}
+	return vars
 }
