@@ -2,7 +2,7 @@ package rewrite
 
 import (
 	"bytes"
-	"fmt"
+	"errors"
 	"os"
 	"path/filepath"
 )
@@ -19,12 +19,12 @@ func WriteFile(path string, old, data []byte) (err error) {
 		return err
 	}
 	if fi.Mode().Perm()&0o200 == 0 {
-		return fmt.Errorf("%s: file is read-only", path)
+		return errors.New("file is read-only")
 	}
 	if cur, err := os.ReadFile(path); err != nil {
 		return err
 	} else if !bytes.Equal(cur, old) {
-		return fmt.Errorf("%s: file changed while concfix ran", path)
+		return errors.New("file changed while concfix ran")
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".concfix-*")
 	if err != nil {
