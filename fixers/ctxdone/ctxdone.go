@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/constant"
+	"go/format"
 	"go/token"
 	"go/types"
 	"slices"
@@ -568,6 +569,8 @@ func (c *checker) loopUnit(fn ast.Node, body *ast.BlockStmt, l *ast.ForStmt, isG
 		u.ret, why = c.returnFor(fn, ex, l.Pos())
 		if why != "" {
 			c.refuse(u, l.Pos(), why)
+		} else if pos, why := c.matchExisting(u, l.Pos()); why != "" {
+			c.refuse(u, pos, why)
 		}
 	}
 	c.units = append(c.units, u)
@@ -598,6 +601,8 @@ func (c *checker) sendUnit(fn ast.Node, body *ast.BlockStmt, op *chanOp, isGo bo
 		u.ret, why = c.returnFor(fn, ex, s.Pos())
 		if why != "" {
 			c.refuse(u, s.Pos(), why)
+		} else if pos, why := c.matchExisting(u, s.Pos()); why != "" {
+			c.refuse(u, pos, why)
 		}
 	}
 	c.units = append(c.units, u)
@@ -940,4 +945,123 @@ func (c *checker) simpleLHS(e ast.Expr) bool {
 		return sel.Kind() == types.FieldVal && c.simpleLHS(e.X)
 	}
 	return false
+}
+
+// matchExisting makes the fix of u leave the way its function already leaves when the
+// exit fires: when the function has select cases on the same Done or stop channel, each
+// must be a single return statement, and the fix returns the same results if they mean
+// the same at pos. A case that does more (cleanup, logging) is a path the fix would skip.
+func (c *checker) matchExisting(u *unit, pos token.Pos) (token.Pos, string) {
+	var rets []*ast.ReturnStmt
+	var bad token.Pos
+	inspectFunc(u.body, func(n ast.Node) bool {
+		cc, ok := n.(*ast.CommClause)
+		if !ok || cc.Comm == nil || bad.IsValid() {
+			return true
+		}
+		x := commRecv(cc.Comm)
+		if x == nil || !c.sameExit(x.X, u.exit, pos) {
+			return true
+		}
+		if len(cc.Body) != 1 {
+			bad = cc.Pos()
+			return true
+		}
+		r, ok := cc.Body[0].(*ast.ReturnStmt)
+		if !ok {
+			bad = cc.Pos()
+			return true
+		}
+		rets = append(rets, r)
+		return true
+	})
+	what := u.exit.done()
+	if bad.IsValid() {
+		return bad, fmt.Sprintf("the function already handles %s with more than a return", what)
+	}
+	if len(rets) == 0 {
+		return token.NoPos, ""
+	}
+	var text []string
+	for i, r := range rets {
+		var t []string
+		for _, e := range r.Results {
+			if !c.sameMeaning(e, pos) {
+				return r.Pos(), fmt.Sprintf("the function already returns differently when %s fires", what)
+			}
+			var b strings.Builder
+			if err := format.Node(&b, token.NewFileSet(), e); err != nil {
+				return r.Pos(), "cannot print the existing return statement"
+			}
+			t = append(t, b.String())
+		}
+		if len(r.Results) == 0 && len(u.ret) > 0 {
+			return r.Pos(), fmt.Sprintf("the function already returns differently when %s fires", what)
+		}
+		if i > 0 && !slices.Equal(t, text) {
+			return r.Pos(), fmt.Sprintf("the function returns in several ways when %s fires", what)
+		}
+		text = t
+	}
+	if len(text) > 0 {
+		u.ret = text
+	}
+	return token.NoPos, ""
+}
+
+// sameExit reports whether receiving from e is receiving from the exit ex at pos.
+func (c *checker) sameExit(e ast.Expr, ex exit, pos token.Pos) bool {
+	if ex.ctx {
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok || sel.Sel.Name != "Done" || !isContext(c.info.TypeOf(sel.X)) {
+			return false
+		}
+		id, ok := ast.Unparen(sel.X).(*ast.Ident)
+		return ok && c.info.Uses[id] != nil && c.info.Uses[id] == c.lookup(ex.expr, pos)
+	}
+	return types.ExprString(e) == ex.expr && c.isDoneChan(e)
+}
+
+// sameMeaning reports whether every identifier of e (except field and method names)
+// denotes at pos what it denotes where e is.
+func (c *checker) sameMeaning(e ast.Expr, pos token.Pos) bool {
+	ok := true
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.CompositeLit:
+			ok = false // may declare names or depend on context: keep it simple
+		case *ast.SelectorExpr:
+			if _, isPkg := c.info.Uses[identOf(n.X)].(*types.PkgName); isPkg {
+				ok = c.identSame(identOf(n.X), pos)
+				return false
+			}
+			ast.Inspect(n.X, func(m ast.Node) bool {
+				if id, isID := m.(*ast.Ident); isID && !c.identSame(id, pos) {
+					ok = false
+				}
+				return ok
+			})
+			return false
+		case *ast.Ident:
+			if !c.identSame(n, pos) {
+				ok = false
+			}
+		}
+		return ok
+	})
+	return ok
+}
+
+func identOf(e ast.Expr) *ast.Ident {
+	id, _ := ast.Unparen(e).(*ast.Ident)
+	return id
+}
+
+func (c *checker) identSame(id *ast.Ident, pos token.Pos) bool {
+	o := c.info.Uses[id]
+	return o != nil && c.lookup(id.Name, pos) == o
 }

@@ -234,3 +234,14 @@ func selected(ctx context.Context, out chan<- int) {
 	case <-ctx.Done():
 	}
 }
+
+// follows returns what its own Done case returns.
+func follows(ctx context.Context, in <-chan int, out chan<- int) (int, error) {
+	select {
+	case v := <-in:
+		out <- v // want `send on out blocks without a case for ctx.Done\(\)`
+		return v, nil
+	case <-ctx.Done():
+		return -1, context.Cause(ctx)
+	}
+}

@@ -79,3 +79,13 @@ func inHeader(ctx context.Context, in <-chan bool) {
 		}
 	}
 }
+
+// cleanup does more than return when ctx is done.
+func cleanup(ctx context.Context, in <-chan int, out chan<- int, stop func()) {
+	select {
+	case v := <-in:
+		out <- v // want `send on out blocks without a case for ctx.Done\(\)`
+	case <-ctx.Done():
+		stop()
+	}
+}
