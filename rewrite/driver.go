@@ -27,6 +27,10 @@ type Options struct {
 	BuildFlags []string // passed to the build system (e.g. -tags=x)
 	Env        []string // environment for the build system; nil means os.Environ()
 	Analyzers  []*analysis.Analyzer
+
+	// Progress, if set, is called after each batch with the number of packages analysed
+	// so far and the number listed so far.
+	Progress func(done, total int)
 }
 
 // A Finding is one diagnostic, with the fate of its fix.
@@ -171,9 +175,14 @@ func (r *runner) runDir(dir string, patterns []string) error {
 		}
 		paths = append(paths, p.PkgPath)
 	}
+	r.total += len(paths)
 	for batch := range slices.Chunk(paths, batchSize) {
 		if err := r.rounds(dir, batch); err != nil {
 			return err
+		}
+		r.done += len(batch)
+		if r.opts.Progress != nil {
+			r.opts.Progress(r.done, r.total)
 		}
 	}
 	return nil
@@ -189,6 +198,8 @@ type runner struct {
 	opts      Options
 	dir       string
 	onlyFiles map[string]bool // when files were named, only they are reported and changed
+	done      int             // packages analysed, for Progress
+	total     int             // packages listed
 
 	mu        sync.Mutex
 	contents  map[string][]byte // current content of every file changed so far (the overlay)

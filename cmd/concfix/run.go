@@ -44,6 +44,7 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 		version = fs.Bool("V", false, "print the version and exit")
 		asJSON  = fs.Bool("json", false, "report the findings and their fixes as JSON")
 		asSARIF = fs.Bool("sarif", false, "report the findings and their fixes as SARIF 2.1.0")
+		color   = fs.String("color", "auto", "color the diff: `auto` (when stdout is a terminal and NO_COLOR is unset), always, never")
 	)
 	// Each fixer's own flags, prefixed with its name, as go vet does (-ctxfirst.allow=...).
 	for _, a := range all {
@@ -102,6 +103,16 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	opts.Dir = cwd
+	useColor, err := colorMode(*color, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "concfix: %v\n", err)
+		return exitError
+	}
+	if isTerminal(stderr) {
+		p := newProgress(stderr)
+		defer p.clear()
+		opts.Progress = p.update
+	}
 	res, err := rewrite.Run(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "concfix: %v\n", err)
@@ -149,7 +160,11 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 		for _, c := range res.Changes {
 			switch {
 			case *diff:
-				fmt.Fprint(stdout, rewrite.UnifiedDiff(rel(c.Path), c.Old, c.New))
+				d := rewrite.UnifiedDiff(rel(c.Path), c.Old, c.New)
+				if useColor {
+					d = colorDiff(d)
+				}
+				fmt.Fprint(stdout, d)
 				raise(exitFindings)
 			case *list:
 				fmt.Fprintln(stdout, rel(c.Path))
