@@ -5,8 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"go/types"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -88,6 +90,7 @@ type checker struct {
 	refs    map[*types.Func][]ref         // references to functions with a misplaced context, by origin
 	impls   map[*types.Func][]implemented // methods with a misplaced context that implement an interface
 	mutated map[*types.Var]bool           // local variables assigned after their declaration or whose address is taken
+	other   map[string]string             // identifiers of the files this build ignores, and assembly symbols: name -> file
 	parts   *rewrite.Parts
 }
 
@@ -562,6 +565,10 @@ func (c *checker) checkFunc(decl *ast.FuncDecl) {
 		refuse(d.Pos, "it has a //go:linkname or //export directive")
 		return
 	}
+	if file := c.mentionedElsewhere(fn.Name()); file != "" {
+		refuse(d.Pos, fmt.Sprintf("%s is mentioned in %s, which this build does not compile", fn.Name(), file))
+		return
+	}
 	if len(impls) > 0 {
 		refuse(d.Pos, fmt.Sprintf("it implements %s: the interface and every implementation would have to change together", impls[0].iface))
 		return
@@ -963,7 +970,9 @@ func (c *checker) foreignParts() {
 		}
 		part := rewrite.Part{Key: key(fn)}
 		k, t, _ := c.shape(fn.Signature())
-		if impls := c.impls[fn]; len(impls) > 0 {
+		if file := c.mentionedElsewhere(fn.Name()); file != "" {
+			part.Veto = fmt.Sprintf("%s is mentioned in %s, which this build does not compile", fn.Name(), file)
+		} else if impls := c.impls[fn]; len(impls) > 0 {
 			part.Veto = fmt.Sprintf("%s implements %s in package %s", funcName(fn), impls[0].iface, c.pass.Pkg.Path())
 		} else if _, why := c.checkRefs(fn, c.refs[fn], k, t); why != "" {
 			part.Veto = why + " (package " + c.pass.Pkg.Path() + ")"
@@ -979,4 +988,68 @@ func (c *checker) foreignParts() {
 		}
 		c.parts.List = append(c.parts.List, part)
 	}
+}
+
+// mentionedElsewhere returns the name of a file of the package that this build does not
+// compile (excluded by build constraints) or an assembly file, and that mentions name, or
+// "". Calls there would not be rewritten, and no type checker would see them; a mention
+// by name is enough to refuse.
+func (c *checker) mentionedElsewhere(name string) string {
+	if c.other == nil {
+		c.other = make(map[string]string)
+		fset := token.NewFileSet()
+		for _, filename := range c.pass.IgnoredFiles {
+			if !strings.HasSuffix(filename, ".go") {
+				continue
+			}
+			src, err := c.pass.ReadFile(filename)
+			if err != nil {
+				continue
+			}
+			f, err := parser.ParseFile(fset, filename, src, parser.SkipObjectResolution)
+			if f == nil {
+				c.other["*"] = filepath.Base(filename) // unreadable: refuse everything
+				continue
+			}
+			_ = err // a partial syntax tree still names what it mentions
+			ast.Inspect(f, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok {
+					if _, seen := c.other[id.Name]; !seen {
+						c.other[id.Name] = filepath.Base(filename)
+					}
+				}
+				return true
+			})
+		}
+		for _, filename := range c.pass.OtherFiles {
+			if !strings.HasSuffix(filename, ".s") {
+				continue
+			}
+			src, err := c.pass.ReadFile(filename)
+			if err != nil {
+				continue
+			}
+			// Assembly names Go symbols ·name, followed by (SB), <ABIInternal>(SB) or +off(SB).
+			text := string(src)
+			for i := strings.Index(text, "·"); i >= 0; {
+				j := i + len("·")
+				k := j
+				for k < len(text) && (text[k] == '_' || text[k] >= '0' && text[k] <= '9' || text[k] >= 'a' && text[k] <= 'z' || text[k] >= 'A' && text[k] <= 'Z' || text[k] >= 0x80) {
+					k++
+				}
+				if _, seen := c.other[text[j:k]]; !seen {
+					c.other[text[j:k]] = filepath.Base(filename)
+				}
+				next := strings.Index(text[k:], "·")
+				if next < 0 {
+					break
+				}
+				i = k + next
+			}
+		}
+	}
+	if f, ok := c.other["*"]; ok {
+		return f
+	}
+	return c.other[name]
 }

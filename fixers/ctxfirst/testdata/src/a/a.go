@@ -149,3 +149,9 @@ type ctxLike interface{ Done() <-chan struct{} }
 func notContext(x int, c ctxLike) {}
 
 var lit = func(x int, ctx context.Context) {}
+
+// Negative: a file that this build ignores calls it.
+
+func tagged(x int, ctx context.Context) {} // want `parameter of function tagged`
+
+func callsTagged(ctx context.Context) { tagged(1, ctx) }
