@@ -167,8 +167,8 @@ func run(pass *analysis.Pass) (any, error) {
 		if cd.skip || !findFills(pass, cd) {
 			continue
 		}
-		if len(cd.ops) == 0 {
-			continue // made but never locked: not a mutex
+		if len(cd.ops) == 0 || onlyEmptyRegions(cd) {
+			continue // never locked, or nothing under the lock: not a mutex
 		}
 		ok, mutexy := balanced(pass, cd)
 		if !ok {
@@ -758,4 +758,26 @@ func isGenerated(pass *analysis.Pass, n ast.Node) bool {
 		}
 	}
 	return false
+}
+
+// onlyEmptyRegions reports whether every acquire is directly followed by a release: the
+// channel guards nothing (a test of channel operations, a barrier), so it is not a mutex
+// written the long way.
+func onlyEmptyRegions(cd *candidate) bool {
+	release := make(map[ast.Node]bool)
+	for _, o := range cd.ops {
+		if !cd.acquires(o) && o.defer_ == nil {
+			release[o.stmt] = true
+		}
+	}
+	for _, o := range cd.ops {
+		if !cd.acquires(o) {
+			continue
+		}
+		next, ok := o.cur.NextSibling()
+		if !ok || !release[next.Node()] {
+			return false
+		}
+	}
+	return true
 }

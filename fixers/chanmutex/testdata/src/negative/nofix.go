@@ -44,6 +44,7 @@ type ranged struct {
 
 func (r *ranged) do() {
 	r.ch <- struct{}{}
+	fmt.Print()
 	<-r.ch
 }
 
@@ -66,6 +67,7 @@ func newPassedT() *passedT { return &passedT{ch: make(chan struct{}, 1)} }
 
 func (p *passedT) do() {
 	p.ch <- struct{}{}
+	fmt.Print()
 	<-p.ch
 }
 
@@ -80,6 +82,7 @@ func makeRetT() retT { return retT{ch: make(chan struct{}, 1)} }
 
 func (r *retT) do() {
 	r.ch <- struct{}{}
+	fmt.Print()
 	<-r.ch
 }
 
@@ -92,6 +95,7 @@ func newExportedField() *exportedField { return &exportedField{Ch: make(chan str
 
 func (e *exportedField) do() {
 	e.Ch <- struct{}{}
+	fmt.Print()
 	<-e.Ch
 }
 
@@ -104,6 +108,7 @@ func NewExported() *Exported { return &Exported{ch: make(chan struct{}, 1)} }
 
 func (e *Exported) Do() {
 	e.ch <- struct{}{}
+	fmt.Print()
 	<-e.ch
 }
 
@@ -116,6 +121,7 @@ func NewExposed() *exposed { return &exposed{ch: make(chan struct{}, 1)} }
 
 func (e *exposed) do() {
 	e.ch <- struct{}{}
+	fmt.Print()
 	<-e.ch
 }
 
@@ -146,6 +152,7 @@ func (i *initMethod) init() { i.ch = make(chan struct{}, 1) }
 
 func (i *initMethod) do() {
 	i.ch <- struct{}{}
+	fmt.Print()
 	<-i.ch
 }
 

@@ -51,14 +51,18 @@ func (b *busy) busy() bool { return len(b.ch) > 0 }
 // cap and close.
 func capped() int {
 	ch := make(chan int, 1)
+	time.Sleep(0)
 	ch <- 1
+	time.Sleep(0)
 	<-ch
 	return cap(ch)
 }
 
 func closed() {
 	ch := make(chan int, 1)
+	time.Sleep(0)
 	ch <- 1
+	time.Sleep(0)
 	<-ch
 	close(ch)
 }
@@ -66,7 +70,9 @@ func closed() {
 // range.
 func rangedOver() {
 	ch := make(chan int, 1)
+	time.Sleep(0)
 	ch <- 1
+	time.Sleep(0)
 	<-ch
 	for range ch {
 	}
@@ -77,21 +83,27 @@ func use(chan struct{}) {}
 
 func passed() {
 	ch := make(chan struct{}, 1)
+	time.Sleep(0)
 	ch <- struct{}{}
+	time.Sleep(0)
 	<-ch
 	use(ch)
 }
 
 func returned() chan struct{} {
 	ch := make(chan struct{}, 1)
+	time.Sleep(0)
 	ch <- struct{}{}
+	time.Sleep(0)
 	<-ch
 	return ch
 }
 
 func assigned() {
 	ch := make(chan struct{}, 1)
+	time.Sleep(0)
 	ch <- struct{}{}
+	time.Sleep(0)
 	<-ch
 	other := ch
 	_ = other
@@ -99,7 +111,9 @@ func assigned() {
 
 func sentItself(out chan chan struct{}) {
 	ch := make(chan struct{}, 1)
+	time.Sleep(0)
 	ch <- struct{}{}
+	time.Sleep(0)
 	<-ch
 	out <- ch
 }
@@ -107,14 +121,18 @@ func sentItself(out chan chan struct{}) {
 // The received value is used.
 func valueUsed() int {
 	ch := make(chan int, 1)
+	time.Sleep(0)
 	ch <- 42
+	time.Sleep(0)
 	v := <-ch
 	return v
 }
 
 func okUsed() bool {
 	ch := make(chan int, 1)
+	time.Sleep(0)
 	ch <- 42
+	time.Sleep(0)
 	_, ok := <-ch
 	return ok
 }
@@ -122,7 +140,9 @@ func okUsed() bool {
 // The sent value has a side effect.
 func sideEffect(f func() int) {
 	ch := make(chan int, 1)
+	time.Sleep(0)
 	ch <- f()
+	time.Sleep(0)
 	<-ch
 }
 
@@ -179,6 +199,7 @@ func (l *lazy) do() {
 		l.ch = make(chan struct{}, 1)
 	}
 	l.ch <- struct{}{}
+	time.Sleep(0)
 	<-l.ch
 }
 
@@ -193,12 +214,24 @@ func newNamed() *named { return &named{t: make(token, 1)} }
 
 func (n *named) do() {
 	n.t <- struct{}{}
+	time.Sleep(0)
 	<-n.t
 }
 
 // Made with a variable capacity.
 func variable(n int) {
 	ch := make(chan struct{}, n)
+	time.Sleep(0)
 	ch <- struct{}{}
+	time.Sleep(0)
 	<-ch
+}
+
+// Nothing under the lock: a test of channel operations, not a mutex.
+func emptyRegion(run func(func())) {
+	c := make(chan int, 1)
+	run(func() {
+		c <- 1
+		<-c
+	})
 }
