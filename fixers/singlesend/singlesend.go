@@ -319,6 +319,7 @@ func checkMake(pass *analysis.Pass, makeCur inspector.Cursor) {
 		commRecv:   make(map[ast.Node]bool),
 		caseRecv:   make(map[ast.Node]bool),
 		limit:      len(active) + 1,
+		rbrace:     body.Rbrace,
 	}
 	for _, s := range active {
 		fa.gos[s.stmt] = true
@@ -703,6 +704,12 @@ func (fa *flow) recvs(n ast.Node) int {
 // isExit reports whether a block without successors returns from the function (rather
 // than ending in a call that does not return, or an empty select).
 func (fa *flow) isExit(b *cfg.Block) bool {
+	if b.Return() != nil {
+		return true
+	}
+	if b.Kind == cfg.KindSelectAfterCase {
+		return false // no case of a select without default is ready: cannot happen
+	}
 	if len(b.Nodes) > 0 {
 		switch n := b.Nodes[len(b.Nodes)-1].(type) {
 		case *ast.ReturnStmt:

@@ -167,3 +167,17 @@ func allArrive() int {
 	}
 	return n
 }
+
+// The loop's only return follows the receive (a select without default cannot fall
+// through).
+func loopUntilDone(tick <-chan time.Time) {
+	done := make(chan bool)
+	go func() { done <- true }()
+	for {
+		select {
+		case <-done:
+			return
+		case <-tick:
+		}
+	}
+}
