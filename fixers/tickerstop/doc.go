@@ -12,8 +12,9 @@
 // function that returns, or time.After in the select of a loop, leaks one timer per call.
 // Since Go 1.23 unreferenced timers and tickers are garbage collected, stopped or not
 // (when the main module declares go 1.23 or later), so the analyzer reports nothing in
-// files whose Go version (from go.mod or a //go:build line) is go1.23 or later. A file
-// without a version is treated as older.
+// files whose Go version (from go.mod or a //go:build line) is go1.23 or later, nor in
+// files without a version (GOPATH mode, the standard library), which are compiled with
+// the toolchain's own version.
 //
 // The fix inserts `defer t.Stop()` right after `t := time.NewTicker(d)` (or NewTimer).
 // It is offered when t is a local variable assigned once, by that statement, in a

@@ -53,7 +53,9 @@ func run(pass *analysis.Pass) (any, error) {
 	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	for fileCur := range insp.Root().Preorder((*ast.File)(nil)) {
 		file := fileCur.Node().(*ast.File)
-		if v := pass.TypesInfo.FileVersions[file]; v != "" && version.Compare(v, collected) >= 0 {
+		// No version (GOPATH mode, the standard library) means the toolchain's own
+		// language version: timers are collected.
+		if v := pass.TypesInfo.FileVersions[file]; v == "" || version.Compare(v, collected) >= 0 {
 			continue
 		}
 		for cur := range fileCur.Preorder((*ast.CallExpr)(nil)) {
@@ -454,6 +456,9 @@ func canReturn(info *types.Info, fnCur inspector.Cursor, body *ast.BlockStmt) bo
 		}
 		if b.Return() != nil {
 			return true
+		}
+		if b.Kind == cfg.KindSelectAfterCase {
+			continue // no case of a select without default is ready: cannot happen
 		}
 		if len(b.Nodes) > 0 {
 			if es, ok := b.Nodes[len(b.Nodes)-1].(*ast.ExprStmt); ok {

@@ -8,5 +8,5 @@ import (
 )
 
 func Test(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), tickerstop.Analyzer, "old", "new")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), tickerstop.Analyzer, "old", "new", "nover")
 }

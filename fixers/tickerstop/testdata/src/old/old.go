@@ -139,3 +139,15 @@ func afterOnce(c chan int) {
 }
 
 var global = time.Tick(time.Second)
+
+func tickSelectForever(done chan struct{}, f func()) {
+	tick := time.Tick(time.Second)
+	for {
+		select {
+		case <-tick:
+			f()
+		case <-done:
+			f()
+		}
+	}
+}
