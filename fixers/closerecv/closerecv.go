@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -27,10 +28,12 @@ var Analyzer = &analysis.Analyzer{
 
 // op is a channel operation on a channel variable or field.
 type op struct {
-	obj  *types.Var
-	pos  token.Pos
-	fn   inspector.Cursor // the innermost function executing it
-	kind int
+	obj    *types.Var
+	pos    token.Pos
+	cur    inspector.Cursor
+	fn     inspector.Cursor // the innermost function executing it
+	kind   int
+	inLoop bool // in a loop of its function
 }
 
 const (
@@ -49,7 +52,8 @@ func run(pass *analysis.Pass) (any, error) {
 		if obj == nil {
 			return
 		}
-		ops = append(ops, op{obj: obj, pos: c.Node().Pos(), fn: enclosingFunc(c), kind: kind})
+		fn := enclosingFunc(c)
+		ops = append(ops, op{obj: obj, pos: c.Node().Pos(), cur: c, fn: fn, kind: kind, inLoop: inLoop(c, fn)})
 		if kind == opClose {
 			hasClose = true
 		}
@@ -82,7 +86,7 @@ func run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		recv, sendHere := false, false
-		var sendElsewhere token.Pos
+		var sends []op
 		for _, o := range ops {
 			if o.obj != cl.obj {
 				continue
@@ -93,13 +97,18 @@ func run(pass *analysis.Pass) (any, error) {
 				recv = true
 			case o.kind == opSend && same:
 				sendHere = true
-			case o.kind == opSend && !sendElsewhere.IsValid():
-				sendElsewhere = o.pos
+			case o.kind == opSend:
+				sends = append(sends, o)
 			}
 		}
-		if !recv || sendHere || !sendElsewhere.IsValid() || waits(info, cl.fn) {
+		if !recv || sendHere || len(sends) == 0 || waits(info, cl.fn) {
 			continue
 		}
+		// "<-ch; close(ch)" after the one send there is (outside loops): the sender is done.
+		if len(sends) == 1 && !sends[0].inLoop && receivedJustBefore(info, cl) {
+			continue
+		}
+		sendElsewhere := sends[0].pos
 		pass.Report(analysis.Diagnostic{
 			Pos:     cl.pos,
 			Message: "channel " + cl.obj.Name() + " is closed by a function that only receives from it while others send on it: a send after the close panics",
@@ -159,4 +168,34 @@ func waits(info *types.Info, fn inspector.Cursor) bool {
 		return true
 	})
 	return found
+}
+
+// inLoop reports whether c is in a loop of function fn.
+func inLoop(c, fn inspector.Cursor) bool {
+	for p := c; p.Valid() && p != fn; p = p.Parent() {
+		switch p.ParentEdgeKind() {
+		case edge.ForStmt_Body, edge.RangeStmt_Body, edge.ForStmt_Cond, edge.ForStmt_Post:
+			return true
+		}
+	}
+	return false
+}
+
+// receivedJustBefore reports whether the statement before close(ch) (or defer close(ch))
+// in its statement list is a receive <-ch from the same channel.
+func receivedJustBefore(info *types.Info, cl op) bool {
+	st := cl.cur.Parent() // ExprStmt or DeferStmt
+	if _, ok := st.Node().(*ast.ExprStmt); !ok {
+		return false
+	}
+	prev, ok := st.PrevSibling()
+	if !ok {
+		return false
+	}
+	es, ok := prev.Node().(*ast.ExprStmt)
+	if !ok {
+		return false
+	}
+	u, ok := ast.Unparen(es.X).(*ast.UnaryExpr)
+	return ok && u.Op == token.ARROW && chanVar(info, u.X) == cl.obj
 }

@@ -51,6 +51,7 @@ func goroutine(ch chan int) {
 		close(ch) // want `channel ch is closed`
 	}()
 	ch <- 1
+	ch <- 2 // panics
 }
 
 // ---- not reported ----
@@ -103,4 +104,33 @@ func (s *server) stop() {
 func drain(ch chan int) {
 	<-ch
 	close(ch)
+}
+
+type advancer struct{ done chan struct{} }
+
+func (a *advancer) start() {
+	a.done = make(chan struct{})
+	go func() {
+		a.done <- struct{}{}
+	}()
+}
+
+// Receives the one send there is, then closes: the sender is done.
+func (a *advancer) stop() {
+	<-a.done
+	close(a.done)
+}
+
+type ticker struct{ c chan int }
+
+func (t *ticker) run() {
+	for i := 0; ; i++ {
+		t.c <- i
+	}
+}
+
+// The sender sends in a loop: receiving once proves nothing.
+func (t *ticker) stop() {
+	<-t.c
+	close(t.c) // want `channel c is closed by a function that only receives from it`
 }
