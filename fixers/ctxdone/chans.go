@@ -41,6 +41,13 @@ type classes struct {
 	bufObj    []types.Object        // assigned a make(chan T, n) with n != 0
 	unbufObj  []types.Object        // assigned a make(chan T) or make(chan T, 0)
 	buffered  map[types.Object]bool // roots assigned only buffered makes
+	capObj    []objCap
+	capacity  map[types.Object]int64 // roots assigned only makes of this constant capacity (the least)
+}
+
+type objCap struct {
+	obj types.Object
+	cap int64 // -1: not constant
 }
 
 func (c *classes) find(o types.Object) types.Object {
@@ -159,6 +166,20 @@ func (c *classes) makeCap(e ast.Expr) int {
 	return 1
 }
 
+// constCap returns the capacity of a make of a channel when it is a constant, or -1.
+func (c *classes) constCap(e ast.Expr) int64 {
+	call := ast.Unparen(e).(*ast.CallExpr)
+	if len(call.Args) < 2 {
+		return 0
+	}
+	if tv := c.info.Types[call.Args[1]]; tv.Value != nil {
+		if n, ok := constant.Int64Val(constant.ToInt(tv.Value)); ok {
+			return n
+		}
+	}
+	return -1
+}
+
 // link records that channel lhs may hold the value of rhs.
 func (c *classes) link(lhs types.Object, rhs ast.Expr) {
 	if lhs == nil {
@@ -167,9 +188,11 @@ func (c *classes) link(lhs types.Object, rhs ast.Expr) {
 	switch c.makeCap(rhs) {
 	case 1:
 		c.bufObj = append(c.bufObj, lhs)
+		c.capObj = append(c.capObj, objCap{lhs, c.constCap(rhs)})
 		return
 	case 0:
 		c.unbufObj = append(c.unbufObj, lhs)
+		c.capObj = append(c.capObj, objCap{lhs, 0})
 		return
 	}
 	c.union(lhs, c.objOf(rhs))
@@ -209,6 +232,19 @@ func (c *classes) build(files []*ast.File, fset *token.FileSet, parents map[ast.
 		if r := c.find(o); !unbuf[r] {
 			c.buffered[r] = true
 		}
+	}
+	c.capacity = make(map[types.Object]int64)
+	notConst := make(map[types.Object]bool)
+	for _, oc := range c.capObj {
+		r := c.find(oc.obj)
+		if oc.cap < 0 {
+			notConst[r] = true
+		} else if old, ok := c.capacity[r]; !ok || oc.cap < old {
+			c.capacity[r] = oc.cap
+		}
+	}
+	for r := range notConst {
+		delete(c.capacity, r)
 	}
 	c.byRoot = make(map[types.Object][]*chanOp)
 	for _, op := range c.ops {

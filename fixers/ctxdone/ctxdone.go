@@ -324,7 +324,7 @@ func (c *checker) checkFunc(fn ast.Node, body *ast.BlockStmt) {
 		if !hasCtxParam && !inLoop {
 			return true // one-shot sends of goroutine literals: see singlesend
 		}
-		if !inLoop && c.cl.buffered[c.cl.find(c.cl.objOf(s.Chan))] {
+		if !inLoop && c.cl.buffered[c.cl.find(c.cl.objOf(s.Chan))] || c.sendsFit(op) {
 			return true
 		}
 		c.sendUnit(fn, body, op, isGo)
@@ -525,10 +525,15 @@ func (c *checker) loopUnit(fn ast.Node, body *ast.BlockStmt, l *ast.ForStmt, isG
 				if op := c.opOf[opNode]; op != nil {
 					u.ops = append(u.ops, op)
 				}
+				if send, ok := comm.(*ast.SendStmt); ok {
+					if why := c.dropsResource(send); why != "" {
+						c.refuse(u, send.Pos(), why)
+					}
+				}
 			}
 		case *ast.SendStmt, *ast.UnaryExpr:
 			op := c.opOf[n]
-			if op == nil || op.sel != nil {
+			if op == nil || op.sel != nil || op.send && c.sendsFit(op) {
 				return true
 			}
 			if !op.send && c.isDoneChan(op.ch) {
@@ -859,6 +864,9 @@ func (c *checker) wrapItem(op *chanOp) (*item, string) {
 	it := &item{op: op}
 	switch n := op.node.(type) {
 	case *ast.SendStmt:
+		if why := c.dropsResource(n); why != "" {
+			return nil, why
+		}
 		it.stmt = n
 	case *ast.UnaryExpr:
 		switch p := c.parents[n].(type) {
@@ -1064,4 +1072,135 @@ func identOf(e ast.Expr) *ast.Ident {
 func (c *checker) identSame(id *ast.Ident, pos token.Pos) bool {
 	o := c.info.Uses[id]
 	return o != nil && c.lookup(id.Name, pos) == o
+}
+
+// sendsFit reports whether no send on the channel of op can block: the channel is a
+// local variable of op's function, made there with a constant capacity, and every send
+// on it is in that function, outside loops or in loops with a constant trip count,
+// with at most capacity sends in all.
+func (c *checker) sendsFit(op *chanOp) bool {
+	o, ok := c.cl.objOf(op.ch).(*types.Var)
+	body := funcBody(op.fn)
+	if !ok || body == nil || o.Pos() < body.Pos() || o.Pos() >= body.End() {
+		return false
+	}
+	r := c.cl.find(o)
+	capacity, ok := c.cl.capacity[r]
+	if !ok || capacity <= 0 {
+		return false
+	}
+	var total int64
+	for _, q := range c.cl.byRoot[r] {
+		if !q.send {
+			continue
+		}
+		if q.fn != op.fn {
+			return false
+		}
+		n := int64(1)
+		for p := c.parents[q.node]; p != nil && p != body; p = c.parents[p] {
+			switch p := p.(type) {
+			case *ast.ForStmt, *ast.RangeStmt:
+				k := c.tripCount(p)
+				if k < 0 {
+					return false
+				}
+				n *= k
+			}
+			if n > capacity {
+				return false
+			}
+		}
+		total += n
+		if total > capacity {
+			return false
+		}
+	}
+	return true
+}
+
+// tripCount returns the constant number of iterations of for range N or
+// for i := A; i < B; i++ (no assignment to i in the body), or -1.
+func (c *checker) tripCount(loop ast.Node) int64 {
+	constInt := func(e ast.Expr) (int64, bool) {
+		if e == nil {
+			return 0, false
+		}
+		tv := c.info.Types[e]
+		if tv.Value == nil {
+			return 0, false
+		}
+		return constant.Int64Val(constant.ToInt(tv.Value))
+	}
+	switch l := loop.(type) {
+	case *ast.RangeStmt:
+		if n, ok := constInt(l.X); ok && isInteger(c.info.TypeOf(l.X)) {
+			return max(n, 0)
+		}
+	case *ast.ForStmt:
+		init, ok := l.Init.(*ast.AssignStmt)
+		if !ok || init.Tok != token.DEFINE || len(init.Lhs) != 1 || len(init.Rhs) != 1 {
+			return -1
+		}
+		id, ok := init.Lhs[0].(*ast.Ident)
+		v := c.info.Defs[id]
+		from, ok2 := constInt(init.Rhs[0])
+		cond, ok3 := l.Cond.(*ast.BinaryExpr)
+		inc, ok4 := l.Post.(*ast.IncDecStmt)
+		if !ok || v == nil || !ok2 || !ok3 || !ok4 || inc.Tok != token.INC || cond.Op != token.LSS {
+			return -1
+		}
+		if x, ok := cond.X.(*ast.Ident); !ok || c.info.Uses[x] != v {
+			return -1
+		}
+		if x, ok := inc.X.(*ast.Ident); !ok || c.info.Uses[x] != v {
+			return -1
+		}
+		to, ok := constInt(cond.Y)
+		if !ok {
+			return -1
+		}
+		assigned := false
+		ast.Inspect(l.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				for _, lhs := range n.Lhs {
+					if x, ok := lhs.(*ast.Ident); ok && c.info.Uses[x] == v {
+						assigned = true
+					}
+				}
+			case *ast.IncDecStmt:
+				if x, ok := n.X.(*ast.Ident); ok && c.info.Uses[x] == v {
+					assigned = true
+				}
+			case *ast.UnaryExpr:
+				if x, ok := n.X.(*ast.Ident); ok && n.Op == token.AND && c.info.Uses[x] == v {
+					assigned = true
+				}
+			}
+			return !assigned
+		})
+		if !assigned {
+			return max(to-from, 0)
+		}
+	}
+	return -1
+}
+
+func isInteger(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsInteger != 0
+}
+
+// dropsResource says why abandoning the send would leak its value: a value with a
+// Close method that the receiving side would have closed.
+func (c *checker) dropsResource(s *ast.SendStmt) string {
+	t := c.info.TypeOf(s.Value)
+	if t == nil {
+		return ""
+	}
+	if types.NewMethodSet(t).Lookup(nil, "Close") != nil {
+		return "the value sent has a Close method: abandoning the send would leak it"
+	}
+	return ""
 }

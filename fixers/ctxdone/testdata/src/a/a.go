@@ -245,3 +245,25 @@ func follows(ctx context.Context, in <-chan int, out chan<- int) (int, error) {
 		return -1, context.Cause(ctx)
 	}
 }
+
+// prefill fills a semaphore to its capacity: the sends cannot block.
+func prefill(ctx context.Context) chan struct{} {
+	const n = 4
+	sema := make(chan struct{}, n)
+	for range n {
+		sema <- struct{}{}
+	}
+	for i := 0; i < 2; i++ {
+		_ = i
+	}
+	return sema
+}
+
+// overfill sends more than the capacity.
+func overfill(ctx context.Context) chan int {
+	ch := make(chan int, 2)
+	for i := 0; i < 3; i++ {
+		ch <- i // want `send on ch blocks without a case for ctx.Done\(\)`
+	}
+	return ch
+}

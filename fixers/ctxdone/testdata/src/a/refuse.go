@@ -89,3 +89,14 @@ func cleanup(ctx context.Context, in <-chan int, out chan<- int, stop func()) {
 		stop()
 	}
 }
+
+type conn struct{}
+
+func (*conn) Close() error { return nil }
+
+// accept sends a resource that its receiver closes.
+func accept(ctx context.Context, conns chan<- *conn) {
+	for { // want `endless loop blocks on channel operations without a case for ctx.Done\(\)`
+		conns <- &conn{}
+	}
+}
