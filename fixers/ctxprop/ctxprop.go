@@ -163,16 +163,20 @@ func (ck *checker) checkCall(cur inspector.Cursor) {
 		argCur := cur.ChildAt(edge.CallExpr_Args, i)
 		switch a := ast.Unparen(arg).(type) {
 		case *ast.CallExpr:
-			if name := ck.ctxFunc(a); name == "TODO" || name == "Background" {
+			// Tests build scenarios on purpose (hooks that ignore a context about to be
+			// cancelled): only context.TODO(), which says no decision was made, counts there.
+			if name := ck.ctxFunc(a); name == "TODO" || name == "Background" && !ck.isTestFile(a.Pos()) {
 				ck.checkFresh(argCur, cur, a, name)
 			}
 		case *ast.Ident:
-			if ck.pass.TypesInfo.Uses[a] == types.Universe.Lookup("nil") && !ck.isTestFile(a.Pos()) {
+			if ck.pass.TypesInfo.Uses[a] == types.Universe.Lookup("nil") && !ck.isTestFile(a.Pos()) && ck.foreignAPI(call) {
 				ck.checkNil(argCur, cur, a)
 			}
 		}
 	}
-	ck.checkTwin(cur, call, sig)
+	if !ck.isTestFile(call.Pos()) {
+		ck.checkTwin(cur, call, sig)
+	}
 }
 
 // checkFresh handles context.TODO() or context.Background() passed to the call at callCur.
@@ -206,6 +210,15 @@ func (ck *checker) checkFresh(argCur, callCur inspector.Cursor, fresh *ast.CallE
 		dcall.Args[idx] = id
 		return nil
 	})
+}
+
+// foreignAPI reports whether call calls an exported function or method of another
+// package. Such APIs follow the context package's rule that a context is never nil;
+// functions of the package itself, and function values, may use a nil context as a
+// sentinel ("no transaction context"), which a non-nil context would change.
+func (ck *checker) foreignAPI(call *ast.CallExpr) bool {
+	fn, ok := typeutil.Callee(ck.pass.TypesInfo, call).(*types.Func)
+	return ok && fn.Pkg() != nil && fn.Pkg() != ck.pass.Pkg && fn.Exported()
 }
 
 // checkNil handles nil passed as a context.Context.

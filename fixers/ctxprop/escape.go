@@ -91,7 +91,7 @@ func (ck *checker) resultEscapes(callCur inspector.Cursor, env envResult) bool {
 		if !ok || v.Pos() < owner.Pos() || v.Pos() >= owner.End() {
 			return true // not a local variable of the functions in view
 		}
-		if ck.varEscapes(v, owner) {
+		if ck.varEscapes(v, owner) || ck.getsContext(v, owner) {
 			return true
 		}
 	}
@@ -279,4 +279,38 @@ func (ck *checker) completed(callCur inspector.Cursor, lhs []ast.Expr, fn ast.No
 		}
 	}
 	return false
+}
+
+// getsContext reports whether fn calls a method on v that takes a context.Context and
+// returns a value of v's type (req.WithContext(ctx), req.Clone(ctx)): the code gives the
+// value its context itself.
+func (ck *checker) getsContext(v *types.Var, fn ast.Node) bool {
+	found := false
+	ast.Inspect(fn, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found {
+			return !found
+		}
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if id, ok := ast.Unparen(sel.X).(*ast.Ident); !ok || ck.pass.TypesInfo.Uses[id] != v {
+			return true
+		}
+		sig := ck.signature(call)
+		if sig == nil {
+			return true
+		}
+		takesCtx, returnsCopy := false, false
+		for i := 0; i < sig.Params().Len(); i++ {
+			takesCtx = takesCtx || ck.isCtx(sig.Params().At(i).Type())
+		}
+		for i := 0; i < sig.Results().Len(); i++ {
+			returnsCopy = returnsCopy || types.Identical(sig.Results().At(i).Type(), v.Type())
+		}
+		found = takesCtx && returnsCopy
+		return true
+	})
+	return found
 }

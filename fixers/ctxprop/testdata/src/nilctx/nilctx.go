@@ -1,6 +1,7 @@
 package nilctx
 
 import (
+	"context"
 	"database/sql"
 	"net/http"
 )
@@ -18,4 +19,19 @@ type store struct{ db *sql.DB }
 
 func (s *store) get(ctx interface{ Done() <-chan struct{} }) {
 	s.db.PingContext(nil) // want `nil passed as a context.Context`
+}
+
+// A nil context as a sentinel of the package's own functions is left alone.
+func query(ctx, txctx interface{ Err() error }) {}
+
+func local(ctx, txctx context.Context) {
+	if txctx == nil {
+		return
+	}
+}
+
+func sentinel(ctx context.Context) {
+	local(ctx, nil)
+	f := func(ctx context.Context) {}
+	f(nil)
 }

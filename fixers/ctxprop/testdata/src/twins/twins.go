@@ -176,3 +176,12 @@ func (s *server) stmt(ctx context.Context) (*sql.Stmt, error) {
 	_ = ctx
 	return s.db.Prepare("SELECT 1") // the statement would die with cancel
 }
+
+// The request gets its context later.
+func post(ctx context.Context, url string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodPost, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	return http.DefaultClient.Do(req.WithContext(ctx))
+}
