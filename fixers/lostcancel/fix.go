@@ -117,6 +117,10 @@ func (a *analyzer) plan(c *candidate) (*plan, *escape) {
 		if c.cancel != nil && !inBlock(c.cancel) {
 			return nil, &escape{c.cancelID, fmt.Sprintf("in a loop, and %s is declared outside the block", c.cancel.Name())}
 		}
+		if c.cancel != nil && len(a.classify(c.cancel, c.fn).kills) > 1 {
+			// A call at the end of the block would call the last value assigned.
+			return nil, &escape{c.cancelID, fmt.Sprintf("in a loop, and %s is assigned more than once", c.cancel.Name())}
+		}
 		if n := leaves(p.list[p.index+1:]); n != nil {
 			return nil, &escape{n, "in a loop, and control can leave the block here without calling cancel"}
 		}

@@ -176,6 +176,16 @@ func loopDeferUse(xs []int) {
 	}
 }
 
+func loopReassigned(xs []int) {
+	for range xs {
+		ctx, cancel := context.WithCancel(bg) // want `not called on all paths`
+		_ = cancel
+		ctx, cancel = context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		use(ctx)
+	}
+}
+
 // --- report only: the context or cancel escapes ---
 
 func returnsCtx() context.Context {
