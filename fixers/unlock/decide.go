@@ -12,6 +12,7 @@ import (
 	"github.com/concfix/concfix/rewrite"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // analyzeKeys decides, for every mutex of unit u, whether it is released with the wrong
@@ -224,6 +225,15 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 	} else {
 		p.report = func() {
 			for _, e := range exits {
+				if ret, ok := e.node.(*ast.ReturnStmt); ok {
+					for _, x := range ret.Results {
+						if !a.safeUnlocked(u, x) {
+							d.Message += fmt.Sprintf(" (no fix: the results of the return at line %d may need the lock)", a.line(ret.Pos()))
+							a.pass.Report(d)
+							return
+						}
+					}
+				}
 				if !a.inScope(lk.sel.X, e.node.Pos()) {
 					d.Message += fmt.Sprintf(" (no fix: %s is not in scope at line %d)", recv, a.line(e.node.Pos()))
 					a.pass.Report(d)
@@ -300,6 +310,23 @@ func (a *analyzer) deferable(u *unit, key string, locks, releases, ops []*op) bo
 			return false
 		}
 	}
+	// A call deferred after the lock would run before the deferred release, with the
+	// mutex held, where it ran after the explicit release before.
+	later := false
+	ast.Inspect(u.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.DeferStmt:
+			if n.Pos() > locks[0].stmt.Pos() {
+				later = true
+			}
+		}
+		return !later
+	})
+	if later {
+		return false
+	}
 	for _, o := range releases {
 		list := a.stmtList(u, o.stmt)
 		i := indexOf(list, o.stmt)
@@ -359,6 +386,111 @@ func (a *analyzer) simple(e ast.Expr) bool {
 		return ok
 	})
 	return ok
+}
+
+// safeUnlocked reports whether e can be evaluated after the mutex is released without
+// reading state the mutex may guard: constants, nil, local variables not shared with
+// function literals (and fields of local struct values), and conversions, operators,
+// composite literals and calls of standard library functions over those.
+func (a *analyzer) safeUnlocked(u *unit, e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		return true
+	case *ast.ParenExpr:
+		return a.safeUnlocked(u, e.X)
+	case *ast.Ident:
+		switch obj := a.info.Uses[e].(type) {
+		case *types.Const, *types.Nil, *types.Func, *types.TypeName:
+			return true
+		case *types.Var:
+			if obj.IsField() || obj.Parent() == nil || obj.Parent() == obj.Pkg().Scope() {
+				return false
+			}
+			local := obj.Pos() >= u.body.Pos() && obj.Pos() < u.body.End() || a.isParam(u, obj)
+			return local && !a.capturedBy(u, obj)
+		}
+		return false
+	case *ast.SelectorExpr:
+		if s, ok := a.info.Selections[e]; ok {
+			if s.Kind() != types.FieldVal || s.Indirect() {
+				return false
+			}
+			if _, isPtr := a.info.TypeOf(e.X).Underlying().(*types.Pointer); isPtr {
+				return false
+			}
+			return a.safeUnlocked(u, e.X)
+		}
+		_, isConst := a.info.Uses[e.Sel].(*types.Const)
+		_, isFunc := a.info.Uses[e.Sel].(*types.Func)
+		return isConst || isFunc
+	case *ast.UnaryExpr:
+		return e.Op != token.ARROW && e.Op != token.AND && a.safeUnlocked(u, e.X)
+	case *ast.BinaryExpr:
+		return a.safeUnlocked(u, e.X) && a.safeUnlocked(u, e.Y)
+	case *ast.CompositeLit:
+		for _, x := range e.Elts {
+			if kv, ok := x.(*ast.KeyValueExpr); ok {
+				x = kv.Value
+				if _, isIdent := kv.Key.(*ast.Ident); !isIdent && !a.safeUnlocked(u, kv.Key) {
+					return false
+				}
+			}
+			if !a.safeUnlocked(u, x) {
+				return false
+			}
+		}
+		return true
+	case *ast.CallExpr:
+		if tv, ok := a.info.Types[e.Fun]; ok && tv.IsType() {
+			return len(e.Args) == 1 && a.safeUnlocked(u, e.Args[0])
+		}
+		fn, ok := typeutil.Callee(a.info, e).(*types.Func)
+		if !ok || fn.Pkg() == nil || fn.Signature().Recv() != nil || !stdlib(fn.Pkg().Path()) {
+			return false
+		}
+		for _, x := range e.Args {
+			if !a.safeUnlocked(u, x) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// stdlib reports whether path is a standard library package path.
+func stdlib(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
+}
+
+// isParam reports whether v is a parameter or result of unit u.
+func (a *analyzer) isParam(u *unit, v *types.Var) bool {
+	var ft *ast.FuncType
+	switch n := u.cur.Node().(type) {
+	case *ast.FuncDecl:
+		ft = n.Type
+	case *ast.FuncLit:
+		ft = n.Type
+	}
+	return ft != nil && v.Pos() >= ft.Pos() && v.Pos() < ft.End()
+}
+
+// capturedBy reports whether a function literal inside u refers to v.
+func (a *analyzer) capturedBy(u *unit, v *types.Var) bool {
+	found := false
+	for cur := range u.cur.Preorder((*ast.FuncLit)(nil)) {
+		if cur.Node() == u.cur.Node() {
+			continue
+		}
+		ast.Inspect(cur.Node(), func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && a.info.Uses[id] == v {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }
 
 func (a *analyzer) stmtList(u *unit, s ast.Stmt) []ast.Stmt {

@@ -160,3 +160,41 @@ func Inc() error {
 	global.Unlock()
 	return nil
 }
+
+// The early return reads guarded state: unlocking before it would race, so no fix.
+func (c *Cache) Peek(k string) int {
+	c.mu.Lock() // want `c.mu is not unlocked on every path: .* \(no fix: the results of the return at line \d+ may need the lock\)`
+	if k == "" {
+		return c.m["default"]
+	}
+	v := c.m[k]
+	c.mu.Unlock()
+	notify(k)
+	return v
+}
+
+// A call deferred after the lock would run with the mutex held under a deferred unlock:
+// unlock before the exit instead.
+func (c *Cache) Close(f interface{ Close() error }) error {
+	c.mu.Lock() // want `c.mu is not unlocked on every path`
+	defer f.Close()
+	if c.m == nil {
+		return nil
+	}
+	c.m = nil
+	c.mu.Unlock()
+	return nil
+}
+
+// Goto out of the critical section.
+func (c *Cache) Jump(k string) int {
+	n := 0
+	c.mu.Lock() // want `c.mu is not unlocked on every path: the goto at line \d+ leaves it locked`
+	if _, ok := c.m[k]; ok {
+		goto out
+	}
+	n = len(c.m)
+	c.mu.Unlock()
+out:
+	return n
+}
