@@ -1089,6 +1089,9 @@ func (c *checker) sendsFit(op *chanOp) bool {
 	if !ok || capacity <= 0 {
 		return false
 	}
+	if c.freshFill(op, o, capacity) {
+		return true
+	}
 	var total int64
 	for _, q := range c.cl.byRoot[r] {
 		if !q.send {
@@ -1203,4 +1206,63 @@ func (c *checker) dropsResource(s *ast.SendStmt) string {
 		return "the value sent has a Close method: abandoning the send would leak it"
 	}
 	return ""
+}
+
+// freshFill reports whether op fills a channel just made: the statement that defines
+// v is followed in its block by the statement containing op, nothing in between (nor
+// in that statement) refers to v except op's channel, and op runs at most capacity
+// times there — like the prefill of a semaphore.
+func (c *checker) freshFill(op *chanOp, v *types.Var, capacity int64) bool {
+	id := c.defIdent[v]
+	if id == nil {
+		return false
+	}
+	var def ast.Node = c.parents[id]
+	if _, ok := def.(*ast.ValueSpec); ok {
+		def = c.parents[c.parents[def]] // the DeclStmt
+	}
+	blk, ok := c.parents[def].(*ast.BlockStmt)
+	if !ok {
+		return false
+	}
+	i := slices.IndexFunc(blk.List, func(s ast.Stmt) bool { return s == def })
+	if i < 0 {
+		return false
+	}
+	chID := identOf(op.ch)
+	if chID == nil {
+		return false
+	}
+	for _, s := range blk.List[i+1:] {
+		other := false
+		ast.Inspect(s, func(n ast.Node) bool {
+			if x, ok := n.(*ast.Ident); ok && x != chID && c.info.Uses[x] == v {
+				other = true
+			}
+			return !other
+		})
+		if other {
+			return false
+		}
+		if s.Pos() <= op.node.Pos() && op.node.End() <= s.End() {
+			n := int64(1)
+			for p := c.parents[op.node]; p != nil && p != blk; p = c.parents[p] {
+				switch p := p.(type) {
+				case *ast.ForStmt, *ast.RangeStmt:
+					k := c.tripCount(p)
+					if k < 0 {
+						return false
+					}
+					n *= k
+				case *ast.FuncLit:
+					return false
+				}
+				if n > capacity {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
 }

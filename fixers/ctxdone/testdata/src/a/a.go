@@ -267,3 +267,19 @@ func overfill(ctx context.Context) chan int {
 	}
 	return ch
 }
+
+// semaphore fills its semaphore before anything else can use it.
+func semaphore(ctx context.Context, work []func()) {
+	const limit = 3
+	sema := make(chan struct{}, limit)
+	for i := 0; i < limit; i++ {
+		sema <- struct{}{}
+	}
+	for _, w := range work {
+		<-sema
+		go func() {
+			defer func() { sema <- struct{}{} }()
+			w()
+		}()
+	}
+}
