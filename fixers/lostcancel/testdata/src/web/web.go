@@ -3,8 +3,7 @@ package web
 
 import (
 	"context"
-	"io"
-	"net/http"
+	http "fakehttp"
 	"time"
 )
 
@@ -21,7 +20,7 @@ func status(url string) (int, error) {
 		return 0, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	body, err := http.ReadAll(resp.Body)
 	return len(body), err
 }
 
@@ -31,7 +30,7 @@ func response(url string) (*http.Response, error) {
 	return http.DefaultClient.Do(req)
 }
 
-func body(url string) (io.ReadCloser, error) {
+func body(url string) (http.Body, error) {
 	ctx, cancel := context.WithTimeout(bg, time.Second) // want `never called`
 	_ = cancel
 	req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
