@@ -141,7 +141,11 @@ func (c *checker) planWaitMove(loop ast.Stmt, body *ast.BlockStmt, gos []gorouti
 		if gr.lit == nil {
 			return nil, "cannot check what " + gr.fn.Name() + " shares with the loop"
 		}
-		if why := c.sharedWrites(gr.lit, body, perIter); why != "" {
+		if c.recovers(gr.body) || c.exits(gr.body) {
+			return nil, "the goroutines isolate a panic or runtime.Goexit"
+		}
+		slots := make(map[*ast.Ident]bool)
+		if why := c.sharedWrites(gr.lit, body, perIter, slots); why != "" {
 			return nil, why
 		}
 		for v := range c.captured(gr.lit) {
@@ -149,6 +153,22 @@ func (c *checker) planWaitMove(loop ast.Stmt, body *ast.BlockStmt, gos []gorouti
 				continue
 			}
 			shared[v] = true
+			// What goroutines of different iterations share must be safe to use at once:
+			// plain values never assigned, contexts, channels, sync and sync/atomic
+			// values, or a slice they only write at indices of their own.
+			if c.immutable(v) || isChan(v.Type()) || concurrentSafe(v.Type()) {
+				continue
+			}
+			onlySlots := true
+			ast.Inspect(gr.body, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok && c.info.Uses[id] == types.Object(v) && !slots[id] {
+					onlySlots = false
+				}
+				return onlySlots
+			})
+			if !onlySlots {
+				return nil, "the goroutines share " + v.Name()
+			}
 		}
 	}
 	// Before go1.22 the loop variables are shared by all iterations.
@@ -387,7 +407,7 @@ func plainValue(t types.Type, depth int) bool {
 // sharedWrites returns why lit may write state that another goroutine of the loop, or
 // the loop itself, uses: it may only write its own variables, send on channels, and
 // write the element of a slice at an index of its own (s[i] = v with i per iteration).
-func (c *checker) sharedWrites(lit *ast.FuncLit, body *ast.BlockStmt, perIter map[*types.Var]bool) string {
+func (c *checker) sharedWrites(lit *ast.FuncLit, body *ast.BlockStmt, perIter map[*types.Var]bool, slots map[*ast.Ident]bool) string {
 	why := ""
 	own := func(v *types.Var) bool { return contains(lit, posNode(v.Pos())) }
 	param := func(v *types.Var) bool {
@@ -397,7 +417,8 @@ func (c *checker) sharedWrites(lit *ast.FuncLit, body *ast.BlockStmt, perIter ma
 		if why != "" {
 			return
 		}
-		if c.slot(lit, body, e, perIter) {
+		if base := c.slot(lit, body, e, perIter); base != nil {
+			slots[base] = true
 			return
 		}
 		root, indirect := c.rootOf(e)
@@ -438,7 +459,7 @@ func (c *checker) sharedWrites(lit *ast.FuncLit, body *ast.BlockStmt, perIter ma
 		case *ast.SelectorExpr:
 			// x.M() with a pointer receiver on an addressable variable: &x is implicit.
 			if s, ok := c.info.Selections[n]; ok && s.Kind() == types.MethodVal {
-				if _, ptrRecv := s.Obj().Type().(*types.Signature).Recv().Type().(*types.Pointer); ptrRecv && !isWGish(c.info.TypeOf(n.X)) {
+				if _, ptrRecv := s.Obj().Type().(*types.Signature).Recv().Type().(*types.Pointer); ptrRecv && !concurrentSafe(c.info.TypeOf(n.X)) {
 					if _, isPtr := c.info.TypeOf(n.X).Underlying().(*types.Pointer); !isPtr {
 						if root, _ := c.rootOf(n.X); root != nil && !own(root) {
 							why = "the goroutines call " + types.ExprString(n) + " on a shared variable"
@@ -491,9 +512,9 @@ func (c *checker) rootOf(e ast.Expr) (*types.Var, bool) {
 	}
 }
 
-// slot reports whether e is s[i] (or a field of it) with s a slice the goroutine does not
+// slot returns the s of e when e is s[i] (or a field of it) with s a slice the goroutine does not
 // declare and i a per-iteration variable or a parameter of lit that it never assigns.
-func (c *checker) slot(lit *ast.FuncLit, body *ast.BlockStmt, e ast.Expr, perIter map[*types.Var]bool) bool {
+func (c *checker) slot(lit *ast.FuncLit, body *ast.BlockStmt, e ast.Expr, perIter map[*types.Var]bool) *ast.Ident {
 	e = ast.Unparen(e)
 	for {
 		sel, ok := e.(*ast.SelectorExpr)
@@ -501,41 +522,44 @@ func (c *checker) slot(lit *ast.FuncLit, body *ast.BlockStmt, e ast.Expr, perIte
 			break
 		}
 		if s, ok := c.info.Selections[sel]; !ok || s.Indirect() {
-			return false
+			return nil
 		}
 		e = ast.Unparen(sel.X)
 	}
 	ix, ok := e.(*ast.IndexExpr)
 	if !ok {
-		return false
+		return nil
 	}
 	if t := c.info.TypeOf(ix.X); t == nil {
-		return false
+		return nil
 	} else if _, isSlice := t.Underlying().(*types.Slice); !isSlice {
-		return false
+		return nil
 	}
 	s, ok := ast.Unparen(ix.X).(*ast.Ident)
 	if !ok {
-		return false
+		return nil
 	}
 	if v, ok := c.info.Uses[s].(*types.Var); !ok || contains(lit, posNode(v.Pos())) {
-		return false
+		return nil
 	}
 	i, ok := ast.Unparen(ix.Index).(*ast.Ident)
 	if !ok {
-		return false
+		return nil
 	}
 	v, ok := c.info.Uses[i].(*types.Var)
 	if !ok {
-		return false
+		return nil
 	}
 	isParam := v.Pos() >= lit.Type.Pos() && v.Pos() < lit.Type.End()
 	if !isParam && !perIter[v] {
-		return false
+		return nil
 	}
 	// i is not assigned in the loop body (the goroutine included): each goroutine has
 	// an index of its own.
-	return !c.assignedIn(body, v)
+	if c.assignedIn(body, v) {
+		return nil
+	}
+	return s
 }
 
 // assignedIn reports whether n assigns v or takes its address.
@@ -587,4 +611,38 @@ func (c *checker) headerVars(loop ast.Stmt) map[*types.Var]bool {
 		})
 	}
 	return vars
+}
+
+func isChan(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Chan)
+	return ok
+}
+
+// exits reports whether body calls runtime.Goexit (or a testing method that does).
+func (c *checker) exits(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && c.exitOf(call) == exitGoexit {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// concurrentSafe reports whether t is (a pointer to) a type of sync or sync/atomic,
+// made to be used by several goroutines at once.
+func concurrentSafe(t types.Type) bool {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return false
+	}
+	switch n.Obj().Pkg().Path() {
+	case "sync", "sync/atomic":
+		return true
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package wait
 import (
 	"bufio"
 	"context"
+	"strings"
 	"sync"
 )
 
@@ -147,6 +148,33 @@ func counter(ctx context.Context, urls []string) int {
 		wg.Wait() // want `wg.Wait is called inside the loop`
 	}
 	return n
+}
+
+// Goroutines that isolate a panic or runtime.Goexit, one after the other.
+func isolate(f func()) {
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { recover() }()
+			f()
+		}()
+		wg.Wait() // want `wg.Wait is called inside the loop`
+	}
+}
+
+// An object shared by the goroutines.
+func sharedObject(b *strings.Builder, urls []string) {
+	var wg sync.WaitGroup
+	for _, u := range urls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b.WriteString(u)
+		}()
+		wg.Wait() // want `wg.Wait is called inside the loop`
+	}
 }
 
 // ---- negatives ----
