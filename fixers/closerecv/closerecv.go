@@ -16,8 +16,10 @@ const doc = `closerecv: channel closed by a function that only receives from it
 
 Only the sender should close a channel: a send on a closed channel panics. The analyzer
 reports close(ch) in a function that receives from ch and never sends on it while other
-code of the package sends on the same variable or struct field. A function that waits
-for the senders first (sync.WaitGroup or errgroup.Group Wait) is not reported. No fix.`
+code of the package sends on the same variable or struct field. Not reported: a function
+that waits for the senders first (sync.WaitGroup or errgroup.Group Wait), a close right
+after receiving the only send there is, and token channels (every sender received from
+the channel first). No fix.`
 
 var Analyzer = &analysis.Analyzer{
 	Name:     "closerecv",
@@ -102,6 +104,12 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 		}
 		if !recv || sendHere || len(sends) == 0 || waits(info, cl.fn) {
+			continue
+		}
+		// A token channel: every function that sends on it received from it first (it
+		// hands back a token it holds), so the closer holding the token has no sender
+		// to race with.
+		if tokenPassing(ops, cl.obj) {
 			continue
 		}
 		// "<-ch; close(ch)" after the one send there is (outside loops): the sender is done.
@@ -198,4 +206,20 @@ func receivedJustBefore(info *types.Info, cl op) bool {
 	}
 	u, ok := ast.Unparen(es.X).(*ast.UnaryExpr)
 	return ok && u.Op == token.ARROW && chanVar(info, u.X) == cl.obj
+}
+
+// tokenPassing reports whether every function that sends on obj also receives from it.
+func tokenPassing(ops []op, obj *types.Var) bool {
+	recvIn := make(map[inspector.Cursor]bool)
+	for _, o := range ops {
+		if o.obj == obj && o.kind == opRecv {
+			recvIn[o.fn] = true
+		}
+	}
+	for _, o := range ops {
+		if o.obj == obj && o.kind == opSend && !recvIn[o.fn] {
+			return false
+		}
+	}
+	return true
 }

@@ -11,8 +11,11 @@
 // the same channel: the same variable, or the same struct field.
 //
 // It does not report a function that waits for the senders first (it calls Wait of a
-// sync.WaitGroup or an errgroup.Group: the usual "wait, then close, then drain"), nor a
-// channel whose senders it cannot see (a parameter whose senders are in the callers).
+// sync.WaitGroup or an errgroup.Group: the usual "wait, then close, then drain"); a close
+// that directly follows a receive of the only send there is (outside loops: that sender
+// is done); a token channel, where every function that sends on it first received from
+// it (whoever holds the token is the only possible sender); nor a channel whose senders
+// it cannot see (a parameter whose senders are in the callers).
 // There is no automatic fix: moving the close to the sender side needs a design decision
 // (a done channel, a sync.Once, a WaitGroup).
 package closerecv

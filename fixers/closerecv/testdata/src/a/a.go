@@ -134,3 +134,17 @@ func (t *ticker) stop() {
 	<-t.c
 	close(t.c) // want `channel c is closed by a function that only receives from it`
 }
+
+// A token channel: whoever sends holds the token it received.
+type idle struct{ active chan int }
+
+func (l *idle) accept() {
+	n := <-l.active
+	l.active <- n + 1
+}
+
+func (l *idle) close() {
+	if _, ok := <-l.active; ok {
+		close(l.active)
+	}
+}
