@@ -35,7 +35,8 @@ const (
 )
 
 type checker struct {
-	pass *analysis.Pass
+	pass  *analysis.Pass
+	decls map[*types.Func]*ast.FuncDecl // the package's functions, for one level of calls
 	// literalOnly holds the variables every assignment of which is a composite literal.
 	literalOnly map[*types.Var]bool
 }
@@ -118,7 +119,7 @@ found:
 	if c.throttles(body) {
 		return
 	}
-	if lit, ok := ast.Unparen(fn).(*ast.FuncLit); ok && c.limitedInside(lit.Body) {
+	if c.limitedGoroutine(fn) {
 		return
 	}
 	call, isCall := cur.Node().(*ast.CallExpr)
@@ -426,4 +427,72 @@ func (c *checker) unlimitedLocalGroup(cur inspector.Cursor, group ast.Expr) bool
 		}
 	}
 	return true // local and no limit: report
+}
+
+// limitedGoroutine reports whether the function a goroutine runs (a literal, or a function
+// of this package) limits concurrency itself, or calls, at any depth of its own body, a
+// function of this package that does (one level of calls is followed).
+func (c *checker) limitedGoroutine(fn ast.Expr) bool {
+	var body *ast.BlockStmt
+	switch f := ast.Unparen(fn).(type) {
+	case *ast.FuncLit:
+		body = f.Body
+	default:
+		if d := c.declOf(fn); d != nil {
+			body = d.Body
+		}
+	}
+	if body == nil {
+		return false
+	}
+	if c.limitedInside(body) {
+		return true
+	}
+	limited := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if limited {
+			return false
+		}
+		if call, ok := n.(*ast.CallExpr); ok {
+			if d := c.declOf(call.Fun); d != nil && d.Body != nil && c.limitedInside(d.Body) {
+				limited = true
+			}
+		}
+		return true
+	})
+	return limited
+}
+
+// declOf returns the declaration, in this package, of the function or method fn denotes.
+func (c *checker) declOf(fn ast.Expr) *ast.FuncDecl {
+	var id *ast.Ident
+	switch f := ast.Unparen(fn).(type) {
+	case *ast.Ident:
+		id = f
+	case *ast.SelectorExpr:
+		id = f.Sel
+	case *ast.IndexExpr: // generic instantiation
+		return c.declOf(f.X)
+	case *ast.IndexListExpr:
+		return c.declOf(f.X)
+	default:
+		return nil
+	}
+	obj, ok := c.pass.TypesInfo.Uses[id].(*types.Func)
+	if !ok || obj.Pkg() != c.pass.Pkg {
+		return nil
+	}
+	if c.decls == nil {
+		c.decls = make(map[*types.Func]*ast.FuncDecl)
+		for _, f := range c.pass.Files {
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok {
+					if o, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
+						c.decls[o] = fd
+					}
+				}
+			}
+		}
+	}
+	return c.decls[obj.Origin()]
 }

@@ -176,3 +176,19 @@ func acceptLoop(accept func() string) {
 		go fetch(accept())
 	}
 }
+
+var ioLimit = make(chan bool, 20)
+
+func parse(name string) {
+	ioLimit <- true
+	defer func() { <-ioLimit }()
+	fetch(name)
+}
+
+// The callee limits the concurrency.
+func parseAll(names []string) {
+	for _, n := range names {
+		go parse(n)
+		go func() { parse(n) }()
+	}
+}
