@@ -8,7 +8,7 @@ import (
 )
 
 func Test(t *testing.T) {
-	for _, pkg := range []string{"field", "local", "negative", "tests", "imports"} {
+	for _, pkg := range []string{"field", "local", "negative", "tests", "imports", "edge"} {
 		t.Run(pkg, func(t *testing.T) {
 			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), chanmutex.Analyzer, pkg)
 		})

@@ -31,6 +31,10 @@ func (pc *pkgChecks) checkField(cd *candidate) {
 		cd.skip = true // decided when the package is analysed with its tests
 		return
 	}
+	if pc.unkeyedLiteral(cd.owner) {
+		cd.skip = true // the literal sets the channel without naming it
+		return
+	}
 	if cd.noFix != "" {
 		return
 	}
@@ -45,6 +49,26 @@ func (pc *pkgChecks) checkField(cd *candidate) {
 	if pos, why := pc.copied(cd.owner); why != "" {
 		cd.setNoFix(pos, why)
 	}
+}
+
+// unkeyedLiteral reports whether a composite literal of struct type t lists its
+// elements without field names.
+func (pc *pkgChecks) unkeyedLiteral(t types.Type) bool {
+	info := pc.pass.TypesInfo
+	in := pc.pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	for c := range in.Root().Preorder((*ast.CompositeLit)(nil)) {
+		lit := c.Node().(*ast.CompositeLit)
+		if len(lit.Elts) == 0 {
+			continue
+		}
+		if _, keyed := lit.Elts[0].(*ast.KeyValueExpr); keyed {
+			continue
+		}
+		if lt := info.TypeOf(lit); lt != nil && types.Identical(lt, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // exposed reports whether t can be reached from the package's exported API (exported
@@ -214,8 +238,8 @@ func (pc *pkgChecks) copied(t types.Type) (token.Pos, string) {
 			continue
 		}
 		if tn, ok := obj.(*types.TypeName); ok {
-			if u := tn.Type(); u != t && !tn.IsAlias() && t.Underlying() == u.Underlying() {
-				return id.Pos(), "type " + tn.Name() + " has the same struct"
+			if u := tn.Type(); u != t && !tn.IsAlias() && types.Identical(t.Underlying(), u.Underlying()) {
+				return id.Pos(), "type " + tn.Name() + " has the same struct: the two convert to each other"
 			}
 		}
 		if h.holds(obj.Type()) {
@@ -242,6 +266,15 @@ func (pc *pkgChecks) copied(t types.Type) (token.Pos, string) {
 			return e.Pos(), "an expression holds the struct by value"
 		}
 		if !is(tv.Type) {
+			// Another type with the same struct, or a pointer to one: a conversion
+			// from or to t would no longer compile.
+			u := tv.Type
+			if p, ok := u.Underlying().(*types.Pointer); ok && !is(p.Elem()) {
+				u = p.Elem()
+			}
+			if !is(u) && types.Identical(u.Underlying(), t.Underlying()) {
+				return e.Pos(), "a value of the same struct type converts to it here"
+			}
 			continue
 		}
 		if !copyFree(info, c) {
