@@ -29,11 +29,19 @@
 // The channel is left alone, without a diagnostic, when its capacity is not 1 (a
 // semaphore), when it is used in a select (a TryLock gate), with len, cap, close or
 // range, when it is passed, returned, compared or assigned elsewhere, when a received
-// value is used, or when a function releases it without having acquired it (a signal
-// between goroutines, or a lock helper). The finding is reported without a fix when the
-// struct holding the field is copied by value anywhere in the package (a mutex must not
-// be copied, and a copied channel is shared while a copied mutex is not), when the field
-// is exported or its struct type is reachable from other packages, when the channel is
-// initialised outside a constructor, or when the balance of acquires and releases cannot
-// be proven on every path.
+// value is used, when a function releases it without having acquired it (a signal
+// between goroutines, or a lock helper), when nothing happens under the lock (every
+// acquire directly followed by its release), or when an unkeyed composite literal sets
+// the field. When the package is analysed without its test files and an in-package test
+// file names the field or its struct, nothing is reported: the analysis of the test
+// variant decides.
+//
+// The finding is reported without a fix when the struct holding the field is copied by
+// value anywhere in the package (a value receiver, a dereference, a parameter, result,
+// slice, map or array element, a range value: a mutex must not be copied, and a copied
+// channel is shared while a copied mutex is not), when another type has the same struct
+// (the two convert to each other), when the field is exported or its struct type is
+// reachable from other packages, when the channel is made outside a constructor, when
+// the balance of acquires and releases cannot be proven on every path, or when the fix
+// would drop a comment or leave an import unused.
 package chanmutex
