@@ -28,6 +28,11 @@ type Options struct {
 	Env        []string // environment for the build system; nil means os.Environ()
 	Analyzers  []*analysis.Analyzer
 
+	// CacheDir, if set, holds the result cache: packages found clean before, and unchanged
+	// since, are not analysed again. CacheSalt identifies concfix's build and options
+	// (fixers, their flags): results from another salt are never used.
+	CacheDir, CacheSalt string
+
 	// Progress, if set, is called after each batch with the number of packages analysed
 	// so far and the number listed so far.
 	Progress func(done, total int)
@@ -104,6 +109,11 @@ func Run(opts Options) (*Result, error) {
 		findings: make(map[string]*Finding),
 		parts:    make(map[string]map[string]*contribution),
 		analysed: make(map[string]bool),
+		keys:     make(map[string]string),
+		dirty:    make(map[string]bool),
+	}
+	if opts.CacheDir != "" {
+		r.cache = &resultCache{dir: opts.CacheDir, salt: opts.CacheSalt}
 	}
 	patterns := opts.Patterns
 	if len(patterns) == 0 {
@@ -155,17 +165,24 @@ const batchSize = 32
 // runDir lists the packages that patterns match from dir, then analyses and fixes them
 // in batches.
 func (r *runner) runDir(dir string, patterns []string) error {
-	listed, err := packages.Load(&packages.Config{
+	cfg := &packages.Config{
 		Mode:       packages.NeedName | packages.NeedFiles,
 		Dir:        dir,
 		Env:        r.opts.Env,
 		BuildFlags: r.opts.BuildFlags,
-	}, patterns...)
+	}
+	if r.cache != nil {
+		// Export data of every dependency, for the cache keys: go list -export -deps.
+		cfg.Mode |= packages.NeedExportFile | packages.NeedDeps | packages.NeedImports | packages.NeedEmbedFiles
+		cfg.Tests = r.opts.Tests
+	}
+	listed, err := packages.Load(cfg, patterns...)
 	if err != nil {
 		return err
 	}
 	r.checkPatterns(dir, patterns, listed)
 	var paths []string
+	variants := make(map[string][]*packages.Package)
 	for _, p := range listed {
 		if len(p.Errors) > 0 && len(p.GoFiles)+len(p.CompiledGoFiles)+len(p.OtherFiles) == 0 {
 			for _, e := range p.Errors {
@@ -173,7 +190,27 @@ func (r *runner) runDir(dir string, patterns []string) error {
 			}
 			continue
 		}
-		paths = append(paths, p.PkgPath)
+		if p.Name == "main" && strings.HasSuffix(p.ID, ".test") && p.ForTest == "" {
+			continue // a generated test main
+		}
+		path := groupPath(p)
+		if _, ok := variants[path]; !ok {
+			paths = append(paths, path)
+		}
+		variants[path] = append(variants[path], p)
+	}
+	if r.cache != nil {
+		paths = slices.DeleteFunc(paths, func(path string) bool {
+			key := r.cache.key(variants[path])
+			if key == "" {
+				return false
+			}
+			if r.cache.clean(key) {
+				return true
+			}
+			r.keys[path] = key
+			return false
+		})
 	}
 	r.total += len(paths)
 	for batch := range slices.Chunk(paths, batchSize) {
@@ -197,9 +234,12 @@ func (r *runner) addProblem(p Problem) {
 type runner struct {
 	opts      Options
 	dir       string
-	onlyFiles map[string]bool // when files were named, only they are reported and changed
-	done      int             // packages analysed, for Progress
-	total     int             // packages listed
+	onlyFiles map[string]bool   // when files were named, only they are reported and changed
+	done      int               // packages analysed, for Progress
+	cache     *resultCache      // nil: no result cache
+	keys      map[string]string // package path -> result cache key, for packages to analyse
+	dirty     map[string]bool   // package paths with a finding or an error: never cached
+	total     int               // packages listed
 
 	mu        sync.Mutex
 	contents  map[string][]byte // current content of every file changed so far (the overlay)
@@ -236,6 +276,14 @@ func (r *runner) rounds(dir string, patterns []string) error {
 		roots, all := r.roots(pkgs, round == 0)
 		results := r.analyzeAll(roots)
 		conflicts := r.apply(results, all)
+		if r.cache != nil && round == 0 {
+			for _, pr := range results {
+				path := groupPath(pr.pkg)
+				if key := r.keys[path]; key != "" && !r.dirty[path] {
+					r.cache.markClean(key)
+				}
+			}
+		}
 		if len(conflicts) == 0 {
 			return nil
 		}
@@ -271,6 +319,7 @@ func (r *runner) roots(pkgs []*packages.Package, report bool) (roots, all []*pac
 			continue
 		}
 		if len(p.Errors) > 0 || p.IllTyped {
+			r.dirty[groupPath(p)] = true
 			if report {
 				r.packageProblems(p)
 			}
@@ -414,6 +463,9 @@ func (r *runner) apply(results []*pkgResult, all []*packages.Package) (rerun []s
 	var cands []*candidate
 	files := make(map[string]*fileInfo)
 	for _, pr := range results {
+		if len(pr.diags)+len(pr.parts)+len(pr.errs) > 0 {
+			r.dirty[groupPath(pr.pkg)] = true
+		}
 		for _, err := range pr.errs {
 			r.res.Internal = append(r.res.Internal, err)
 		}

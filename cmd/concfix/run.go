@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -33,18 +35,19 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("concfix", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		diff    = fs.Bool("diff", false, "print the fixes as a unified diff instead of applying them")
-		write   = fs.Bool("w", false, "write the fixes to the source files")
-		list    = fs.Bool("l", false, "list the files whose content -w would change")
-		listFix = fs.Bool("list", false, "list the fixers and exit")
-		enable  = fs.String("enable", "", "comma-separated `fixers` to run (default: all)")
-		disable = fs.String("disable", "", "comma-separated `fixers` not to run")
-		tags    = fs.String("tags", "", "comma-separated build `tags`")
-		tests   = fs.Bool("test", true, "include test files and test packages")
-		version = fs.Bool("V", false, "print the version and exit")
-		asJSON  = fs.Bool("json", false, "report the findings and their fixes as JSON")
-		asSARIF = fs.Bool("sarif", false, "report the findings and their fixes as SARIF 2.1.0")
-		color   = fs.String("color", "auto", "color the diff: `auto` (when stdout is a terminal and NO_COLOR is unset), always, never")
+		diff     = fs.Bool("diff", false, "print the fixes as a unified diff instead of applying them")
+		write    = fs.Bool("w", false, "write the fixes to the source files")
+		list     = fs.Bool("l", false, "list the files whose content -w would change")
+		listFix  = fs.Bool("list", false, "list the fixers and exit")
+		enable   = fs.String("enable", "", "comma-separated `fixers` to run (default: all)")
+		disable  = fs.String("disable", "", "comma-separated `fixers` not to run")
+		tags     = fs.String("tags", "", "comma-separated build `tags`")
+		tests    = fs.Bool("test", true, "include test files and test packages")
+		version  = fs.Bool("V", false, "print the version and exit")
+		asJSON   = fs.Bool("json", false, "report the findings and their fixes as JSON")
+		asSARIF  = fs.Bool("sarif", false, "report the findings and their fixes as SARIF 2.1.0")
+		useCache = fs.Bool("cache", true, "skip packages found clean before and unchanged since (cache in the user cache directory)")
+		color    = fs.String("color", "auto", "color the diff: `auto` (when stdout is a terminal and NO_COLOR is unset), always, never")
 	)
 	// Each fixer's own flags, prefixed with its name, as go vet does (-ctxfirst.allow=...).
 	for _, a := range all {
@@ -103,6 +106,9 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	opts.Dir = cwd
+	if *useCache {
+		opts.CacheDir, opts.CacheSalt = cacheConfig(opts)
+	}
 	useColor, err := colorMode(*color, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "concfix: %v\n", err)
@@ -269,4 +275,34 @@ func moduleVersion() string {
 func title(a *analysis.Analyzer) string {
 	t, _, _ := strings.Cut(a.Doc, "\n")
 	return strings.TrimPrefix(t, a.Name+": ")
+}
+
+// cacheConfig returns the result cache's directory and the salt of its keys: concfix's
+// own executable and every option that changes what the fixers report. With no usable
+// cache directory or executable, it returns "" (no cache).
+func cacheConfig(opts rewrite.Options) (dir, salt string) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", ""
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return "", ""
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", ""
+	}
+	fmt.Fprintf(h, "\ntests=%v build=%q\n", opts.Tests, opts.BuildFlags)
+	for _, a := range opts.Analyzers {
+		fmt.Fprintf(h, "fixer %s", a.Name)
+		a.Flags.VisitAll(func(f *flag.Flag) { fmt.Fprintf(h, " -%s=%s", f.Name, f.Value) })
+		fmt.Fprintln(h)
+	}
+	return filepath.Join(base, "concfix"), hex.EncodeToString(h.Sum(nil))
 }
