@@ -27,8 +27,9 @@ a context use their stop channel (a chan struct{} closed elsewhere) instead.
 
 The finding is reported without a fix when several contexts are in scope, when no
 correct return statement can be written, when the operation is not a statement that can
-be wrapped, when returning early would skip a close, an Unlock or a WaitGroup.Done, or
-when another operation of the package on the same channel waits unconditionally for the
+be wrapped, when the function already handles the Done channel with more than a return,
+when the value sent has a Close method, when returning early would skip a close, an
+Unlock or a WaitGroup.Done, or when another operation of the package on the same channel waits unconditionally for the
 operation that would no longer happen.`
 
 // Analyzer is the ctxdone analyzer.
@@ -324,7 +325,7 @@ func (c *checker) checkFunc(fn ast.Node, body *ast.BlockStmt) {
 		if !hasCtxParam && !inLoop {
 			return true // one-shot sends of goroutine literals: see singlesend
 		}
-		if !inLoop && c.cl.buffered[c.cl.find(c.cl.objOf(s.Chan))] || c.sendsFit(op) {
+		if !inLoop && c.cl.buffered[c.cl.find(c.cl.objOf(s.Chan))] || c.sendsFit(op) || c.semaphore(op) {
 			return true
 		}
 		c.sendUnit(fn, body, op, isGo)
@@ -1265,4 +1266,36 @@ func (c *checker) freshFill(op *chanOp, v *types.Var, capacity int64) bool {
 		}
 	}
 	return false
+}
+
+// semaphore reports whether op acquires a slot of a semaphore whose slots are released
+// by goroutines started in op's function: a buffered channel all of whose receives are
+// in function literals started by go statements inside that function. The send waits
+// for one of them to finish, not forever.
+func (c *checker) semaphore(op *chanOp) bool {
+	o := c.cl.objOf(op.ch)
+	if o == nil {
+		return false
+	}
+	r := c.cl.find(o)
+	if !c.cl.buffered[r] {
+		return false
+	}
+	recvs := 0
+	for _, q := range c.cl.byRoot[r] {
+		if q.send {
+			continue
+		}
+		recvs++
+		started := false
+		for n := q.node; n != nil && n != op.fn; n = c.parents[n] {
+			if lit, ok := n.(*ast.FuncLit); ok && c.goLits[lit] && op.fn.Pos() <= lit.Pos() && lit.End() <= op.fn.End() {
+				started = true
+			}
+		}
+		if !started {
+			return false
+		}
+	}
+	return recvs > 0
 }

@@ -31,8 +31,14 @@
 //
 // Left alone: loops with an exit, loops that already receive from a Done channel or a
 // stop channel, select statements with a default case, for v := range ch loops without
-// blocking sends (closing is the sender's job), and one-shot sends (outside loops) on
-// channels made buffered.
+// blocking sends (closing is the sender's job), one-shot sends (outside loops) on
+// channels made buffered, sends that provably fit the buffer (a local channel of
+// constant capacity sent on only in its function, a bounded number of times, or filled
+// right after its make, like a semaphore's prefill), and semaphore acquires (a buffered
+// channel whose receives are all in goroutines started by the sending function).
+//
+// When the function already has a select case on the same Done or stop channel that
+// only returns, the fix returns the same values.
 //
 // The finding is reported without a fix when the fix could change more than the leak:
 //
@@ -43,6 +49,9 @@
 //     named);
 //   - the operation is not a statement that can be wrapped (a receive inside an
 //     expression, in an if or for header, a range over a channel inside the loop);
+//   - the function already has a select case on the same Done or stop channel that
+//     does more than return (cleanup the fix would skip);
+//   - the value sent has a Close method: abandoning the send would leak it;
 //   - returning early would skip a close, an Unlock, RUnlock or WaitGroup.Done without
 //     its matching Lock or Add, an atomic update, or a function of the package that does
 //     one of these;

@@ -283,3 +283,18 @@ func semaphore(ctx context.Context, work []func()) {
 		}()
 	}
 }
+
+// limited acquires a slot that its workers release.
+func limited(ctx context.Context, work []func()) {
+	sem := make(chan struct{}, 2)
+	for _, w := range work {
+		sem <- struct{}{}
+		go func() {
+			w()
+			<-sem
+		}()
+	}
+	for n := cap(sem); n > 0; n-- {
+		sem <- struct{}{}
+	}
+}
