@@ -537,7 +537,10 @@ func remove(list *[]dst.Stmt, s dst.Stmt) {
 	decs := s.Decorations()
 	if i > 0 {
 		prev := (*list)[i-1].Decorations()
-		if decs.After == dst.EmptyLine {
+		switch {
+		case i+1 == len(*list):
+			prev.After = dst.NewLine // no blank line before the closing brace
+		case decs.After == dst.EmptyLine:
 			prev.After = dst.EmptyLine
 		}
 	}

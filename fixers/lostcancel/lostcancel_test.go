@@ -8,7 +8,7 @@ import (
 )
 
 func TestLostCancel(t *testing.T) {
-	for _, pkg := range []string{"a", "collide", "dot", "renamed", "mainpkg", "web"} {
+	for _, pkg := range []string{"a", "collide", "dot", "renamed", "mainpkg", "web", "layout"} {
 		t.Run(pkg, func(t *testing.T) {
 			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), lostcancel.Analyzer, pkg)
 		})
