@@ -188,6 +188,11 @@ func (ck *checker) checkFresh(argCur, callCur inspector.Cursor, fresh *ast.CallE
 	if ck.resultEscapes(callCur, env) {
 		return
 	}
+	if name == "Background" && ck.takesTimeBound(callCur.Node().(*ast.CallExpr)) {
+		// A fresh context next to an explicit timeout or deadline: the caller chose
+		// the time bound of the call instead of its context's.
+		return
+	}
 	d := analysis.Diagnostic{Pos: fresh.Pos(), End: fresh.End()}
 	if env.status == ambiguous {
 		d.Message = fmt.Sprintf("context.%s() passed while a context is in scope (no fix: several contexts in scope: %s)", name, env.names())
@@ -219,6 +224,19 @@ func (ck *checker) checkFresh(argCur, callCur inspector.Cursor, fresh *ast.CallE
 func (ck *checker) foreignAPI(call *ast.CallExpr) bool {
 	fn, ok := typeutil.Callee(ck.pass.TypesInfo, call).(*types.Func)
 	return ok && fn.Pkg() != nil && fn.Pkg() != ck.pass.Pkg && fn.Exported()
+}
+
+// takesTimeBound reports whether call passes a time.Duration or a time.Time.
+func (ck *checker) takesTimeBound(call *ast.CallExpr) bool {
+	for _, a := range call.Args {
+		if named, ok := types.Unalias(ck.pass.TypesInfo.TypeOf(a)).(*types.Named); ok {
+			obj := named.Obj()
+			if obj.Pkg() != nil && obj.Pkg().Path() == "time" && (obj.Name() == "Duration" || obj.Name() == "Time") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // checkNil handles nil passed as a context.Context.

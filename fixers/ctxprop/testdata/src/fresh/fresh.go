@@ -200,4 +200,10 @@ func outerCtxInsideLiteral(ctx context.Context) []func() error {
 	return []func() error{func() error { return work(context.TODO(), 28) }}
 }
 
+func readWithin(ctx context.Context, d time.Duration) error { return nil }
+
+func explicitTimeout(ctx context.Context) {
+	readWithin(context.Background(), time.Second) // the call's own time bound, on purpose
+}
+
 var errX = errors.New("x")
