@@ -26,10 +26,13 @@
 // wg.Wait as the last statement of a loop that starts goroutines counted by wg makes them
 // run one at a time. The fix moves the Wait after the loop (or removes it when the loop
 // is already followed by one). It is reported without a fix when parallel goroutines
-// could race: when they write variables they share (other than an element s[i] of a
-// slice at an index of their own, or channel sends), when the rest of the loop or its
-// header uses a variable they use (unless an immutable plain value), when they capture
-// loop variables before go1.22, or when a return or goto leaves the loop. A WaitGroup
+// could race or the serial order looks deliberate: when they write variables they share
+// (other than an element s[i] of a slice at an index of their own), when they use a
+// variable of the enclosing code that is not an immutable plain value, a context, a
+// channel or a sync value (a shared *strings.Builder, a func value...), when the rest of
+// the loop or its header uses a variable they use, when they capture loop variables
+// before go1.22, when they recover a panic or call runtime.Goexit (isolation), when the
+// goroutine is a named function, or when a return or goto leaves the loop. A WaitGroup
 // declared in the loop, and Waits that end batches started by an inner loop, are not
 // reported.
 //
