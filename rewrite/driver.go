@@ -166,7 +166,7 @@ const batchSize = 32
 // in batches.
 func (r *runner) runDir(dir string, patterns []string) error {
 	cfg := &packages.Config{
-		Mode:       packages.NeedName | packages.NeedFiles,
+		Mode:       packages.NeedName | packages.NeedFiles | packages.NeedForTest,
 		Dir:        dir,
 		Env:        r.opts.Env,
 		BuildFlags: r.opts.BuildFlags,
@@ -256,7 +256,7 @@ func (r *runner) load(dir string, patterns []string) ([]*packages.Package, error
 	cfg := &packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
 			packages.NeedImports | packages.NeedTypes | packages.NeedTypesSizes |
-			packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule,
+			packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule | packages.NeedForTest,
 		Dir:        dir,
 		Env:        r.opts.Env,
 		BuildFlags: r.opts.BuildFlags,

@@ -104,7 +104,12 @@ func (r *runner) applyGroups() {
 		for _, p := range parts {
 			for name, es := range p.edits {
 				if cur, _ := r.readFile(name); !bytes.Equal(cur, p.base[name]) {
-					stale = true
+					// Other fixes changed the file since: follow them, unless they touch
+					// the lines this part edits.
+					var ok bool
+					if es, ok = rebase(es, p.base[name], cur); !ok {
+						stale = true
+					}
 				}
 				for _, e := range es {
 					if !slices.Contains(c.edits[name], e) {
@@ -259,4 +264,38 @@ func (r *runner) unanalysedImporter(mod *packages.Module, pkgPath string) string
 		}
 	}
 	return ""
+}
+
+// rebase moves edits computed against base to the same places in cur, which other edits
+// made from base. It fails when one of those changes touches a line the edits touch.
+func rebase(edits []edit, base, cur []byte) ([]edit, bool) {
+	type span struct{ start, end, delta int }
+	var spans []span
+	for _, c := range lineChanges(string(base), string(cur)) {
+		start := lineOffset(base, c.OldStart)
+		end, grow := start, 0
+		for _, l := range c.Old {
+			end += len(l)
+			grow -= len(l)
+		}
+		for _, l := range c.New {
+			grow += len(l)
+		}
+		spans = append(spans, span{start, end, grow})
+	}
+	out := make([]edit, 0, len(edits))
+	for _, e := range edits {
+		shift := 0
+		for _, s := range spans {
+			if e.end < s.start || e.end == s.start && e.start < e.end {
+				break // wholly before this change (an insertion at its start is ambiguous)
+			}
+			if e.start < s.end || e.start == s.start {
+				return nil, false // overlaps or borders the change
+			}
+			shift += s.delta
+		}
+		out = append(out, edit{e.start + shift, e.end + shift, e.text})
+	}
+	return out, true
 }
