@@ -1,13 +1,13 @@
 package singlesend
 
 import (
-	_ "embed"
 	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
 	"strconv"
+	"strings"
 
 	"github.com/concfix/concfix/rewrite"
 	"github.com/dave/dst"
@@ -188,7 +188,6 @@ func checkMake(pass *analysis.Pass, makeCur inspector.Cursor) {
 		}
 	}
 	escapes := false
-	nestedSend := ""
 	for c := range bodyCur.Preorder((*ast.Ident)(nil)) {
 		id := c.Node().(*ast.Ident)
 		used := info.Uses[id]
@@ -240,9 +239,8 @@ func checkMake(pass *analysis.Pass, makeCur inspector.Cursor) {
 		if owner != outer {
 			// A use in a function nested in the goroutine.
 			if _, ok := sendOf(c); ok {
-				nestedSend = "the goroutine sends from a nested function"
 				if s.refusal == "" {
-					s.refusal = nestedSend
+					s.refusal = "the goroutine sends from a nested function"
 				}
 				continue
 			}
@@ -625,7 +623,7 @@ func mayReturnFunc(info *types.Info) func(*ast.CallExpr) bool {
 			case "os":
 				return name != "Exit"
 			case "log":
-				return !hasPrefix(name, "Fatal") && !hasPrefix(name, "Panic")
+				return !strings.HasPrefix(name, "Fatal") && !strings.HasPrefix(name, "Panic")
 			case "testing":
 				switch name {
 				case "FailNow", "Fatal", "Fatalf", "Skip", "Skipf", "SkipNow":
@@ -636,8 +634,6 @@ func mayReturnFunc(info *types.Info) func(*ast.CallExpr) bool {
 		return true
 	}
 }
-
-func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
 
 // flow is the dataflow over the function's CFG that counts, on every path from the make,
 // the started sending goroutines whose value was not yet received.
