@@ -6,10 +6,15 @@ import (
 	"sync"
 
 	"github.com/concfix/concfix/fixers/chanmutex"
+	"github.com/concfix/concfix/fixers/closerecv"
 	"github.com/concfix/concfix/fixers/ctxdone"
 	"github.com/concfix/concfix/fixers/ctxfirst"
 	"github.com/concfix/concfix/fixers/ctxprop"
 	"github.com/concfix/concfix/fixers/lostcancel"
+	"github.com/concfix/concfix/fixers/singlesend"
+	"github.com/concfix/concfix/fixers/tickerstop"
+	"github.com/concfix/concfix/fixers/unboundedgo"
+	"github.com/concfix/concfix/fixers/unlock"
 	"github.com/concfix/concfix/fixers/waitgroup"
 	"golang.org/x/tools/go/analysis"
 )
@@ -20,8 +25,13 @@ var registry = []*analysis.Analyzer{
 	ctxfirst.Analyzer,
 	ctxprop.Analyzer,
 	ctxdone.Analyzer,
+	singlesend.Analyzer,
+	tickerstop.Analyzer,
+	closerecv.Analyzer,
+	unboundedgo.Analyzer,
 	chanmutex.Analyzer,
 	waitgroup.Analyzer,
+	unlock.Analyzer,
 }
 
 // All returns every fixer, wrapped so that suppression comments are honoured.
