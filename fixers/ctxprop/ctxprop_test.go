@@ -8,7 +8,7 @@ import (
 )
 
 func Test(t *testing.T) {
-	for _, pkg := range []string{"fresh", "twins", "nilctx"} {
+	for _, pkg := range []string{"fresh", "twins", "nilctx", "oldgo"} {
 		t.Run(pkg, func(t *testing.T) {
 			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), ctxprop.Analyzer, pkg)
 		})

@@ -49,5 +49,15 @@
 //     Wait) would be killed with the context, so exec.Command is left alone then;
 //   - a call of a twin from inside the twin itself, or when the twin (declared in the
 //     package) calls the function: the fix could make it call itself;
+//   - context.Background() next to a time.Duration or time.Time argument: the call's
+//     own time bound was chosen instead of the context's;
+//   - in _test.go files, everything but context.TODO(): tests build scenarios on purpose
+//     (hooks that ignore a context about to be cancelled, processes left running);
+//   - nil given to the package's own functions or to function values, which may use a
+//     nil context as a sentinel ("no transaction context"): only exported functions and
+//     methods of other packages, which must never get a nil context, are fixed;
+//   - a value that is given its context later by a method of its own type
+//     (req.WithContext(ctx));
+//   - a standard library twin newer than the file's Go version (from GOROOT/api);
 //   - generic functions, and functions without any context (main, init, constructors).
 package ctxprop

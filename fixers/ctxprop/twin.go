@@ -40,7 +40,7 @@ func (ck *checker) checkTwin(cur inspector.Cursor, call *ast.CallExpr, sig *type
 		}
 	}
 	tw := ck.findTwin(call, fn)
-	if tw == nil {
+	if tw == nil || ck.tooNew(tw.fn, call) {
 		return
 	}
 	env := ck.env(cur)

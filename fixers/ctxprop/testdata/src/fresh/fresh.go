@@ -206,4 +206,18 @@ func explicitTimeout(ctx context.Context) {
 	readWithin(context.Background(), time.Second) // the call's own time bound, on purpose
 }
 
+func derivedLater(parent context.Context) {
+	work(context.TODO(), 29) // want `context.TODO\(\) passed while parent is in scope`
+	c2, cancel := context.WithCancel(parent)
+	defer cancel()
+	work(c2, 30)
+}
+
+func outerShadowed(ctx context.Context) {
+	f := func(ctx context.Context) {
+		work(context.TODO(), 31) // want `context.TODO\(\) passed while ctx is in scope`
+	}
+	f(ctx)
+}
+
 var errX = errors.New("x")
