@@ -31,7 +31,9 @@ is in scope.
 Deliberate detachment is left alone: calls in defer and go statements or in function
 literals that are not called on the spot, in the clean-up path after <-ctx.Done() or a
 ctx.Err() check, arguments of the context package's own functions, calls whose results
-may hold the context and outlive the function, and functions without a context.`
+may hold the context and outlive the function, context.Background() next to an explicit
+timeout, everything but context.TODO() in _test.go files, nil given to the package's own
+functions, and functions without a context.`
 
 // Analyzer reports and fixes calls that drop the context in scope.
 var Analyzer = &analysis.Analyzer{
