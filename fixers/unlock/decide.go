@@ -12,6 +12,7 @@ import (
 	"github.com/concfix/concfix/rewrite"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -35,9 +36,6 @@ func (a *analyzer) analyzeKeys(u *unit, order []string, keys map[string][]*op, b
 			if class != nil {
 				u.unlocksForeign[class] = true
 			}
-		}
-		if len(r.leaks) > 0 && class != nil {
-			u.leavesHeld[class] = true
 		}
 	}
 	for _, k := range order {
@@ -143,7 +141,13 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 			locks = append(locks, o)
 		}
 	}
+	helper := func() {
+		if ops[0].class != nil {
+			u.leavesHeld[ops[0].class] = true
+		}
+	}
 	if len(releases) == 0 {
+		helper()
 		return // no path releases it: a lock helper, or a lock released elsewhere
 	}
 	// The statements that leave with the mutex held.
@@ -177,6 +181,7 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 		exits = append(exits, exit{n, k})
 	}
 	if len(exits) == 0 {
+		helper()
 		return
 	}
 	sort.Slice(exits, func(i, j int) bool { return exits[i].node.Pos() < exits[j].node.Pos() })
@@ -186,6 +191,7 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 	}
 	r2 := a.flow(u, key, m2, u.g.Blocks[0], 1<<mkState(kNone, kNone))
 	if r2.problems() {
+		helper()
 		return // also left locked where no exit statement can be fixed: a helper, or unprovable
 	}
 	// The lock reported: the nearest lock before the first leaking exit.
@@ -403,8 +409,13 @@ func (a *analyzer) safeUnlocked(u *unit, e ast.Expr) bool {
 		case *types.Const, *types.Nil, *types.Func, *types.TypeName:
 			return true
 		case *types.Var:
-			if obj.IsField() || obj.Parent() == nil || obj.Parent() == obj.Pkg().Scope() {
+			if obj.IsField() || obj.Parent() == nil {
 				return false
+			}
+			if obj.Parent() == obj.Pkg().Scope() {
+				// A package-level variable that is never written after its initialization
+				// (an error sentinel) cannot be guarded by the mutex.
+				return obj.Pkg() == a.pass.Pkg && !a.isWritten(obj)
 			}
 			local := obj.Pos() >= u.body.Pos() && obj.Pos() < u.body.End() || a.isParam(u, obj)
 			return local && !a.capturedBy(u, obj)
@@ -420,9 +431,15 @@ func (a *analyzer) safeUnlocked(u *unit, e ast.Expr) bool {
 			}
 			return a.safeUnlocked(u, e.X)
 		}
-		_, isConst := a.info.Uses[e.Sel].(*types.Const)
-		_, isFunc := a.info.Uses[e.Sel].(*types.Func)
-		return isConst || isFunc
+		switch obj := a.info.Uses[e.Sel].(type) {
+		case *types.Const, *types.Func:
+			return true
+		case *types.Var:
+			// An error value of the standard library (io.EOF, os.ErrNotExist): no mutex of
+			// this package guards it.
+			return stdlib(obj.Pkg().Path()) && types.Implements(obj.Type(), errorType)
+		}
+		return false
 	case *ast.UnaryExpr:
 		return e.Op != token.ARROW && e.Op != token.AND && a.safeUnlocked(u, e.X)
 	case *ast.BinaryExpr:
@@ -457,6 +474,66 @@ func (a *analyzer) safeUnlocked(u *unit, e ast.Expr) bool {
 	}
 	return false
 }
+
+// isWritten reports whether package-level variable v is assigned, incremented, has its
+// address taken or a pointer method called anywhere in the package after its declaration.
+func (a *analyzer) isWritten(v *types.Var) bool {
+	if a.written == nil {
+		a.written = make(map[*types.Var]bool)
+		for cur := range a.insp.Root().Preorder((*ast.Ident)(nil)) {
+			w, ok := a.info.Uses[cur.Node().(*ast.Ident)].(*types.Var)
+			if !ok || w.IsField() || w.Parent() != w.Pkg().Scope() {
+				continue
+			}
+			c := cur
+		climb:
+			for {
+				p := c.Parent()
+				switch pn := p.Node().(type) {
+				case *ast.ParenExpr, *ast.StarExpr:
+				case *ast.IndexExpr:
+					if c.ParentEdgeKind() != edge.IndexExpr_X {
+						break climb
+					}
+				case *ast.SelectorExpr:
+					if c.ParentEdgeKind() == edge.SelectorExpr_Sel {
+						break // pkg.Var
+					}
+					if s := a.info.Selections[pn]; s != nil && s.Kind() == types.MethodVal {
+						if _, ptr := s.Obj().(*types.Func).Signature().Recv().Type().(*types.Pointer); ptr && !s.Indirect() {
+							a.written[w] = true
+						}
+						break climb
+					}
+				case *ast.UnaryExpr:
+					if pn.Op == token.AND {
+						a.written[w] = true
+					}
+					break climb
+				case *ast.AssignStmt:
+					if c.ParentEdgeKind() == edge.AssignStmt_Lhs {
+						a.written[w] = true
+					}
+					break climb
+				case *ast.IncDecStmt:
+					a.written[w] = true
+					break climb
+				case *ast.RangeStmt:
+					if c.ParentEdgeKind() == edge.RangeStmt_Key || c.ParentEdgeKind() == edge.RangeStmt_Value {
+						a.written[w] = true
+					}
+					break climb
+				default:
+					break climb
+				}
+				c = p
+			}
+		}
+	}
+	return a.written[v]
+}
+
+var errorType = types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
 
 // stdlib reports whether path is a standard library package path.
 func stdlib(path string) bool {

@@ -114,7 +114,7 @@ func run(pass *analysis.Pass) (any, error) {
 		return nil, nil
 	}
 	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	a := &analyzer{pass: pass, info: pass.TypesInfo, mayReturn: mayReturnFunc(pass.TypesInfo)}
+	a := &analyzer{pass: pass, info: pass.TypesInfo, mayReturn: mayReturnFunc(pass.TypesInfo), insp: insp}
 	for cur := range insp.Root().Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
 		u := &unit{cur: cur}
 		switch n := cur.Node().(type) {
@@ -138,7 +138,9 @@ type analyzer struct {
 	pass      *analysis.Pass
 	info      *types.Info
 	mayReturn func(*ast.CallExpr) bool
+	insp      *inspector.Inspector
 	units     []*unit
+	written   map[*types.Var]bool // package-level variables written after initialization
 }
 
 // A unit is a function body analysed on its own: a declared function or a literal.
@@ -175,6 +177,19 @@ func (a *analyzer) analyzeUnit(u *unit) {
 	ast.Inspect(u.body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
+			return false
+		case *ast.GoStmt:
+			ast.Inspect(n.Call, func(m ast.Node) bool { // the arguments run here, the call does not
+				if _, ok := m.(*ast.FuncLit); ok {
+					return false
+				}
+				if call, ok := m.(*ast.CallExpr); ok && call != n.Call {
+					if fn := typeutil.StaticCallee(a.info, call); fn != nil {
+						u.callees[fn.Origin()] = true
+					}
+				}
+				return true
+			})
 			return false
 		case *ast.CallExpr:
 			if fn := typeutil.StaticCallee(a.info, n); fn != nil {

@@ -2,6 +2,7 @@ package a
 
 import (
 	"errors"
+	"io"
 	"sync"
 )
 
@@ -12,7 +13,7 @@ type Cache struct {
 
 // Get returns early with the mutex held: the next call deadlocks.
 func (c *Cache) Get(k string) (int, bool) {
-	c.mu.Lock() // want `c.mu is not unlocked on every path: the return at line 18 leaves it locked`
+	c.mu.Lock() // want `c.mu is not unlocked on every path: the return at line 19 leaves it locked`
 	v, ok := c.m[k]
 	if !ok {
 		return 0, false
@@ -69,7 +70,7 @@ func (r *RW) Typo(n int) {
 func Sum(mu *sync.Mutex, xs []int) int {
 	s := 0
 	for _, x := range xs {
-		mu.Lock() // want `mu is not unlocked on every path: the break at line 74 leaves it locked`
+		mu.Lock() // want `mu is not unlocked on every path: the break at line 75 leaves it locked`
 		if x < 0 {
 			break
 		}
@@ -83,7 +84,7 @@ func Sum(mu *sync.Mutex, xs []int) int {
 func Count(mu *sync.Mutex, xs []int) int {
 	n := 0
 	for _, x := range xs {
-		mu.Lock() // want `mu is not unlocked on every path: the continue at line 89 leaves it locked`
+		mu.Lock() // want `mu is not unlocked on every path: the continue at line 90 leaves it locked`
 		if x == 0 {
 			// skip zeros
 			continue
@@ -197,4 +198,37 @@ func (c *Cache) Jump(k string) int {
 	c.mu.Unlock()
 out:
 	return n
+}
+
+var errClosed = errors.New("closed")
+
+var state = errors.New("state") // written below: it may be guarded
+
+func setState(err error) { state = err }
+
+// Sentinel errors may be returned after unlocking; a written package variable may not.
+func (c *Cache) Check(k string) error {
+	c.mu.Lock() // want `c.mu is not unlocked on every path: the return at line \d+ leaves it locked \(and 2 more\)`
+	if c.m == nil {
+		return errClosed
+	}
+	if k == "" {
+		return io.EOF
+	}
+	if k == "?" {
+		return nil
+	}
+	c.mu.Unlock()
+	notify(k)
+	return nil
+}
+
+func (c *Cache) State() error {
+	c.mu.Lock() // want `c.mu is not unlocked on every path: .*\(no fix: the results of the return at line \d+ may need the lock\)`
+	if c.m == nil {
+		return state
+	}
+	c.mu.Unlock()
+	notify("")
+	return nil
 }
