@@ -208,7 +208,7 @@ func setState(err error) { state = err }
 
 // Sentinel errors may be returned after unlocking; a written package variable may not.
 func (c *Cache) Check(k string) error {
-	c.mu.Lock() // want `c.mu is not unlocked on every path: the return at line \d+ leaves it locked \(and 2 more\)`
+	c.mu.Lock() // want `c.mu is not unlocked on every path: the return at line \d+ \(and 2 more\) leaves it locked`
 	if c.m == nil {
 		return errClosed
 	}
