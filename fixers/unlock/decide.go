@@ -334,6 +334,9 @@ func (a *analyzer) deferable(u *unit, key string, locks, releases, ops []*op) bo
 		return false
 	}
 	for _, o := range releases {
+		if a.commented(o.stmt) {
+			return false // removing it would lose the comment
+		}
 		list := a.stmtList(u, o.stmt)
 		i := indexOf(list, o.stmt)
 		if i < 0 {
@@ -361,6 +364,24 @@ func (a *analyzer) deferable(u *unit, key string, locks, releases, ops []*op) bo
 	}
 	r := a.flow(u, key, &model{removed: removed, deferAfter: locks[0]}, u.g.Blocks[0], 1<<mkState(kNone, kNone))
 	return r.unprovable == "" && !r.unlockForeign && !r.problems()
+}
+
+// commented reports whether a comment is on the lines of statement s or on the line
+// before it.
+func (a *analyzer) commented(s ast.Stmt) bool {
+	tf := a.pass.Fset.File(s.Pos())
+	first, last := tf.Line(s.Pos()), tf.Line(s.End())
+	for _, f := range a.pass.Files {
+		if f.FileStart > s.Pos() || s.Pos() > f.FileEnd {
+			continue
+		}
+		for _, cg := range f.Comments {
+			if l := tf.Line(cg.End()); l >= first-1 && tf.Line(cg.Pos()) <= last {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // simple reports whether evaluating e runs no code that could block or lock: no calls

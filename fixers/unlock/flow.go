@@ -198,6 +198,9 @@ func (a *analyzer) step(o *op, m mask, r *result) mask {
 // isExit reports whether block b, which has no successors, returns from the function
 // (rather than ending in panic, os.Exit or another call that does not return).
 func (a *analyzer) isExit(b *cfg.Block) bool {
+	if b.Kind == cfg.KindSelectAfterCase {
+		return false // after the last case of a select without default: it blocks instead
+	}
 	if len(b.Nodes) == 0 {
 		return true
 	}
