@@ -24,7 +24,10 @@
 // counting the sending goroutines started and the receives done on the way, and reports
 // the channel when some return is reachable with a started goroutine whose value was not
 // received. Paths that end in panic, os.Exit, log.Fatal or a testing FailNow/Fatal/Skip
-// call are not returns.
+// call are not returns. Loops with a constant trip count are followed iteration by
+// iteration, and a fan-out loop of go statements followed by a fan-in loop that receives
+// once per iteration, with the same trip count (the same bound, or the same slice or map)
+// and no early exit from either, is known to receive every value.
 //
 // The fix makes the channel buffered, as the upstream fixes in Kubernetes, Moby and gRPC
 // did: make(chan T) becomes make(chan T, N), where N is the number of sending goroutines,

@@ -318,10 +318,12 @@ func checkMake(pass *analysis.Pass, makeCur inspector.Cursor) {
 		caseRecv:   make(map[ast.Node]bool),
 		limit:      len(active) + 1,
 		rbrace:     body.Rbrace,
+		body:       body,
 	}
 	for _, s := range active {
 		fa.gos[s.stmt] = true
 	}
+	fa.matchFanIn(goCursors(bodyCur, active))
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
@@ -649,7 +651,9 @@ type flow struct {
 	caseRecv   map[ast.Node]bool // their comm clauses
 	limit      int               // pending counts saturate here
 	loops      []*countedLoop
-	rbrace     token.Pos // the closing brace of the function's body
+	rbrace     token.Pos         // the closing brace of the function's body
+	neutral    map[ast.Node]bool // go statements and receives of matched fan-out/fan-in loops
+	body       *ast.BlockStmt
 }
 
 func (fa *flow) isRecvOp(e ast.Expr) bool {
@@ -915,10 +919,12 @@ func (fa *flow) leaks(mb *cfg.Block, mi int) (token.Pos, bool) {
 				atExit(pending, n.Pos())
 				return
 			}
-			if fa.gos[n] {
+			if fa.gos[n] && !fa.neutral[n] {
 				pending = min(pending+1, fa.limit)
 			}
-			pending = max(pending-fa.recvs(n), 0)
+			if !fa.neutral[n] {
+				pending = max(pending-fa.recvs(n), 0)
+			}
 			for i, l := range fa.loops {
 				switch n {
 				case l.reset:
@@ -996,4 +1002,245 @@ func (fa *flow) inLoop(gs ast.Node) bool {
 		return false
 	}
 	return visit(b, i+1)
+}
+
+// goCursors returns the cursors of the senders' go statements.
+func goCursors(body inspector.Cursor, active []*sender) []inspector.Cursor {
+	var res []inspector.Cursor
+	for _, s := range active {
+		if c, ok := body.FindNode(s.stmt); ok {
+			res = append(res, c)
+		}
+	}
+	return res
+}
+
+// matchFanIn recognises the fan-out/fan-in shape
+//
+//	for i := 0; i < n; i++ { ...; go func() { ...; ch <- v }(); ... }
+//	for i := 0; i < n; i++ { ...; <-ch; ... }
+//
+// where both loops run the same number of times (the same bound n, or the same
+// slice or map ranged over, its length unchanged), the go statement and the receive are
+// unconditional statements of their loop bodies, and neither body can leave its loop
+// early (no break, continue, goto or return). Every goroutine started by the first loop
+// is then received by the second: the pair is left out of the count, and only the other
+// paths (an early return between the loops...) are judged.
+func (fa *flow) matchFanIn(gos []inspector.Cursor) {
+	for _, g := range gos {
+		if g.ParentEdgeKind() != edge.BlockStmt_List {
+			continue
+		}
+		blk := g.Parent()
+		if !isLoopBody(blk) {
+			continue
+		}
+		l1 := blk.Parent()
+		key := fa.tripKey(l1.Node())
+		if key == "" || leavesEarly(l1.Node()) {
+			continue
+		}
+		// A later sibling loop with the same trip count and one receive per iteration.
+		for sib, ok := l1.NextSibling(); ok; sib, ok = sib.NextSibling() {
+			if fa.tripKey(sib.Node()) != key || leavesEarly(sib.Node()) {
+				continue
+			}
+			recv := fa.oneTopLevelRecv(loopBody(sib.Node()))
+			if recv == nil || fa.neutral[recv] {
+				continue
+			}
+			if fa.neutral == nil {
+				fa.neutral = make(map[ast.Node]bool)
+			}
+			fa.neutral[g.Node()] = true
+			fa.neutral[recv] = true
+			break
+		}
+	}
+}
+
+func isLoopBody(blk inspector.Cursor) bool {
+	k := blk.ParentEdgeKind()
+	return k == edge.ForStmt_Body || k == edge.RangeStmt_Body
+}
+
+func loopBody(n ast.Node) *ast.BlockStmt {
+	switch l := n.(type) {
+	case *ast.ForStmt:
+		return l.Body
+	case *ast.RangeStmt:
+		return l.Body
+	}
+	return nil
+}
+
+// tripKey describes how many times loop n runs, when that is a function of values the
+// function does not change: "n" for `for i := 0; i < n; i++` and `for range n`, "len(x)"
+// for `for ... range x` over a slice, array or map and `for i := 0; i < len(x); i++`.
+// It returns "" for any other loop.
+func (fa *flow) tripKey(n ast.Node) string {
+	var bound ast.Expr
+	switch l := n.(type) {
+	case *ast.ForStmt:
+		init, ok := l.Init.(*ast.AssignStmt)
+		if !ok || len(init.Lhs) != 1 || len(init.Rhs) != 1 || init.Tok != token.DEFINE {
+			return ""
+		}
+		if v, ok := fa.intConst(init.Rhs[0]); !ok || v != 0 {
+			return ""
+		}
+		id, ok := init.Lhs[0].(*ast.Ident)
+		if !ok {
+			return ""
+		}
+		iv := fa.info.Defs[id]
+		cond, ok := l.Cond.(*ast.BinaryExpr)
+		if !ok || cond.Op != token.LSS {
+			return ""
+		}
+		if x, ok := ast.Unparen(cond.X).(*ast.Ident); !ok || fa.info.Uses[x] != iv {
+			return ""
+		}
+		post, ok := l.Post.(*ast.IncDecStmt)
+		if !ok || post.Tok != token.INC {
+			return ""
+		}
+		if x, ok := ast.Unparen(post.X).(*ast.Ident); !ok || fa.info.Uses[x] != iv {
+			return ""
+		}
+		if assigns(l.Body, iv, fa.info) {
+			return ""
+		}
+		bound = cond.Y
+	case *ast.RangeStmt:
+		switch fa.info.TypeOf(l.X).Underlying().(type) {
+		case *types.Basic:
+			bound = l.X
+		case *types.Slice, *types.Array, *types.Map:
+			if !fa.stable(l.X) {
+				return ""
+			}
+			return "len(" + types.ExprString(l.X) + ")"
+		default:
+			return ""
+		}
+	default:
+		return ""
+	}
+	if !fa.stable(bound) {
+		return ""
+	}
+	return types.ExprString(bound)
+}
+
+// stable reports whether e is built from constants, local variables and fields the
+// function never assigns (apart from their declaration), and len calls.
+func (fa *flow) stable(e ast.Expr) bool {
+	ok := true
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case nil:
+		case *ast.Ident:
+			switch o := fa.info.Uses[n].(type) {
+			case *types.Var:
+				if assigns(fa.body, o, fa.info) {
+					ok = false
+				}
+			case *types.Const, *types.Builtin, *types.TypeName, *types.PkgName, nil:
+			default:
+				ok = false
+			}
+		case *ast.CallExpr:
+			if id, isID := ast.Unparen(n.Fun).(*ast.Ident); !isID || id.Name != "len" {
+				ok = false
+			} else if _, isB := fa.info.Uses[id].(*types.Builtin); !isB {
+				ok = false
+			}
+		case *ast.BinaryExpr, *ast.SelectorExpr, *ast.ParenExpr, *ast.BasicLit:
+		default:
+			ok = false
+		}
+		return ok
+	})
+	return ok
+}
+
+// assigns reports whether v is assigned, incremented or has its address taken in n.
+func assigns(n ast.Node, v types.Object, info *types.Info) bool {
+	found := false
+	is := func(e ast.Expr) bool {
+		switch e := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			return info.Uses[e] == v
+		case *ast.SelectorExpr:
+			return info.Uses[e.Sel] == v
+		}
+		return false
+	}
+	ast.Inspect(n, func(m ast.Node) bool {
+		switch m := m.(type) {
+		case *ast.AssignStmt:
+			for _, l := range m.Lhs {
+				found = found || is(l)
+			}
+		case *ast.IncDecStmt:
+			found = found || is(m.X)
+		case *ast.UnaryExpr:
+			found = found || (m.Op == token.AND && is(m.X))
+		case *ast.RangeStmt:
+			found = found || (m.Key != nil && is(m.Key)) || (m.Value != nil && is(m.Value))
+		}
+		return !found
+	})
+	return found
+}
+
+// leavesEarly reports whether a loop's body holds a branch or return statement (outside
+// function literals) that could end it before its last iteration.
+func leavesEarly(n ast.Node) bool {
+	body := loopBody(n)
+	if body == nil {
+		return true
+	}
+	found := false
+	ast.Inspect(body, func(m ast.Node) bool {
+		switch m := m.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BranchStmt, *ast.ReturnStmt:
+			found = true
+		case *ast.ExprStmt:
+			if call, ok := m.X.(*ast.CallExpr); ok {
+				if _, ok := call.Fun.(*ast.FuncLit); ok {
+					return true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// oneTopLevelRecv returns the statement of body that receives from the channel when it
+// is a top-level statement of the body and the only receive in it.
+func (fa *flow) oneTopLevelRecv(body *ast.BlockStmt) ast.Node {
+	if body == nil || fa.recvs(body) != 1 {
+		return nil
+	}
+	for _, st := range body.List {
+		switch st.(type) {
+		case *ast.ExprStmt, *ast.AssignStmt, *ast.DeclStmt:
+			if fa.recvs(st) == 1 {
+				if ds, ok := st.(*ast.DeclStmt); ok {
+					// The CFG holds var specs, not the declaration.
+					if gd, ok := ds.Decl.(*ast.GenDecl); ok && len(gd.Specs) == 1 {
+						return gd.Specs[0]
+					}
+					return nil
+				}
+				return st
+			}
+		}
+	}
+	return nil
 }

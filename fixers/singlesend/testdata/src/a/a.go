@@ -218,3 +218,17 @@ func recovered(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// Fan-in that gives up at the first error: the other goroutines leak.
+func fanInEarly(n int) error {
+	errc := make(chan error) // want `unbuffered channel errc`
+	for i := 0; i < n; i++ {
+		go func() { errc <- work() }()
+	}
+	for i := 0; i < n; i++ {
+		if err := <-errc; err != nil {
+			return err
+		}
+	}
+	return nil
+}

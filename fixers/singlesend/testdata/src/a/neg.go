@@ -181,3 +181,26 @@ func loopUntilDone(tick <-chan time.Time) {
 		}
 	}
 }
+
+// Fan-out, fan-in: the second loop receives once per goroutine of the first.
+func fanIn(n int, items []string) int {
+	done := make(chan bool)
+	for i := 0; i < n; i++ {
+		go func() {
+			work()
+			done <- true
+		}()
+	}
+	for i := 0; i < n; i++ {
+		<-done
+	}
+	results := make(chan int)
+	for _, it := range items {
+		go func() { results <- len(it) }()
+	}
+	total := 0
+	for range items {
+		total += <-results
+	}
+	return total
+}
