@@ -217,7 +217,7 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 	for _, e := range exits {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: e.node.Pos(), Message: fmt.Sprintf("this %s leaves %s locked", stmtWord(e.node), recv)})
 	}
-	p := pendingLeak{class: lk.class, diag: d}
+	p := pendingLeak{class: lk.class}
 	if r2.unprovable != "" || r2.unlockForeign {
 		p.report = func() {
 			d.Message += " (no fix: unlocking before it does not balance the function)"

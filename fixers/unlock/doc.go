@@ -35,11 +35,17 @@
 //
 //   - When the function has one Lock of the mutex, as a statement of its body, and every
 //     explicit release is directly followed by a return whose results call nothing (or
-//     ends the body), the lock is held to the end of every path: the fix adds
+//     ends the body), no call is deferred after the Lock, and no release carries a
+//     comment, the lock is held to the end of every path: the fix adds
 //     `defer mu.Unlock()` after the Lock and removes the explicit releases.
 //   - Otherwise (the mutex is released mid-function, e.g. before a callback that must
-//     run unlocked) the fix inserts the release before each return, break, continue or
-//     goto that leaves the mutex locked.
+//     run unlocked, or a call is deferred after the Lock and would then run locked) the
+//     fix inserts the release before each return, break, continue or goto that leaves
+//     the mutex locked. The release then happens before the return's results are
+//     evaluated, so this fix is offered only when they read nothing the mutex may guard:
+//     constants, local variables not shared with function literals, package-level
+//     variables never written after initialization, error values of the standard
+//     library, and operators, conversions and standard library calls over those.
 //   - A mismatched release gets the method that matches the lock.
 //
 // Every fix is checked by running the dataflow again on the fixed function: no exit may

@@ -96,9 +96,8 @@ func (a *analyzer) transfer(u *unit, key string, m *model, b *cfg.Block, in mask
 	for _, n := range b.Nodes {
 		switch n.(type) {
 		case *ast.ReturnStmt, *ast.BranchStmt:
-			if k, ok := m.unlockBefore[n]; ok {
+			if _, ok := m.unlockBefore[n]; ok {
 				cur = apply(cur, func(s state) state { return mkState(kNone, s.def()) })
-				_ = k
 			}
 			if r != nil {
 				r.before[n] |= cur

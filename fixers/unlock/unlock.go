@@ -164,7 +164,6 @@ type unit struct {
 // pendingLeak is a leak finding that waits for the package-wide check of lock helpers.
 type pendingLeak struct {
 	class  types.Object
-	diag   analysis.Diagnostic
 	report func() // reports the finding (with or without fix)
 }
 
