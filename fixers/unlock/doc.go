@@ -46,7 +46,8 @@
 //     constants, local variables not shared with function literals, package-level
 //     variables never written after initialization, error values of the standard
 //     library, and operators, conversions and standard library calls over those.
-//   - A mismatched release gets the method that matches the lock.
+//   - A mismatched release gets the method that matches the lock, except in _test.go
+//     files, where tests may provoke the fatal error on purpose (reported only).
 //
 // Every fix is checked by running the dataflow again on the fixed function: no exit may
 // leave the mutex locked and no release may find it unlocked.

@@ -24,3 +24,11 @@ func TestFatalOK(t *testing.T) {
 	}
 	mu.Unlock()
 }
+
+// Tests provoke misuse on purpose (sync's own tests expect the fatal error): the
+// mismatch is reported, not repaired.
+func TestDeliberateMisuse(t *testing.T) {
+	var mu sync.RWMutex
+	mu.RLock()
+	mu.Unlock() // want `mu is held by RLock but released with Unlock`
+}
