@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
+	"go/format"
 	"go/token"
 	"runtime/debug"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/dave/dst"
 	"github.com/dave/dst/decorator"
@@ -221,23 +223,27 @@ func (fx *Fix) edits() ([]analysis.TextEdit, error) {
 		if err := decorator.NewRestorer().Fprint(&buf, fe.dst); err != nil {
 			return nil, fmt.Errorf("restoring %s: %v", fe.tf.Name(), err)
 		}
-		for _, c := range lineChanges(string(src), buf.String()) {
-			if !fe.touches(c) {
-				continue
+		restored := buf.Bytes()
+		changes := lineChanges(string(src), string(restored))
+		var kept []edit
+		for _, c := range changes {
+			if fe.touches(c) {
+				kept = append(kept, changeEdit(src, c))
 			}
-			start := lineOffset(src, c.OldStart)
-			end := start
-			for _, l := range c.Old {
-				end += len(l)
+		}
+		if len(kept) < len(changes) && !sameSyntax(applyEdits(src, kept), restored) {
+			// The lines left out were not formatting alone (the line diff split a change
+			// across them): take every line, gofmt-formatting the whole file.
+			kept = kept[:0]
+			for _, c := range changes {
+				kept = append(kept, changeEdit(src, c))
 			}
-			var text bytes.Buffer
-			for _, l := range c.New {
-				text.WriteString(l)
-			}
+		}
+		for _, e := range kept {
 			edits = append(edits, analysis.TextEdit{
-				Pos:     fe.tf.Pos(start),
-				End:     fe.tf.Pos(end),
-				NewText: text.Bytes(),
+				Pos:     fe.tf.Pos(e.start),
+				End:     fe.tf.Pos(e.end),
+				NewText: []byte(e.text),
 			})
 		}
 	}
@@ -270,4 +276,24 @@ func lineOffset(src []byte, n int) int {
 		off += i + 1
 	}
 	return off
+}
+
+// changeEdit is the edit that makes change c to src.
+func changeEdit(src []byte, c change) edit {
+	start := lineOffset(src, c.OldStart)
+	end := start
+	for _, l := range c.Old {
+		end += len(l)
+	}
+	return edit{start, end, strings.Join(c.New, "")}
+}
+
+// sameSyntax reports whether a and b are the same Go source but for formatting.
+func sameSyntax(a, b []byte) bool {
+	fa, err := format.Source(a)
+	if err != nil {
+		return false
+	}
+	fb, err := format.Source(b)
+	return err == nil && bytes.Equal(fa, fb)
 }
