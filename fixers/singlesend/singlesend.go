@@ -2,12 +2,12 @@ package singlesend
 
 import (
 	"fmt"
+	"github.com/concfix/concfix/fixers/internal/noreturn"
 	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
 	"strconv"
-	"strings"
 
 	"github.com/concfix/concfix/rewrite"
 	"github.com/dave/dst"
@@ -16,7 +16,6 @@ import (
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/cfg"
-	"golang.org/x/tools/go/types/typeutil"
 )
 
 const doc = `singlesend: goroutine blocked forever sending its result on an unbuffered channel
@@ -279,7 +278,7 @@ func checkMake(pass *analysis.Pass, makeCur inspector.Cursor) {
 	}
 
 	// Shape of each goroutine.
-	mayReturn := mayReturnFunc(info)
+	mayReturn := noreturn.MayReturn(info)
 	for _, s := range active {
 		if s.refusal != "" {
 			continue
@@ -606,35 +605,6 @@ func onlyReturns(b *cfg.Block, i int, seen map[*cfg.Block]bool) bool {
 		}
 	}
 	return true
-}
-
-// mayReturnFunc returns the cfg's mayReturn predicate: calls to panic, os.Exit, log's
-// Fatal and Panic functions and methods, runtime.Goexit and testing's FailNow, Fatal and
-// Skip families end the path (a failing or skipped test does not care about a leak).
-func mayReturnFunc(info *types.Info) func(*ast.CallExpr) bool {
-	return func(call *ast.CallExpr) bool {
-		switch obj := typeutil.Callee(info, call).(type) {
-		case *types.Builtin:
-			return obj.Name() != "panic"
-		case *types.Func:
-			if obj.Pkg() == nil {
-				return true
-			}
-			name := obj.Name()
-			switch obj.Pkg().Path() {
-			case "os":
-				return name != "Exit"
-			case "log":
-				return !strings.HasPrefix(name, "Fatal") && !strings.HasPrefix(name, "Panic")
-			case "testing":
-				switch name {
-				case "FailNow", "Fatal", "Fatalf", "Skip", "Skipf", "SkipNow":
-					return false
-				}
-			}
-		}
-		return true
-	}
 }
 
 // flow is the dataflow over the function's CFG that counts, on every path from the make,

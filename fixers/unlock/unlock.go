@@ -2,6 +2,7 @@ package unlock
 
 import (
 	"fmt"
+	"github.com/concfix/concfix/fixers/internal/noreturn"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -114,7 +115,7 @@ func run(pass *analysis.Pass) (any, error) {
 		return nil, nil
 	}
 	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	a := &analyzer{pass: pass, info: pass.TypesInfo, mayReturn: mayReturnFunc(pass.TypesInfo), insp: insp}
+	a := &analyzer{pass: pass, info: pass.TypesInfo, mayReturn: noreturn.MayReturn(pass.TypesInfo), insp: insp}
 	for cur := range insp.Root().Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
 		u := &unit{cur: cur}
 		switch n := cur.Node().(type) {
@@ -421,36 +422,5 @@ func (a *analyzer) climb(c inspector.Cursor, keys map[string][]*op, bad map[stri
 			bad[ks] = "used otherwise than by Lock and Unlock calls"
 		}
 		return
-	}
-}
-
-// mayReturnFunc returns the cfg's mayReturn predicate: panic, os.Exit, log's Fatal and
-// Panic functions and methods, runtime.Goexit and testing's FailNow, Fatal and Skip
-// families end the path, which is then not a leaking exit.
-func mayReturnFunc(info *types.Info) func(*ast.CallExpr) bool {
-	return func(call *ast.CallExpr) bool {
-		switch obj := typeutil.Callee(info, call).(type) {
-		case *types.Builtin:
-			return obj.Name() != "panic"
-		case *types.Func:
-			if obj.Pkg() == nil {
-				return true
-			}
-			name := obj.Name()
-			switch obj.Pkg().Path() {
-			case "os":
-				return name != "Exit"
-			case "runtime":
-				return name != "Goexit"
-			case "log":
-				return !strings.HasPrefix(name, "Fatal") && !strings.HasPrefix(name, "Panic")
-			case "testing":
-				switch name {
-				case "FailNow", "Fatal", "Fatalf", "Skip", "Skipf", "SkipNow":
-					return false
-				}
-			}
-		}
-		return true
 	}
 }
