@@ -486,7 +486,7 @@ func (r *runner) apply(results []*pkgResult, all []*packages.Package) (rerun []s
 				continue
 			}
 			c.findings = []string{key}
-			f.Edits = c.describe(pr.pkg.Fset, sf.TextEdits)
+			f.Edits = describeEdits(pr.pkg.Fset, sf.TextEdits)
 			cands = append(cands, c)
 		}
 	}
@@ -497,7 +497,7 @@ func (r *runner) apply(results []*pkgResult, all []*packages.Package) (rerun []s
 	var kept []*candidate
 	conflictFiles := make(map[string]bool)
 	for _, c := range cands {
-		if r.overlaps(c, accepted) {
+		if overlaps(c, accepted) {
 			for name := range c.edits {
 				conflictFiles[name] = true
 			}
@@ -611,7 +611,7 @@ func (r *runner) candidate(fset *token.FileSet, files map[string]*fileInfo, tes 
 
 // overlaps reports whether c conflicts with the accepted edits. An edit identical to an
 // accepted one is not a conflict; it is dropped from c.
-func (r *runner) overlaps(c *candidate, accepted map[string][]edit) bool {
+func overlaps(c *candidate, accepted map[string][]edit) bool {
 	for name, es := range c.edits {
 		var rest []edit
 		for _, e := range es {
@@ -693,9 +693,9 @@ func moduleRoot(dir, def string) string {
 	}
 }
 
-// describe returns the edits of a fix for the report. Edits of a file that an earlier
+// describeEdits returns the edits of a fix for the report. Edits of a file that an earlier
 // round changed are positions in the changed content.
-func (c *candidate) describe(fset *token.FileSet, tes []analysis.TextEdit) []Edit {
+func describeEdits(fset *token.FileSet, tes []analysis.TextEdit) []Edit {
 	var out []Edit
 	for _, te := range tes {
 		end := te.End

@@ -297,3 +297,18 @@ func sameSyntax(a, b []byte) bool {
 	fb, err := format.Source(b)
 	return err == nil && bytes.Equal(fa, fb)
 }
+
+// StmtList returns the statement list that n, the dst twin of a block, a case clause or a
+// select clause, holds, or nil when n holds none. Fixers insert and remove statements
+// through it.
+func StmtList(n dst.Node) *[]dst.Stmt {
+	switch n := n.(type) {
+	case *dst.BlockStmt:
+		return &n.List
+	case *dst.CaseClause:
+		return &n.Body
+	case *dst.CommClause:
+		return &n.Body
+	}
+	return nil
+}

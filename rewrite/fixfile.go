@@ -51,8 +51,7 @@ func FixFile(filename string, src []byte, analyzers []*analysis.Analyzer) (out [
 			es = append(es, edit{tf.Offset(te.Pos), tf.Offset(end), string(te.NewText)})
 		}
 		c := &candidate{edits: map[string][]edit{filename: es}}
-		r := &runner{}
-		if !r.overlaps(c, map[string][]edit{filename: accepted}) {
+		if !overlaps(c, map[string][]edit{filename: accepted}) {
 			accepted = append(accepted, c.edits[filename]...)
 		}
 	}

@@ -26,7 +26,7 @@ type contribution struct {
 	edits    map[string][]edit // by file
 	base     map[string][]byte // the content each edited file had when analysed
 	why      string            // the edits cannot be applied (a generated file...)
-	describe func() []Edit     // the edits for the report
+	report   []Edit            // the edits, for the report
 }
 
 // collectParts records the Parts of a batch's results, replacing what an earlier round
@@ -49,8 +49,7 @@ func (r *runner) collectParts(results []*pkgResult, files map[string]*fileInfo) 
 				for name := range c.edits {
 					c.base[name], _ = r.readFile(name)
 				}
-				fset, tes := pr.pkg.Fset, p.Edits
-				c.describe = func() []Edit { return cand.describe(fset, tes) }
+				c.report = describeEdits(pr.pkg.Fset, p.Edits)
 			}
 			if r.parts[k] == nil {
 				r.parts[k] = make(map[string]*contribution)
@@ -117,11 +116,9 @@ func (r *runner) applyGroups() {
 					}
 				}
 			}
-			if p.describe != nil {
-				described = append(described, p.describe()...)
-			}
+			described = append(described, p.report...)
 		}
-		if stale || r.overlaps(c, accepted) {
+		if stale || overlaps(c, accepted) {
 			f.NoFix = "overlaps another fix: run concfix again"
 			continue
 		}

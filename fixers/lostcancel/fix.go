@@ -496,16 +496,7 @@ func stmtList(f *dst.File, s dst.Stmt) *[]dst.Stmt {
 		if res != nil {
 			return false
 		}
-		var l *[]dst.Stmt
-		switch n := n.(type) {
-		case *dst.BlockStmt:
-			l = &n.List
-		case *dst.CaseClause:
-			l = &n.Body
-		case *dst.CommClause:
-			l = &n.Body
-		}
-		if l != nil && indexOf(*l, s) >= 0 {
+		if l := rewrite.StmtList(n); l != nil && indexOf(*l, s) >= 0 {
 			res = l
 		}
 		return res == nil

@@ -239,16 +239,10 @@ func checkNew(pass *analysis.Pass, callCur inspector.Cursor, name string) {
 	idx := stmtCur.ParentEdgeIndex()
 	rewrite.Report(pass, d, fmt.Sprintf("Add defer %s.Stop()", obj.Name()), func(fx *rewrite.Fix) error {
 		deferStmt := &dst.DeferStmt{Call: &dst.CallExpr{Fun: &dst.SelectorExpr{X: dst.NewIdent(obj.Name()), Sel: dst.NewIdent("Stop")}}}
-		var list *[]dst.Stmt
-		switch n := fx.Dst(listOwner).(type) {
-		case *dst.BlockStmt:
-			list = &n.List
-		case *dst.CaseClause:
-			list = &n.Body
-		case *dst.CommClause:
-			list = &n.Body
-		default:
-			return fmt.Errorf("unexpected statement list owner %T", n)
+		owner := fx.Dst(listOwner)
+		list := rewrite.StmtList(owner)
+		if list == nil {
+			return fmt.Errorf("unexpected statement list owner %T", owner)
 		}
 		if idx >= len(*list) {
 			return fmt.Errorf("statement index out of range")

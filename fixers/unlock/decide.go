@@ -647,20 +647,6 @@ func (a *analyzer) inScope(e ast.Expr, pos token.Pos) bool {
 	return ok
 }
 
-// dstList returns a pointer to the statement list of the dst twin of a statement list's
-// owner.
-func dstList(n dst.Node) *[]dst.Stmt {
-	switch n := n.(type) {
-	case *dst.BlockStmt:
-		return &n.List
-	case *dst.CaseClause:
-		return &n.Body
-	case *dst.CommClause:
-		return &n.Body
-	}
-	panic(fmt.Sprintf("no statement list in %T", n))
-}
-
 // release builds the statement `recv.name()` from lock op lk's receiver.
 func release(fx *rewrite.Fix, lk *op, name string) *dst.ExprStmt {
 	x := dst.Clone(fx.Dst(lk.sel.X)).(dst.Expr)
@@ -679,7 +665,7 @@ func (a *analyzer) insertUnlock(fx *rewrite.Fix, u *unit, lk *op, n ast.Node, k 
 		return fmt.Errorf("cannot insert before a %T's statement", parent)
 	}
 	st := release(fx, lk, releaseName(k))
-	list := dstList(fx.Dst(parent))
+	list := rewrite.StmtList(fx.Dst(parent))
 	ds := fx.Dst(s).(dst.Stmt)
 	i := -1
 	for j, x := range *list {
@@ -703,7 +689,7 @@ func (a *analyzer) insertUnlock(fx *rewrite.Fix, u *unit, lk *op, n ast.Node, k 
 func (a *analyzer) fixDefer(fx *rewrite.Fix, u *unit, lk *op, releases []*op) error {
 	for _, o := range releases {
 		parent := a.parentOf(u, o.stmt)
-		list := dstList(fx.Dst(parent))
+		list := rewrite.StmtList(fx.Dst(parent))
 		ds := fx.Dst(o.stmt).(dst.Stmt)
 		decs := ds.Decorations()
 		if len(decs.Start) > 0 || len(decs.End) > 0 || hasComments(ds) {
@@ -734,7 +720,7 @@ func (a *analyzer) fixDefer(fx *rewrite.Fix, u *unit, lk *op, releases []*op) er
 		}
 		*list = append((*list)[:i], (*list)[i+1:]...)
 	}
-	list := dstList(fx.Dst(u.body))
+	list := rewrite.StmtList(fx.Dst(u.body))
 	dl := fx.Dst(lk.stmt).(dst.Stmt)
 	i := -1
 	for j, x := range *list {

@@ -173,9 +173,9 @@ func (c *checker) planAddMove(gr goroutine, es *ast.ExprStmt, w wgCall) (func(fx
 	}
 
 	return func(fx *rewrite.Fix) error {
-		goList := dstList(fx.Dst(goParent))
+		goList := rewrite.StmtList(fx.Dst(goParent))
 		j := indexOf(mustList(goParent), gr.stmt)
-		addList := dstList(fx.Dst(addParent))
+		addList := rewrite.StmtList(fx.Dst(addParent))
 		i := indexOf(mustList(addParent), es)
 		if i < 0 || j < 0 {
 			return fmt.Errorf("statement not found")

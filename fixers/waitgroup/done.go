@@ -94,7 +94,7 @@ func (c *checker) checkDone(gr goroutine) {
 			if l.index < 0 {
 				return fmt.Errorf("statement not found")
 			}
-			removeStmt(dstList(fx.Dst(l.parent)), l.index, false)
+			removeStmt(rewrite.StmtList(fx.Dst(l.parent)), l.index, false)
 		}
 		def := &dst.DeferStmt{Call: &dst.CallExpr{Fun: &dst.SelectorExpr{X: recv, Sel: dst.NewIdent("Done")}}}
 		insertStmt(&body.List, 0, def, false)

@@ -1,7 +1,6 @@
 package waitgroup
 
 import (
-	"fmt"
 	"go/ast"
 
 	"github.com/dave/dst"
@@ -18,20 +17,6 @@ func astList(n ast.Node) ([]ast.Stmt, bool) {
 		return n.Body, true
 	}
 	return nil, false
-}
-
-// dstList returns a pointer to the statement list of the dst twin of a block, case
-// clause or select clause.
-func dstList(n dst.Node) *[]dst.Stmt {
-	switch n := n.(type) {
-	case *dst.BlockStmt:
-		return &n.List
-	case *dst.CaseClause:
-		return &n.Body
-	case *dst.CommClause:
-		return &n.Body
-	}
-	panic(fmt.Sprintf("no statement list in %T", n))
 }
 
 func indexOf(list []ast.Stmt, s ast.Stmt) int {

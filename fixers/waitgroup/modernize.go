@@ -55,7 +55,7 @@ func (c *checker) useGo() {
 			}
 			parent, i := n, i
 			c.reportFix(d, "", "Use "+name+".Go", func(fx *rewrite.Fix) error {
-				dl := dstList(fx.Dst(parent))
+				dl := rewrite.StmtList(fx.Dst(parent))
 				dadd := (*dl)[i]
 				dgo := (*dl)[i+1].(*dst.GoStmt)
 				dlit := dgo.Call.Fun.(*dst.FuncLit)

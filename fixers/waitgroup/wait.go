@@ -233,8 +233,8 @@ func (c *checker) planWaitMove(loop ast.Stmt, body *ast.BlockStmt, gos []gorouti
 		}
 	}
 	return func(fx *rewrite.Fix) error {
-		outerList := dstList(fx.Dst(parent))
-		bodyList := dstList(fx.Dst(body))
+		outerList := rewrite.StmtList(fx.Dst(parent))
+		bodyList := rewrite.StmtList(fx.Dst(body))
 		st := removeStmt(bodyList, len(body.List)-1, !alreadyAfter)
 		if alreadyAfter {
 			return nil
