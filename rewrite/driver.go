@@ -28,9 +28,10 @@ type Options struct {
 	Env        []string // environment for the build system; nil means os.Environ()
 	Analyzers  []*analysis.Analyzer
 
-	// CacheDir, if set, holds the result cache: packages found clean before, and unchanged
-	// since, are not analysed again. CacheSalt identifies concfix's build and options
-	// (fixers, their flags): results from another salt are never used.
+	// CacheDir, if set, holds the result cache: a package analysed before, and unchanged
+	// since, is not analysed again; its findings and fixes come from the cache. CacheSalt
+	// identifies concfix's build and options (fixers, their flags): results from another
+	// salt are never used.
 	CacheDir, CacheSalt string
 
 	// Progress, if set, is called after each batch with the number of packages analysed
@@ -110,7 +111,7 @@ func Run(opts Options) (*Result, error) {
 		parts:    make(map[string]map[string]*contribution),
 		analysed: make(map[string]bool),
 		keys:     make(map[string]string),
-		dirty:    make(map[string]bool),
+		uncached: make(map[string]bool),
 	}
 	if opts.CacheDir != "" {
 		r.cache = &resultCache{dir: opts.CacheDir, salt: opts.CacheSalt}
@@ -205,7 +206,8 @@ func (r *runner) runDir(dir string, patterns []string) error {
 			if key == "" {
 				return false
 			}
-			if r.cache.clean(key) {
+			if e, ok := r.cache.get(key); ok && (r.onlyFiles == nil || len(e.Findings)+len(e.Files) == 0) {
+				r.restore(path, e)
 				return true
 			}
 			r.keys[path] = key
@@ -214,8 +216,12 @@ func (r *runner) runDir(dir string, patterns []string) error {
 	}
 	r.total += len(paths)
 	for batch := range slices.Chunk(paths, batchSize) {
+		since, internal := len(r.order), len(r.res.Internal)
 		if err := r.rounds(dir, batch); err != nil {
 			return err
+		}
+		if r.cache != nil && len(r.res.Internal) == internal {
+			r.store(batch, variants, r.order[since:])
 		}
 		r.done += len(batch)
 		if r.opts.Progress != nil {
@@ -238,7 +244,7 @@ type runner struct {
 	done      int               // packages analysed, for Progress
 	cache     *resultCache      // nil: no result cache
 	keys      map[string]string // package path -> result cache key, for packages to analyse
-	dirty     map[string]bool   // package paths with a finding or an error: never cached
+	uncached  map[string]bool   // package paths whose outcome must not be cached
 	total     int               // packages listed
 
 	mu        sync.Mutex
@@ -276,14 +282,6 @@ func (r *runner) rounds(dir string, patterns []string) error {
 		roots, all := r.roots(pkgs, round == 0)
 		results := r.analyzeAll(roots)
 		conflicts := r.apply(results, all)
-		if r.cache != nil && round == 0 {
-			for _, pr := range results {
-				path := groupPath(pr.pkg)
-				if key := r.keys[path]; key != "" && !r.dirty[path] {
-					r.cache.markClean(key)
-				}
-			}
-		}
 		if len(conflicts) == 0 {
 			return nil
 		}
@@ -319,7 +317,7 @@ func (r *runner) roots(pkgs []*packages.Package, report bool) (roots, all []*pac
 			continue
 		}
 		if len(p.Errors) > 0 || p.IllTyped {
-			r.dirty[groupPath(p)] = true
+			r.uncached[groupPath(p)] = true
 			if report {
 				r.packageProblems(p)
 			}
@@ -463,8 +461,10 @@ func (r *runner) apply(results []*pkgResult, all []*packages.Package) (rerun []s
 	var cands []*candidate
 	files := make(map[string]*fileInfo)
 	for _, pr := range results {
-		if len(pr.diags)+len(pr.parts)+len(pr.errs) > 0 {
-			r.dirty[groupPath(pr.pkg)] = true
+		// A share of a whole-program fix depends on other packages; with files named,
+		// the findings of the others are left out.
+		if len(pr.parts)+len(pr.errs) > 0 || r.onlyFiles != nil && len(pr.diags) > 0 {
+			r.uncached[groupPath(pr.pkg)] = true
 		}
 		for _, err := range pr.errs {
 			r.res.Internal = append(r.res.Internal, err)
@@ -561,7 +561,7 @@ func (r *runner) finding(p *packages.Package, d diagnostic) (string, *Finding) {
 	if r.onlyFiles != nil && !r.onlyFiles[p.Fset.PositionFor(d.Pos, false).Filename] {
 		return "", nil
 	}
-	key := fmt.Sprintf("%s\x00%s\x00%s", pos, d.analyzer.Name, d.Message)
+	key := findingKey(pos, d.analyzer.Name, d.Message)
 	if f, ok := r.findings[key]; ok {
 		if f.Fixed {
 			return "", nil
@@ -577,6 +577,12 @@ func (r *runner) finding(p *packages.Package, d diagnostic) (string, *Finding) {
 	r.findings[key] = f
 	r.order = append(r.order, key)
 	return key, f
+}
+
+// findingKey identifies a finding: the same diagnostic is reported by each variant of a
+// package, and again in later rounds.
+func findingKey(pos token.Position, analyzer, message string) string {
+	return fmt.Sprintf("%s\x00%s\x00%s", pos, analyzer, message)
 }
 
 // candidate converts a fix's edits to byte offsets per file, or says why it cannot be
