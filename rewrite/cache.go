@@ -6,8 +6,11 @@ import (
 	"encoding/gob"
 	"encoding/hex"
 	"fmt"
+	"go/token"
 	"io"
+	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,14 +20,19 @@ import (
 
 // resultCache remembers the outcome of analysing each package, so that a re-run on an
 // unchanged tree neither loads nor type-checks it again. A package's key covers
-// everything its analysis depends on: concfix's build and options (the salt), the name and
-// content of every file of the package and its test variants, and the export data of every
-// dependency (whose file names in the build cache are content hashes). Packages whose
+// everything its analysis depends on: concfix's build and options (the salt), the build
+// configuration, and the name and content of every file of the package, its test variants
+// and all their dependencies. (Keys made from the dependencies' export data would make the
+// listing compile every package and test variant: minutes on a cold build cache.) Packages whose
 // outcome reaches beyond themselves (a share of a whole-program fix, a load error, a fix
 // dropped by verification) are not cached: they are analysed every time.
 type resultCache struct {
 	dir  string
 	salt string
+	env  string // the build configuration: go env GOOS GOARCH ...
+
+	pkgs  map[*packages.Package]string // pkgHash, memoized
+	files map[string]string            // fileHash, memoized
 }
 
 // groupPath is the package a loaded package belongs to: a test variant or an external test
@@ -37,52 +45,71 @@ func groupPath(p *packages.Package) string {
 }
 
 // key returns the cache key of a package from its listed variants, or "" when it cannot
-// be computed (a dependency without export data, an unreadable file).
+// be computed (a package with errors, an unreadable file).
 func (c *resultCache) key(variants []*packages.Package) string {
 	h := sha256.New()
 	io.WriteString(h, c.salt)
+	io.WriteString(h, c.env)
 	variants = slices.Clone(variants)
 	slices.SortFunc(variants, func(a, b *packages.Package) int { return strings.Compare(a.ID, b.ID) })
 	for _, p := range variants {
-		fmt.Fprintf(h, "\x00pkg %s\n", p.ID)
 		if len(p.Errors) > 0 {
 			return ""
 		}
-		for _, f := range slices.Concat(p.GoFiles, p.OtherFiles, p.EmbedFiles) {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				return ""
-			}
-			fmt.Fprintf(h, "file %s %x\n", f, sha256.Sum256(b))
-		}
-		var exports []string
-		seen := make(map[*packages.Package]bool)
-		var walk func(q *packages.Package) bool
-		walk = func(q *packages.Package) bool {
-			for _, d := range q.Imports {
-				if seen[d] {
-					continue
-				}
-				seen[d] = true
-				if d.ExportFile == "" && d.PkgPath != "unsafe" {
-					return false
-				}
-				exports = append(exports, d.ExportFile)
-				if !walk(d) {
-					return false
-				}
-			}
-			return true
-		}
-		if !walk(p) {
+		ph := c.pkgHash(p)
+		if ph == "" {
 			return ""
 		}
-		slices.Sort(exports)
-		for _, e := range exports {
-			fmt.Fprintf(h, "dep %s\n", e)
-		}
+		fmt.Fprintf(h, "\x00pkg %s %s\n", p.ID, ph)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// pkgHash hashes what type-checking p depends on, as the go command's action IDs do: the
+// names and contents of its files, its module's Go version, and the same of each of its
+// dependencies, transitively. It returns "" when a file cannot be read.
+func (c *resultCache) pkgHash(p *packages.Package) string {
+	if h, ok := c.pkgs[p]; ok {
+		return h
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s %v\n", p.ID, p.Errors)
+	if p.Module != nil {
+		fmt.Fprintf(h, "go %s\n", p.Module.GoVersion)
+	}
+	for _, f := range slices.Concat(p.GoFiles, p.OtherFiles, p.EmbedFiles) {
+		fh := c.fileHash(f)
+		if fh == "" {
+			c.pkgs[p] = ""
+			return ""
+		}
+		fmt.Fprintf(h, "file %s %s\n", f, fh)
+	}
+	for _, path := range slices.Sorted(maps.Keys(p.Imports)) {
+		dh := c.pkgHash(p.Imports[path])
+		if dh == "" {
+			c.pkgs[p] = ""
+			return ""
+		}
+		fmt.Fprintf(h, "dep %s %s\n", path, dh)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	c.pkgs[p] = sum
+	return sum
+}
+
+// fileHash returns the hash of a file's content, or "" when it cannot be read.
+func (c *resultCache) fileHash(name string) string {
+	if h, ok := c.files[name]; ok {
+		return h
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	c.files[name] = hex.EncodeToString(sum[:])
+	return c.files[name]
 }
 
 func (c *resultCache) path(key string) string {
@@ -94,12 +121,33 @@ func (c *resultCache) path(key string) string {
 type cacheEntry struct {
 	Findings []Finding
 	Files    []cachedFile
+	Parts    []cachedPart // its shares of whole-program fixes, assembled anew each run
 }
 
 type cachedFile struct {
 	Path string // absolute
 	New  []byte // the content with the package's fixes applied
 }
+
+// cachedPart is a contribution as the cache keeps it.
+type cachedPart struct {
+	Key, ID                  string // where it goes in runner.parts
+	Analyzer, PkgPath, Group string
+	Module                   *packages.Module
+	Decl, Exported           bool
+	Message, Veto, Why       string
+	Pos                      token.Position
+	Edits                    map[string][]cachedEdit
+	Base                     map[string][]byte
+	Report                   []Edit
+}
+
+type cachedEdit struct {
+	Start, End int
+	Text       string
+}
+
+func (e *cacheEntry) empty() bool { return len(e.Findings)+len(e.Files)+len(e.Parts) == 0 }
 
 // get returns the entry stored for key, if any.
 func (c *resultCache) get(key string) (*cacheEntry, bool) {
@@ -118,7 +166,7 @@ func (c *resultCache) get(key string) (*cacheEntry, bool) {
 // is written whole and renamed, so that a concurrent run never reads half an entry.
 func (c *resultCache) put(key string, e *cacheEntry) {
 	var buf bytes.Buffer
-	if len(e.Findings)+len(e.Files) > 0 && gob.NewEncoder(&buf).Encode(e) != nil {
+	if !e.empty() && gob.NewEncoder(&buf).Encode(e) != nil {
 		return
 	}
 	p := c.path(key)
@@ -152,6 +200,26 @@ func (r *runner) restore(path string, e *cacheEntry) {
 		}
 		r.original[cf.Path] = old
 		r.contents[cf.Path] = cf.New
+	}
+	for _, cp := range e.Parts {
+		c := &contribution{
+			Part:     Part{Key: cp.Key, Decl: cp.Decl, Exported: cp.Exported, Message: cp.Message, Veto: cp.Veto},
+			analyzer: cp.Analyzer, pkgPath: cp.PkgPath, group: cp.Group, module: cp.Module,
+			pos: cp.Pos, why: cp.Why, base: cp.Base, report: cp.Report,
+		}
+		if cp.Edits != nil {
+			c.edits = make(map[string][]edit)
+			for name, es := range cp.Edits {
+				for _, e := range es {
+					c.edits[name] = append(c.edits[name], edit{e.Start, e.End, e.Text})
+				}
+			}
+		}
+		k := cp.Analyzer + "\x00" + cp.Key
+		if r.parts[k] == nil {
+			r.parts[k] = make(map[string]*contribution)
+		}
+		r.parts[k][cp.ID] = c
 	}
 }
 
@@ -192,7 +260,37 @@ func (r *runner) store(batch []string, variants map[string][]*packages.Package, 
 			e.Files = append(e.Files, cachedFile{Path: name, New: r.contents[name]})
 		}
 	}
+	for _, m := range r.parts {
+		for id, c := range m {
+			e := entries[c.group]
+			if e == nil {
+				continue
+			}
+			cp := cachedPart{Key: c.Key, ID: id, Analyzer: c.analyzer, PkgPath: c.pkgPath, Group: c.group,
+				Module: c.module, Decl: c.Decl, Exported: c.Exported, Message: c.Message, Veto: c.Veto,
+				Why: c.why, Pos: c.pos, Base: c.base, Report: c.report}
+			if c.edits != nil {
+				cp.Edits = make(map[string][]cachedEdit)
+				for name, es := range c.edits {
+					for _, e := range es {
+						cp.Edits[name] = append(cp.Edits[name], cachedEdit{e.start, e.end, e.text})
+					}
+				}
+			}
+			e.Parts = append(e.Parts, cp)
+		}
+	}
 	for path, e := range entries {
 		r.cache.put(r.keys[path], e)
 	}
+}
+
+// goEnv returns the build configuration that the file lists do not show (the target's
+// word size changes types).
+func goEnv(dir string, env []string) (string, error) {
+	cmd := exec.Command("go", "env", "GOOS", "GOARCH", "CGO_ENABLED", "GOEXPERIMENT", "GOFLAGS", "GOVERSION",
+		"GOAMD64", "GOARM", "GOARM64", "GO386", "GOMIPS", "GOPPC64", "GORISCV64", "GOWASM")
+	cmd.Dir, cmd.Env = dir, env
+	out, err := cmd.Output()
+	return string(out), err
 }

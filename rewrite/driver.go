@@ -114,7 +114,8 @@ func Run(opts Options) (*Result, error) {
 		uncached: make(map[string]bool),
 	}
 	if opts.CacheDir != "" {
-		r.cache = &resultCache{dir: opts.CacheDir, salt: opts.CacheSalt}
+		r.cache = &resultCache{dir: opts.CacheDir, salt: opts.CacheSalt,
+			pkgs: make(map[*packages.Package]string), files: make(map[string]string)}
 	}
 	patterns := opts.Patterns
 	if len(patterns) == 0 {
@@ -173,9 +174,14 @@ func (r *runner) runDir(dir string, patterns []string) error {
 		BuildFlags: r.opts.BuildFlags,
 	}
 	if r.cache != nil {
-		// Export data of every dependency, for the cache keys: go list -export -deps.
-		cfg.Mode |= packages.NeedExportFile | packages.NeedDeps | packages.NeedImports | packages.NeedEmbedFiles
-		cfg.Tests = r.opts.Tests
+		if env, err := goEnv(dir, r.opts.Env); err != nil {
+			r.cache = nil // no key can be trusted: analyse everything
+		} else {
+			// Every dependency's files, for the cache keys: go list -deps.
+			r.cache.env = env
+			cfg.Mode |= packages.NeedDeps | packages.NeedImports | packages.NeedEmbedFiles | packages.NeedModule
+			cfg.Tests = r.opts.Tests
+		}
 	}
 	listed, err := packages.Load(cfg, patterns...)
 	if err != nil {
@@ -206,7 +212,7 @@ func (r *runner) runDir(dir string, patterns []string) error {
 			if key == "" {
 				return false
 			}
-			if e, ok := r.cache.get(key); ok && (r.onlyFiles == nil || len(e.Findings)+len(e.Files) == 0) {
+			if e, ok := r.cache.get(key); ok && (r.onlyFiles == nil || e.empty()) {
 				r.restore(path, e)
 				return true
 			}
@@ -258,7 +264,7 @@ type runner struct {
 	res       Result
 }
 
-func (r *runner) load(dir string, patterns []string) ([]*packages.Package, error) {
+func (r *runner) load(dir string, patterns []string, overlay map[string][]byte) ([]*packages.Package, error) {
 	cfg := &packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
 			packages.NeedImports | packages.NeedTypes | packages.NeedTypesSizes |
@@ -267,15 +273,36 @@ func (r *runner) load(dir string, patterns []string) ([]*packages.Package, error
 		Env:        r.opts.Env,
 		BuildFlags: r.opts.BuildFlags,
 		Tests:      r.opts.Tests,
-		Overlay:    r.contents,
+		Overlay:    overlay,
 	}
 	return packages.Load(cfg, patterns...)
+}
+
+// overlayFor returns the fixed content of the files in dirs, for loading those packages
+// again. The other packages' fixes are left out: they are local (a fix that changes what
+// other packages see is a whole-program fix, and those are verified together, after every
+// batch), and the go command would compile again every package that depends on a package
+// with a file in the overlay: all of them, after a fix in package testing.
+func (r *runner) overlayFor(dirs []string) map[string][]byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	overlay := make(map[string][]byte)
+	for name, b := range r.contents {
+		if slices.Contains(dirs, filepath.Dir(name)) {
+			overlay[name] = b
+		}
+	}
+	return overlay
 }
 
 // rounds runs the analysis until no fix is left out because it overlapped another.
 func (r *runner) rounds(dir string, patterns []string) error {
 	for round := 0; round < maxRounds; round++ {
-		pkgs, err := r.load(dir, patterns)
+		var overlay map[string][]byte // the batch's packages are unchanged until analysed
+		if round > 0 {
+			overlay = r.overlayFor(patterns) // directories, from the conflicts
+		}
+		pkgs, err := r.load(dir, patterns, overlay)
 		if err != nil {
 			return err
 		}
@@ -461,9 +488,8 @@ func (r *runner) apply(results []*pkgResult, all []*packages.Package) (rerun []s
 	var cands []*candidate
 	files := make(map[string]*fileInfo)
 	for _, pr := range results {
-		// A share of a whole-program fix depends on other packages; with files named,
-		// the findings of the others are left out.
-		if len(pr.parts)+len(pr.errs) > 0 || r.onlyFiles != nil && len(pr.diags) > 0 {
+		// With files named, the findings in the others are left out.
+		if len(pr.errs) > 0 || r.onlyFiles != nil && len(pr.diags)+len(pr.parts) > 0 {
 			r.uncached[groupPath(pr.pkg)] = true
 		}
 		for _, err := range pr.errs {

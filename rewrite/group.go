@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/token"
+	"maps"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -21,6 +22,7 @@ type contribution struct {
 	Part
 	analyzer string
 	pkgPath  string
+	group    string // the package (with its tests) it came from; see groupPath
 	module   *packages.Module
 	pos      token.Position    // with Decl
 	edits    map[string][]edit // by file
@@ -36,7 +38,7 @@ func (r *runner) collectParts(results []*pkgResult, files map[string]*fileInfo) 
 		r.analysed[pr.pkg.PkgPath] = true
 		for _, p := range pr.parts {
 			k := p.analyzer.Name + "\x00" + p.Key
-			c := &contribution{Part: p.Part, analyzer: p.analyzer.Name, pkgPath: pr.pkg.PkgPath, module: pr.pkg.Module}
+			c := &contribution{Part: p.Part, analyzer: p.analyzer.Name, pkgPath: pr.pkg.PkgPath, group: groupPath(pr.pkg), module: pr.pkg.Module}
 			if p.Decl {
 				c.pos = pr.pkg.Fset.Position(p.Pos)
 			}
@@ -182,19 +184,14 @@ func (r *runner) reloadCheck(set []*candidate) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	overlay := make(map[string][]byte)
-	r.mu.Lock()
-	for k, v := range r.contents {
-		overlay[k] = v
-	}
-	r.mu.Unlock()
 	var dirs []string
-	for name, b := range content {
-		overlay[name] = b
+	for name := range content {
 		dirs = append(dirs, filepath.Dir(name))
 	}
 	slices.Sort(dirs)
 	dirs = slices.Compact(dirs)
+	overlay := r.overlayFor(dirs)
+	maps.Copy(overlay, content)
 	pkgs, err := packages.Load(&packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedImports |
 			packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo,

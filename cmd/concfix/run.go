@@ -9,7 +9,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 
@@ -48,6 +50,8 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 		asSARIF  = fs.Bool("sarif", false, "report the findings and their fixes as SARIF 2.1.0")
 		useCache = fs.Bool("cache", true, "skip packages found clean before and unchanged since (cache in the user cache directory)")
 		color    = fs.String("color", "auto", "color the diff: `auto` (when stdout is a terminal and NO_COLOR is unset), always, never")
+		cpuProf  = fs.String("cpuprofile", "", "write a CPU profile to `file`")
+		memProf  = fs.String("memprofile", "", "write an allocation profile to `file` at exit")
 	)
 	// Each fixer's own flags, prefixed with its name, as go vet does (-ctxfirst.allow=...).
 	for _, a := range all {
@@ -95,6 +99,18 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "concfix: %v\n", err)
 		return exitError
+	}
+	if *cpuProf != "" || *memProf != "" {
+		stop, err := startProfiles(*cpuProf, *memProf)
+		if err != nil {
+			fmt.Fprintf(stderr, "concfix: %v\n", err)
+			return exitError
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintf(stderr, "concfix: %v\n", err)
+			}
+		}()
 	}
 	opts := rewrite.Options{Patterns: fs.Args(), Tests: *tests, Analyzers: analyzers}
 	if *tags != "" {
@@ -305,4 +321,35 @@ func cacheConfig(opts rewrite.Options) (dir, salt string) {
 		fmt.Fprintln(h)
 	}
 	return filepath.Join(base, "concfix"), hex.EncodeToString(h.Sum(nil))
+}
+
+// startProfiles starts a CPU profile into cpu and arranges an allocation profile into mem
+// (either may be ""); stop ends them.
+func startProfiles(cpu, mem string) (stop func() error, err error) {
+	var cpuFile *os.File
+	if cpu != "" {
+		if cpuFile, err = os.Create(cpu); err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(cpuFile); err != nil {
+			cpuFile.Close()
+			return nil, err
+		}
+	}
+	return func() error {
+		var errs []error
+		if cpuFile != nil {
+			pprof.StopCPUProfile()
+			errs = append(errs, cpuFile.Close())
+		}
+		if mem != "" {
+			f, err := os.Create(mem)
+			if err != nil {
+				return errors.Join(append(errs, err)...)
+			}
+			runtime.GC()
+			errs = append(errs, pprof.Lookup("allocs").WriteTo(f, 0), f.Close())
+		}
+		return errors.Join(errs...)
+	}, nil
 }
