@@ -149,6 +149,12 @@ type cachedEdit struct {
 
 func (e *cacheEntry) empty() bool { return len(e.Findings)+len(e.Files)+len(e.Parts) == 0 }
 
+// has reports whether an entry is stored for key.
+func (c *resultCache) has(key string) bool {
+	_, err := os.Stat(c.path(key))
+	return err == nil
+}
+
 // get returns the entry stored for key, if any.
 func (c *resultCache) get(key string) (*cacheEntry, bool) {
 	b, err := os.ReadFile(c.path(key))
@@ -293,4 +299,26 @@ func goEnv(dir string, env []string) (string, error) {
 	cmd.Dir, cmd.Env = dir, env
 	out, err := cmd.Output()
 	return string(out), err
+}
+
+// verifiedKey returns the key under which the cache records that the packages in dirs,
+// loaded with overlay, type-check: it covers their sources and dependencies (their keys)
+// and the overlay. It is "" when a package in dirs has no key.
+func (r *runner) verifiedKey(dirs []string, overlay map[string][]byte) string {
+	if r.cache == nil {
+		return ""
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "verified\x00%s\x00%s", r.cache.salt, r.cache.env)
+	for _, d := range dirs {
+		k := r.dirKeys[d]
+		if k == "" {
+			return ""
+		}
+		fmt.Fprintf(h, "dir %s %s\n", d, k)
+	}
+	for _, name := range slices.Sorted(maps.Keys(overlay)) {
+		fmt.Fprintf(h, "overlay %s %x\n", name, sha256.Sum256(overlay[name]))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -111,6 +111,7 @@ func Run(opts Options) (*Result, error) {
 		parts:    make(map[string]map[string]*contribution),
 		analysed: make(map[string]bool),
 		keys:     make(map[string]string),
+		dirKeys:  make(map[string]string),
 		uncached: make(map[string]bool),
 	}
 	if opts.CacheDir != "" {
@@ -212,6 +213,7 @@ func (r *runner) runDir(dir string, patterns []string) error {
 			if key == "" {
 				return false
 			}
+			r.dirKeys[packageDir(variants[path])] = key
 			if e, ok := r.cache.get(key); ok && (r.onlyFiles == nil || e.empty()) {
 				r.restore(path, e)
 				return true
@@ -237,6 +239,16 @@ func (r *runner) runDir(dir string, patterns []string) error {
 	return nil
 }
 
+// packageDir returns the directory of a package's files.
+func packageDir(variants []*packages.Package) string {
+	for _, p := range variants {
+		for _, f := range p.GoFiles {
+			return filepath.Dir(f)
+		}
+	}
+	return ""
+}
+
 func (r *runner) addProblem(p Problem) {
 	if !slices.Contains(r.res.Problems, p) {
 		r.res.Problems = append(r.res.Problems, p)
@@ -250,6 +262,7 @@ type runner struct {
 	done      int               // packages analysed, for Progress
 	cache     *resultCache      // nil: no result cache
 	keys      map[string]string // package path -> result cache key, for packages to analyse
+	dirKeys   map[string]string // package directory -> result cache key
 	uncached  map[string]bool   // package paths whose outcome must not be cached
 	total     int               // packages listed
 

@@ -192,6 +192,10 @@ func (r *runner) reloadCheck(set []*candidate) (map[string][]byte, error) {
 	dirs = slices.Compact(dirs)
 	overlay := r.overlayFor(dirs)
 	maps.Copy(overlay, content)
+	vkey := r.verifiedKey(dirs, overlay)
+	if vkey != "" && r.cache.has(vkey) {
+		return content, nil // verified before, with the same sources
+	}
 	pkgs, err := packages.Load(&packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedImports |
 			packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo,
@@ -208,6 +212,9 @@ func (r *runner) reloadCheck(set []*candidate) (map[string][]byte, error) {
 		if len(p.Errors) > 0 {
 			return nil, fmt.Errorf("result does not type-check: %s", p.Errors[0])
 		}
+	}
+	if vkey != "" {
+		r.cache.put(vkey, new(cacheEntry))
 	}
 	return content, nil
 }
