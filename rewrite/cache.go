@@ -149,6 +149,39 @@ type cachedEdit struct {
 
 func (e *cacheEntry) empty() bool { return len(e.Findings)+len(e.Files)+len(e.Parts) == 0 }
 
+// only returns the part of the entry that a run on the named files (all when named is
+// nil) would give: their findings, and their fixes when those change named files alone.
+// It fails when that cannot be told from the entry: shares of whole-program fixes, or a
+// fixed file whose fixes do not all stay within the named files.
+func (e *cacheEntry) only(named map[string]bool) (*cacheEntry, bool) {
+	if named == nil {
+		return e, true
+	}
+	if len(e.Parts) > 0 {
+		return nil, false
+	}
+	sub := new(cacheEntry)
+	for _, f := range e.Findings {
+		inNamed := named[f.Pos.Filename]
+		if f.Fixed {
+			for _, ed := range f.Edits {
+				if named[ed.Path] != inNamed {
+					return nil, false // the fix reaches across the named files' edge
+				}
+			}
+		}
+		if inNamed {
+			sub.Findings = append(sub.Findings, f)
+		}
+	}
+	for _, cf := range e.Files {
+		if named[cf.Path] {
+			sub.Files = append(sub.Files, cf)
+		}
+	}
+	return sub, true
+}
+
 // has reports whether an entry is stored for key.
 func (c *resultCache) has(key string) bool {
 	_, err := os.Stat(c.path(key))

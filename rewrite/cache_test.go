@@ -76,8 +76,29 @@ var x int = "s"
 		t.Errorf("second run differs:\n%+v\nwant\n%+v", second, first)
 	}
 
-	// A changed package is analysed again; the other comes from the cache.
+	// Named files (a pre-commit hook): their share of the cached outcome, as a run
+	// without the cache gives it.
 	a := filepath.Join(dir, "fixed", "a.go")
+	named := func(cacheDir string) (*rewrite.Result, int) {
+		t.Helper()
+		runs.Store(0)
+		res, err := rewrite.Run(rewrite.Options{Dir: dir, Patterns: []string{a}, Tests: true, CacheDir: cacheDir,
+			CacheSalt: "test", Analyzers: []*analysis.Analyzer{&counting}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, int(runs.Load())
+	}
+	fromCache, n := named(cache)
+	if n != 0 {
+		t.Errorf("named file: analysed %d packages, want 0", n)
+	}
+	uncached, _ := named(t.TempDir())
+	if !reflect.DeepEqual(fromCache, uncached) || len(fromCache.Findings) != 1 || len(fromCache.Changes) != 1 {
+		t.Errorf("named file from the cache:\n%+v\nwithout it:\n%+v\nwant 1 finding, 1 change", fromCache, uncached)
+	}
+
+	// A changed package is analysed again; the other comes from the cache.
 	if err := os.WriteFile(a, []byte("package fixed\n\nfunc mark() {}\n\nfunc f() {\n\tmark()\n\tmark()\n}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

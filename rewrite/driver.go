@@ -160,10 +160,53 @@ func Run(opts Options) (*Result, error) {
 	return r.result(), nil
 }
 
-// batchSize bounds how many packages (with their test variants) are loaded with syntax
-// and types at once: memory, not time, is what a load-everything driver runs out of.
-// Dependencies come from export data.
-const batchSize = 32
+// A batch is the set of packages (with their test variants) loaded with syntax and types
+// at once: memory, not time, is what a load-everything driver runs out of. Dependencies
+// come from export data. A batch holds at most batchSize packages, or batchBytes of
+// source: the memory a package takes grows with its source, and one large package with
+// its tests (runtime, net/http) takes as much as dozens of small ones.
+const (
+	batchSize  = 32
+	batchBytes = 4 << 20
+)
+
+// batches splits paths, in order, into batches.
+func batches(paths []string, variants map[string][]*packages.Package) [][]string {
+	var out [][]string
+	var cur []string
+	var bytes int64
+	for _, path := range paths {
+		size := sourceSize(variants[path])
+		if len(cur) > 0 && (len(cur) == batchSize || bytes+size > batchBytes) {
+			out = append(out, cur)
+			cur, bytes = nil, 0
+		}
+		cur = append(cur, path)
+		bytes += size
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// sourceSize returns the size of the Go files of a package and its test variants.
+func sourceSize(variants []*packages.Package) int64 {
+	var n int64
+	seen := make(map[string]bool)
+	for _, p := range variants {
+		for _, f := range p.GoFiles {
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+			if fi, err := os.Stat(f); err == nil {
+				n += fi.Size()
+			}
+		}
+	}
+	return n
+}
 
 // runDir lists the packages that patterns match from dir, then analyses and fixes them
 // in batches.
@@ -214,16 +257,18 @@ func (r *runner) runDir(dir string, patterns []string) error {
 				return false
 			}
 			r.dirKeys[packageDir(variants[path])] = key
-			if e, ok := r.cache.get(key); ok && (r.onlyFiles == nil || e.empty()) {
-				r.restore(path, e)
-				return true
+			if e, ok := r.cache.get(key); ok {
+				if e, ok = e.only(r.onlyFiles); ok {
+					r.restore(path, e)
+					return true
+				}
 			}
 			r.keys[path] = key
 			return false
 		})
 	}
 	r.total += len(paths)
-	for batch := range slices.Chunk(paths, batchSize) {
+	for _, batch := range batches(paths, variants) {
 		since, internal := len(r.order), len(r.res.Internal)
 		if err := r.rounds(dir, batch); err != nil {
 			return err
