@@ -48,7 +48,7 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 		version  = fs.Bool("V", false, "print the version and exit")
 		asJSON   = fs.Bool("json", false, "report the findings and their fixes as JSON")
 		asSARIF  = fs.Bool("sarif", false, "report the findings and their fixes as SARIF 2.1.0")
-		useCache = fs.Bool("cache", true, "skip packages found clean before and unchanged since (cache in the user cache directory)")
+		useCache = fs.Bool("cache", true, "reuse the findings and fixes of packages analysed before and unchanged since (cache in the user cache directory)")
 		color    = fs.String("color", "auto", "color the diff: `auto` (when stdout is a terminal and NO_COLOR is unset), always, never")
 		cpuProf  = fs.String("cpuprofile", "", "write a CPU profile to `file`")
 		memProf  = fs.String("memprofile", "", "write an allocation profile to `file` at exit")
