@@ -8,6 +8,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"slices"
 	"sync"
 
 	"golang.org/x/tools/go/analysis"
@@ -19,9 +20,10 @@ var stdImporter = sync.OnceValue(func() types.Importer { return importer.Default
 
 // FixFile runs the analyzers on src, a package of one file that imports only the standard
 // library, and returns src with every fix applied (overlapping fixes after the first are
-// left out), gofmt-formatted. typeErr is the type-checking error of src, if any: the
-// analyzers then run on partial type information, as gopls would run them. FixFile is
-// the engine without the build system, for fuzzing and for tools that hold one file.
+// left out), gofmt-formatted. typeErr is the type-checking error of src, if any: then
+// only the analyzers that declare RunDespiteErrors run, as the analysis framework's
+// drivers do (concfix itself skips packages that do not type-check). FixFile is the
+// engine without the build system, for fuzzing and for tools that hold one file.
 func FixFile(filename string, src []byte, analyzers []*analysis.Analyzer) (out []byte, typeErr, err error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, filename, src, parser.ParseComments|parser.SkipObjectResolution)
@@ -29,6 +31,9 @@ func FixFile(filename string, src []byte, analyzers []*analysis.Analyzer) (out [
 		return nil, nil, err
 	}
 	pkg, typeErr := typeCheckFile(fset, f)
+	if typeErr != nil {
+		analyzers = slices.DeleteFunc(slices.Clone(analyzers), func(a *analysis.Analyzer) bool { return !a.RunDespiteErrors })
+	}
 	res := analyze(pkg, analyzers, func(string) ([]byte, error) { return src, nil })
 	if len(res.errs) > 0 {
 		return nil, typeErr, res.errs[0]
