@@ -131,20 +131,15 @@ type cachedFile struct {
 
 // cachedPart is a contribution as the cache keeps it.
 type cachedPart struct {
-	Key, ID                  string // where it goes in runner.parts
+	Key, ID                  string // its Part's Key; its id for runner.addPart
 	Analyzer, PkgPath, Group string
 	Module                   *packages.Module
 	Decl, Exported           bool
 	Message, Veto, Why       string
 	Pos                      token.Position
-	Edits                    map[string][]cachedEdit
+	Edits                    map[string][]edit
 	Base                     map[string][]byte
 	Report                   []Edit
-}
-
-type cachedEdit struct {
-	Start, End int
-	Text       string
 }
 
 func (e *cacheEntry) empty() bool { return len(e.Findings)+len(e.Files)+len(e.Parts) == 0 }
@@ -244,21 +239,9 @@ func (r *runner) restore(path string, e *cacheEntry) {
 		c := &contribution{
 			Part:     Part{Key: cp.Key, Decl: cp.Decl, Exported: cp.Exported, Message: cp.Message, Veto: cp.Veto},
 			analyzer: cp.Analyzer, pkgPath: cp.PkgPath, group: cp.Group, module: cp.Module,
-			pos: cp.Pos, why: cp.Why, base: cp.Base, report: cp.Report,
+			pos: cp.Pos, why: cp.Why, base: cp.Base, report: cp.Report, edits: cp.Edits,
 		}
-		if cp.Edits != nil {
-			c.edits = make(map[string][]edit)
-			for name, es := range cp.Edits {
-				for _, e := range es {
-					c.edits[name] = append(c.edits[name], edit{e.Start, e.End, e.Text})
-				}
-			}
-		}
-		k := cp.Analyzer + "\x00" + cp.Key
-		if r.parts[k] == nil {
-			r.parts[k] = make(map[string]*contribution)
-		}
-		r.parts[k][cp.ID] = c
+		r.addPart(cp.ID, c)
 	}
 }
 
@@ -307,15 +290,7 @@ func (r *runner) store(batch []string, variants map[string][]*packages.Package, 
 			}
 			cp := cachedPart{Key: c.Key, ID: id, Analyzer: c.analyzer, PkgPath: c.pkgPath, Group: c.group,
 				Module: c.module, Decl: c.Decl, Exported: c.Exported, Message: c.Message, Veto: c.Veto,
-				Why: c.why, Pos: c.pos, Base: c.base, Report: c.report}
-			if c.edits != nil {
-				cp.Edits = make(map[string][]cachedEdit)
-				for name, es := range c.edits {
-					for _, e := range es {
-						cp.Edits[name] = append(cp.Edits[name], cachedEdit{e.start, e.end, e.text})
-					}
-				}
-			}
+				Why: c.why, Pos: c.pos, Base: c.base, Report: c.report, Edits: c.edits}
 			e.Parts = append(e.Parts, cp)
 		}
 	}

@@ -535,9 +535,9 @@ type candidate struct {
 	edits    map[string][]edit
 }
 
-type edit struct {
-	start, end int
-	text       string
+type edit struct { // fields exported for the result cache's gob encoding
+	Start, End int
+	Text       string
 }
 
 // apply turns the analysis results into applied, verified fixes. It returns the directories
@@ -711,10 +711,10 @@ func overlaps(c *candidate, accepted map[string][]edit) bool {
 					dup = true
 					break
 				}
-				if e.start < a.end && a.start < e.end || // ranges intersect
-					e.start == e.end && a.start == a.end && e.start == a.start || // two insertions at one point
-					e.start == e.end && a.start < e.start && e.start < a.end ||
-					a.start == a.end && e.start < a.start && a.start < e.end {
+				if e.Start < a.End && a.Start < e.End || // ranges intersect
+					e.Start == e.End && a.Start == a.End && e.Start == a.Start || // two insertions at one point
+					e.Start == e.End && a.Start < e.Start && e.Start < a.End ||
+					a.Start == a.End && e.Start < a.Start && a.Start < e.End {
 					return true
 				}
 			}
@@ -731,14 +731,14 @@ func overlaps(c *candidate, accepted map[string][]edit) bool {
 func applyEdits(src []byte, es []edit) []byte {
 	es = slices.Clone(es)
 	slices.SortStableFunc(es, func(a, b edit) int {
-		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end))
+		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End))
 	})
 	var out bytes.Buffer
 	last := 0
 	for _, e := range es {
-		out.Write(src[last:e.start])
-		out.WriteString(e.text)
-		last = e.end
+		out.Write(src[last:e.Start])
+		out.WriteString(e.Text)
+		last = e.End
 	}
 	out.Write(src[last:])
 	return out.Bytes()

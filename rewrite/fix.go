@@ -241,9 +241,9 @@ func (fx *Fix) edits() ([]analysis.TextEdit, error) {
 		}
 		for _, e := range kept {
 			edits = append(edits, analysis.TextEdit{
-				Pos:     fe.tf.Pos(e.start),
-				End:     fe.tf.Pos(e.end),
-				NewText: []byte(e.text),
+				Pos:     fe.tf.Pos(e.Start),
+				End:     fe.tf.Pos(e.End),
+				NewText: []byte(e.Text),
 			})
 		}
 	}

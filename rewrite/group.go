@@ -37,7 +37,6 @@ func (r *runner) collectParts(results []*pkgResult, files map[string]*fileInfo) 
 	for _, pr := range results {
 		r.analysed[pr.pkg.PkgPath] = true
 		for _, p := range pr.parts {
-			k := p.analyzer.Name + "\x00" + p.Key
 			c := &contribution{Part: p.Part, analyzer: p.analyzer.Name, pkgPath: pr.pkg.PkgPath, group: groupPath(pr.pkg), module: pr.pkg.Module}
 			if p.Decl {
 				c.pos = pr.pkg.Fset.Position(p.Pos)
@@ -53,12 +52,18 @@ func (r *runner) collectParts(results []*pkgResult, files map[string]*fileInfo) 
 				}
 				c.report = describeEdits(pr.pkg.Fset, p.Edits)
 			}
-			if r.parts[k] == nil {
-				r.parts[k] = make(map[string]*contribution)
-			}
-			r.parts[k][pr.pkg.ID+"\x00"+p.Key+fmt.Sprint(p.Decl)] = c
+			r.addPart(pr.pkg.ID+"\x00"+p.Key+fmt.Sprint(p.Decl), c)
 		}
 	}
+}
+
+// addPart records c under id (its package and role) in the group of its analyzer and Key.
+func (r *runner) addPart(id string, c *contribution) {
+	k := c.analyzer + "\x00" + c.Key
+	if r.parts[k] == nil {
+		r.parts[k] = make(map[string]*contribution)
+	}
+	r.parts[k][id] = c
 }
 
 // applyGroups turns complete, unvetoed groups of parts into verified fixes.
@@ -288,15 +293,15 @@ func rebase(edits []edit, base, cur []byte) ([]edit, bool) {
 	for _, e := range edits {
 		shift := 0
 		for _, s := range spans {
-			if e.end < s.start || e.end == s.start && e.start < e.end {
+			if e.End < s.start || e.End == s.start && e.Start < e.End {
 				break // wholly before this change (an insertion at its start is ambiguous)
 			}
-			if e.start < s.end || e.start == s.start {
+			if e.Start < s.end || e.Start == s.start {
 				return nil, false // overlaps or borders the change
 			}
 			shift += s.delta
 		}
-		out = append(out, edit{e.start + shift, e.end + shift, e.text})
+		out = append(out, edit{e.Start + shift, e.End + shift, e.Text})
 	}
 	return out, true
 }
