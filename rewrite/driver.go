@@ -211,23 +211,14 @@ func sourceSize(variants []*packages.Package) int64 {
 // runDir lists the packages that patterns match from dir, then analyses and fixes them
 // in batches.
 func (r *runner) runDir(dir string, patterns []string) error {
-	cfg := &packages.Config{
-		Mode:       packages.NeedName | packages.NeedFiles | packages.NeedForTest,
-		Dir:        dir,
-		Env:        r.opts.Env,
-		BuildFlags: r.opts.BuildFlags,
-	}
 	if r.cache != nil {
 		if env, err := goEnv(dir, r.opts.Env); err != nil {
 			r.cache = nil // no key can be trusted: analyse everything
 		} else {
-			// Every dependency's files, for the cache keys: go list -deps.
 			r.cache.env = env
-			cfg.Mode |= packages.NeedDeps | packages.NeedImports | packages.NeedEmbedFiles | packages.NeedModule
-			cfg.Tests = r.opts.Tests
 		}
 	}
-	listed, err := packages.Load(cfg, patterns...)
+	listed, err := r.list(dir, patterns)
 	if err != nil {
 		return err
 	}
@@ -268,9 +259,13 @@ func (r *runner) runDir(dir string, patterns []string) error {
 		})
 	}
 	r.total += len(paths)
+	exports, err := r.exportFiles(dir, paths, variants)
+	if err != nil {
+		return err
+	}
 	for _, batch := range batches(paths, variants) {
 		since, internal := len(r.order), len(r.res.Internal)
-		if err := r.rounds(dir, batch); err != nil {
+		if err := r.rounds(dir, loadBatch(batch, variants, exports)); err != nil {
 			return err
 		}
 		if r.cache != nil && len(r.res.Internal) == internal {
@@ -282,6 +277,21 @@ func (r *runner) runDir(dir string, patterns []string) error {
 		}
 	}
 	return nil
+}
+
+// list lists the packages that patterns match, with their test variants when asked, and
+// every dependency: the loader type-checks batches from the listing, and the cache keys
+// hash the dependencies' files.
+func (r *runner) list(dir string, patterns []string) ([]*packages.Package, error) {
+	return packages.Load(&packages.Config{
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedForTest |
+			packages.NeedDeps | packages.NeedImports | packages.NeedEmbedFiles | packages.NeedModule |
+			packages.NeedTypesSizes,
+		Dir:        dir,
+		Env:        r.opts.Env,
+		BuildFlags: r.opts.BuildFlags,
+		Tests:      r.opts.Tests,
+	}, patterns...)
 }
 
 // packageDir returns the directory of a package's files.
@@ -354,15 +364,16 @@ func (r *runner) overlayFor(dirs []string) map[string][]byte {
 }
 
 // rounds runs the analysis until no fix is left out because it overlapped another.
-func (r *runner) rounds(dir string, patterns []string) error {
+// The first round analyses the loaded batch; later rounds load the directories of the
+// conflicting packages again, with their fixed content.
+func (r *runner) rounds(dir string, pkgs []*packages.Package) error {
+	var patterns []string
 	for round := 0; round < maxRounds; round++ {
-		var overlay map[string][]byte // the batch's packages are unchanged until analysed
 		if round > 0 {
-			overlay = r.overlayFor(patterns) // directories, from the conflicts
-		}
-		pkgs, err := r.load(dir, patterns, overlay)
-		if err != nil {
-			return err
+			var err error
+			if pkgs, err = r.load(dir, patterns, r.overlayFor(patterns)); err != nil {
+				return err
+			}
 		}
 		roots, all := r.roots(pkgs, round == 0)
 		results := r.analyzeAll(roots)

@@ -1,0 +1,302 @@
+package rewrite
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"go/types"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+
+	"golang.org/x/tools/go/gcexportdata"
+	"golang.org/x/tools/go/packages"
+)
+
+// The loader type-checks a batch of listed packages from source, with their dependencies
+// from export data, as go vet does.
+//
+// go/packages cannot do this: asked for types without every dependency's syntax, it runs
+// go list -export, which compiles every package it lists, the roots and their test
+// variants included. On a tree whose tests were never built, that is most of the cost of
+// a run. Here the go command compiles only the plain packages that the roots import
+// (exportFiles); the roots, their test variants, and the test variants of dependencies
+// (q [p.test], when q imports p) are type-checked from source.
+
+// exportFiles returns the export data file of every plain (non-test) package that a
+// package of paths imports, directly or not. The go command builds those it lacks.
+func (r *runner) exportFiles(dir string, paths []string, variants map[string][]*packages.Package) (map[string]string, error) {
+	seen := make(map[string]bool)
+	var plain []string
+	var visit func(p *packages.Package)
+	visit = func(p *packages.Package) {
+		for _, ip := range p.Imports {
+			if seen[ip.ID] {
+				continue
+			}
+			seen[ip.ID] = true
+			if isPlain(ip) && ip.PkgPath != "unsafe" {
+				plain = append(plain, ip.ID)
+			}
+			visit(ip)
+		}
+	}
+	for _, path := range paths {
+		for _, p := range variants[path] {
+			visit(p)
+		}
+	}
+	files := make(map[string]string)
+	if len(plain) == 0 {
+		return files, nil
+	}
+	pkgs, err := packages.Load(&packages.Config{
+		Mode:       packages.NeedName | packages.NeedExportFile,
+		Dir:        dir,
+		Env:        r.opts.Env,
+		BuildFlags: r.opts.BuildFlags,
+	}, plain...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pkgs {
+		if p.ExportFile != "" {
+			files[p.ID] = p.ExportFile
+		}
+	}
+	return files, nil
+}
+
+// isPlain reports whether p is a package as the build of a program sees it, not a
+// variant built for a package's tests.
+func isPlain(p *packages.Package) bool { return !strings.Contains(p.ID, " [") }
+
+// batchLoader loads one batch. Each package of the listing it needs gets a fresh
+// packages.Package, so that nothing of a batch outlives it.
+type batchLoader struct {
+	fset    *token.FileSet
+	members map[string]bool   // IDs of the batch's packages, loaded with syntax and types
+	exports map[string]string // plain package ID -> export data file
+	nodes   sync.Map          // ID -> *loadNode
+	parsed  sync.Map          // file name -> *parsedFile (a package and its test variant share files)
+	export  sync.Mutex        // gcexportdata fills packages shared by every reader
+	cpu     chan struct{}
+}
+
+type loadNode struct {
+	once sync.Once
+	pkg  *packages.Package
+}
+
+type parsedFile struct {
+	once sync.Once
+	f    *ast.File
+	err  error
+}
+
+// loadBatch type-checks the listed packages of the batch (every variant of each path).
+func loadBatch(batch []string, variants map[string][]*packages.Package, exports map[string]string) []*packages.Package {
+	l := &batchLoader{
+		fset:    token.NewFileSet(),
+		members: make(map[string]bool),
+		exports: exports,
+		cpu:     make(chan struct{}, runtime.GOMAXPROCS(0)),
+	}
+	var list []*packages.Package
+	for _, path := range batch {
+		for _, p := range variants[path] {
+			l.members[p.ID] = true
+			list = append(list, p)
+		}
+	}
+	out := make([]*packages.Package, len(list))
+	var wg sync.WaitGroup
+	for i, p := range list {
+		wg.Go(func() { out[i] = l.load(p) })
+	}
+	wg.Wait()
+	return out
+}
+
+// load returns the loaded copy of the listed package p, loading its imports first.
+func (l *batchLoader) load(p *packages.Package) *packages.Package {
+	v, _ := l.nodes.LoadOrStore(p.ID, new(loadNode))
+	n := v.(*loadNode)
+	n.once.Do(func() {
+		imports := make(map[string]*packages.Package, len(p.Imports))
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for path, ip := range p.Imports {
+			wg.Go(func() {
+				lp := l.load(ip)
+				mu.Lock()
+				imports[path] = lp
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		n.pkg = l.check(p, imports)
+	})
+	return n.pkg
+}
+
+// check makes the loaded copy of p, whose imports are loaded.
+func (l *batchLoader) check(p *packages.Package, imports map[string]*packages.Package) *packages.Package {
+	lp := &packages.Package{
+		ID: p.ID, Name: p.Name, PkgPath: p.PkgPath, ForTest: p.ForTest, Module: p.Module,
+		GoFiles: p.GoFiles, CompiledGoFiles: p.CompiledGoFiles, OtherFiles: p.OtherFiles,
+		IgnoredFiles: p.IgnoredFiles, EmbedFiles: p.EmbedFiles, EmbedPatterns: p.EmbedPatterns,
+		Imports: imports, Fset: l.fset, TypesSizes: p.TypesSizes,
+		Types: types.NewPackage(p.PkgPath, p.Name),
+	}
+	member := l.members[p.ID]
+	if member {
+		lp.Errors = append(lp.Errors, p.Errors...)
+		lp.Syntax = []*ast.File{}
+		lp.TypesInfo = &types.Info{
+			Types:        make(map[ast.Expr]types.TypeAndValue),
+			Defs:         make(map[*ast.Ident]types.Object),
+			Uses:         make(map[*ast.Ident]types.Object),
+			Implicits:    make(map[ast.Node]types.Object),
+			Instances:    make(map[*ast.Ident]types.Instance),
+			Scopes:       make(map[ast.Node]*types.Scope),
+			Selections:   make(map[*ast.SelectorExpr]*types.Selection),
+			FileVersions: make(map[*ast.File]string),
+		}
+	}
+	if p.PkgPath == "unsafe" {
+		lp.Types = types.Unsafe
+		return lp
+	}
+	for _, ip := range imports {
+		lp.IllTyped = lp.IllTyped || ip.IllTyped
+	}
+	l.cpu <- struct{}{}
+	defer func() { <-l.cpu }()
+	if !member && isPlain(p) {
+		if err := l.readExport(lp, imports); err != nil {
+			lp.Errors = append(lp.Errors, packages.Error{Pos: "-", Msg: err.Error(), Kind: packages.UnknownError})
+			lp.IllTyped = true
+		}
+		return lp
+	}
+	for _, name := range p.CompiledGoFiles {
+		f, err := l.parse(name)
+		if f != nil {
+			lp.Syntax = append(lp.Syntax, f)
+		}
+		if err != nil {
+			lp.Errors = append(lp.Errors, parseErrors(name, err)...)
+		}
+	}
+	conf := &types.Config{
+		Importer: importerFunc(func(path string) (*types.Package, error) {
+			if path == "unsafe" {
+				return types.Unsafe, nil
+			}
+			ip := imports[path]
+			if ip == nil {
+				return nil, fmt.Errorf("no metadata for %s", path)
+			}
+			if !ip.Types.Complete() {
+				if len(ip.Errors) > 0 {
+					return nil, fmt.Errorf("%s", ip.Errors[0].Msg)
+				}
+				return nil, fmt.Errorf("%s did not load", path)
+			}
+			return ip.Types, nil
+		}),
+		IgnoreFuncBodies: !member, // a test variant of a dependency: its API is enough
+		Sizes:            p.TypesSizes,
+		Error: func(err error) {
+			if te, ok := err.(types.Error); ok {
+				lp.TypeErrors = append(lp.TypeErrors, te)
+				lp.Errors = append(lp.Errors, packages.Error{Pos: te.Fset.Position(te.Pos).String(), Msg: te.Msg, Kind: packages.TypeError})
+				return
+			}
+			lp.Errors = append(lp.Errors, packages.Error{Pos: "-", Msg: err.Error(), Kind: packages.UnknownError})
+		},
+	}
+	if p.Module != nil && p.Module.GoVersion != "" {
+		conf.GoVersion = "go" + p.Module.GoVersion
+	}
+	_ = types.NewChecker(conf, l.fset, lp.Types, lp.TypesInfo).Files(lp.Syntax)
+	lp.IllTyped = lp.IllTyped || len(lp.Errors) > 0
+	if !member {
+		lp.Syntax = nil // kept by the parse cache while the batch loads
+	}
+	return lp
+}
+
+// readExport fills lp.Types from its export data. The importer sees the packages of lp's
+// dependencies that are already loaded, so that every package has one types.Package.
+func (l *batchLoader) readExport(lp *packages.Package, imports map[string]*packages.Package) error {
+	name := l.exports[lp.ID]
+	if name == "" {
+		return fmt.Errorf("no export data for %s", lp.ID)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rd, err := gcexportdata.NewReader(f)
+	if err != nil {
+		return fmt.Errorf("reading %s: %v", name, err)
+	}
+	view := make(map[string]*types.Package)
+	seen := make(map[*packages.Package]bool)
+	var visit func(map[string]*packages.Package)
+	visit = func(imports map[string]*packages.Package) {
+		for _, ip := range imports {
+			if !seen[ip] {
+				seen[ip] = true
+				view[ip.PkgPath] = ip.Types
+				visit(ip.Imports)
+			}
+		}
+	}
+	visit(imports)
+	view[lp.PkgPath] = lp.Types
+	l.export.Lock()
+	defer l.export.Unlock()
+	tp, err := gcexportdata.Read(rd, l.fset, view, lp.PkgPath)
+	if err != nil {
+		return fmt.Errorf("reading %s: %v", name, err)
+	}
+	lp.Types = tp
+	return nil
+}
+
+func (l *batchLoader) parse(name string) (*ast.File, error) {
+	v, _ := l.parsed.LoadOrStore(name, new(parsedFile))
+	pf := v.(*parsedFile)
+	pf.once.Do(func() {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			pf.err = err
+			return
+		}
+		// ast.Object resolution kept, as go/packages does: analyzers may rely on it.
+		pf.f, pf.err = parser.ParseFile(l.fset, name, src, parser.AllErrors|parser.ParseComments)
+	})
+	return pf.f, pf.err
+}
+
+// parseErrors converts a parse error as go/packages does.
+func parseErrors(name string, err error) []packages.Error {
+	switch err := err.(type) {
+	case scanner.ErrorList:
+		var out []packages.Error
+		for _, e := range err {
+			out = append(out, packages.Error{Pos: e.Pos.String(), Msg: e.Msg, Kind: packages.ParseError})
+		}
+		return out
+	case *os.PathError:
+		return []packages.Error{{Pos: err.Path + ":1", Msg: err.Err.Error(), Kind: packages.ParseError}}
+	}
+	return []packages.Error{{Pos: name + ":1", Msg: err.Error(), Kind: packages.ParseError}}
+}

@@ -1,0 +1,146 @@
+package rewrite
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/txtar"
+)
+
+// TestLoadBatch loads a module in batches of several shapes. Whatever the batch, a
+// package is checked against one types.Package per dependency: a root checked from
+// source is the one that its importers, from export data or from source, see. A broken
+// package is ill-typed and has errors; its importer is ill-typed (with the errors of a
+// failed import when the broken package is not in the batch).
+func TestLoadBatch(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range txtar.Parse([]byte(`
+-- go.mod --
+module example.com/m
+
+go 1.22
+-- a/a.go --
+package a
+
+type T struct{ n int }
+
+func New() T { return T{1} }
+
+func Use(T) {}
+-- a/a_test.go --
+package a
+
+func helper() T { return New() }
+-- a/x_test.go --
+package a_test
+
+import (
+	"example.com/m/a"
+	"example.com/m/c"
+)
+
+// c is built again for a's tests (c [a.test]): its a is the test variant.
+var _ a.T = c.Get()
+
+func init() { a.Use(c.Get()) }
+-- c/c.go --
+package c
+
+import "example.com/m/a"
+
+func Get() a.T { return a.New() }
+-- b/b.go --
+package b
+
+import (
+	"example.com/m/a"
+	"example.com/m/c"
+)
+
+// With a in the batch and c not, c comes from export data and its a.T must be the
+// a.T checked from source.
+var V a.T = c.Get()
+
+func init() { a.Use(V) }
+-- bad/bad.go --
+package bad
+
+var X int = "s"
+-- usebad/u.go --
+package usebad
+
+import "example.com/m/bad"
+
+var _ = bad.X
+`)).Files {
+		name := filepath.Join(dir, f.Name)
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := &runner{opts: Options{Tests: true}}
+	listed, err := r.list(dir, []string{"./..."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	variants := make(map[string][]*packages.Package)
+	var paths []string
+	for _, p := range listed {
+		if p.Name == "main" && strings.HasSuffix(p.ID, ".test") {
+			continue
+		}
+		path := groupPath(p)
+		if variants[path] == nil {
+			paths = append(paths, path)
+		}
+		variants[path] = append(variants[path], p)
+	}
+	exports, err := r.exportFiles(dir, paths, variants)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := func(names ...string) []string {
+		for i, n := range names {
+			names[i] = "example.com/m/" + n
+		}
+		return names
+	}
+	for _, batch := range [][]string{
+		m("a", "b", "c", "bad", "usebad"),
+		m("a", "b"),
+		m("b"),
+		m("a"),
+		m("c", "usebad"),
+	} {
+		var ids []string
+		for _, p := range loadBatch(batch, variants, exports) {
+			ids = append(ids, p.ID)
+			broken := strings.Contains(p.PkgPath, "bad")
+			if broken != p.IllTyped || p.Name == "bad" && len(p.Errors) == 0 || !broken && len(p.Errors) > 0 {
+				t.Errorf("batch %v: %s: IllTyped %v, errors %v", batch, p.ID, p.IllTyped, p.Errors)
+			}
+			if p.TypesInfo == nil || len(p.Syntax) != len(p.CompiledGoFiles) || !p.Types.Complete() && !broken {
+				t.Errorf("batch %v: %s lacks syntax or types", batch, p.ID)
+			}
+		}
+		var want []string
+		for _, path := range batch {
+			for _, p := range variants[path] {
+				want = append(want, p.ID)
+			}
+		}
+		if !slices.Equal(ids, want) {
+			t.Errorf("batch %v: loaded %v, want %v", batch, ids, want)
+		}
+	}
+	if len(variants["example.com/m/a"]) != 3 {
+		t.Errorf("a has variants %v, want a, a [a.test], a_test [a.test]", variants["example.com/m/a"])
+	}
+}
