@@ -218,7 +218,7 @@ func (r *runner) runDir(dir string, patterns []string) error {
 			r.cache.env = env
 		}
 	}
-	listed, err := r.list(dir, patterns)
+	listed, err := r.list(dir, patterns, false)
 	if err != nil {
 		return err
 	}
@@ -232,8 +232,8 @@ func (r *runner) runDir(dir string, patterns []string) error {
 			}
 			continue
 		}
-		if p.Name == "main" && strings.HasSuffix(p.ID, ".test") && p.ForTest == "" {
-			continue // a generated test main
+		if isGeneratedTestMain(p) {
+			continue
 		}
 		path := groupPath(p)
 		if _, ok := variants[path]; !ok {
@@ -259,6 +259,12 @@ func (r *runner) runDir(dir string, patterns []string) error {
 		})
 	}
 	r.total += len(paths)
+	if len(paths) == 0 {
+		return nil
+	}
+	if err := r.relist(dir, paths, variants); err != nil {
+		return err
+	}
 	exports, err := r.exportFiles(dir, paths, variants)
 	if err != nil {
 		return err
@@ -280,18 +286,57 @@ func (r *runner) runDir(dir string, patterns []string) error {
 }
 
 // list lists the packages that patterns match, with their test variants when asked, and
-// every dependency: the loader type-checks batches from the listing, and the cache keys
-// hash the dependencies' files.
-func (r *runner) list(dir string, patterns []string) ([]*packages.Package, error) {
+// every dependency: the cache keys hash the dependencies' files, and the loader type-checks
+// batches from the listing. With compiled, the listing has the files that the compiler
+// sees (cgo's output) and the sizes of types: what the loader needs. go list runs cgo
+// for them, which on a warm run costs more than the rest of the listing.
+func (r *runner) list(dir string, patterns []string, compiled bool) ([]*packages.Package, error) {
+	mode := packages.NeedName | packages.NeedFiles | packages.NeedForTest | packages.NeedDeps |
+		packages.NeedImports | packages.NeedEmbedFiles | packages.NeedModule
+	if compiled {
+		mode |= packages.NeedCompiledGoFiles | packages.NeedTypesSizes
+	}
 	return packages.Load(&packages.Config{
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedForTest |
-			packages.NeedDeps | packages.NeedImports | packages.NeedEmbedFiles | packages.NeedModule |
-			packages.NeedTypesSizes,
+		Mode:       mode,
 		Dir:        dir,
 		Env:        r.opts.Env,
 		BuildFlags: r.opts.BuildFlags,
 		Tests:      r.opts.Tests,
 	}, patterns...)
+}
+
+// relist lists the packages of paths again, compiled (see list), from their directories,
+// and puts their variants in place of the first listing's.
+func (r *runner) relist(dir string, paths []string, variants map[string][]*packages.Package) error {
+	seen := make(map[string]bool)
+	var dirs []string
+	for _, path := range paths {
+		if d := packageDir(variants[path]); d != "" && !seen[d] {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	listed, err := r.list(dir, dirs, true)
+	if err != nil {
+		return err
+	}
+	again := make(map[string][]*packages.Package)
+	for _, p := range listed {
+		if !isGeneratedTestMain(p) {
+			again[groupPath(p)] = append(again[groupPath(p)], p)
+		}
+	}
+	for _, path := range paths {
+		if v, ok := again[path]; ok && len(v) == len(variants[path]) {
+			variants[path] = v
+		}
+	}
+	return nil
+}
+
+// isGeneratedTestMain reports whether p is the main package that go test generates.
+func isGeneratedTestMain(p *packages.Package) bool {
+	return p.Name == "main" && strings.HasSuffix(p.ID, ".test") && p.ForTest == ""
 }
 
 // packageDir returns the directory of a package's files.

@@ -86,14 +86,14 @@ var _ = bad.X
 		}
 	}
 	r := &runner{opts: Options{Tests: true}}
-	listed, err := r.list(dir, []string{"./..."})
+	listed, err := r.list(dir, []string{"./..."}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	variants := make(map[string][]*packages.Package)
 	var paths []string
 	for _, p := range listed {
-		if p.Name == "main" && strings.HasSuffix(p.ID, ".test") {
+		if isGeneratedTestMain(p) {
 			continue
 		}
 		path := groupPath(p)
@@ -126,7 +126,7 @@ var _ = bad.X
 			if broken != p.IllTyped || p.Name == "bad" && len(p.Errors) == 0 || !broken && len(p.Errors) > 0 {
 				t.Errorf("batch %v: %s: IllTyped %v, errors %v", batch, p.ID, p.IllTyped, p.Errors)
 			}
-			if p.TypesInfo == nil || len(p.Syntax) != len(p.CompiledGoFiles) || !p.Types.Complete() && !broken {
+			if p.TypesInfo == nil || p.TypesSizes == nil || len(p.Syntax) != len(p.CompiledGoFiles) || !p.Types.Complete() && !broken {
 				t.Errorf("batch %v: %s lacks syntax or types", batch, p.ID)
 			}
 		}
