@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -26,9 +27,15 @@ import (
 // (exportFiles); the roots, their test variants, and the test variants of dependencies
 // (q [p.test], when q imports p) are type-checked from source.
 
-// exportFiles returns the export data file of every plain (non-test) package that a
-// package of paths imports, directly or not. The go command builds those it lacks.
-func (r *runner) exportFiles(dir string, paths []string, variants map[string][]*packages.Package) (map[string]string, error) {
+// exportData is where a package's export data is, or why there is none.
+type exportData struct {
+	file string
+	err  string
+}
+
+// exportFiles returns the export data of every plain (non-test) package that a package
+// of paths imports, directly or not. The go command builds those it lacks.
+func (r *runner) exportFiles(dir string, paths []string, variants map[string][]*packages.Package) (map[string]exportData, error) {
 	seen := make(map[string]bool)
 	var plain []string
 	var visit func(p *packages.Package)
@@ -49,7 +56,7 @@ func (r *runner) exportFiles(dir string, paths []string, variants map[string][]*
 			visit(p)
 		}
 	}
-	files := make(map[string]string)
+	files := make(map[string]exportData)
 	if len(plain) == 0 {
 		return files, nil
 	}
@@ -63,8 +70,9 @@ func (r *runner) exportFiles(dir string, paths []string, variants map[string][]*
 		return nil, err
 	}
 	for _, p := range pkgs {
-		if p.ExportFile != "" {
-			files[p.ID] = p.ExportFile
+		files[p.ID] = exportData{file: p.ExportFile}
+		if p.ExportFile == "" && len(p.Errors) > 0 {
+			files[p.ID] = exportData{err: p.Errors[0].Error()}
 		}
 	}
 	return files, nil
@@ -79,7 +87,7 @@ func isPlain(p *packages.Package) bool { return !strings.Contains(p.ID, " [") }
 type batchLoader struct {
 	fset    *token.FileSet
 	members map[string]bool   // IDs of the batch's packages, loaded with syntax and types
-	exports map[string]string // plain package ID -> export data file
+	exports map[string]exportData // plain package ID -> its export data
 	nodes   sync.Map          // ID -> *loadNode
 	parsed  sync.Map          // file name -> *parsedFile (a package and its test variant share files)
 	export  sync.Mutex        // gcexportdata fills packages shared by every reader
@@ -98,7 +106,7 @@ type parsedFile struct {
 }
 
 // loadBatch type-checks the listed packages of the batch (every variant of each path).
-func loadBatch(batch []string, variants map[string][]*packages.Package, exports map[string]string) []*packages.Package {
+func loadBatch(batch []string, variants map[string][]*packages.Package, exports map[string]exportData) []*packages.Package {
 	l := &batchLoader{
 		fset:    token.NewFileSet(),
 		members: make(map[string]bool),
@@ -234,10 +242,14 @@ func (l *batchLoader) check(p *packages.Package, imports map[string]*packages.Pa
 // readExport fills lp.Types from its export data. The importer sees the packages of lp's
 // dependencies that are already loaded, so that every package has one types.Package.
 func (l *batchLoader) readExport(lp *packages.Package, imports map[string]*packages.Package) error {
-	name := l.exports[lp.ID]
-	if name == "" {
+	ed := l.exports[lp.ID]
+	if ed.file == "" {
+		if ed.err != "" {
+			return errors.New(ed.err)
+		}
 		return fmt.Errorf("no export data for %s", lp.ID)
 	}
+	name := ed.file
 	f, err := os.Open(name)
 	if err != nil {
 		return err

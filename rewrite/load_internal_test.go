@@ -126,6 +126,9 @@ var _ = bad.X
 			if broken != p.IllTyped || p.Name == "bad" && len(p.Errors) == 0 || !broken && len(p.Errors) > 0 {
 				t.Errorf("batch %v: %s: IllTyped %v, errors %v", batch, p.ID, p.IllTyped, p.Errors)
 			}
+			if p.Name == "usebad" && len(p.Errors) > 0 && !strings.Contains(p.Errors[0].Msg, `cannot use "s"`) {
+				t.Errorf("batch %v: usebad's error %q does not say why bad did not build", batch, p.Errors[0].Msg)
+			}
 			if p.TypesInfo == nil || p.TypesSizes == nil || len(p.Syntax) != len(p.CompiledGoFiles) || !p.Types.Complete() && !broken {
 				t.Errorf("batch %v: %s lacks syntax or types", batch, p.ID)
 			}
