@@ -86,11 +86,11 @@ func isPlain(p *packages.Package) bool { return !strings.Contains(p.ID, " [") }
 // packages.Package, so that nothing of a batch outlives it.
 type batchLoader struct {
 	fset    *token.FileSet
-	members map[string]bool   // IDs of the batch's packages, loaded with syntax and types
+	members map[string]bool       // IDs of the batch's packages, loaded with syntax and types
 	exports map[string]exportData // plain package ID -> its export data
-	nodes   sync.Map          // ID -> *loadNode
-	parsed  sync.Map          // file name -> *parsedFile (a package and its test variant share files)
-	export  sync.Mutex        // gcexportdata fills packages shared by every reader
+	nodes   sync.Map              // ID -> *loadNode
+	parsed  sync.Map              // file name -> *parsedFile (a package and its test variant share files)
+	export  sync.Mutex            // gcexportdata fills packages shared by every reader
 	cpu     chan struct{}
 }
 
