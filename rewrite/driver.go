@@ -258,13 +258,13 @@ func (r *runner) runDir(dir string, patterns []string) error {
 			return false
 		})
 	}
-	r.total += len(paths)
 	if len(paths) == 0 {
 		return nil
 	}
-	if err := r.relist(dir, paths, variants); err != nil {
+	if paths, err = r.relist(dir, paths, variants); err != nil {
 		return err
 	}
+	r.total += len(paths)
 	exports, err := r.exportFiles(dir, paths, variants)
 	if err != nil {
 		return err
@@ -306,8 +306,9 @@ func (r *runner) list(dir string, patterns []string, compiled bool) ([]*packages
 }
 
 // relist lists the packages of paths again, compiled (see list), from their directories,
-// and puts their variants in place of the first listing's.
-func (r *runner) relist(dir string, paths []string, variants map[string][]*packages.Package) error {
+// and puts their variants in place of the first listing's. It returns the paths it found
+// again; the others are reported.
+func (r *runner) relist(dir string, paths []string, variants map[string][]*packages.Package) ([]string, error) {
 	seen := make(map[string]bool)
 	var dirs []string
 	for _, path := range paths {
@@ -318,20 +319,27 @@ func (r *runner) relist(dir string, paths []string, variants map[string][]*packa
 	}
 	listed, err := r.list(dir, dirs, true)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	again := make(map[string][]*packages.Package)
+	byID := make(map[string]*packages.Package)
 	for _, p := range listed {
-		if !isGeneratedTestMain(p) {
-			again[groupPath(p)] = append(again[groupPath(p)], p)
-		}
+		byID[p.ID] = p
 	}
-	for _, path := range paths {
-		if v, ok := again[path]; ok && len(v) == len(variants[path]) {
-			variants[path] = v
+	return slices.DeleteFunc(paths, func(path string) bool {
+		// The variants of the first listing, which a query for files may have narrowed
+		// to those that hold the files; each is expected in the second.
+		vs := slices.Clone(variants[path])
+		for i, p := range vs {
+			again, ok := byID[p.ID]
+			if !ok {
+				r.addProblem(Problem{Message: fmt.Sprintf("%s: not found again as %s when listed from %s", path, p.ID, r.rel(packageDir(vs)))})
+				return true
+			}
+			vs[i] = again
 		}
-	}
-	return nil
+		variants[path] = vs
+		return false
+	}), nil
 }
 
 // isGeneratedTestMain reports whether p is the main package that go test generates.
