@@ -145,15 +145,13 @@ type cachedPart struct {
 func (e *cacheEntry) empty() bool { return len(e.Findings)+len(e.Files)+len(e.Parts) == 0 }
 
 // only returns the part of the entry that a run on the named files (all when named is
-// nil) would give: their findings, and their fixes when those change named files alone.
-// It fails when that cannot be told from the entry: shares of whole-program fixes, or a
-// fixed file whose fixes do not all stay within the named files.
-func (e *cacheEntry) only(named map[string]bool) (*cacheEntry, bool) {
+// nil) would give: their findings, their fixes when those change named files alone, and
+// the package's shares of whole-program fixes, where a share that changes a file not
+// named says so, as candidate does when it analyses. It fails when a fixed file's fixes do
+// not all stay within the named files: that outcome cannot be told from the entry.
+func (e *cacheEntry) only(named map[string]bool, rel func(string) string) (*cacheEntry, bool) {
 	if named == nil {
 		return e, true
-	}
-	if len(e.Parts) > 0 {
-		return nil, false
 	}
 	sub := new(cacheEntry)
 	for _, f := range e.Findings {
@@ -173,6 +171,16 @@ func (e *cacheEntry) only(named map[string]bool) (*cacheEntry, bool) {
 		if named[cf.Path] {
 			sub.Files = append(sub.Files, cf)
 		}
+	}
+	for _, cp := range e.Parts {
+		if cp.Why == "" {
+			// Report lists the edits in the analyzer's order, which candidate follows.
+			if i := slices.IndexFunc(cp.Report, func(ed Edit) bool { return !named[ed.Path] }); i >= 0 {
+				cp.Why = fmt.Sprintf("fix changes %s, which was not named", rel(cp.Report[i].Path))
+				cp.Edits, cp.Base, cp.Report = nil, nil, nil
+			}
+		}
+		sub.Parts = append(sub.Parts, cp)
 	}
 	return sub, true
 }

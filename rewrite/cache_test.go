@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/concfix/concfix/fixers/ctxfirst"
 	"github.com/concfix/concfix/rewrite"
 	"golang.org/x/tools/go/analysis"
 )
@@ -105,5 +106,95 @@ var x int = "s"
 	third, n := run()
 	if n != 1 || len(third.Findings) != 3 {
 		t.Errorf("after a change: %d packages analysed, %d findings; want 1, 3", n, len(third.Findings))
+	}
+}
+
+// TestRunCacheNamedParts checks that a run on named files takes the packages' shares of
+// whole-program fixes from the cache, and gives what analysing them gives: the fix when
+// every package it changes is named and analysed, the reason otherwise. A package whose
+// cached fixes reach across the named files' edge is analysed again.
+func TestRunCacheNamedParts(t *testing.T) {
+	dir := writeTree(t, `
+-- go.mod --
+module example.com/m
+
+go 1.22
+-- internal/store/store.go --
+package store
+
+import "context"
+
+func Get(id string, ctx context.Context) error {
+	return ctx.Err()
+}
+-- api/api.go --
+package api
+
+import (
+	"context"
+
+	"example.com/m/internal/store"
+)
+
+func Lookup(ctx context.Context, id string) error {
+	return store.Get(id, ctx)
+}
+-- local/a.go --
+package local
+
+import "context"
+
+func get(id string, ctx context.Context) error {
+	return ctx.Err()
+}
+-- local/b.go --
+package local
+
+import "context"
+
+func Use(ctx context.Context) error {
+	return get("x", ctx)
+}
+`)
+	var runs atomic.Int32
+	counting := *ctxfirst.Analyzer
+	counting.Run = func(pass *analysis.Pass) (any, error) {
+		runs.Add(1)
+		return ctxfirst.Analyzer.Run(pass)
+	}
+	run := func(cacheDir string, patterns ...string) (*rewrite.Result, int) {
+		t.Helper()
+		runs.Store(0)
+		res, err := rewrite.Run(rewrite.Options{Dir: dir, Patterns: patterns, Tests: true, CacheDir: cacheDir,
+			CacheSalt: "test", Analyzers: []*analysis.Analyzer{&counting}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, int(runs.Load())
+	}
+	cache := t.TempDir()
+	if res, _ := run(cache); len(res.Changes) != 4 {
+		t.Fatalf("whole module: %d changes, want 4", len(res.Changes))
+	}
+	file := func(name string) string { return filepath.Join(dir, filepath.FromSlash(name)) }
+	store, api, a, b := file("internal/store/store.go"), file("api/api.go"), file("local/a.go"), file("local/b.go")
+	for _, tc := range []struct {
+		files             []string
+		analysed, changes int
+	}{
+		{[]string{store}, 0, 0}, // api, which calls Get, is not analysed
+		{[]string{api}, 0, 0},   // the declaration is not named
+		{[]string{store, api}, 0, 2},
+		{[]string{a}, 1, 0}, // a local fix that changes b.go: analysed again, and refused
+		{[]string{a, b}, 0, 2},
+	} {
+		cached, n := run(cache, tc.files...)
+		if n != tc.analysed {
+			t.Errorf("%v: analysed %d packages, want %d", tc.files, n, tc.analysed)
+		}
+		uncached, _ := run(t.TempDir(), tc.files...)
+		if !reflect.DeepEqual(cached, uncached) || len(cached.Changes) != tc.changes {
+			t.Errorf("%v from the cache:\n%+v\nwithout it:\n%+v\nwant %d changes", tc.files, cached, uncached, tc.changes)
+		}
 	}
 }

@@ -249,7 +249,7 @@ func (r *runner) runDir(dir string, patterns []string) error {
 			}
 			r.dirKeys[packageDir(variants[path])] = key
 			if e, ok := r.cache.get(key); ok {
-				if e, ok = e.only(r.onlyFiles); ok {
+				if e, ok = e.only(r.onlyFiles, r.rel); ok {
 					r.restore(path, e)
 					return true
 				}
