@@ -127,6 +127,20 @@ import "context"
 func Get(id string, ctx context.Context) error {
 	return ctx.Err()
 }
+-- internal/store/in_test.go --
+package store
+
+import "testing"
+
+// The package has tests of both kinds, which a run on a named file of it analyses too:
+// its variants are those of a whole-module run, and so is its cache key.
+func TestIn(t *testing.T) {}
+-- internal/store/x_test.go --
+package store_test
+
+import "testing"
+
+func TestOut(t *testing.T) {}
 -- api/api.go --
 package api
 

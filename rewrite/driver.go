@@ -149,7 +149,16 @@ func Run(opts Options) (*Result, error) {
 			r.onlyFiles = make(map[string]bool)
 		}
 		r.onlyFiles[abs] = true
-		add(moduleRoot(filepath.Dir(abs), dir), "file="+abs)
+		// The whole package is listed, as ./... lists it, not only its variants that hold
+		// the file: they are analysed with the same cache key, and the findings are then
+		// narrowed to the named files. A file outside any module is an ad-hoc package.
+		root, ok := moduleRoot(filepath.Dir(abs))
+		switch {
+		case !ok:
+			add(dir, "file="+abs)
+		case !slices.Contains(groups[root], filepath.Dir(abs)):
+			add(root, filepath.Dir(abs))
+		}
 	}
 	for _, d := range dirs {
 		if err := r.runDir(d, groups[d]); err != nil {
@@ -833,15 +842,15 @@ func gofmtClean(src []byte) bool {
 	return err == nil && bytes.Equal(out, src)
 }
 
-// moduleRoot returns the nearest directory at or above dir that holds a go.mod, or def.
-func moduleRoot(dir, def string) string {
+// moduleRoot returns the nearest directory at or above dir that holds a go.mod, if any.
+func moduleRoot(dir string) (string, bool) {
 	for d := dir; ; {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d
+			return d, true
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return def
+			return "", false
 		}
 		d = parent
 	}

@@ -201,10 +201,14 @@ func (r *runner) reloadCheck(set []*candidate) (map[string][]byte, error) {
 	if vkey != "" && r.cache.has(vkey) {
 		return content, nil // verified before, with the same sources
 	}
+	root, ok := moduleRoot(dirs[0])
+	if !ok {
+		root = r.dir
+	}
 	pkgs, err := packages.Load(&packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedImports |
 			packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo,
-		Dir:        moduleRoot(dirs[0], r.dir),
+		Dir:        root,
 		Env:        r.opts.Env,
 		BuildFlags: r.opts.BuildFlags,
 		Tests:      r.opts.Tests,
