@@ -10,9 +10,11 @@ import (
 	"go/types"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/tools/go/gcexportdata"
 	"golang.org/x/tools/go/packages"
 )
@@ -88,15 +90,8 @@ type batchLoader struct {
 	fset    *token.FileSet
 	members map[string]bool       // IDs of the batch's packages, loaded with syntax and types
 	exports map[string]exportData // plain package ID -> its export data
-	nodes   sync.Map              // ID -> *loadNode
 	parsed  sync.Map              // file name -> *parsedFile (a package and its test variant share files)
 	export  sync.Mutex            // gcexportdata fills packages shared by every reader
-	cpu     chan struct{}
-}
-
-type loadNode struct {
-	once sync.Once
-	pkg  *packages.Package
 }
 
 type parsedFile struct {
@@ -106,13 +101,10 @@ type parsedFile struct {
 }
 
 // loadBatch type-checks the listed packages of the batch (every variant of each path).
+// Packages are loaded in dependency order, GOMAXPROCS at a time: a package starts when
+// all its imports are loaded.
 func loadBatch(batch []string, variants map[string][]*packages.Package, exports map[string]exportData) []*packages.Package {
-	l := &batchLoader{
-		fset:    token.NewFileSet(),
-		members: make(map[string]bool),
-		exports: exports,
-		cpu:     make(chan struct{}, runtime.GOMAXPROCS(0)),
-	}
+	l := &batchLoader{fset: token.NewFileSet(), members: make(map[string]bool), exports: exports}
 	var list []*packages.Package
 	for _, path := range batch {
 		for _, p := range variants[path] {
@@ -120,35 +112,68 @@ func loadBatch(batch []string, variants map[string][]*packages.Package, exports 
 			list = append(list, p)
 		}
 	}
-	out := make([]*packages.Package, len(list))
-	var wg sync.WaitGroup
-	for i, p := range list {
-		wg.Go(func() { out[i] = l.load(p) })
+	// The graph below the batch: how many imports each package waits for, and who
+	// waits for it.
+	waiting := make(map[string]int)
+	importers := make(map[string][]*packages.Package)
+	var ready []*packages.Package
+	var visit func(p *packages.Package)
+	visit = func(p *packages.Package) {
+		if _, ok := waiting[p.ID]; ok {
+			return
+		}
+		waiting[p.ID] = len(p.Imports)
+		if len(p.Imports) == 0 {
+			ready = append(ready, p)
+		}
+		for _, ip := range p.Imports {
+			importers[ip.ID] = append(importers[ip.ID], p)
+			visit(ip)
+		}
 	}
-	wg.Wait()
-	return out
-}
+	for _, p := range list {
+		visit(p)
+	}
 
-// load returns the loaded copy of the listed package p, loading its imports first.
-func (l *batchLoader) load(p *packages.Package) *packages.Package {
-	v, _ := l.nodes.LoadOrStore(p.ID, new(loadNode))
-	n := v.(*loadNode)
-	n.once.Do(func() {
-		imports := make(map[string]*packages.Package, len(p.Imports))
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		for path, ip := range p.Imports {
-			wg.Go(func() {
-				lp := l.load(ip)
-				mu.Lock()
-				imports[path] = lp
-				mu.Unlock()
+	loaded := make(map[string]*packages.Package, len(waiting))
+	done := make(chan *packages.Package, len(waiting)) // never blocks a worker
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for inflight := 0; len(loaded) < len(waiting); inflight-- {
+		inflight += len(ready)
+		if inflight == 0 {
+			break // the rest waits on itself: an import cycle, which go list reports
+		}
+		for _, p := range ready {
+			imports := make(map[string]*packages.Package, len(p.Imports))
+			for path, ip := range p.Imports {
+				imports[path] = loaded[ip.ID]
+			}
+			g.Go(func() error {
+				done <- l.check(p, imports)
+				return nil
 			})
 		}
-		wg.Wait()
-		n.pkg = l.check(p, imports)
-	})
-	return n.pkg
+		ready = ready[:0]
+		lp := <-done
+		loaded[lp.ID] = lp
+		for _, q := range importers[lp.ID] {
+			if waiting[q.ID]--; waiting[q.ID] == 0 {
+				ready = append(ready, q)
+			}
+		}
+	}
+	g.Wait()
+	out := make([]*packages.Package, len(list))
+	for i, p := range list {
+		out[i] = loaded[p.ID]
+		if out[i] == nil {
+			out[i] = &packages.Package{ID: p.ID, Name: p.Name, PkgPath: p.PkgPath, ForTest: p.ForTest,
+				GoFiles: p.GoFiles, CompiledGoFiles: p.CompiledGoFiles, Fset: l.fset, IllTyped: true,
+				Errors: append(slices.Clip(p.Errors), packages.Error{Pos: "-", Msg: "import cycle", Kind: packages.ListError})}
+		}
+	}
+	return out
 }
 
 // check makes the loaded copy of p, whose imports are loaded.
@@ -182,8 +207,6 @@ func (l *batchLoader) check(p *packages.Package, imports map[string]*packages.Pa
 	for _, ip := range imports {
 		lp.IllTyped = lp.IllTyped || ip.IllTyped
 	}
-	l.cpu <- struct{}{}
-	defer func() { <-l.cpu }()
 	if !member && isPlain(p) {
 		if err := l.readExport(lp, imports); err != nil {
 			lp.Errors = append(lp.Errors, packages.Error{Pos: "-", Msg: err.Error(), Kind: packages.UnknownError})

@@ -147,3 +147,42 @@ var _ = bad.X
 		t.Errorf("a has variants %v, want a, a [a.test], a_test [a.test]", variants["example.com/m/a"])
 	}
 }
+
+// TestLoadBatchCycle checks that packages in an import cycle, which go list reports (and
+// breaks in the listing: loadBatch also stops if a cycle is left), come back ill-typed.
+func TestLoadBatchCycle(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"go.mod": "module example.com/cyc\n\ngo 1.22\n",
+		"a/a.go": "package a\n\nimport \"example.com/cyc/b\"\n\nvar A = b.B\n",
+		"b/b.go": "package b\n\nimport \"example.com/cyc/a\"\n\nvar B = a.A\n",
+	} {
+		name = filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := &runner{}
+	listed, err := r.list(dir, []string{"./..."}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	variants := make(map[string][]*packages.Package)
+	var paths []string
+	for _, p := range listed {
+		paths = append(paths, p.PkgPath)
+		variants[p.PkgPath] = []*packages.Package{p}
+	}
+	exports, err := r.exportFiles(dir, paths, variants)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range loadBatch(paths, variants, exports) {
+		if !p.IllTyped {
+			t.Errorf("%s is not ill-typed", p.ID)
+		}
+	}
+}
