@@ -23,9 +23,11 @@ import (
 // everything its analysis depends on: concfix's build and options (the salt), the build
 // configuration, and the name and content of every file of the package, its test variants
 // and all their dependencies. (Keys made from the dependencies' export data would make the
-// listing compile every package and test variant: minutes on a cold build cache.) Packages whose
-// outcome reaches beyond themselves (a share of a whole-program fix, a load error, a fix
-// dropped by verification) are not cached: they are analysed every time.
+// listing compile every package and test variant: minutes on a cold build cache.) A package's
+// shares of whole-program fixes are cached with it and assembled anew on every run.
+// Packages whose outcome cannot be told from their own (a load error, a fix dropped by
+// verification, a run on named files that left findings out) are not cached: they are
+// analysed every time.
 type resultCache struct {
 	dir  string
 	salt string

@@ -227,7 +227,10 @@ func (r *runner) runDir(dir string, patterns []string) error {
 			r.cache.env = env
 		}
 	}
-	listed, err := r.list(dir, patterns, false)
+	// With the cache, the first listing is only for the keys; the packages left to analyse
+	// are listed again, compiled. Without it, one compiled listing serves.
+	compiled := r.cache == nil
+	listed, err := r.list(dir, patterns, compiled)
 	if err != nil {
 		return err
 	}
@@ -270,8 +273,10 @@ func (r *runner) runDir(dir string, patterns []string) error {
 	if len(paths) == 0 {
 		return nil
 	}
-	if paths, err = r.relist(dir, paths, variants); err != nil {
-		return err
+	if !compiled {
+		if paths, err = r.relist(dir, paths, variants); err != nil {
+			return err
+		}
 	}
 	r.total += len(paths)
 	exports, err := r.exportFiles(dir, paths, variants)
@@ -471,7 +476,7 @@ func (r *runner) roots(pkgs []*packages.Package, report bool) (roots, all []*pac
 		}
 	}
 	for _, p := range pkgs {
-		if strings.HasSuffix(p.ID, ".test") && p.Name == "main" && p.ForTest == "" && isTestMain(p) {
+		if isGeneratedTestMain(p) && isTestMain(p) {
 			continue
 		}
 		if len(p.Errors) > 0 || p.IllTyped {

@@ -69,16 +69,7 @@ func FixFile(filename string, src []byte, analyzers []*analysis.Analyzer) (out [
 
 // typeCheckFile type-checks a one-file package against the standard library.
 func typeCheckFile(fset *token.FileSet, f *ast.File) (*packages.Package, error) {
-	info := &types.Info{
-		Types:        make(map[ast.Expr]types.TypeAndValue),
-		Defs:         make(map[*ast.Ident]types.Object),
-		Uses:         make(map[*ast.Ident]types.Object),
-		Implicits:    make(map[ast.Node]types.Object),
-		Instances:    make(map[*ast.Ident]types.Instance),
-		Scopes:       make(map[ast.Node]*types.Scope),
-		Selections:   make(map[*ast.SelectorExpr]*types.Selection),
-		FileVersions: make(map[*ast.File]string),
-	}
+	info := newTypesInfo()
 	var errs []error
 	conf := types.Config{
 		Importer: stdImporter(),

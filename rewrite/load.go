@@ -168,37 +168,47 @@ func loadBatch(batch []string, variants map[string][]*packages.Package, exports 
 	for i, p := range list {
 		out[i] = loaded[p.ID]
 		if out[i] == nil {
-			out[i] = &packages.Package{ID: p.ID, Name: p.Name, PkgPath: p.PkgPath, ForTest: p.ForTest,
-				GoFiles: p.GoFiles, CompiledGoFiles: p.CompiledGoFiles, Fset: l.fset, IllTyped: true,
-				Errors: append(slices.Clip(p.Errors), packages.Error{Pos: "-", Msg: "import cycle", Kind: packages.ListError})}
+			out[i] = l.copyOf(p)
+			out[i].IllTyped = true
+			out[i].Errors = append(slices.Clip(p.Errors), packages.Error{Pos: "-", Msg: "import cycle", Kind: packages.ListError})
 		}
 	}
 	return out
 }
 
-// check makes the loaded copy of p, whose imports are loaded.
-func (l *batchLoader) check(p *packages.Package, imports map[string]*packages.Package) *packages.Package {
-	lp := &packages.Package{
+// copyOf returns a new package with the listing's facts about p, and no types yet.
+func (l *batchLoader) copyOf(p *packages.Package) *packages.Package {
+	return &packages.Package{
 		ID: p.ID, Name: p.Name, PkgPath: p.PkgPath, ForTest: p.ForTest, Module: p.Module,
 		GoFiles: p.GoFiles, CompiledGoFiles: p.CompiledGoFiles, OtherFiles: p.OtherFiles,
 		IgnoredFiles: p.IgnoredFiles, EmbedFiles: p.EmbedFiles, EmbedPatterns: p.EmbedPatterns,
-		Imports: imports, Fset: l.fset, TypesSizes: p.TypesSizes,
-		Types: types.NewPackage(p.PkgPath, p.Name),
+		Fset: l.fset, TypesSizes: p.TypesSizes, Types: types.NewPackage(p.PkgPath, p.Name),
 	}
+}
+
+// newTypesInfo returns a types.Info with every map the analyzers may read.
+func newTypesInfo() *types.Info {
+	return &types.Info{
+		Types:        make(map[ast.Expr]types.TypeAndValue),
+		Defs:         make(map[*ast.Ident]types.Object),
+		Uses:         make(map[*ast.Ident]types.Object),
+		Implicits:    make(map[ast.Node]types.Object),
+		Instances:    make(map[*ast.Ident]types.Instance),
+		Scopes:       make(map[ast.Node]*types.Scope),
+		Selections:   make(map[*ast.SelectorExpr]*types.Selection),
+		FileVersions: make(map[*ast.File]string),
+	}
+}
+
+// check makes the loaded copy of p, whose imports are loaded.
+func (l *batchLoader) check(p *packages.Package, imports map[string]*packages.Package) *packages.Package {
+	lp := l.copyOf(p)
+	lp.Imports = imports
 	member := l.members[p.ID]
 	if member {
 		lp.Errors = append(lp.Errors, p.Errors...)
 		lp.Syntax = []*ast.File{}
-		lp.TypesInfo = &types.Info{
-			Types:        make(map[ast.Expr]types.TypeAndValue),
-			Defs:         make(map[*ast.Ident]types.Object),
-			Uses:         make(map[*ast.Ident]types.Object),
-			Implicits:    make(map[ast.Node]types.Object),
-			Instances:    make(map[*ast.Ident]types.Instance),
-			Scopes:       make(map[ast.Node]*types.Scope),
-			Selections:   make(map[*ast.SelectorExpr]*types.Selection),
-			FileVersions: make(map[*ast.File]string),
-		}
+		lp.TypesInfo = newTypesInfo()
 	}
 	if p.PkgPath == "unsafe" {
 		lp.Types = types.Unsafe
@@ -234,7 +244,7 @@ func (l *batchLoader) check(p *packages.Package, imports map[string]*packages.Pa
 			}
 			if !ip.Types.Complete() {
 				if len(ip.Errors) > 0 {
-					return nil, fmt.Errorf("%s", ip.Errors[0].Msg)
+					return nil, errors.New(ip.Errors[0].Msg)
 				}
 				return nil, fmt.Errorf("%s did not load", path)
 			}

@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,8 +18,7 @@ import (
 // package is ill-typed and has errors; its importer is ill-typed (with the errors of a
 // failed import when the broken package is not in the batch).
 func TestLoadBatch(t *testing.T) {
-	dir := t.TempDir()
-	for _, f := range txtar.Parse([]byte(`
+	variants, exports := listModule(t, true, `
 -- go.mod --
 module example.com/m
 
@@ -76,36 +76,7 @@ package usebad
 import "example.com/m/bad"
 
 var _ = bad.X
-`)).Files {
-		name := filepath.Join(dir, f.Name)
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	r := &runner{opts: Options{Tests: true}}
-	listed, err := r.list(dir, []string{"./..."}, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	variants := make(map[string][]*packages.Package)
-	var paths []string
-	for _, p := range listed {
-		if isGeneratedTestMain(p) {
-			continue
-		}
-		path := groupPath(p)
-		if variants[path] == nil {
-			paths = append(paths, path)
-		}
-		variants[path] = append(variants[path], p)
-	}
-	exports, err := r.exportFiles(dir, paths, variants)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	m := func(names ...string) []string {
 		for i, n := range names {
 			names[i] = "example.com/m/" + n
@@ -151,21 +122,46 @@ var _ = bad.X
 // TestLoadBatchCycle checks that packages in an import cycle, which go list reports (and
 // breaks in the listing: loadBatch also stops if a cycle is left), come back ill-typed.
 func TestLoadBatchCycle(t *testing.T) {
+	variants, exports := listModule(t, false, `
+-- go.mod --
+module example.com/cyc
+
+go 1.22
+-- a/a.go --
+package a
+
+import "example.com/cyc/b"
+
+var A = b.B
+-- b/b.go --
+package b
+
+import "example.com/cyc/a"
+
+var B = a.A
+`)
+	for _, p := range loadBatch(slices.Sorted(maps.Keys(variants)), variants, exports) {
+		if !p.IllTyped {
+			t.Errorf("%s is not ill-typed", p.ID)
+		}
+	}
+}
+
+// listModule writes the module of a txtar archive, lists it as runDir does (with its tests
+// when asked), and returns its packages' variants and their dependencies' export data.
+func listModule(t *testing.T, tests bool, archive string) (map[string][]*packages.Package, map[string]exportData) {
+	t.Helper()
 	dir := t.TempDir()
-	for name, src := range map[string]string{
-		"go.mod": "module example.com/cyc\n\ngo 1.22\n",
-		"a/a.go": "package a\n\nimport \"example.com/cyc/b\"\n\nvar A = b.B\n",
-		"b/b.go": "package b\n\nimport \"example.com/cyc/a\"\n\nvar B = a.A\n",
-	} {
-		name = filepath.Join(dir, name)
+	for _, f := range txtar.Parse([]byte(archive)).Files {
+		name := filepath.Join(dir, f.Name)
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+		if err := os.WriteFile(name, f.Data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	r := &runner{}
+	r := &runner{opts: Options{Tests: tests}}
 	listed, err := r.list(dir, []string{"./..."}, true)
 	if err != nil {
 		t.Fatal(err)
@@ -173,16 +169,18 @@ func TestLoadBatchCycle(t *testing.T) {
 	variants := make(map[string][]*packages.Package)
 	var paths []string
 	for _, p := range listed {
-		paths = append(paths, p.PkgPath)
-		variants[p.PkgPath] = []*packages.Package{p}
+		if isGeneratedTestMain(p) {
+			continue
+		}
+		path := groupPath(p)
+		if variants[path] == nil {
+			paths = append(paths, path)
+		}
+		variants[path] = append(variants[path], p)
 	}
 	exports, err := r.exportFiles(dir, paths, variants)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range loadBatch(paths, variants, exports) {
-		if !p.IllTyped {
-			t.Errorf("%s is not ill-typed", p.ID)
-		}
-	}
+	return variants, exports
 }
