@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"runtime/debug"
 
+	"github.com/concfix/concfix/internal/fixkit"
+
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/packages"
 )
@@ -29,7 +31,7 @@ type pkgResult struct {
 
 type part struct {
 	analyzer *analysis.Analyzer
-	Part
+	fixkit.Part
 }
 
 type diagnostic struct {
@@ -119,7 +121,7 @@ func analyze(pkg *packages.Package, analyzers []*analysis.Analyzer, readFile fun
 		if err != nil {
 			return fmt.Errorf("%s on package %s: %v", a.Name, pkg.PkgPath, err)
 		}
-		if parts, ok := result.(*Parts); ok && parts != nil && roots[a] {
+		if parts, ok := result.(*fixkit.Parts); ok && parts != nil && roots[a] {
 			for _, p := range parts.List {
 				res.parts = append(res.parts, part{a, p})
 			}

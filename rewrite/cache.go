@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/concfix/concfix/internal/fixkit"
+
 	"golang.org/x/tools/go/packages"
 )
 
@@ -247,7 +249,7 @@ func (r *runner) restore(path string, e *cacheEntry) {
 	}
 	for _, cp := range e.Parts {
 		c := &contribution{
-			Part:     Part{Key: cp.Key, Decl: cp.Decl, Exported: cp.Exported, Message: cp.Message, Veto: cp.Veto},
+			Part:     fixkit.Part{Key: cp.Key, Decl: cp.Decl, Exported: cp.Exported, Message: cp.Message, Veto: cp.Veto},
 			analyzer: cp.Analyzer, pkgPath: cp.PkgPath, group: cp.Group, module: cp.Module,
 			pos: cp.Pos, why: cp.Why, base: cp.Base, report: cp.Report, edits: cp.Edits,
 		}

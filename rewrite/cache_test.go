@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/concfix/concfix/fixers/ctxfirst"
+	"github.com/concfix/concfix/internal/fixkit/fixkittest"
 	"github.com/concfix/concfix/rewrite"
 	"golang.org/x/tools/go/analysis"
 )
@@ -47,10 +48,10 @@ package bad
 var x int = "s"
 `)
 	var runs atomic.Int32
-	counting := *marker
+	counting := *fixkittest.Marker
 	counting.Run = func(pass *analysis.Pass) (any, error) {
 		runs.Add(1)
-		return marker.Run(pass)
+		return fixkittest.Marker.Run(pass)
 	}
 	cache := t.TempDir()
 	run := func() (*rewrite.Result, int) {

@@ -14,6 +14,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/concfix/concfix/internal/diff"
+	"github.com/concfix/concfix/internal/fixkit"
+
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/packages"
@@ -529,6 +532,11 @@ func (r *runner) problem(e packages.Error) Problem {
 	return Problem{Pos: pos, Message: e.Msg}
 }
 
+// relPos formats p with its file name relative to the working directory.
+func (r *runner) relPos(p token.Position) string {
+	return fmt.Sprintf("%s:%d:%d", r.rel(p.Filename), p.Line, p.Column)
+}
+
 func (r *runner) rel(path string) string {
 	if !filepath.IsAbs(path) {
 		return path
@@ -613,9 +621,15 @@ type candidate struct {
 	edits    map[string][]edit
 }
 
-type edit struct { // fields exported for the result cache's gob encoding
-	Start, End int
-	Text       string
+type edit = diff.Edit // gob-encodable, for the result cache
+
+// byteEdit returns te as an edit of the bytes of file tf.
+func byteEdit(tf *token.File, te analysis.TextEdit) edit {
+	end := te.End
+	if !end.IsValid() {
+		end = te.Pos
+	}
+	return edit{Start: tf.Offset(te.Pos), End: tf.Offset(end), Text: string(te.NewText)}
 }
 
 // apply turns the analysis results into applied, verified fixes. It returns the directories
@@ -642,7 +656,7 @@ func (r *runner) apply(results []*pkgResult, all []*packages.Package) (rerun []s
 			}
 			sf := d.SuggestedFixes[0]
 			f.FixMessage = sf.Message
-			c, why := r.candidate(pr.pkg.Fset, fi, sf.TextEdits)
+			c, why := r.candidate(pr.pkg.Fset, fi, sf.Message, sf.TextEdits)
 			if why != "" {
 				f.NoFix = why
 				continue
@@ -731,9 +745,10 @@ func (r *runner) finding(p *packages.Package, d diagnostic) (string, *Finding) {
 		return key, f // a later round: the fix may succeed now
 	}
 	f := &Finding{Analyzer: d.analyzer.Name, Pos: pos, End: end, Message: d.Message}
-	for _, rel := range d.Related {
-		if msg, ok := strings.CutPrefix(rel.Message, "no fix: "); ok {
-			f.NoFix = msg
+	if why, internal, ok := fixkit.NoFix(d.Diagnostic); ok {
+		f.NoFix = why
+		if internal {
+			r.res.Internal = append(r.res.Internal, fmt.Errorf("%s: %s: %s", d.analyzer.Name, r.relPos(pos), why))
 		}
 	}
 	r.findings[key] = f
@@ -749,7 +764,7 @@ func findingKey(pos token.Position, analyzer, message string) string {
 
 // candidate converts a fix's edits to byte offsets per file, or says why it cannot be
 // applied.
-func (r *runner) candidate(fset *token.FileSet, files map[string]*fileInfo, tes []analysis.TextEdit) (*candidate, string) {
+func (r *runner) candidate(fset *token.FileSet, files map[string]*fileInfo, what string, tes []analysis.TextEdit) (*candidate, string) {
 	c := &candidate{edits: make(map[string][]edit)}
 	for _, te := range tes {
 		tf := fset.File(te.Pos)
@@ -768,11 +783,14 @@ func (r *runner) candidate(fset *token.FileSet, files map[string]*fileInfo, tes 
 		case r.onlyFiles != nil && !r.onlyFiles[name]:
 			return nil, fmt.Sprintf("fix changes %s, which was not named", r.rel(name))
 		}
-		end := te.End
-		if !end.IsValid() {
-			end = te.Pos
+		c.edits[name] = append(c.edits[name], byteEdit(tf, te))
+	}
+	for name, es := range c.edits {
+		if !diff.Validate(es, fset.File(files[name].syntax.FileStart).Size()) {
+			// A bug of the fixer: analysis has the same rule for a fix's edits.
+			r.res.Internal = append(r.res.Internal, fmt.Errorf("fix %q has overlapping or out-of-range edits in %s", what, r.rel(name)))
+			return nil, "internal error: the fix's edits overlap"
 		}
-		c.edits[name] = append(c.edits[name], edit{tf.Offset(te.Pos), tf.Offset(end), string(te.NewText)})
 	}
 	return c, ""
 }
@@ -803,23 +821,6 @@ func overlaps(c *candidate, accepted map[string][]edit) bool {
 		c.edits[name] = rest
 	}
 	return false
-}
-
-// applyEdits returns src with the edits applied.
-func applyEdits(src []byte, es []edit) []byte {
-	es = slices.Clone(es)
-	slices.SortStableFunc(es, func(a, b edit) int {
-		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End))
-	})
-	var out bytes.Buffer
-	last := 0
-	for _, e := range es {
-		out.Write(src[last:e.Start])
-		out.WriteString(e.Text)
-		last = e.End
-	}
-	out.Write(src[last:])
-	return out.Bytes()
 }
 
 func (r *runner) result() *Result {

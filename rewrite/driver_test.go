@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concfix/concfix/internal/fixkit/fixkittest"
 	"github.com/concfix/concfix/rewrite"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/txtar"
@@ -59,7 +60,7 @@ package badparse
 
 func {
 `)
-	res, err := rewrite.Run(rewrite.Options{Dir: dir, Tests: true, Analyzers: []*analysis.Analyzer{marker}})
+	res, err := rewrite.Run(rewrite.Options{Dir: dir, Tests: true, Analyzers: []*analysis.Analyzer{fixkittest.Marker}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/concfix/concfix/internal/diff"
+
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/packages"
 )
@@ -49,18 +51,14 @@ func FixFile(filename string, src []byte, analyzers []*analysis.Analyzer) (out [
 			if fset.File(te.Pos) != tf {
 				return nil, typeErr, fmt.Errorf("%s: fix edits another file", d.analyzer.Name)
 			}
-			end := te.End
-			if !end.IsValid() {
-				end = te.Pos
-			}
-			es = append(es, edit{tf.Offset(te.Pos), tf.Offset(end), string(te.NewText)})
+			es = append(es, byteEdit(tf, te))
 		}
 		c := &candidate{edits: map[string][]edit{filename: es}}
 		if !overlaps(c, map[string][]edit{filename: accepted}) {
 			accepted = append(accepted, c.edits[filename]...)
 		}
 	}
-	out = applyEdits(src, accepted)
+	out = diff.Apply(src, accepted)
 	if formatted, err := format.Source(out); err == nil {
 		out = formatted
 	}

@@ -10,6 +10,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/concfix/concfix/internal/diff"
+	"github.com/concfix/concfix/internal/fixkit"
+
 	"golang.org/x/tools/go/packages"
 )
 
@@ -19,7 +22,7 @@ import (
 
 // contribution is one package's Part, resolved to file offsets.
 type contribution struct {
-	Part
+	fixkit.Part
 	analyzer string
 	pkgPath  string
 	group    string // the package (with its tests) it came from; see groupPath
@@ -41,7 +44,7 @@ func (r *runner) collectParts(results []*pkgResult, files map[string]*fileInfo) 
 			if p.Decl {
 				c.pos = pr.pkg.Fset.Position(p.Pos)
 			}
-			cand, why := r.candidate(pr.pkg.Fset, files, p.Edits)
+			cand, why := r.candidate(pr.pkg.Fset, files, "share of "+p.Key, p.Edits)
 			if why != "" {
 				c.why = why
 			} else {
@@ -281,8 +284,8 @@ func (r *runner) unanalysedImporter(mod *packages.Module, pkgPath string) string
 func rebase(edits []edit, base, cur []byte) ([]edit, bool) {
 	type span struct{ start, end, delta int }
 	var spans []span
-	for _, c := range lineChanges(string(base), string(cur)) {
-		start := lineOffset(base, c.OldStart)
+	for _, c := range diff.Lines(string(base), string(cur)) {
+		start := diff.LineOffset(base, c.OldStart)
 		end, grow := start, 0
 		for _, l := range c.Old {
 			end += len(l)
@@ -305,7 +308,7 @@ func rebase(edits []edit, base, cur []byte) ([]edit, bool) {
 			}
 			shift += s.delta
 		}
-		out = append(out, edit{e.Start + shift, e.End + shift, e.Text})
+		out = append(out, edit{Start: e.Start + shift, End: e.End + shift, Text: e.Text})
 	}
 	return out, true
 }

@@ -1,6 +1,10 @@
 package rewrite
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/concfix/concfix/internal/diff"
+)
 
 func TestRebase(t *testing.T) {
 	base := "a\nb\nc\nd\ne\n"
@@ -19,9 +23,9 @@ func TestRebase(t *testing.T) {
 		e    edit
 		want string // cur after the rebased edit; "" means it must fail
 	}{
-		{"after the change", edit{off(base, "d"), off(base, "d") + 1, "D"}, "a\nX\nY\nb\nc\nD\ne\n"},
-		{"before the change", edit{0, 1, "A"}, "A\nX\nY\nb\nc\nd\ne\n"},
-		{"insertion at the change", edit{off(base, "b"), off(base, "b"), "new\n"}, ""},
+		{"after the change", edit{Start: off(base, "d"), End: off(base, "d") + 1, Text: "D"}, "a\nX\nY\nb\nc\nD\ne\n"},
+		{"before the change", edit{Start: 0, End: 1, Text: "A"}, "A\nX\nY\nb\nc\nd\ne\n"},
+		{"insertion at the change", edit{Start: off(base, "b"), End: off(base, "b"), Text: "new\n"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, ok := rebase([]edit{tc.e}, []byte(base), []byte(cur))
@@ -34,7 +38,7 @@ func TestRebase(t *testing.T) {
 			if !ok {
 				t.Fatal("rebase failed")
 			}
-			if out := string(applyEdits([]byte(cur), got)); out != tc.want {
+			if out := string(diff.Apply([]byte(cur), got)); out != tc.want {
 				t.Errorf("got %q, want %q", out, tc.want)
 			}
 		})

@@ -3,6 +3,8 @@ package rewrite
 import (
 	"fmt"
 	"strings"
+
+	"github.com/concfix/concfix/internal/diff"
 )
 
 // contextLines is the number of unchanged lines shown around each change, as in diff -u and git.
@@ -12,11 +14,11 @@ const contextLines = 3
 // (slash-separated, relative), or "" when they are equal. The output is accepted by
 // `git apply` and `patch -p1`.
 func UnifiedDiff(path string, old, new []byte) string {
-	changes := lineChanges(string(old), string(new))
+	changes := diff.Lines(string(old), string(new))
 	if len(changes) == 0 {
 		return ""
 	}
-	a := splitLines(string(old))
+	a := diff.SplitLines(string(old))
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "diff --git a/%s b/%s\n--- a/%s\n+++ b/%s\n", path, path, path, path)
 	for i := 0; i < len(changes); {

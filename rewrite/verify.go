@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"slices"
 
+	"github.com/concfix/concfix/internal/diff"
+
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/tools/go/packages"
 )
@@ -139,7 +141,7 @@ func (r *runner) newContent(fset *token.FileSet, set []*candidate) (map[string][
 		if err != nil {
 			return nil, nil, err
 		}
-		out := applyEdits(src, es)
+		out := diff.Apply(src, es)
 		if gofmtClean(src) {
 			if formatted, err := format.Source(out); err == nil {
 				out = formatted

@@ -1,36 +1,28 @@
 package chanmutex
 
 import (
+	_ "embed"
 	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
 
+	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
-const doc = `chanmutex: find channels of capacity 1 used as a mutex and replace them with sync.Mutex
-
-A struct field or local variable initialised with make(chan T, 1) whose every use is an
-acquire followed by a release (send then receive, or receive then send when the channel
-is filled right after make), proven on every path of every function that uses it, is a
-mutex written the long way. The fix makes it a sync.Mutex: acquires become Lock(),
-releases Unlock(), the make and the pre-filling send disappear.
-
-Semaphores (capacity other than 1), TryLock gates (select), and channels used with len,
-cap, close, range, passed elsewhere or whose values are used are left alone. The finding
-is reported without a fix when the struct is copied by value, when the field or its type
-is visible outside the package, or when the acquire/release balance cannot be proven.`
+//go:embed doc.go
+var docGo string
 
 // Analyzer finds channels of capacity 1 used as a mutex and replaces them with sync.Mutex.
 var Analyzer = &analysis.Analyzer{
 	Name:     "chanmutex",
-	Doc:      doc,
-	URL:      "https://pkg.go.dev/github.com/concfix/concfix/fixers/chanmutex",
+	Doc:      fixkit.Doc(docGo, "chanmutex"),
+	URL:      fixkit.URL("chanmutex"),
 	Requires: []*analysis.Analyzer{inspect.Analyzer},
 	Run:      run,
 }
@@ -210,8 +202,7 @@ func report(pass *analysis.Pass, cd *candidate) {
 		Message: fmt.Sprintf("channel %s of capacity 1 is used as a mutex", cd.name()),
 	}
 	if cd.noFix != "" {
-		d.Related = append(d.Related, analysis.RelatedInformation{Pos: cd.noFixP, Message: "no fix: " + cd.noFix})
-		pass.Report(d)
+		fixkit.Refuse(pass, d, cd.noFixP, cd.noFix)
 		return
 	}
 	reportFix(pass, cd, d)

@@ -4,13 +4,14 @@ import (
 	"testing"
 
 	"github.com/concfix/concfix/fixers/chanmutex"
+	"github.com/concfix/concfix/internal/fixkit/fixkittest"
 	"golang.org/x/tools/go/analysis/analysistest"
 )
 
 func Test(t *testing.T) {
 	for _, pkg := range []string{"field", "local", "negative", "tests", "imports", "edge"} {
 		t.Run(pkg, func(t *testing.T) {
-			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), chanmutex.Analyzer, pkg)
+			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(chanmutex.Analyzer), pkg)
 		})
 	}
 }

@@ -2,7 +2,7 @@
 //
 // # Analyzer chanmutex
 //
-// chanmutex: find channels of capacity 1 used as a mutex and replace them with sync.Mutex
+// chanmutex: channel of capacity 1 used as a mutex
 //
 // A channel of capacity 1 whose every operation is an acquire followed by a release
 // (send then receive, or, when the channel is filled right after make, receive then

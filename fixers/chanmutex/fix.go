@@ -7,7 +7,7 @@ import (
 	"go/types"
 	"strings"
 
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
 )
@@ -15,7 +15,7 @@ import (
 // reportFix reports d with the fix that turns the channel of cd into a sync.Mutex.
 func reportFix(pass *analysis.Pass, cd *candidate, d analysis.Diagnostic) {
 	msg := fmt.Sprintf("Replace channel %s with a sync.Mutex", cd.name())
-	rewrite.Report(pass, d, msg, func(fx *rewrite.Fix) error {
+	fixkit.Report(pass, d, msg, func(fx *fixkit.Fix) error {
 		return buildFix(pass, fx, cd)
 	})
 }
@@ -26,7 +26,7 @@ type stmtEdit struct {
 	with dst.Stmt
 }
 
-func buildFix(pass *analysis.Pass, fx *rewrite.Fix, cd *candidate) error {
+func buildFix(pass *analysis.Pass, fx *fixkit.Fix, cd *candidate) error {
 	info := pass.TypesInfo
 	cm := commentMap{pass: pass}
 	var removed []ast.Node // subtrees whose package references disappear
@@ -37,7 +37,10 @@ func buildFix(pass *analysis.Pass, fx *rewrite.Fix, cd *candidate) error {
 	if !cd.field {
 		declNode = cd.inits[0].node
 	}
-	syncName := fx.AddImport(declNode, "sync", "sync")
+	syncName, err := fx.AddImport(declNode, "sync", "sync")
+	if err != nil {
+		return err
+	}
 	if !importVisible(pass, declNode.Pos(), syncName) {
 		return fmt.Errorf("%s does not refer to package sync at the declaration", syncName)
 	}
@@ -175,7 +178,7 @@ func indexOf(list []dst.Expr, n dst.Node) int {
 }
 
 // applyStmtEdits replaces and removes statements in their statement lists.
-func applyStmtEdits(fx *rewrite.Fix, edits []stmtEdit) error {
+func applyStmtEdits(fx *fixkit.Fix, edits []stmtEdit) error {
 	type target struct {
 		with    dst.Stmt
 		removed bool

@@ -1,10 +1,12 @@
 package closerecv
 
 import (
+	_ "embed"
 	"go/ast"
 	"go/token"
 	"go/types"
 
+	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/edge"
@@ -12,18 +14,13 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-const doc = `closerecv: channel closed by a function that only receives from it
-
-Only the sender should close a channel: a send on a closed channel panics. The analyzer
-reports close(ch) in a function that receives from ch and never sends on it while other
-code of the package sends on the same variable or struct field. Not reported: a function
-that waits for the senders first (sync.WaitGroup or errgroup.Group Wait), a close right
-after receiving the only send there is, and token channels (every sender received from
-the channel first). No fix.`
+//go:embed doc.go
+var docGo string
 
 var Analyzer = &analysis.Analyzer{
 	Name:     "closerecv",
-	Doc:      doc,
+	Doc:      fixkit.Doc(docGo, "closerecv"),
+	URL:      fixkit.URL("closerecv"),
 	Requires: []*analysis.Analyzer{inspect.Analyzer},
 	Run:      run,
 }

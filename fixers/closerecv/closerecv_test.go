@@ -4,9 +4,10 @@ import (
 	"testing"
 
 	"github.com/concfix/concfix/fixers/closerecv"
+	"github.com/concfix/concfix/internal/fixkit/fixkittest"
 	"golang.org/x/tools/go/analysis/analysistest"
 )
 
 func Test(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), closerecv.Analyzer, "a")
+	analysistest.Run(t, analysistest.TestData(), fixkittest.WithReasons(closerecv.Analyzer), "a")
 }

@@ -1,6 +1,7 @@
 package ctxdone
 
 import (
+	_ "embed"
 	"fmt"
 	"go/ast"
 	"go/constant"
@@ -10,33 +11,21 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-const doc = `ctxdone: channel operations that cannot return when ctx is done
-
-In goroutines and in functions with a context.Context in scope, reports loops that never
-end and block on channel operations, and blocking sends in functions with a context
-parameter, when they cannot return once the context is done. The fix wraps each blocking
-send and receive in select { case <op>: case <-ctx.Done(): return ... } and adds
-case <-ctx.Done(): return ... to select statements without a default. Goroutines without
-a context use their stop channel (a chan struct{} closed elsewhere) instead.
-
-The finding is reported without a fix when several contexts are in scope, when no
-correct return statement can be written, when the operation is not a statement that can
-be wrapped, when the function already handles the Done channel with more than a return,
-when the value sent has a Close method, when returning early would skip a close, an
-Unlock or a WaitGroup.Done, or when another operation of the package on the same channel waits unconditionally for the
-operation that would no longer happen.`
+//go:embed doc.go
+var docGo string
 
 // Analyzer is the ctxdone analyzer.
 var Analyzer = &analysis.Analyzer{
 	Name:     "ctxdone",
-	Doc:      doc,
-	URL:      "https://pkg.go.dev/github.com/concfix/concfix/fixers/ctxdone",
+	Doc:      fixkit.Doc(docGo, "ctxdone"),
+	URL:      fixkit.URL("ctxdone"),
 	Requires: []*analysis.Analyzer{inspect.Analyzer},
 	Run:      run,
 }

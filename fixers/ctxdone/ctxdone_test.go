@@ -4,13 +4,14 @@ import (
 	"testing"
 
 	"github.com/concfix/concfix/fixers/ctxdone"
+	"github.com/concfix/concfix/internal/fixkit/fixkittest"
 	"golang.org/x/tools/go/analysis/analysistest"
 )
 
 func Test(t *testing.T) {
 	for _, pkg := range []string{"a", "b", "c"} {
 		t.Run(pkg, func(t *testing.T) {
-			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), ctxdone.Analyzer, pkg)
+			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(ctxdone.Analyzer), pkg)
 		})
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"github.com/dave/dst/decorator"
 	"golang.org/x/tools/go/analysis"
@@ -18,15 +18,14 @@ import (
 func (c *checker) report(u *unit) {
 	d := analysis.Diagnostic{Pos: u.pos, Message: u.msg}
 	if u.refused != "" {
-		d.Related = append(d.Related, analysis.RelatedInformation{Pos: u.refPos, Message: "no fix: " + u.refused})
-		c.pass.Report(d)
+		fixkit.Refuse(c.pass, d, u.refPos, u.refused)
 		return
 	}
 	msg := "Return when " + u.exit.expr + " is done"
 	if !u.exit.ctx {
 		msg = "Return when " + u.exit.expr + " is closed"
 	}
-	rewrite.Report(c.pass, d, msg, func(fx *rewrite.Fix) error {
+	fixkit.Report(c.pass, d, msg, func(fx *fixkit.Fix) error {
 		for _, it := range u.items {
 			if it.sel != nil {
 				dsel := fx.Dst(it.sel).(*dst.SelectStmt)
@@ -57,7 +56,7 @@ func (c *checker) doneClause(u *unit) *dst.CommClause {
 
 // wrap replaces the statement of it by select { case <stmt>: case <-done: return ... },
 // preceded by the declarations of the variables the statement defined.
-func (c *checker) wrap(fx *rewrite.Fix, u *unit, it *item) error {
+func (c *checker) wrap(fx *fixkit.Fix, u *unit, it *item) error {
 	parent := c.parents[it.stmt]
 	dparent := fx.Dst(parent)
 	dstmt := fx.Dst(it.stmt).(dst.Stmt)
@@ -132,7 +131,7 @@ func (c *checker) wrap(fx *rewrite.Fix, u *unit, it *item) error {
 }
 
 // parseExpr parses s (an expression or a type) into a dst expression. It panics on a
-// syntax error; rewrite.Build turns the panic into a finding without a fix.
+// syntax error; fixkit.Build turns the panic into a finding without a fix.
 func parseExpr(s string) dst.Expr {
 	fset := token.NewFileSet()
 	e, err := parser.ParseExprFrom(fset, "", s, 0)

@@ -2,6 +2,7 @@ package ctxfirst
 
 import (
 	"cmp"
+	_ "embed"
 	"flag"
 	"fmt"
 	"go/ast"
@@ -12,43 +13,23 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
-const doc = `ctxfirst: context.Context is not the first parameter
-
-A function, method or interface method takes a context.Context after other parameters.
-By convention (the context package's documentation, Go Code Review Comments) the context
-is the first parameter, so that it is never missed when reading or calling a function;
-test helpers may take *testing.T, *testing.B, *testing.F or testing.TB before it (see
--allow).
-
-The fix moves the parameter to the front (after the allowed leading parameters) and
-rewrites every call in the same order, keeping each argument and its comments. Under go vet
-or gopls, which see one package at a time, only unexported functions and methods whose every
-reference is a call in their own package are fixed. The concfix driver, which sees every
-package of the module, also fixes exported functions of package main, of internal packages
-and of test files, when every package that refers to them was analysed, and exported API of
-importable packages with -api.
-
-No fix is offered when the function is used as a value (assigned, passed, stored, a method
-value or expression), when a method implements an interface, for interface methods, when a
-call passes a multi-value expression f(g()), when moving the context argument could change
-the order in which arguments with side effects are evaluated, when comments between the
-arguments could not follow them, and for functions without a body or with a //go:linkname
-or //export directive.`
+//go:embed doc.go
+var docGo string
 
 var Analyzer = &analysis.Analyzer{
 	Name:       "ctxfirst",
-	Doc:        doc,
-	URL:        "https://pkg.go.dev/github.com/concfix/concfix/fixers/ctxfirst",
+	Doc:        fixkit.Doc(docGo, "ctxfirst"),
+	URL:        fixkit.URL("ctxfirst"),
 	Requires:   []*analysis.Analyzer{inspect.Analyzer},
 	Run:        run,
-	ResultType: rewrite.PartsType,
+	ResultType: fixkit.PartsType,
 }
 
 var (
@@ -91,7 +72,7 @@ type checker struct {
 	impls   map[*types.Func][]implemented // methods with a misplaced context that implement an interface
 	mutated map[*types.Var]bool           // local variables assigned after their declaration or whose address is taken
 	other   map[string]string             // identifiers of the files this build ignores, and assembly symbols: name -> file
-	parts   *rewrite.Parts
+	parts   *fixkit.Parts
 }
 
 type callSite struct {
@@ -111,7 +92,7 @@ type implemented struct {
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	parts := &rewrite.Parts{}
+	parts := &fixkit.Parts{}
 	if !reaches(pass.Pkg, "context") {
 		return parts, nil // no context.Context in sight
 	}
@@ -461,9 +442,7 @@ func (c *checker) checkInterface(it *ast.InterfaceType) {
 			}
 		}
 		d := c.diagnostic(ft.Params, k, "interface method "+name)
-		d.Related = append(d.Related, analysis.RelatedInformation{Pos: d.Pos,
-			Message: "no fix: an interface method changes with every implementation and caller"})
-		c.pass.Report(d)
+		fixkit.Refuse(c.pass, d, d.Pos, "an interface method changes with every implementation and caller")
 	}
 }
 
@@ -554,8 +533,7 @@ func (c *checker) checkFunc(decl *ast.FuncDecl) {
 	d := c.diagnostic(decl.Type.Params, k, what)
 	msg := fixMessage(sig, k)
 	refuse := func(pos token.Pos, why string) {
-		d.Related = append(d.Related, analysis.RelatedInformation{Pos: pos, Message: "no fix: " + why})
-		c.pass.Report(d)
+		fixkit.Refuse(c.pass, d, pos, why)
 	}
 	if decl.Body == nil {
 		refuse(d.Pos, "it has no body: its implementation is elsewhere")
@@ -587,28 +565,26 @@ func (c *checker) checkFunc(decl *ast.FuncDecl) {
 		refuse(d.Pos, why)
 		return
 	}
-	build := func(fx *rewrite.Fix) error {
+	build := func(fx *fixkit.Fix) error {
 		if err := c.moveParam(fx, decl.Type.Params, k, t); err != nil {
 			return err
 		}
 		return c.moveArgs(fx, refs, k, t)
 	}
 	if !exported {
-		rewrite.Report(c.pass, d, msg, build)
+		fixkit.Report(c.pass, d, msg, build)
 		return
 	}
 	// Exported: other packages may call it. Only a driver that sees them all can fix it.
-	sf, err := rewrite.Build(c.pass, msg, build)
+	sf, err := fixkit.Build(c.pass, msg, build)
 	if err != nil {
-		refuse(d.Pos, firstLine(err.Error()))
+		refuse(d.Pos, err.Error())
 		return
 	}
-	c.parts.List = append(c.parts.List, rewrite.Part{
+	c.parts.List = append(c.parts.List, fixkit.Part{
 		Key: key(fn), Decl: true, Pos: d.Pos, Exported: true, Message: msg, Edits: sf.TextEdits,
 	})
-	d.Related = append(d.Related, analysis.RelatedInformation{Pos: d.Pos,
-		Message: "no fix: it is exported: only a run over every package that refers to it can change them all"})
-	c.pass.Report(d)
+	fixkit.Refuse(c.pass, d, d.Pos, "it is exported: only a run over every package that refers to it can change them all")
 }
 
 func firstLine(s string) string {
@@ -876,7 +852,7 @@ func (c *checker) stable(e ast.Expr) bool {
 
 // moveParam moves parameter k of params to position t (a group boundary), splitting its
 // group if it has several names.
-func (c *checker) moveParam(fx *rewrite.Fix, params *ast.FieldList, k, t int) error {
+func (c *checker) moveParam(fx *fixkit.Fix, params *ast.FieldList, k, t int) error {
 	fk, ft := -1, -1
 	i := 0
 	for j, f := range params.List {
@@ -914,7 +890,7 @@ func (c *checker) moveParam(fx *rewrite.Fix, params *ast.FieldList, k, t int) er
 }
 
 // moveArgs moves argument k of every call among refs to position t.
-func (c *checker) moveArgs(fx *rewrite.Fix, refs []ref, k, t int) error {
+func (c *checker) moveArgs(fx *fixkit.Fix, refs []ref, k, t int) error {
 	for _, r := range refs {
 		if r.call == nil {
 			return fmt.Errorf("not a call")
@@ -968,7 +944,7 @@ func (c *checker) foreignParts() {
 		if c.importable(fn) && !c.api {
 			continue // the declaring package refuses it
 		}
-		part := rewrite.Part{Key: key(fn)}
+		part := fixkit.Part{Key: key(fn)}
 		k, t, _ := c.shape(fn.Signature())
 		if file := c.mentionedElsewhere(fn.Name()); file != "" {
 			part.Veto = fmt.Sprintf("%s is mentioned in %s, which this build does not compile", fn.Name(), file)
@@ -977,7 +953,7 @@ func (c *checker) foreignParts() {
 		} else if _, why := c.checkRefs(fn, c.refs[fn], k, t); why != "" {
 			part.Veto = why + " (package " + c.pass.Pkg.Path() + ")"
 		} else {
-			sf, err := rewrite.Build(c.pass, fixMessage(fn.Signature(), k), func(fx *rewrite.Fix) error {
+			sf, err := fixkit.Build(c.pass, fixMessage(fn.Signature(), k), func(fx *fixkit.Fix) error {
 				return c.moveArgs(fx, c.refs[fn], k, t)
 			})
 			if err != nil {

@@ -8,7 +8,8 @@ import (
 	"testing"
 
 	"github.com/concfix/concfix/fixers/ctxfirst"
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
+	"github.com/concfix/concfix/internal/fixkit/fixkittest"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 )
@@ -16,18 +17,18 @@ import (
 // TestLocal checks the fixes made one package at a time (unexported functions whose every
 // reference is a call in their package), and the refusals next to them.
 func TestLocal(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), ctxfirst.Analyzer, "a")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(ctxfirst.Analyzer), "a")
 }
 
 // TestParts checks the shares of whole-program fixes that each package returns: the
 // declaring package's Part with the edits of the declaration and its own calls, an
 // importer's Part with the edits of its calls, or its veto.
 func TestParts(t *testing.T) {
-	results := analysistest.Run(t, analysistest.TestData(), ctxfirst.Analyzer, "x/internal/lib", "x/app", "x/api")
-	byKey := make(map[string][]rewrite.Part)
+	results := analysistest.Run(t, analysistest.TestData(), fixkittest.WithReasons(ctxfirst.Analyzer), "x/internal/lib", "x/app", "x/api")
+	byKey := make(map[string][]fixkit.Part)
 	var fset *token.FileSet
 	for _, r := range results {
-		parts := r.Result.(*rewrite.Parts)
+		parts := r.Result.(*fixkit.Parts)
 		fset = r.Pass.Fset
 		for _, p := range parts.List {
 			byKey[p.Key] = append(byKey[p.Key], p)
@@ -43,10 +44,10 @@ func TestParts(t *testing.T) {
 	// Vetoed by the importer: a value use, and an implementation of its interface.
 	for k, veto := range map[string]string{lib + "Valued": "used as a value", lib + "Impl.Serve": "implements Server in package x/app"} {
 		ps := byKey[k]
-		if !slices.ContainsFunc(ps, func(p rewrite.Part) bool { return p.Decl && p.Exported && p.Veto == "" && len(p.Edits) > 0 }) {
+		if !slices.ContainsFunc(ps, func(p fixkit.Part) bool { return p.Decl && p.Exported && p.Veto == "" && len(p.Edits) > 0 }) {
 			t.Errorf("%s: no declaring part in %+v", k, ps)
 		}
-		if !slices.ContainsFunc(ps, func(p rewrite.Part) bool { return !p.Decl && strings.Contains(p.Veto, veto) }) {
+		if !slices.ContainsFunc(ps, func(p fixkit.Part) bool { return !p.Decl && strings.Contains(p.Veto, veto) }) {
 			t.Errorf("%s: no veto %q in %+v", k, veto, ps)
 		}
 	}
@@ -54,7 +55,7 @@ func TestParts(t *testing.T) {
 	var all []analysis.TextEdit
 	for _, k := range []string{lib + "Fetch", lib + "Client.Get"} {
 		ps := byKey[k]
-		if len(ps) != 2 || !slices.ContainsFunc(ps, func(p rewrite.Part) bool { return p.Decl }) {
+		if len(ps) != 2 || !slices.ContainsFunc(ps, func(p fixkit.Part) bool { return p.Decl }) {
 			t.Errorf("%s: want a declaring part and an importer's part, got %+v", k, ps)
 		}
 		for _, p := range ps {
@@ -99,9 +100,9 @@ func TestAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ctxfirst.Analyzer.Flags.Set("api", "false")
-	results := analysistest.Run(t, analysistest.TestData(), ctxfirst.Analyzer, "x/api")
+	results := analysistest.Run(t, analysistest.TestData(), fixkittest.WithReasons(ctxfirst.Analyzer), "x/api")
 	for _, r := range results {
-		parts := r.Result.(*rewrite.Parts)
+		parts := r.Result.(*fixkit.Parts)
 		if len(parts.List) != 1 || parts.List[0].Key != "x/api.Public" || !parts.List[0].Decl || len(parts.List[0].Edits) == 0 {
 			t.Errorf("parts = %+v, want the declaring part of x/api.Public", parts.List)
 		}

@@ -25,7 +25,7 @@
 // or gopls, which see one package at a time, only unexported functions and methods are
 // fixed, when every reference to them in their package (its test files included) is a call.
 // The concfix driver, which sees every package, also fixes exported functions and methods:
-// each package contributes the edits of its own calls (see rewrite.Parts), and the fix is
+// each package contributes the edits of its own calls (see fixkit.Parts), and the fix is
 // made only when every package of the module that refers to the function was analysed and
 // none refused. Exported API of an importable package (not main, not under an internal
 // directory, not declared in a test file) is left alone unless the -api flag allows

@@ -1,13 +1,14 @@
 package ctxprop
 
 import (
+	_ "embed"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
 	"strings"
 
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -16,29 +17,14 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-const doc = `ctxprop: a context is in scope but not passed on
-
-When a function has a context.Context (a named parameter, or a local variable derived
-from one through the context.With* functions), it finds calls that do not pass it:
-context.TODO() or context.Background() given as a context argument, a call to F when
-the same package or method set has FContext(ctx, ...) or FWithContext(ctx, ...) with
-otherwise identical parameters and results (http.NewRequest, the database/sql methods,
-exec.Command, slog, ...), net.Dial and the net.Lookup* functions, DB.Begin; and nil
-given as a context.Context (outside _test.go files). The fix passes the context in scope,
-calls the context-aware twin, or passes context.TODO() for a nil context when no context
-is in scope.
-
-Deliberate detachment is left alone: calls in defer and go statements or in function
-literals that are not called on the spot, in the clean-up path after <-ctx.Done() or a
-ctx.Err() check, arguments of the context package's own functions, calls whose results
-may hold the context and outlive the function, context.Background() next to an explicit
-timeout, everything but context.TODO() in _test.go files, nil given to the package's own
-functions, and functions without a context.`
+//go:embed doc.go
+var docGo string
 
 // Analyzer reports and fixes calls that drop the context in scope.
 var Analyzer = &analysis.Analyzer{
 	Name:     "ctxprop",
-	Doc:      doc,
+	Doc:      fixkit.Doc(docGo, "ctxprop"),
+	URL:      fixkit.URL("ctxprop"),
 	Requires: []*analysis.Analyzer{inspect.Analyzer},
 	Run:      run,
 }
@@ -197,19 +183,18 @@ func (ck *checker) checkFresh(argCur, callCur inspector.Cursor, fresh *ast.CallE
 	}
 	d := analysis.Diagnostic{Pos: fresh.Pos(), End: fresh.End()}
 	if env.status == ambiguous {
-		d.Message = fmt.Sprintf("context.%s() passed while a context is in scope (no fix: several contexts in scope: %s)", name, env.names())
-		ck.pass.Report(d)
+		d.Message = fmt.Sprintf("context.%s() passed while a context is in scope", name)
+		fixkit.Refuse(ck.pass, d, d.Pos, "several contexts in scope: "+env.names())
 		return
 	}
 	d.Message = fmt.Sprintf("context.%s() passed while %s is in scope", name, env.ctx.Name())
 	if ck.hasComments(fresh) {
-		d.Message += " (no fix: comments inside the call)"
-		ck.pass.Report(d)
+		fixkit.Refuse(ck.pass, d, d.Pos, "comments inside the call")
 		return
 	}
 	parent := callCur.Node().(*ast.CallExpr)
 	idx := argCur.ParentEdgeIndex()
-	rewrite.Report(ck.pass, d, "Pass "+env.ctx.Name(), func(fx *rewrite.Fix) error {
+	fixkit.Report(ck.pass, d, "Pass "+env.ctx.Name(), func(fx *fixkit.Fix) error {
 		dcall := fx.Dst(parent).(*dst.CallExpr)
 		old := dcall.Args[idx]
 		id := dst.NewIdent(env.ctx.Name())
@@ -250,17 +235,19 @@ func (ck *checker) checkNil(argCur, callCur inspector.Cursor, id *ast.Ident) {
 	d := analysis.Diagnostic{Pos: id.Pos(), End: id.End(), Message: "nil passed as a context.Context"}
 	switch env.status {
 	case ambiguous:
-		d.Message += fmt.Sprintf(" (no fix: several contexts in scope: %s)", env.names())
-		ck.pass.Report(d)
+		fixkit.Refuse(ck.pass, d, d.Pos, "several contexts in scope: "+env.names())
 	case ok:
 		name := env.ctx.Name()
-		rewrite.Report(ck.pass, d, "Pass "+name, func(fx *rewrite.Fix) error {
+		fixkit.Report(ck.pass, d, "Pass "+name, func(fx *fixkit.Fix) error {
 			fx.Dst(id).(*dst.Ident).Name = name
 			return nil
 		})
 	case none:
-		rewrite.Report(ck.pass, d, "Pass context.TODO()", func(fx *rewrite.Fix) error {
-			pkg := fx.AddImport(id, "context", "context")
+		fixkit.Report(ck.pass, d, "Pass context.TODO()", func(fx *fixkit.Fix) error {
+			pkg, err := fx.AddImport(id, "context", "context")
+			if err != nil {
+				return err
+			}
 			if !ck.refersToPackage(id.Pos(), pkg, ck.ctxPkg) {
 				return fmt.Errorf("%s does not refer to package context here", pkg)
 			}
@@ -274,7 +261,7 @@ func (ck *checker) checkNil(argCur, callCur inspector.Cursor, id *ast.Ident) {
 }
 
 // replaceArg replaces argument i of call with e in the fix.
-func replaceArg(fx *rewrite.Fix, call *ast.CallExpr, i int, e dst.Expr) {
+func replaceArg(fx *fixkit.Fix, call *ast.CallExpr, i int, e dst.Expr) {
 	fx.Dst(call).(*dst.CallExpr).Args[i] = e
 }
 

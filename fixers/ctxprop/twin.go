@@ -6,7 +6,7 @@ import (
 	"go/token"
 	"go/types"
 
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
@@ -53,13 +53,12 @@ func (ck *checker) checkTwin(cur inspector.Cursor, call *ast.CallExpr, sig *type
 		Message: fmt.Sprintf("%s called while a context is in scope; %s takes it", ck.funcName(fn), tw.name),
 	}
 	if env.status == ambiguous {
-		d.Message += fmt.Sprintf(" (no fix: several contexts in scope: %s)", env.names())
-		ck.pass.Report(d)
+		fixkit.Refuse(ck.pass, d, d.Pos, "several contexts in scope: "+env.names())
 		return
 	}
 	ctxName := env.ctx.Name()
 	d.Message = fmt.Sprintf("%s called while %s is in scope; %s takes it", ck.funcName(fn), ctxName, tw.name)
-	rewrite.Report(ck.pass, d, fmt.Sprintf("Call %s with %s", tw.name, ctxName), func(fx *rewrite.Fix) error {
+	fixkit.Report(ck.pass, d, fmt.Sprintf("Call %s with %s", tw.name, ctxName), func(fx *fixkit.Fix) error {
 		dcall := fx.Dst(call).(*dst.CallExpr)
 		args := []dst.Expr{dst.NewIdent(ctxName)}
 		if tw.kind == beginTx {

@@ -6,7 +6,7 @@ import (
 	"go/token"
 	"go/types"
 
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
 )
@@ -31,8 +31,7 @@ type plan struct {
 func (a *analyzer) fix(c *candidate, d analysis.Diagnostic) {
 	p, refusal := a.plan(c)
 	if p == nil {
-		d.Related = append(d.Related, analysis.RelatedInformation{Pos: refusal.at.Pos(), Message: "no fix: " + refusal.why})
-		a.pass.Report(d)
+		fixkit.Refuse(a.pass, d, refusal.at.Pos(), refusal.why)
 		return
 	}
 	call := p.name + "()"
@@ -43,7 +42,7 @@ func (a *analyzer) fix(c *candidate, d analysis.Diagnostic) {
 	if p.inLoop {
 		msg = "Call " + call + " at the end of the block"
 	}
-	rewrite.Report(a.pass, d, msg, func(fx *rewrite.Fix) error { return a.build(fx, p) })
+	fixkit.Report(a.pass, d, msg, func(fx *fixkit.Fix) error { return a.build(fx, p) })
 }
 
 // plan decides the fix for c, or returns why there is none.
@@ -408,7 +407,7 @@ func (s span) Pos() token.Pos { return s.pos }
 func (s span) End() token.Pos { return s.end }
 
 // build rewrites the file for p.
-func (a *analyzer) build(fx *rewrite.Fix, p *plan) error {
+func (a *analyzer) build(fx *fixkit.Fix, p *plan) error {
 	dstmt, ok := fx.Dst(p.stmt).(dst.Stmt)
 	if !ok {
 		return fmt.Errorf("statement has no dst twin")
@@ -496,7 +495,7 @@ func stmtList(f *dst.File, s dst.Stmt) *[]dst.Stmt {
 		if res != nil {
 			return false
 		}
-		if l := rewrite.StmtList(n); l != nil && indexOf(*l, s) >= 0 {
+		if l := fixkit.StmtList(n); l != nil && indexOf(*l, s) >= 0 {
 			res = l
 		}
 		return res == nil

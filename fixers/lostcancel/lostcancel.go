@@ -6,8 +6,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"strings"
 
+	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/ctrlflow"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -17,35 +17,15 @@ import (
 )
 
 //go:embed doc.go
-var doc string
+var docGo string
 
 // Analyzer is the lostcancel fixer.
 var Analyzer = &analysis.Analyzer{
 	Name:     "lostcancel",
-	Doc:      analyzerDoc(doc),
+	Doc:      fixkit.Doc(docGo, "lostcancel"),
+	URL:      fixkit.URL("lostcancel"),
 	Requires: []*analysis.Analyzer{inspect.Analyzer, ctrlflow.Analyzer},
 	Run:      run,
-}
-
-// analyzerDoc extracts the analyzer's documentation from the package doc: the title line
-// after "# Analyzer lostcancel", then the rest.
-func analyzerDoc(src string) string {
-	var lines []string
-	for l := range strings.SplitSeq(src, "\n") {
-		if !strings.HasPrefix(l, "//") {
-			break
-		}
-		lines = append(lines, strings.TrimPrefix(strings.TrimPrefix(l, "//"), " "))
-	}
-	text := strings.Join(lines, "\n")
-	const marker = "# Analyzer lostcancel\n\n"
-	i := strings.Index(text, marker)
-	if i < 0 {
-		panic("lostcancel: doc.go lacks the analyzer section")
-	}
-	text = text[i+len(marker):]
-	text = strings.TrimPrefix(text, "lostcancel: ")
-	return strings.TrimSpace(text)
 }
 
 // withFuncs are the functions of package context that return a context and its cancel
@@ -227,8 +207,7 @@ func (a *analyzer) check(c *candidate, g *cfg.CFG) {
 				return
 			}
 			d.Message = fmt.Sprintf("cancel function returned by %s is never called", c.what())
-			d.Related = append(d.Related, analysis.RelatedInformation{Pos: c.cancelID.Pos(), Message: "no fix: the variable belongs to an enclosing function"})
-			a.pass.Report(d)
+			fixkit.Refuse(a.pass, d, c.cancelID.Pos(), "the variable belongs to an enclosing function")
 			return
 		}
 		witness := lostPath(a.pass.TypesInfo, g, c, refs)

@@ -4,13 +4,14 @@ import (
 	"testing"
 
 	"github.com/concfix/concfix/fixers/lostcancel"
+	"github.com/concfix/concfix/internal/fixkit/fixkittest"
 	"golang.org/x/tools/go/analysis/analysistest"
 )
 
 func TestLostCancel(t *testing.T) {
 	for _, pkg := range []string{"a", "collide", "dot", "renamed", "mainpkg", "web", "layout"} {
 		t.Run(pkg, func(t *testing.T) {
-			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), lostcancel.Analyzer, pkg)
+			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(lostcancel.Analyzer), pkg)
 		})
 	}
 }

@@ -1,15 +1,17 @@
 package singlesend
 
 import (
+	_ "embed"
 	"fmt"
-	"github.com/concfix/concfix/fixers/internal/noreturn"
 	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
 	"strconv"
 
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/fixers/internal/noreturn"
+
+	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -18,23 +20,13 @@ import (
 	"golang.org/x/tools/go/cfg"
 )
 
-const doc = `singlesend: goroutine blocked forever sending its result on an unbuffered channel
-
-A function makes an unbuffered channel, starts a goroutine that sends its one result on
-it, then may return without receiving (a timeout or ctx.Done() case wins, an early error
-return): the goroutine blocks on its send forever. The analyzer follows the function's
-control flow from the make to every return and reports the channel when a return is
-reachable with a started goroutine whose value was not received.
-
-The fix makes the channel buffered with one slot per sending goroutine, so that no send
-can block. It is offered only when the channel is made in the function, does not escape
-it (outside the goroutines it is only received from), and every sender is a function
-literal started by a go statement outside loops that sends at most once and then only
-returns. Other shapes are reported without a fix; escaping channels are not reported.`
+//go:embed doc.go
+var docGo string
 
 var Analyzer = &analysis.Analyzer{
 	Name:     "singlesend",
-	Doc:      doc,
+	Doc:      fixkit.Doc(docGo, "singlesend"),
+	URL:      fixkit.URL("singlesend"),
 	Requires: []*analysis.Analyzer{inspect.Analyzer},
 	Run:      run,
 }
@@ -364,13 +356,12 @@ func checkMake(pass *analysis.Pass, makeCur inspector.Cursor) {
 	}
 	for _, s := range active {
 		if s.refusal != "" {
-			d.Related = append(d.Related, analysis.RelatedInformation{Pos: s.stmt.Pos(), Message: "no fix: " + s.refusal})
-			pass.Report(d)
+			fixkit.Refuse(pass, d, s.stmt.Pos(), s.refusal)
 			return
 		}
 	}
 	n := len(active)
-	rewrite.Report(pass, d, fmt.Sprintf("Give channel %s a buffer of %d", name, n), func(fx *rewrite.Fix) error {
+	fixkit.Report(pass, d, fmt.Sprintf("Give channel %s a buffer of %d", name, n), func(fx *fixkit.Fix) error {
 		dc, ok := fx.Dst(call).(*dst.CallExpr)
 		if !ok {
 			return fmt.Errorf("unexpected dst node for make")

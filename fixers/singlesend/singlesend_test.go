@@ -4,9 +4,10 @@ import (
 	"testing"
 
 	"github.com/concfix/concfix/fixers/singlesend"
+	"github.com/concfix/concfix/internal/fixkit/fixkittest"
 	"golang.org/x/tools/go/analysis/analysistest"
 )
 
 func Test(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), singlesend.Analyzer, "a")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(singlesend.Analyzer), "a")
 }

@@ -1,13 +1,14 @@
 package tickerstop
 
 import (
+	_ "embed"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
 	"go/version"
 
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -17,22 +18,13 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-const doc = `tickerstop: ticker or timer never stopped before Go 1.23
-
-Before Go 1.23 an unstopped time.Ticker ticks forever and an unstopped time.Timer lives
-until it fires, even when nothing refers to it. The analyzer reports, in files whose Go
-version is below go1.23, tickers and timers made by time.NewTicker and time.NewTimer that
-are never stopped, time.Tick in a function that can return, and time.After in a select
-inside a loop. Since Go 1.23 unreferenced timers are collected: nothing is reported.
-
-The fix inserts "defer t.Stop()" after "t := time.NewTicker(d)" when t is a local
-variable assigned once, outside loops, and only used to receive from t.C or to Reset or
-Stop it, outside function literals. Escaping tickers are not reported; other shapes are
-reported without a fix.`
+//go:embed doc.go
+var docGo string
 
 var Analyzer = &analysis.Analyzer{
 	Name:     "tickerstop",
-	Doc:      doc,
+	Doc:      fixkit.Doc(docGo, "tickerstop"),
+	URL:      fixkit.URL("tickerstop"),
 	Requires: []*analysis.Analyzer{inspect.Analyzer},
 	Run:      run,
 }
@@ -117,8 +109,7 @@ func checkNew(pass *analysis.Pass, callCur inspector.Cursor, name string) {
 		d.Message = "timer from time.NewTimer is never stopped: before Go 1.23 it lives until it fires"
 	}
 	refuse := func(why string) {
-		d.Related = append(d.Related, analysis.RelatedInformation{Pos: call.Pos(), Message: "no fix: " + why})
-		pass.Report(d)
+		fixkit.Refuse(pass, d, call.Pos(), why)
 	}
 	fnCur, body := enclosingFunc(callCur)
 
@@ -237,10 +228,10 @@ func checkNew(pass *analysis.Pass, callCur inspector.Cursor, name string) {
 		return
 	}
 	idx := stmtCur.ParentEdgeIndex()
-	rewrite.Report(pass, d, fmt.Sprintf("Add defer %s.Stop()", obj.Name()), func(fx *rewrite.Fix) error {
+	fixkit.Report(pass, d, fmt.Sprintf("Add defer %s.Stop()", obj.Name()), func(fx *fixkit.Fix) error {
 		deferStmt := &dst.DeferStmt{Call: &dst.CallExpr{Fun: &dst.SelectorExpr{X: dst.NewIdent(obj.Name()), Sel: dst.NewIdent("Stop")}}}
 		owner := fx.Dst(listOwner)
-		list := rewrite.StmtList(owner)
+		list := fixkit.StmtList(owner)
 		if list == nil {
 			return fmt.Errorf("unexpected statement list owner %T", owner)
 		}

@@ -1,11 +1,13 @@
 package unboundedgo
 
 import (
+	_ "embed"
 	"go/ast"
 	"go/token"
 	"go/types"
 	"strings"
 
+	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/edge"
@@ -13,18 +15,13 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-const doc = `unboundedgo: goroutine per input element with no concurrency limit
-
-The analyzer reports a go statement (or errgroup.Group.Go, sync.WaitGroup.Go call) in a
-range loop over a slice, map, channel or iterator of unknown size, or in a for loop
-bounded by len(x), when nothing limits how many goroutines run at once: no channel
-operation or Wait/Acquire call in the loop body, no semaphore in the goroutine, no worker
-shape, no errgroup SetLimit. Inputs known to be small (composite literals), loops without
-a condition, integer loops, _test.go and generated files are not reported. No fix.`
+//go:embed doc.go
+var docGo string
 
 var Analyzer = &analysis.Analyzer{
 	Name:     "unboundedgo",
-	Doc:      doc,
+	Doc:      fixkit.Doc(docGo, "unboundedgo"),
+	URL:      fixkit.URL("unboundedgo"),
 	Requires: []*analysis.Analyzer{inspect.Analyzer},
 	Run:      run,
 }

@@ -4,9 +4,10 @@ import (
 	"testing"
 
 	"github.com/concfix/concfix/fixers/unboundedgo"
+	"github.com/concfix/concfix/internal/fixkit/fixkittest"
 	"golang.org/x/tools/go/analysis/analysistest"
 )
 
 func Test(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), unboundedgo.Analyzer, "a")
+	analysistest.Run(t, analysistest.TestData(), fixkittest.WithReasons(unboundedgo.Analyzer), "a")
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/concfix/concfix/fixers/unlock/internal/cfg"
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/edge"
@@ -81,18 +81,16 @@ func (a *analyzer) mismatches(ops []*op, r *result) {
 		}
 		d := analysis.Diagnostic{Pos: o.call.Pos(), End: o.call.End(), Message: msg}
 		if !a.hasMethod(o, name) {
-			d.Message += " (no fix: " + name + " is not the mutex's method here)"
-			a.pass.Report(d)
+			fixkit.Refuse(a.pass, d, d.Pos, name+" is not the mutex's method here")
 			continue
 		}
 		if strings.HasSuffix(a.pass.Fset.File(o.call.Pos()).Name(), "_test.go") {
 			// Tests misuse mutexes on purpose to check the runtime's fatal error (sync's own
 			// tests do): the mismatch is reported, not repaired.
-			d.Related = []analysis.RelatedInformation{{Pos: d.Pos, Message: "no fix: in a test, a mismatched release may be deliberate"}}
-			a.pass.Report(d)
+			fixkit.Refuse(a.pass, d, d.Pos, "in a test, a mismatched release may be deliberate")
 			continue
 		}
-		rewrite.Report(a.pass, d, fmt.Sprintf("Replace %s with %s", o.sel.Sel.Name, name), func(fx *rewrite.Fix) error {
+		fixkit.Report(a.pass, d, fmt.Sprintf("Replace %s with %s", o.sel.Sel.Name, name), func(fx *fixkit.Fix) error {
 			fx.Dst(o.sel.Sel).(*dst.Ident).Name = name
 			return nil
 		})
@@ -227,13 +225,12 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 	p := pendingLeak{class: lk.class}
 	if r2.unprovable != "" || r2.unlockForeign {
 		p.report = func() {
-			d.Message += " (no fix: unlocking before it does not balance the function)"
-			a.pass.Report(d)
+			fixkit.Refuse(a.pass, d, d.Pos, "unlocking before it does not balance the function")
 		}
 	} else if a.deferable(u, key, locks, releases, ops) {
 		p.report = func() {
 			msg := fmt.Sprintf("Add defer %s.%s() and remove the explicit unlocks", recv, releaseName(locks[0].kind))
-			rewrite.Report(a.pass, d, msg, func(fx *rewrite.Fix) error { return a.fixDefer(fx, u, locks[0], releases) })
+			fixkit.Report(a.pass, d, msg, func(fx *fixkit.Fix) error { return a.fixDefer(fx, u, locks[0], releases) })
 		}
 	} else {
 		p.report = func() {
@@ -241,25 +238,22 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 				if ret, ok := e.node.(*ast.ReturnStmt); ok {
 					for _, x := range ret.Results {
 						if !a.safeUnlocked(u, x) {
-							d.Message += fmt.Sprintf(" (no fix: the results of the return at line %d may need the lock)", a.line(ret.Pos()))
-							a.pass.Report(d)
+							fixkit.Refuse(a.pass, d, ret.Pos(), fmt.Sprintf("the results of the return at line %d may need the lock", a.line(ret.Pos())))
 							return
 						}
 					}
 				}
 				if !a.inScope(lk.sel.X, e.node.Pos()) {
-					d.Message += fmt.Sprintf(" (no fix: %s is not in scope at line %d)", recv, a.line(e.node.Pos()))
-					a.pass.Report(d)
+					fixkit.Refuse(a.pass, d, e.node.Pos(), fmt.Sprintf("%s is not in scope at line %d", recv, a.line(e.node.Pos())))
 					return
 				}
 				if !a.hasMethod(lk, releaseName(e.k)) {
-					d.Message += " (no fix: " + releaseName(e.k) + " is not the mutex's method here)"
-					a.pass.Report(d)
+					fixkit.Refuse(a.pass, d, e.node.Pos(), releaseName(e.k)+" is not the mutex's method here")
 					return
 				}
 			}
 			msg := fmt.Sprintf("Unlock %s before each exit that leaves it locked", recv)
-			rewrite.Report(a.pass, d, msg, func(fx *rewrite.Fix) error {
+			fixkit.Report(a.pass, d, msg, func(fx *fixkit.Fix) error {
 				for _, e := range exits {
 					if err := a.insertUnlock(fx, u, lk, e.node, e.k); err != nil {
 						return err
@@ -648,7 +642,7 @@ func (a *analyzer) inScope(e ast.Expr, pos token.Pos) bool {
 }
 
 // release builds the statement `recv.name()` from lock op lk's receiver.
-func release(fx *rewrite.Fix, lk *op, name string) *dst.ExprStmt {
+func release(fx *fixkit.Fix, lk *op, name string) *dst.ExprStmt {
 	x := dst.Clone(fx.Dst(lk.sel.X)).(dst.Expr)
 	x.Decorations().Start.Clear()
 	x.Decorations().End.Clear()
@@ -656,7 +650,7 @@ func release(fx *rewrite.Fix, lk *op, name string) *dst.ExprStmt {
 }
 
 // insertUnlock inserts the release of lk's mutex before exit statement n.
-func (a *analyzer) insertUnlock(fx *rewrite.Fix, u *unit, lk *op, n ast.Node, k kind) error {
+func (a *analyzer) insertUnlock(fx *fixkit.Fix, u *unit, lk *op, n ast.Node, k kind) error {
 	s := n.(ast.Stmt)
 	parent := a.parentOf(u, s)
 	switch parent.(type) {
@@ -665,7 +659,7 @@ func (a *analyzer) insertUnlock(fx *rewrite.Fix, u *unit, lk *op, n ast.Node, k 
 		return fmt.Errorf("cannot insert before a %T's statement", parent)
 	}
 	st := release(fx, lk, releaseName(k))
-	list := rewrite.StmtList(fx.Dst(parent))
+	list := fixkit.StmtList(fx.Dst(parent))
 	ds := fx.Dst(s).(dst.Stmt)
 	i := -1
 	for j, x := range *list {
@@ -686,10 +680,10 @@ func (a *analyzer) insertUnlock(fx *rewrite.Fix, u *unit, lk *op, n ast.Node, k 
 }
 
 // fixDefer adds `defer mu.Unlock()` after lock lk and removes the explicit releases.
-func (a *analyzer) fixDefer(fx *rewrite.Fix, u *unit, lk *op, releases []*op) error {
+func (a *analyzer) fixDefer(fx *fixkit.Fix, u *unit, lk *op, releases []*op) error {
 	for _, o := range releases {
 		parent := a.parentOf(u, o.stmt)
-		list := rewrite.StmtList(fx.Dst(parent))
+		list := fixkit.StmtList(fx.Dst(parent))
 		ds := fx.Dst(o.stmt).(dst.Stmt)
 		decs := ds.Decorations()
 		if len(decs.Start) > 0 || len(decs.End) > 0 || hasComments(ds) {
@@ -720,7 +714,7 @@ func (a *analyzer) fixDefer(fx *rewrite.Fix, u *unit, lk *op, releases []*op) er
 		}
 		*list = append((*list)[:i], (*list)[i+1:]...)
 	}
-	list := rewrite.StmtList(fx.Dst(u.body))
+	list := fixkit.StmtList(fx.Dst(u.body))
 	dl := fx.Dst(lk.stmt).(dst.Stmt)
 	i := -1
 	for j, x := range *list {

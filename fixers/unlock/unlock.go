@@ -1,12 +1,15 @@
 package unlock
 
 import (
+	_ "embed"
 	"fmt"
-	"github.com/concfix/concfix/fixers/internal/noreturn"
 	"go/ast"
 	"go/token"
 	"go/types"
 	"strings"
+
+	"github.com/concfix/concfix/fixers/internal/noreturn"
+	"github.com/concfix/concfix/internal/fixkit"
 
 	"github.com/concfix/concfix/fixers/unlock/internal/cfg"
 	"golang.org/x/tools/go/analysis"
@@ -16,22 +19,13 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-const doc = `unlock: mutex left locked on some path, or released with the wrong method
-
-Finds sync.Mutex, sync.RWMutex and sync.Locker locks that a return, break, continue or
-goto leaves held while the function's other paths release them, an RLock released with
-Unlock (or a Lock with RUnlock), and a deferred Lock that should be a deferred Unlock.
-The next Lock of the mutex deadlocks; a mismatched release aborts the program.
-
-The fix adds "defer mu.Unlock()" after the Lock and removes the explicit unlocks when the
-lock is held to the end of the function, and otherwise unlocks before each leaking exit;
-mismatched releases get the method matching the lock. Locks taken in one function and
-released in another, conditional locking, hand-over locking, mutexes used by closures or
-passed elsewhere, and functions whose lock balance cannot be proven are left alone.`
+//go:embed doc.go
+var docGo string
 
 var Analyzer = &analysis.Analyzer{
 	Name:     "unlock",
-	Doc:      doc,
+	Doc:      fixkit.Doc(docGo, "unlock"),
+	URL:      fixkit.URL("unlock"),
 	Requires: []*analysis.Analyzer{inspect.Analyzer},
 	Run:      run,
 }

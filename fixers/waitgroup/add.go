@@ -6,7 +6,7 @@ import (
 	"go/token"
 	"go/types"
 
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/cfg"
@@ -99,7 +99,7 @@ func (c *checker) mentions(n ast.Node, key ref) bool {
 
 // planAddMove decides whether the Add statement es of goroutine gr can move before the
 // go statement, and returns the fix or the reason why not.
-func (c *checker) planAddMove(gr goroutine, es *ast.ExprStmt, w wgCall) (func(fx *rewrite.Fix) error, string) {
+func (c *checker) planAddMove(gr goroutine, es *ast.ExprStmt, w wgCall) (func(fx *fixkit.Fix) error, string) {
 	addCur, ok := c.insp.Root().FindNode(es)
 	if !ok {
 		return nil, "internal error: statement not found"
@@ -172,10 +172,10 @@ func (c *checker) planAddMove(gr goroutine, es *ast.ExprStmt, w wgCall) (func(fx
 		return nil, why
 	}
 
-	return func(fx *rewrite.Fix) error {
-		goList := rewrite.StmtList(fx.Dst(goParent))
+	return func(fx *fixkit.Fix) error {
+		goList := fixkit.StmtList(fx.Dst(goParent))
 		j := indexOf(mustList(goParent), gr.stmt)
-		addList := rewrite.StmtList(fx.Dst(addParent))
+		addList := fixkit.StmtList(fx.Dst(addParent))
 		i := indexOf(mustList(addParent), es)
 		if i < 0 || j < 0 {
 			return fmt.Errorf("statement not found")

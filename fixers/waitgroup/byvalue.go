@@ -7,7 +7,7 @@ import (
 	"go/types"
 	"strings"
 
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"github.com/dave/dst/dstutil"
 	"golang.org/x/tools/go/analysis"
@@ -48,7 +48,7 @@ func funcKey(fn *types.Func) string {
 // fix of its own when every reference is in this package, or by Parts for the driver
 // when an exported function of an internal package may be called from other packages of
 // the module.
-func (c *checker) byValue(parts *rewrite.Parts) {
+func (c *checker) byValue(parts *fixkit.Parts) {
 	for _, f := range c.pass.Files {
 		for _, decl := range f.Decls {
 			fd, ok := decl.(*ast.FuncDecl)
@@ -67,7 +67,7 @@ func (c *checker) byValue(parts *rewrite.Parts) {
 	c.importedByValueCalls(parts)
 }
 
-func (c *checker) checkByValue(fd *ast.FuncDecl, fn *types.Func, idx []int, parts *rewrite.Parts) {
+func (c *checker) checkByValue(fd *ast.FuncDecl, fn *types.Func, idx []int, parts *fixkit.Parts) {
 	params := fn.Signature().Params()
 	first := params.At(idx[0])
 	var names []string
@@ -100,29 +100,24 @@ func (c *checker) checkByValue(fd *ast.FuncDecl, fn *types.Func, idx []int, part
 			break
 		}
 		// Whole-program: the driver assembles this with the call sites of other packages.
-		sf, err := rewrite.Build(c.pass, msg, func(fx *rewrite.Fix) error {
+		sf, err := fixkit.Build(c.pass, msg, func(fx *fixkit.Fix) error {
 			return c.byValueEdits(fx, fd, fn, idx)
 		})
 		if err != nil {
 			why = firstLine(err.Error())
 			break
 		}
-		c.report(withNoFix(d, "exported: other packages of the module may call "+fn.Name()))
-		parts.List = append(parts.List, rewrite.Part{
+		c.reportFix(d, "exported: other packages of the module may call "+fn.Name(), msg, nil)
+		parts.List = append(parts.List, fixkit.Part{
 			Key: funcKey(fn), Decl: true, Pos: d.Pos, Exported: true, Message: msg, Edits: sf.TextEdits,
 		})
 		return
 	default:
 		why = "exported API: callers outside this package would break"
 	}
-	c.reportFix(d, why, msg, func(fx *rewrite.Fix) error {
+	c.reportFix(d, why, msg, func(fx *fixkit.Fix) error {
 		return c.byValueEdits(fx, fd, fn, idx)
 	})
-}
-
-func withNoFix(d analysis.Diagnostic, why string) analysis.Diagnostic {
-	d.Related = append(d.Related, analysis.RelatedInformation{Pos: d.Pos, Message: "no fix: " + why})
-	return d
 }
 
 func firstLine(s string) string {
@@ -379,7 +374,7 @@ func (c *checker) addressable(e ast.Expr) bool {
 
 // byValueEdits makes the parameters idx of fd pointers, updates its body, and updates
 // every call of fn in this package.
-func (c *checker) byValueEdits(fx *rewrite.Fix, fd *ast.FuncDecl, fn *types.Func, idx []int) error {
+func (c *checker) byValueEdits(fx *fixkit.Fix, fd *ast.FuncDecl, fn *types.Func, idx []int) error {
 	params := fn.Signature().Params()
 	for _, f := range paramFields(fd, idx) {
 		df := fx.Dst(f).(*dst.Field)
@@ -432,7 +427,7 @@ func (c *checker) byValueEdits(fx *rewrite.Fix, fd *ast.FuncDecl, fn *types.Func
 }
 
 // pointerArgs rewrites the arguments idx of call: a becomes &a, *p becomes p.
-func (c *checker) pointerArgs(fx *rewrite.Fix, call *ast.CallExpr, fn *types.Func, idx []int) error {
+func (c *checker) pointerArgs(fx *fixkit.Fix, call *ast.CallExpr, fn *types.Func, idx []int) error {
 	dcall := fx.Dst(call).(*dst.CallExpr)
 	for _, i := range idx {
 		a := ast.Unparen(call.Args[i])
@@ -466,7 +461,7 @@ func (c *checker) pointerArgs(fx *rewrite.Fix, call *ast.CallExpr, fn *types.Fun
 // importedByValueCalls contributes the call sites of this package to the whole-program
 // fixes of exported functions of internal packages (of other packages) that take sync
 // values by value, or vetoes them.
-func (c *checker) importedByValueCalls(parts *rewrite.Parts) {
+func (c *checker) importedByValueCalls(parts *fixkit.Parts) {
 	type site struct {
 		calls []*ast.CallExpr
 		veto  string
@@ -507,10 +502,10 @@ func (c *checker) importedByValueCalls(parts *rewrite.Parts) {
 	}
 	for _, fn := range order {
 		s := sites[fn]
-		p := rewrite.Part{Key: funcKey(fn), Veto: s.veto}
+		p := fixkit.Part{Key: funcKey(fn), Veto: s.veto}
 		if p.Veto == "" {
 			idx := byValueParams(fn.Signature())
-			sf, err := rewrite.Build(c.pass, "update calls", func(fx *rewrite.Fix) error {
+			sf, err := fixkit.Build(c.pass, "update calls", func(fx *fixkit.Fix) error {
 				for _, call := range s.calls {
 					if err := c.pointerArgs(fx, call, fn, idx); err != nil {
 						return err

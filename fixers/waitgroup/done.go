@@ -7,7 +7,7 @@ import (
 	"go/types"
 	"slices"
 
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/cfg"
@@ -75,7 +75,7 @@ func (c *checker) checkDone(gr goroutine) {
 	if why == "" {
 		why = c.whyNotDeferDone(gr, key, first, dones)
 	}
-	c.reportFix(d, why, "Defer "+name+".Done() at the start of the goroutine", func(fx *rewrite.Fix) error {
+	c.reportFix(d, why, "Defer "+name+".Done() at the start of the goroutine", func(fx *fixkit.Fix) error {
 		recv := dst.Clone(fx.Dst(first.recv)).(dst.Expr)
 		body := fx.Dst(gr.body).(*dst.BlockStmt)
 		// Remove the Done statements, the last ones of each list first.
@@ -94,7 +94,7 @@ func (c *checker) checkDone(gr goroutine) {
 			if l.index < 0 {
 				return fmt.Errorf("statement not found")
 			}
-			removeStmt(rewrite.StmtList(fx.Dst(l.parent)), l.index, false)
+			removeStmt(fixkit.StmtList(fx.Dst(l.parent)), l.index, false)
 		}
 		def := &dst.DeferStmt{Call: &dst.CallExpr{Fun: &dst.SelectorExpr{X: recv, Sel: dst.NewIdent("Done")}}}
 		insertStmt(&body.List, 0, def, false)

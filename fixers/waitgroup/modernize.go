@@ -6,7 +6,7 @@ import (
 	"go/constant"
 	"go/types"
 
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
 )
@@ -54,8 +54,8 @@ func (c *checker) useGo() {
 				Message: fmt.Sprintf("%s.Add(1) and go func() { defer %s.Done() ... }() can be %s.Go(func() { ... })", name, name, name),
 			}
 			parent, i := n, i
-			c.reportFix(d, "", "Use "+name+".Go", func(fx *rewrite.Fix) error {
-				dl := rewrite.StmtList(fx.Dst(parent))
+			c.reportFix(d, "", "Use "+name+".Go", func(fx *fixkit.Fix) error {
+				dl := fixkit.StmtList(fx.Dst(parent))
 				dadd := (*dl)[i]
 				dgo := (*dl)[i+1].(*dst.GoStmt)
 				dlit := dgo.Call.Fun.(*dst.FuncLit)

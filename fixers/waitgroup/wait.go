@@ -6,7 +6,7 @@ import (
 	"go/token"
 	"go/types"
 
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
 )
 
@@ -107,7 +107,7 @@ func (c *checker) countedBy(gr goroutine, key ref) bool {
 // planWaitMove decides whether the Wait can move after the loop: the goroutines must
 // not share mutable state with each other or with the rest of the loop, and nothing may
 // leave the loop in a way that skipped the Wait.
-func (c *checker) planWaitMove(loop ast.Stmt, body *ast.BlockStmt, gos []goroutine, w wgCall) (func(fx *rewrite.Fix) error, string) {
+func (c *checker) planWaitMove(loop ast.Stmt, body *ast.BlockStmt, gos []goroutine, w wgCall) (func(fx *fixkit.Fix) error, string) {
 	// Where the Wait goes.
 	var outer ast.Stmt = loop
 	cur, _ := c.insp.Root().FindNode(loop)
@@ -232,9 +232,9 @@ func (c *checker) planWaitMove(loop ast.Stmt, body *ast.BlockStmt, gos []gorouti
 			alreadyAfter = true
 		}
 	}
-	return func(fx *rewrite.Fix) error {
-		outerList := rewrite.StmtList(fx.Dst(parent))
-		bodyList := rewrite.StmtList(fx.Dst(body))
+	return func(fx *fixkit.Fix) error {
+		outerList := fixkit.StmtList(fx.Dst(parent))
+		bodyList := fixkit.StmtList(fx.Dst(body))
 		st := removeStmt(bodyList, len(body.List)-1, !alreadyAfter)
 		if alreadyAfter {
 			return nil

@@ -1,44 +1,30 @@
 package waitgroup
 
 import (
+	_ "embed"
 	"go/ast"
 	"go/token"
 	"go/types"
 	"go/version"
 	"strings"
 
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-const doc = `waitgroup: misplaced sync.WaitGroup Add, Done and Wait, and sync values passed by value
-
-The waitgroup analyzer finds:
-
-  - wg.Add called inside the goroutine it counts, anywhere in its body: Wait may
-    return before the goroutine has run its Add. The fix moves the Add directly
-    before the go statement.
-  - wg.Done not deferred, where a return or runtime.Goexit (or a panic that a
-    deferred recover stops) skips it: Wait then blocks forever. The fix defers
-    wg.Done() at the start of the goroutine and removes the other Done calls.
-  - wg.Wait as the last statement of the loop that starts the goroutines: the
-    goroutines run one at a time. The fix moves the Wait after the loop.
-  - a sync.WaitGroup, Mutex, RWMutex, Once or Cond parameter passed by value: the
-    function works on a copy. The fix makes it a pointer and updates every call.
-
-With -go, it also rewrites wg.Add(1) followed by go func() { defer wg.Done(); ... }()
-as wg.Go(func() { ... }) in files at go1.25 or later.`
+//go:embed doc.go
+var docGo string
 
 // Analyzer reports and fixes misuses of sync.WaitGroup and sync values passed by value.
 var Analyzer = &analysis.Analyzer{
 	Name:       "waitgroup",
-	Doc:        doc,
-	URL:        "https://pkg.go.dev/github.com/concfix/concfix/fixers/waitgroup",
+	Doc:        fixkit.Doc(docGo, "waitgroup"),
+	URL:        fixkit.URL("waitgroup"),
 	Requires:   []*analysis.Analyzer{inspect.Analyzer},
-	ResultType: rewrite.PartsType,
+	ResultType: fixkit.PartsType,
 	Run:        run,
 }
 
@@ -51,7 +37,7 @@ func init() {
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	parts := new(rewrite.Parts)
+	parts := new(fixkit.Parts)
 	if !importsRelevant(pass.Pkg) {
 		return parts, nil
 	}
@@ -169,17 +155,16 @@ func (c *checker) report(d analysis.Diagnostic) {
 
 // reportFix reports d with the fix that build makes, unless why is non-empty, in which
 // case d is reported without a fix and why is given as the reason.
-func (c *checker) reportFix(d analysis.Diagnostic, why, message string, build func(fx *rewrite.Fix) error) {
+func (c *checker) reportFix(d analysis.Diagnostic, why, message string, build func(fx *fixkit.Fix) error) {
 	if c.reported[d.Pos] {
 		return
 	}
 	c.reported[d.Pos] = true
 	if why != "" {
-		d.Related = append(d.Related, analysis.RelatedInformation{Pos: d.Pos, Message: "no fix: " + why})
-		c.pass.Report(d)
+		fixkit.Refuse(c.pass, d, d.Pos, why)
 		return
 	}
-	rewrite.Report(c.pass, d, message, build)
+	fixkit.Report(c.pass, d, message, build)
 }
 
 // isMain reports whether the package cannot be imported (a command, or an external test).

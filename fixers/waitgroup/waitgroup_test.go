@@ -5,14 +5,15 @@ import (
 	"testing"
 
 	"github.com/concfix/concfix/fixers/waitgroup"
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
+	"github.com/concfix/concfix/internal/fixkit/fixkittest"
 	"golang.org/x/tools/go/analysis/analysistest"
 )
 
 func TestFixes(t *testing.T) {
 	for _, pkg := range []string{"add", "done", "wait", "byvalue", "oldloop"} {
 		t.Run(pkg, func(t *testing.T) {
-			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), waitgroup.Analyzer, pkg)
+			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(waitgroup.Analyzer), pkg)
 		})
 	}
 }
@@ -24,22 +25,22 @@ func TestGo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer waitgroup.Analyzer.Flags.Set("go", "false")
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), waitgroup.Analyzer, "modern", "modernold")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(waitgroup.Analyzer), "modern", "modernold")
 }
 
 // TestGoOff checks that without -go the same code is left alone.
 func TestGoOff(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), waitgroup.Analyzer, "modernold")
+	analysistest.Run(t, analysistest.TestData(), fixkittest.WithReasons(waitgroup.Analyzer), "modernold")
 }
 
 // TestParts checks the whole-program share of each package for an exported function of
 // an internal package: the declaration with its own calls, the calls of an importer,
 // and the veto of a package that uses the function as a value.
 func TestParts(t *testing.T) {
-	results := analysistest.Run(t, analysistest.TestData(), waitgroup.Analyzer, "example.com/internal/lib", "example.com/app", "example.com/app2")
-	got := make(map[string][]rewrite.Part)
+	results := analysistest.Run(t, analysistest.TestData(), fixkittest.WithReasons(waitgroup.Analyzer), "example.com/internal/lib", "example.com/app", "example.com/app2")
+	got := make(map[string][]fixkit.Part)
 	for _, r := range results {
-		got[r.Pass.Pkg.Path()] = r.Result.(*rewrite.Parts).List
+		got[r.Pass.Pkg.Path()] = r.Result.(*fixkit.Parts).List
 	}
 	const key = "example.com/internal/lib.F"
 	lib := got["example.com/internal/lib"]

@@ -1,4 +1,4 @@
-package rewrite
+package fixkit
 
 import (
 	"bytes"
@@ -9,8 +9,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"strconv"
-	"strings"
 
+	"github.com/concfix/concfix/internal/diff"
 	"github.com/dave/dst"
 	"github.com/dave/dst/decorator"
 	"golang.org/x/tools/go/analysis"
@@ -35,14 +35,14 @@ type fileEdit struct {
 }
 
 // Build runs build on a new Fix and returns the suggested fix with the given message.
-// An error or a panic in build or in dst (which has open bugs around comments and
-// generics) is returned as an error, never propagated: the caller then reports its
-// diagnostic without a fix.
+// An error from build is the reason there is no fix: return a Refusal, or any error
+// whose text says why. A panic in build or in dst (which has open bugs around comments
+// and generics) is a bug of concfix, returned as an *InternalError, never propagated.
 func Build(pass *analysis.Pass, message string, build func(fx *Fix) error) (sf analysis.SuggestedFix, err error) {
 	fx := &Fix{pass: pass, files: make(map[*ast.File]*fileEdit)}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("internal error building fix: %v\n%s", r, debug.Stack())
+			err = &InternalError{Value: r, Stack: debug.Stack()}
 		}
 	}()
 	if err := build(fx); err != nil {
@@ -53,28 +53,21 @@ func Build(pass *analysis.Pass, message string, build func(fx *Fix) error) (sf a
 		return sf, err
 	}
 	if len(edits) == 0 {
-		return sf, fmt.Errorf("fix changes nothing")
+		return sf, Refusal("fix changes nothing")
 	}
 	return analysis.SuggestedFix{Message: message, TextEdits: edits}, nil
 }
 
-// Report reports d with the fix that build makes, or without a fix when build fails.
-// A refusal decided before building should report the diagnostic directly instead.
+// Report reports d with the fix that build makes (see Build), or without a fix, with the
+// reason, when build fails. A refusal decided before building calls Refuse instead.
 func Report(pass *analysis.Pass, d analysis.Diagnostic, message string, build func(fx *Fix) error) {
 	sf, err := Build(pass, message, build)
 	if err != nil {
-		d.Related = append(d.Related, analysis.RelatedInformation{Pos: d.Pos, Message: "no fix: " + firstLine(err.Error())})
-	} else {
-		d.SuggestedFixes = []analysis.SuggestedFix{sf}
+		refuse(pass, d, d.Pos, err)
+		return
 	}
+	d.SuggestedFixes = []analysis.SuggestedFix{sf}
 	pass.Report(d)
-}
-
-func firstLine(s string) string {
-	if i := bytes.IndexByte([]byte(s), '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }
 
 // File returns the file of the pass that contains pos.
@@ -129,27 +122,27 @@ func (fx *Fix) DstFile(n ast.Node) *dst.File {
 }
 
 // AddImport makes the file containing n import path (unnamed) and returns the name to
-// refer to the package by. If the file already imports path, its name is returned.
-// It panics (and the fix is dropped) when the package's name would be shadowed at file
-// scope by a different declaration.
-func (fx *Fix) AddImport(n ast.Node, path, name string) string {
+// refer to the package by. If the file already imports path, its name is returned. It
+// refuses when the package's name would be shadowed at file scope by a different
+// declaration.
+func (fx *Fix) AddImport(n ast.Node, path, name string) (string, error) {
 	f := fx.File(n.Pos())
 	for _, imp := range f.Imports {
 		if p, _ := strconv.Unquote(imp.Path.Value); p == path {
 			if imp.Name == nil {
-				return name
+				return name, nil
 			}
 			if imp.Name.Name != "_" && imp.Name.Name != "." {
-				return imp.Name.Name
+				return imp.Name.Name, nil
 			}
 		}
 	}
 	if obj := fx.pass.Pkg.Scope().Lookup(name); obj != nil {
-		panic(fmt.Sprintf("cannot import %q: %s is declared in package scope", path, name))
+		return "", Refusalf("cannot import %q: %s is declared in package scope", path, name)
 	}
 	for _, imp := range f.Imports {
 		if imp.Name != nil && imp.Name.Name == name {
-			panic(fmt.Sprintf("cannot import %q: name %s is taken by another import", path, name))
+			return "", Refusalf("cannot import %q: name %s is taken by another import", path, name)
 		}
 	}
 	fe := fx.edit(f)
@@ -206,7 +199,7 @@ func (fx *Fix) AddImport(n ast.Node, path, name string) string {
 		}
 	}
 	fe.touched = append(fe.touched, [2]int{start, end})
-	return name
+	return name, nil
 }
 
 // edits restores every decorated file and returns the changed lines as TextEdits, one per
@@ -224,19 +217,19 @@ func (fx *Fix) edits() ([]analysis.TextEdit, error) {
 			return nil, fmt.Errorf("restoring %s: %v", fe.tf.Name(), err)
 		}
 		restored := buf.Bytes()
-		changes := lineChanges(string(src), string(restored))
-		var kept []edit
+		changes := diff.Lines(string(src), string(restored))
+		var kept []diff.Edit
 		for _, c := range changes {
 			if fe.touches(c) {
-				kept = append(kept, changeEdit(src, c))
+				kept = append(kept, diff.ChangeEdit(src, c))
 			}
 		}
-		if len(kept) < len(changes) && !sameSyntax(applyEdits(src, kept), restored) {
+		if len(kept) < len(changes) && !sameSyntax(diff.Apply(src, kept), restored) {
 			// The lines left out were not formatting alone (the line diff split a change
 			// across them): take every line, gofmt-formatting the whole file.
 			kept = kept[:0]
 			for _, c := range changes {
-				kept = append(kept, changeEdit(src, c))
+				kept = append(kept, diff.ChangeEdit(src, c))
 			}
 		}
 		for _, e := range kept {
@@ -252,7 +245,7 @@ func (fx *Fix) edits() ([]analysis.TextEdit, error) {
 }
 
 // touches reports whether change c (0-based lines) overlaps or borders a touched range.
-func (fe *fileEdit) touches(c change) bool {
+func (fe *fileEdit) touches(c diff.Change) bool {
 	first, last := c.OldStart+1, c.OldStart+len(c.Old) // 1-based; last < first for an insertion
 	if len(c.Old) == 0 {
 		first, last = c.OldStart, c.OldStart+1 // an insertion borders the lines around it
@@ -263,29 +256,6 @@ func (fe *fileEdit) touches(c change) bool {
 		}
 	}
 	return false
-}
-
-// lineOffset returns the byte offset of 0-based line n in src (len(src) past the end).
-func lineOffset(src []byte, n int) int {
-	off := 0
-	for ; n > 0; n-- {
-		i := bytes.IndexByte(src[off:], '\n')
-		if i < 0 {
-			return len(src)
-		}
-		off += i + 1
-	}
-	return off
-}
-
-// changeEdit is the edit that makes change c to src.
-func changeEdit(src []byte, c change) edit {
-	start := lineOffset(src, c.OldStart)
-	end := start
-	for _, l := range c.Old {
-		end += len(l)
-	}
-	return edit{start, end, strings.Join(c.New, "")}
 }
 
 // sameSyntax reports whether a and b are the same Go source but for formatting.

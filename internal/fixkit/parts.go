@@ -1,4 +1,4 @@
-package rewrite
+package fixkit
 
 import (
 	"go/token"

@@ -1,19 +1,19 @@
-package rewrite_test
+// Package fixkittest holds an analyzer that makes fixes with the toolkit, for the tests
+// of the toolkit and of the engine.
+package fixkittest
 
 import (
 	"go/ast"
 	"go/token"
-	"testing"
 
-	"github.com/concfix/concfix/rewrite"
+	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/analysistest"
 )
 
-// marker inserts `_ = sync.Mutex{}` after every call to mark() and checks that the bridge
+// Marker inserts `_ = sync.Mutex{}` after every call to mark() and checks that the bridge
 // keeps comments, blank lines, and unrelated (non-gofmt) lines.
-var marker = &analysis.Analyzer{
+var Marker = &analysis.Analyzer{
 	Name: "marker",
 	Doc:  "test analyzer for the dst bridge",
 	Run: func(pass *analysis.Pass) (any, error) {
@@ -38,8 +38,11 @@ var marker = &analysis.Analyzer{
 					if i+1 < len(blk.List) && isMarked(blk.List[i+1]) {
 						continue // fixed already
 					}
-					rewrite.Report(pass, analysis.Diagnostic{Pos: call.Pos(), Message: "mark"}, "Add mutex", func(fx *rewrite.Fix) error {
-						name := fx.AddImport(call, "sync", "sync")
+					fixkit.Report(pass, analysis.Diagnostic{Pos: call.Pos(), Message: "mark"}, "Add mutex", func(fx *fixkit.Fix) error {
+						name, err := fx.AddImport(call, "sync", "sync")
+						if err != nil {
+							return err
+						}
 						dblk := fx.Dst(blk).(*dst.BlockStmt)
 						st := &dst.AssignStmt{
 							Lhs: []dst.Expr{dst.NewIdent("_")},
@@ -60,10 +63,6 @@ var marker = &analysis.Analyzer{
 	},
 }
 
-func TestBridge(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), marker, "bridge")
-}
-
 func isMarked(s ast.Stmt) bool {
 	as, ok := s.(*ast.AssignStmt)
 	if !ok || len(as.Rhs) != 1 {
@@ -71,4 +70,22 @@ func isMarked(s ast.Stmt) bool {
 	}
 	_, ok = as.Rhs[0].(*ast.CompositeLit)
 	return ok
+}
+
+// WithReasons returns a copy of a whose diagnostics without a fix say why in their
+// message, as " (no fix: why)", so that analysistest's // want patterns can assert the
+// reason as well as the finding.
+func WithReasons(a *analysis.Analyzer) *analysis.Analyzer {
+	w := *a
+	w.Run = func(pass *analysis.Pass) (any, error) {
+		inner := *pass
+		inner.Report = func(d analysis.Diagnostic) {
+			if why, _, ok := fixkit.NoFix(d); ok {
+				d.Message += " (no fix: " + why + ")"
+			}
+			pass.Report(d)
+		}
+		return a.Run(&inner)
+	}
+	return &w
 }

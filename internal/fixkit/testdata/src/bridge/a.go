@@ -5,7 +5,7 @@ import "fmt"
 
 func mark() {}
 
-var  unformatted   = 1 // not gofmt-clean: must stay as is
+var unformatted = 1 // not gofmt-clean: must stay as is
 
 func f() {
 	// before
