@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/concfix/concfix/fixers/unlock/internal/cfg"
+	"github.com/concfix/concfix/fixers/internal/cfg"
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"

@@ -3,7 +3,7 @@ package unlock
 import (
 	"go/ast"
 
-	"github.com/concfix/concfix/fixers/unlock/internal/cfg"
+	"github.com/concfix/concfix/fixers/internal/cfg"
 )
 
 // The dataflow tracks, for one mutex, the set of states it may be in at each point of a

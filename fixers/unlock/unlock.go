@@ -11,7 +11,7 @@ import (
 	"github.com/concfix/concfix/fixers/internal/noreturn"
 	"github.com/concfix/concfix/internal/fixkit"
 
-	"github.com/concfix/concfix/fixers/unlock/internal/cfg"
+	"github.com/concfix/concfix/fixers/internal/cfg"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/edge"

@@ -2,10 +2,17 @@
 // Use of this source code is governed by a BSD-style
 // license that can be found in the LICENSE file.
 
-// Package cfg is a copy of golang.org/x/tools/go/cfg (v0.52.0) with one change: break,
-// continue, goto and fallthrough statements are recorded as the last node of the block
-// they leave, so that a client can tell which branch statement an edge comes from (the
-// unlock fixer inserts an Unlock before such a statement). Everything else is unchanged.
+// Package cfg is a copy of golang.org/x/tools/go/cfg (v0.52.0) with two changes:
+//
+//   - break, continue, goto and fallthrough statements are recorded as the last node of
+//     the block they leave, so that a client can tell which branch statement an edge
+//     comes from (the unlock fixer inserts an Unlock before such a statement);
+//   - NewWith takes a predicate of constant conditions: the condition of an if or for
+//     statement that is constant has a single edge, to the branch it takes, and the other
+//     branch is not Live (dead code is never taken for a path).
+//
+// Everything else is unchanged. concfix's fixers get their graphs from the shared model
+// (fixers/internal/model), which builds them with one no-return policy.
 //
 // Package cfg constructs a simple control-flow graph (CFG) of the
 // statements and expressions within a single function.
@@ -149,8 +156,15 @@ func (kind BlockKind) String() string {
 // following such calls.  The builder calls mayReturn only for a
 // CallExpr beneath an ExprStmt.
 func New(body *ast.BlockStmt, mayReturn func(*ast.CallExpr) bool) *CFG {
+	return NewWith(body, mayReturn, nil)
+}
+
+// NewWith is New with a predicate of constant conditions (nil for none): constCond
+// returns the value of a condition and whether it is constant.
+func NewWith(body *ast.BlockStmt, mayReturn func(*ast.CallExpr) bool, constCond func(ast.Expr) (value, ok bool)) *CFG {
 	b := builder{
 		mayReturn: mayReturn,
+		constCond: constCond,
 	}
 	b.current = b.newBlock(KindBody, body)
 	b.stmt(body)

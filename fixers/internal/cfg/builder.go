@@ -15,6 +15,7 @@ import (
 type builder struct {
 	blocks    []*Block
 	mayReturn func(*ast.CallExpr) bool
+	constCond func(ast.Expr) (value, ok bool) // concfix: constant conditions
 	current   *Block
 	lblocks   map[string]*lblock // labeled blocks
 	targets   *targets           // linked stack of branch targets
@@ -91,7 +92,7 @@ start:
 			_else = b.newBlock(KindIfElse, s)
 		}
 		b.add(s.Cond)
-		b.ifelse(then, _else)
+		b.cond(s.Cond, then, _else)
 		b.current = then
 		b.stmt(s.Body)
 		b.jump(done)
@@ -384,7 +385,7 @@ func (b *builder) forStmt(s *ast.ForStmt, label *lblock) {
 	b.current = loop
 	if loop != body {
 		b.add(s.Cond)
-		b.ifelse(body, done)
+		b.cond(s.Cond, body, done)
 		b.current = body
 	}
 	b.targets = &targets{
@@ -510,6 +511,23 @@ func (b *builder) add(n ast.Node) {
 func (b *builder) jump(target *Block) {
 	b.current.Succs = append(b.current.Succs, target)
 	b.current = nil
+}
+
+// cond emits the edges of condition e from the current block to t and f, as ifelse does,
+// except that a constant condition has one edge, to the branch it takes: the other is
+// dead code (concfix: `if debug { ... }` with a constant false debug never runs).
+func (b *builder) cond(e ast.Expr, t, f *Block) {
+	if b.constCond != nil {
+		if v, ok := b.constCond(e); ok {
+			if v {
+				b.jump(t)
+			} else {
+				b.jump(f)
+			}
+			return
+		}
+	}
+	b.ifelse(t, f)
 }
 
 // ifelse emits edges from the current block to the t and f blocks,

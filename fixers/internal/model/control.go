@@ -1,0 +1,273 @@
+package model
+
+import (
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"github.com/concfix/concfix/fixers/internal/cfg"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// An ExitKind says how a call ends the path it is on.
+type ExitKind uint8
+
+const (
+	Returns     ExitKind = iota // the call may return
+	Panic                       // panic, log.Panic*: deferred calls run, and a recover may stop it
+	Goexit                      // runtime.Goexit and the testing methods that call it (FailNow, Fatal*, Skip*): deferred calls run
+	ExitProcess                 // os.Exit, syscall.Exit, log.Fatal*: nothing else runs
+	Never                       // a function of the package that never returns otherwise (it loops forever, or ends in calls of several kinds)
+)
+
+func (k ExitKind) String() string {
+	return [...]string{"returns", "panic", "goexit", "exit", "never returns"}[k]
+}
+
+// Exit returns how the call ends its path: the one no-return policy of every fixer. It
+// knows, by type, the builtin panic, os.Exit, syscall.Exit, runtime.Goexit, log's Fatal
+// and Panic functions and methods, testing's FailNow, Fatal, Fatalf, Skip, Skipf and
+// SkipNow (of *testing.common and testing.TB), and the functions and methods of the
+// package whose every path ends in one of these or loops forever. It does not depend on
+// facts about other packages, so that every driver (the concfix command, go vet,
+// golangci-lint) follows the same paths.
+func (m *Model) Exit(call *ast.CallExpr) ExitKind {
+	switch obj := typeutil.Callee(m.Info, call).(type) {
+	case *types.Builtin:
+		if obj.Name() == "panic" {
+			return Panic
+		}
+	case *types.Func:
+		if k := stdExit(obj); k != Returns {
+			return k
+		}
+		if k, ok := m.noReturn[obj.Origin()]; ok {
+			return k
+		}
+	}
+	return Returns
+}
+
+// MayReturn reports whether call may return (Exit is Returns): the predicate of the
+// control-flow graphs.
+func (m *Model) MayReturn(call *ast.CallExpr) bool { return m.Exit(call) == Returns }
+
+// stdExit classifies the standard library's functions that do not return.
+func stdExit(fn *types.Func) ExitKind {
+	if fn.Pkg() == nil {
+		return Returns
+	}
+	name := fn.Name()
+	switch fn.Pkg().Path() {
+	case "os", "syscall":
+		if name == "Exit" {
+			return ExitProcess
+		}
+	case "runtime":
+		if name == "Goexit" {
+			return Goexit
+		}
+	case "log":
+		switch {
+		case strings.HasPrefix(name, "Fatal"):
+			return ExitProcess
+		case strings.HasPrefix(name, "Panic"):
+			return Panic
+		}
+	case "testing":
+		switch name {
+		case "FailNow", "Fatal", "Fatalf", "Skip", "Skipf", "SkipNow":
+			if fn.Signature().Recv() != nil {
+				return Goexit
+			}
+		}
+	}
+	return Returns
+}
+
+// noReturnFuncs finds the functions and methods of the package that never return: every
+// path of their body ends in a call that does not return, or loops forever. A function
+// whose body defers a call is assumed to return (the deferred call may recover). Calls of
+// such functions end paths too, so their callers are checked again, until nothing
+// changes.
+func (m *Model) noReturnFuncs() map[*types.Func]ExitKind {
+	found := make(map[*types.Func]ExitKind)
+	callers := make(map[*types.Func][]*Func) // package functions -> the declared functions that call them
+	var work []*Func
+	for _, f := range m.Funcs {
+		if f.Obj == nil {
+			continue
+		}
+		direct, callees := m.exits(f.Body)
+		if direct {
+			work = append(work, f)
+		}
+		for _, c := range callees {
+			callers[c] = append(callers[c], f)
+		}
+	}
+	mayReturn := func(call *ast.CallExpr) bool {
+		if fn, ok := typeutil.Callee(m.Info, call).(*types.Func); ok {
+			if _, ok := found[fn.Origin()]; ok {
+				return false
+			}
+		}
+		return m.MayReturn(call)
+	}
+	for len(work) > 0 {
+		f := work[len(work)-1]
+		work = work[:len(work)-1]
+		if _, ok := found[f.Obj]; ok {
+			continue
+		}
+		g := cfg.NewWith(f.Body, mayReturn, m.ConstCond)
+		if !g.NoReturn() {
+			continue
+		}
+		found[f.Obj] = m.terminalKind(g, found)
+		work = append(work, callers[f.Obj]...)
+	}
+	return found
+}
+
+// exits reports whether body has, outside function literals, a call of the standard
+// library that does not return, a loop without condition or an empty select; and which
+// functions of the package it calls.
+func (m *Model) exits(body *ast.BlockStmt) (direct bool, callees []*types.Func) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ForStmt:
+			direct = direct || n.Cond == nil
+		case *ast.SelectStmt:
+			direct = direct || len(n.Body.List) == 0
+		case *ast.CallExpr:
+			switch obj := typeutil.Callee(m.Info, n).(type) {
+			case *types.Builtin:
+				direct = direct || obj.Name() == "panic"
+			case *types.Func:
+				if stdExit(obj) != Returns {
+					direct = true
+				} else if obj.Pkg() == m.Pkg {
+					callees = append(callees, obj.Origin())
+				}
+			}
+		}
+		return true
+	})
+	return direct, callees
+}
+
+// terminalKind returns the kind of exit of a function that never returns: the kind of
+// the calls that end its paths when they are all of one kind, else Never.
+func (m *Model) terminalKind(g *cfg.CFG, found map[*types.Func]ExitKind) ExitKind {
+	kind := Returns
+	for _, b := range g.Blocks {
+		if !b.Live || len(b.Succs) > 0 || len(b.Nodes) == 0 {
+			continue
+		}
+		es, ok := b.Nodes[len(b.Nodes)-1].(*ast.ExprStmt)
+		if !ok {
+			return Never
+		}
+		call, ok := ast.Unparen(es.X).(*ast.CallExpr)
+		if !ok {
+			return Never
+		}
+		k := m.Exit(call)
+		if fn, ok := typeutil.Callee(m.Info, call).(*types.Func); ok {
+			if fk, ok := found[fn.Origin()]; ok {
+				k = fk
+			}
+		}
+		switch {
+		case k == Returns:
+			return Never // a block after a select with no case ready, say
+		case kind == Returns:
+			kind = k
+		case kind != k:
+			return Never
+		}
+	}
+	if kind == Returns {
+		return Never // loops forever
+	}
+	return kind
+}
+
+// ConstCond returns the value of a boolean condition when it is a constant: the branch it
+// does not take is dead code (if debug { ... } with a constant false debug).
+func (m *Model) ConstCond(e ast.Expr) (value, ok bool) {
+	tv, found := m.Info.Types[e]
+	if !found || tv.Value == nil || tv.Value.Kind() != constant.Bool {
+		return false, false
+	}
+	return constant.BoolVal(tv.Value), true
+}
+
+// CFG returns the control-flow graph of f's body, built with the model's no-return
+// policy (Exit) and with constant conditions as dead branches. Break, continue, goto
+// and fallthrough statements are nodes of the blocks they leave (see package cfg).
+func (f *Func) CFG() *cfg.CFG {
+	f.cfgOnce.Do(func() { f.cfg = cfg.NewWith(f.Body, f.m.MayReturn, f.m.ConstCond) })
+	return f.cfg
+}
+
+// Comment returns the comment on the line of pos, or on its own line(s) directly above
+// it, or nil: a comment there states an intent (a context detached on purpose). A
+// trailing comment of the line above belongs to that line.
+func (m *Model) Comment(pos token.Pos) *ast.CommentGroup {
+	tf := m.Fset.File(pos)
+	if tf == nil {
+		return nil
+	}
+	v, ok := m.comments.Load(tf)
+	if !ok {
+		v, _ = m.comments.LoadOrStore(tf, m.indexComments(tf))
+	}
+	idx := v.(*commentIndex)
+	line := tf.Line(pos)
+	if cg := idx.byLine[line]; cg != nil {
+		return cg
+	}
+	if cg := idx.byLine[line-1]; cg != nil && tf.Line(cg.End()) == line-1 && !idx.trailing[cg] {
+		return cg
+	}
+	return nil
+}
+
+type commentIndex struct {
+	byLine   map[int]*ast.CommentGroup
+	trailing map[*ast.CommentGroup]bool // after code on its first line
+}
+
+func (m *Model) indexComments(tf *token.File) *commentIndex {
+	idx := &commentIndex{byLine: make(map[int]*ast.CommentGroup), trailing: make(map[*ast.CommentGroup]bool)}
+	f := m.files[tf]
+	if f == nil {
+		return idx
+	}
+	code := make(map[int]token.Pos) // line -> the end of the last statement or declaration ending on it
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n.(type) {
+		case ast.Stmt, ast.Spec, ast.Decl, *ast.Field:
+			if end := n.End(); end > code[tf.Line(end)] {
+				code[tf.Line(end)] = end
+			}
+		}
+		return true
+	})
+	for _, cg := range f.Comments {
+		first := tf.Line(cg.Pos())
+		if end, ok := code[first]; ok && end <= cg.Pos() {
+			idx.trailing[cg] = true
+		}
+		for l := first; l <= tf.Line(cg.End()); l++ {
+			idx.byLine[l] = cg
+		}
+	}
+	return idx
+}

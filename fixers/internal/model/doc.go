@@ -1,0 +1,47 @@
+// Package model computes the shared model of a package's concurrency, which every
+// concfix fixer reads instead of matching shapes of its own: an analysis.Analyzer
+// (Analyzer) whose result is a *Model, computed once per package.
+//
+// # Facts
+//
+// Functions (Model.Funcs, Func): every function declaration and literal with a body, with
+// its signature, its object, the function that contains a literal, whether it is in a
+// _test.go file, whether a literal is called where it is written, how many references a
+// declared function has, and the go statements that start it.
+//
+// Control (control.go): one no-return policy for every fixer and every driver
+// (Model.Exit, Model.MayReturn): panic, os.Exit, syscall.Exit, runtime.Goexit, log's Fatal
+// and Panic functions and methods, testing's FailNow, Fatal*, Skip*, and the package's own
+// functions and methods whose every path ends in one of these or loops forever. It uses
+// no facts from other packages, so that the concfix command and go vet follow the same
+// paths. Func.CFG is the function's control-flow graph (package cfg) under that policy,
+// where a constant condition (Model.ConstCond: if debug { ... } with a constant false
+// debug) has a single edge and the branch not taken is dead. Model.Comment finds the
+// comment on a line or directly above it, where code states an intent.
+//
+// Goroutines (Model.Gos, Go): each go statement, the function that runs it, the function
+// it starts (a literal, or a named function or method, and its declaration when it is in
+// the package), and whether it is in a loop.
+//
+// Channels (Model.Chans, Chans, Chan): channel-typed variables, fields, parameters and
+// results linked by assignments, calls of the package's functions, composite literals and
+// returns form classes; each class has its makes (with their constant capacity), its
+// sends, receives, ranges and closes (with the function each is in and the select it is a
+// case of), and says whether its channels escape the package. ctx.Done() channels are a
+// class of their own.
+//
+// Locks (Model.Locks, Locks, LockOp): each call of a method of sync.Mutex, sync.RWMutex or
+// sync.Locker, whether it is a statement of its own or deferred, and the mutex it is
+// called on as a path (variable and fields) and a class (the last field); the package's
+// static calls, so that a function's lock operations are found through the functions it
+// calls (Locks.Reaches, with the chain of calls).
+//
+// Contexts (Model.Contexts, Derivation): each call of context.With{Cancel,Timeout,
+// Deadline}[Cause] and signal.NotifyContext, the variables that receive the context and
+// its release function, and every reference to that function, classified (called,
+// deferred, silenced with _ =, overwritten, compared, stored in a field or elsewhere,
+// returned, passed).
+//
+// The parts other than functions and control are computed on first use. A Model is
+// read-only once computed, and safe for the concurrent use of several fixers.
+package model

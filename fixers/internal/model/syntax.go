@@ -1,0 +1,39 @@
+package model
+
+import (
+	"go/ast"
+
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// InLoop reports whether the node at c is inside the body of a for or range loop of its
+// function (not crossing a function literal).
+func InLoop(c inspector.Cursor) bool {
+	for p := c; p.Valid(); p = p.Parent() {
+		switch p.Node().(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return false
+		case *ast.BlockStmt:
+			switch p.ParentEdgeKind() {
+			case edge.ForStmt_Body, edge.RangeStmt_Body:
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isGoOrDeferCall reports whether the call at c is the call of a go or defer statement.
+func isGoOrDeferCall(c inspector.Cursor) bool {
+	k := c.ParentEdgeKind()
+	return k == edge.GoStmt_Call || k == edge.DeferStmt_Call
+}
+
+// GoStmtOf returns the go statement whose call's function is the literal at c, or nil.
+func GoStmtOf(c inspector.Cursor) *ast.GoStmt {
+	if c.ParentEdgeKind() != edge.CallExpr_Fun || c.Parent().ParentEdgeKind() != edge.GoStmt_Call {
+		return nil
+	}
+	return c.Parent().Parent().Node().(*ast.GoStmt)
+}
