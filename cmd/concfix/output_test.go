@@ -12,7 +12,7 @@ import (
 // sarifSchema returns the OASIS SARIF 2.1.0 JSON schema kept in testdata.
 func sarifSchema(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile("../../testdata/sarif-schema-2.1.0.json")
+	b, err := os.ReadFile("testdata/sarif-schema-2.1.0.json")
 	if err != nil {
 		t.Fatal(err)
 	}

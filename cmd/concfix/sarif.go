@@ -19,7 +19,7 @@ import (
 )
 
 // SARIF 2.1.0, the subset that GitHub code scanning reads, and validated against the
-// OASIS schema in the tests (testdata/sarif-schema-2.1.0.json).
+// OASIS schema in the tests (cmd/concfix/testdata/sarif-schema-2.1.0.json).
 type sarifLog struct {
 	Schema  string     `json:"$schema"`
 	Version string     `json:"version"`

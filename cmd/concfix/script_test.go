@@ -40,7 +40,7 @@ func TestScript(t *testing.T) {
 			// The source tree, for the scripts that build concfix from it (-V), and the
 			// SARIF 2.1.0 schema.
 			env.Setenv("CONCFIX_ROOT", root)
-			env.Setenv("SARIF_SCHEMA", filepath.Join(root, "testdata", "sarif-schema-2.1.0.json"))
+			env.Setenv("SARIF_SCHEMA", filepath.Join(root, "cmd", "concfix", "testdata", "sarif-schema-2.1.0.json"))
 			// The scripts' modules use only the standard library; share the build cache.
 			env.Setenv("GOCACHE", gocache)
 			env.Setenv("GOMODCACHE", modcache)
