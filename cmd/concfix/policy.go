@@ -41,7 +41,7 @@ type failSet map[string]bool
 // parseFail parses -fail as staticcheck does: a comma-separated list of check names, all,
 // none, and -name to take one out ("all,-unboundedgo"), applied in order. The empty string
 // is the mode's default: all in the report modes, none in the fix modes, which fail on
-// what they can fix, as gofmt -l and go fix -diff do.
+// what they can fix, as gofmt -d and go fix -diff do.
 func parseFail(s string, checks []string, m mode) (failSet, error) {
 	if s == "" {
 		if m.fixes() {
