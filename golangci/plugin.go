@@ -21,15 +21,20 @@
 //	          disable: [ctxprop]            # or enable: [lostcancel, unlock]
 //	          flags: {ctxfirst.api: "true"} # fixer flags, as on the concfix command line
 //
-// golangci-lint then reports concfix's findings and, with --fix, applies its fixes.
+// golangci-lint then reports concfix's findings and, with --fix, applies its fixes. Each
+// finding is one issue: its related information (the lines involved, the reason it has no
+// fix) is part of its message, as golangci-lint would otherwise list each as an issue of
+// its own, which --fix leaves behind when it fixes the finding.
 package golangci
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/concfix/concfix/fixers"
+	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
 )
@@ -77,7 +82,7 @@ func New(raw any) (register.LinterPlugin, error) {
 	p := &plugin{}
 	for _, a := range all {
 		if (len(s.Enable) == 0 || slices.Contains(s.Enable, a.Name)) && !slices.Contains(s.Disable, a.Name) {
-			p.analyzers = append(p.analyzers, a)
+			p.analyzers = append(p.analyzers, foldRelated(a))
 		}
 	}
 	return p, nil
@@ -86,3 +91,34 @@ func New(raw any) (register.LinterPlugin, error) {
 func (p *plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) { return p.analyzers, nil }
 
 func (p *plugin) GetLoadMode() string { return register.LoadModeTypesInfo }
+
+// foldRelated wraps a so that each diagnostic carries its related information in its
+// message, "(line 12: this return leaves mu locked)" or "(no fix: why)", and has none.
+func foldRelated(a *analysis.Analyzer) *analysis.Analyzer {
+	w := *a
+	w.Run = func(pass *analysis.Pass) (any, error) {
+		inner := *pass
+		inner.Report = func(d analysis.Diagnostic) {
+			if len(d.Related) > 0 {
+				here := pass.Fset.Position(d.Pos)
+				var notes []string
+				for _, r := range fixkit.Related(d) {
+					p := pass.Fset.Position(r.Pos)
+					at := fmt.Sprintf("line %d", p.Line)
+					if p.Filename != here.Filename {
+						at = fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line)
+					}
+					notes = append(notes, at+": "+r.Message)
+				}
+				if why, _, ok := fixkit.NoFix(d); ok {
+					notes = append(notes, "no fix: "+why)
+				}
+				d.Message += " (" + strings.Join(notes, "; ") + ")"
+				d.Related = nil
+			}
+			pass.Report(d)
+		}
+		return a.Run(&inner)
+	}
+	return &w
+}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 
+	"golang.org/x/tools/go/analysis/analysistest"
+
 	"github.com/concfix/concfix/fixers"
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
@@ -54,5 +56,25 @@ func TestPlugin(t *testing.T) {
 				t.Error("load mode is not typesinfo")
 			}
 		})
+	}
+}
+
+// TestOneIssuePerFinding: golangci-lint makes an issue of each related information, with
+// no fix, so that --fix left them listed after fixing their finding; the plugin's
+// diagnostics carry it in their message instead.
+func TestOneIssuePerFinding(t *testing.T) {
+	p, err := New(map[string]any{"enable": []string{"unlock", "lostcancel"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, _ := p.BuildAnalyzers()
+	for i, a := range as {
+		for _, r := range analysistest.Run(t, analysistest.TestData(), a, []string{"b", "a"}[i]) {
+			for _, d := range r.Diagnostics {
+				if len(d.Related) > 0 {
+					t.Errorf("%s: %q has related information: %v", a.Name, d.Message, d.Related)
+				}
+			}
+		}
 	}
 }

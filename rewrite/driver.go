@@ -37,8 +37,8 @@ type Options struct {
 	// salt are never used.
 	CacheDir, CacheSalt string
 
-	// Progress, if set, is called after each batch with the number of packages analysed
-	// so far and the number listed so far.
+	// Progress, if set, is called once the packages to analyse are listed and after each
+	// batch, with the number of packages analysed so far and the number listed so far.
 	Progress func(done, total int)
 }
 
@@ -48,6 +48,7 @@ type Finding struct {
 	Pos        token.Position // the file name is absolute
 	End        token.Position
 	Message    string
+	Category   string // the diagnostic's category, if any
 	FixMessage string // the fix offered, if any: its message
 	Edits      []Edit // and its edits, against the file contents before concfix
 	Fixed      bool   // the fix is part of Result.Changes
@@ -282,6 +283,9 @@ func (r *runner) runDir(dir string, patterns []string) error {
 		}
 	}
 	r.total += len(paths)
+	if r.opts.Progress != nil {
+		r.opts.Progress(r.done, r.total)
+	}
 	exports, err := r.exportFiles(dir, paths, variants)
 	if err != nil {
 		return err
@@ -744,7 +748,7 @@ func (r *runner) finding(p *packages.Package, d diagnostic) (string, *Finding) {
 		}
 		return key, f // a later round: the fix may succeed now
 	}
-	f := &Finding{Analyzer: d.analyzer.Name, Pos: pos, End: end, Message: d.Message}
+	f := &Finding{Analyzer: d.analyzer.Name, Pos: pos, End: end, Message: d.Message, Category: d.Category}
 	if why, internal, ok := fixkit.NoFix(d.Diagnostic); ok {
 		f.NoFix = why
 		if internal {
@@ -776,10 +780,10 @@ func (r *runner) candidate(fset *token.FileSet, files map[string]*fileInfo, what
 		switch {
 		case fi == nil:
 			return nil, "fix edits a file outside the package"
+		case fi.cgo: // before generated: the compiled form of a cgo file is cgo's output
+			return nil, `the file imports "C": concfix does not rewrite cgo files`
 		case fi.generated:
 			return nil, "generated file"
-		case fi.cgo:
-			return nil, "file uses cgo"
 		case r.onlyFiles != nil && !r.onlyFiles[name]:
 			return nil, fmt.Sprintf("fix changes %s, which was not named", r.rel(name))
 		}

@@ -21,17 +21,13 @@ import (
 	"golang.org/x/tools/go/analysis/unitchecker"
 )
 
-// Exit statuses, as gofmt and go fix use them.
-const (
-	exitClean    = 0 // nothing to report or every finding fixed
-	exitFindings = 1 // findings remain, or the diff is not empty
-	exitError    = 2 // bad input or a failure: see stderr
-)
-
 func concfix(args []string, stdout, stderr io.Writer) int {
 	all := fixers.All()
 	if vetProtocol(args) {
 		unitchecker.Main(all...) // does not return
+	}
+	if len(args) > 0 && args[0] == "help" {
+		return help(args[1:], all, stdout, stderr)
 	}
 
 	fs := flag.NewFlagSet("concfix", flag.ContinueOnError)
@@ -43,9 +39,11 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 		listFix  = fs.Bool("list", false, "list the fixers and exit")
 		enable   = fs.String("enable", "", "comma-separated `fixers` to run (default: all)")
 		disable  = fs.String("disable", "", "comma-separated `fixers` not to run")
+		fail     = fs.String("fail", "", "`checks` whose findings without a fix fail the run: all, none, or a list such as all,-unboundedgo (default: all in the report modes, none with -diff, -w, -l)")
+		unused   = fs.Bool("unusedignores", false, "report //concfix:ignore and //lint:ignore directives that silence no finding")
 		tags     = fs.String("tags", "", "comma-separated build `tags`")
 		tests    = fs.Bool("test", true, "include test files and test packages")
-		version  = fs.Bool("V", false, "print the version and exit")
+		version  = fs.Bool("V", false, "print the version (module version, VCS revision, modified) and exit")
 		asJSON   = fs.Bool("json", false, "report the findings and their fixes as JSON")
 		asSARIF  = fs.Bool("sarif", false, "report the findings and their fixes as SARIF 2.1.0")
 		useCache = fs.Bool("cache", true, "reuse the findings and fixes of packages analysed before and unchanged since (cache in the user cache directory)")
@@ -62,7 +60,7 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: concfix [flags] [packages | directories | files]\n\n"+
 			"concfix finds concurrency pitfalls in Go code and fixes them.\n"+
-			"With no packages it checks ./...\n\nFlags:\n")
+			"With no packages it checks ./... \"concfix help\" lists the fixers and exit statuses.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -72,7 +70,8 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	if *version {
-		fmt.Fprintf(stdout, "concfix %s\n", moduleVersion())
+		bi, ok := debug.ReadBuildInfo()
+		fmt.Fprintln(stdout, versionLine(bi, ok))
 		return exitClean
 	}
 	if *listFix {
@@ -81,18 +80,27 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitClean
 	}
-	modes := 0
-	for _, m := range []bool{*diff, *write, *list} {
-		if m {
-			modes++
+	var modes []mode
+	for m, on := range map[mode]bool{modeDiff: *diff, modeWrite: *write, modeList: *list, modeJSON: *asJSON, modeSARIF: *asSARIF} {
+		if on {
+			modes = append(modes, m)
 		}
 	}
-	if modes > 1 {
-		fmt.Fprintln(stderr, "concfix: -diff, -w and -l exclude each other")
+	if len(modes) > 1 {
+		fmt.Fprintln(stderr, "concfix: -diff, -w, -l, -json and -sarif exclude each other")
 		return exitError
 	}
-	if (*asJSON || *asSARIF) && (modes > 0 || *asJSON && *asSARIF) {
-		fmt.Fprintln(stderr, "concfix: -json and -sarif are report formats: use one, without -diff, -w or -l")
+	m := modeReport
+	if len(modes) == 1 {
+		m = modes[0]
+	}
+	checks := []string{directiveCheck}
+	for _, a := range all {
+		checks = append(checks, a.Name)
+	}
+	failOn, err := parseFail(*fail, checks, m)
+	if err != nil {
+		fmt.Fprintf(stderr, "concfix: %v\n", err)
 		return exitError
 	}
 	analyzers, err := selectFixers(all, *enable, *disable)
@@ -112,7 +120,7 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 			}
 		}()
 	}
-	opts := rewrite.Options{Patterns: fs.Args(), Tests: *tests, Analyzers: analyzers}
+	opts := rewrite.Options{Patterns: fs.Args(), Tests: *tests, Analyzers: fixers.Audited(analyzers, *unused)}
 	if *tags != "" {
 		opts.BuildFlags = []string{"-tags=" + *tags}
 	}
@@ -123,19 +131,22 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 	}
 	opts.Dir = cwd
 	if *useCache {
-		opts.CacheDir, opts.CacheSalt = cacheConfig(opts)
+		opts.CacheDir, opts.CacheSalt = cacheConfig(opts, *unused)
 	}
 	useColor, err := colorMode(*color, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "concfix: %v\n", err)
 		return exitError
 	}
-	if isTerminal(stderr) {
-		p := newProgress(stderr)
-		defer p.clear()
-		opts.Progress = p.update
+	var prog *progress
+	if showProgress(stderr) {
+		prog = newProgress(stderr)
+		opts.Progress = prog.update
 	}
 	res, err := rewrite.Run(opts)
+	if prog != nil {
+		prog.clear() // before anything else is printed
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "concfix: %v\n", err)
 		return exitError
@@ -147,14 +158,13 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 		}
 		return filepath.ToSlash(path)
 	}
-	status := exitClean
 	for _, p := range res.Problems {
 		fmt.Fprintln(stderr, p)
-		status = exitError
 	}
 	for _, err := range res.Internal {
 		fmt.Fprintf(stderr, "concfix: %v\n", err)
 	}
+	findings := findingsOf(res.Findings, *unused)
 	printFinding := func(w io.Writer, f rewrite.Finding, why bool) {
 		fmt.Fprintf(w, "%s:%d:%d: %s (%s", rel(f.Pos.Filename), f.Pos.Line, f.Pos.Column, f.Message, f.Analyzer)
 		if why && f.NoFix != "" {
@@ -162,66 +172,52 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(w, ")")
 	}
-	raise := func(s int) {
-		if status == exitClean {
-			status = s
-		}
-	}
-	switch {
-	case *diff, *list, *write:
-		for _, f := range res.Findings {
+	writeFailed := false
+	switch m {
+	case modeDiff, modeList, modeWrite:
+		for _, f := range findings {
 			if !f.Fixed {
 				out := stderr
-				if *write {
+				if m == modeWrite {
 					out = stdout
 				}
 				printFinding(out, f, true)
-				raise(exitFindings)
 			}
 		}
 		for _, c := range res.Changes {
-			switch {
-			case *diff:
+			switch m {
+			case modeDiff:
 				d := rewrite.UnifiedDiff(rel(c.Path), c.Old, c.New)
 				if useColor {
 					d = colorDiff(d)
 				}
 				fmt.Fprint(stdout, d)
-				raise(exitFindings)
-			case *list:
+			case modeList:
 				fmt.Fprintln(stdout, rel(c.Path))
-				raise(exitFindings)
-			case *write:
+			case modeWrite:
 				if err := rewrite.WriteFile(c.Path, c.Old, c.New); err != nil {
 					fmt.Fprintf(stderr, "%s: cannot write: %v\n", rel(c.Path), unwrapPath(err))
-					status = exitError
+					writeFailed = true
 				}
 			}
 		}
-	case *asJSON, *asSARIF:
-		var err error
-		if *asJSON {
-			err = writeJSON(stdout, res, rel)
-		} else {
-			err = writeSARIF(stdout, res, analyzers, cwd)
-		}
-		if err != nil {
+	case modeJSON:
+		if err := writeJSON(stdout, res, findings, rel); err != nil {
 			fmt.Fprintf(stderr, "concfix: %v\n", err)
 			return exitError
 		}
-		if len(res.Findings) > 0 {
-			raise(exitFindings)
+	case modeSARIF:
+		status := exitStatus(m, res, findings, failOn, false)
+		if err := writeSARIF(stdout, res, findings, analyzers, invocation{args, cwd, status}); err != nil {
+			fmt.Fprintf(stderr, "concfix: %v\n", err)
+			return exitError
 		}
 	default:
-		for _, f := range res.Findings {
+		for _, f := range findings {
 			printFinding(stdout, f, false)
-			raise(exitFindings)
 		}
 	}
-	if len(res.Internal) > 0 && status == exitClean {
-		status = exitFindings
-	}
-	return status
+	return exitStatus(m, res, findings, failOn, writeFailed)
 }
 
 // unwrapPath drops the path that a *fs.PathError repeats.
@@ -279,24 +275,10 @@ func selectFixers(all []*analysis.Analyzer, enable, disable string) ([]*analysis
 	return out, nil
 }
 
-func moduleVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
-}
-
-// title is the first line of a's documentation, without the "name: " that some docs
-// open with.
-func title(a *analysis.Analyzer) string {
-	t, _, _ := strings.Cut(a.Doc, "\n")
-	return strings.TrimPrefix(t, a.Name+": ")
-}
-
 // cacheConfig returns the result cache's directory and the salt of its keys: concfix's
 // own executable and every option that changes what the fixers report. With no usable
 // cache directory or executable, it returns "" (no cache).
-func cacheConfig(opts rewrite.Options) (dir, salt string) {
+func cacheConfig(opts rewrite.Options, unusedIgnores bool) (dir, salt string) {
 	base, err := os.UserCacheDir()
 	if err != nil {
 		return "", ""
@@ -314,7 +296,7 @@ func cacheConfig(opts rewrite.Options) (dir, salt string) {
 	if _, err := io.Copy(h, f); err != nil {
 		return "", ""
 	}
-	fmt.Fprintf(h, "\ntests=%v build=%q\n", opts.Tests, opts.BuildFlags)
+	fmt.Fprintf(h, "\ntests=%v build=%q unusedignores=%v\n", opts.Tests, opts.BuildFlags, unusedIgnores)
 	for _, a := range opts.Analyzers {
 		fmt.Fprintf(h, "fixer %s", a.Name)
 		a.Flags.VisitAll(func(f *flag.Flag) { fmt.Fprintf(h, " -%s=%s", f.Name, f.Value) })

@@ -5,7 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
+	"sync"
 )
 
 // isTerminal reports whether w is a terminal (a character device).
@@ -68,26 +68,43 @@ func colorDiff(d string) string {
 	return sb.String()
 }
 
-// progress shows "analysed N/M packages" on a terminal, once a run takes more than a
-// moment, overwriting one line.
+// showProgress reports whether progress goes to w: a terminal, outside CI (which sets CI
+// in GitHub Actions, GitLab, Travis, CircleCI...), and not a dumb one.
+func showProgress(w io.Writer) bool {
+	return isTerminal(w) && os.Getenv("CI") == "" && os.Getenv("TERM") != "dumb"
+}
+
+// progress shows what concfix is doing on one line of a terminal, overwritten in place,
+// from the start: listing the packages, then the packages analysed so far. clear erases
+// it; it must run before anything else is printed.
 type progress struct {
+	mu    sync.Mutex
 	w     io.Writer
-	start time.Time
 	shown bool
 }
 
-func newProgress(w io.Writer) *progress { return &progress{w: w, start: time.Now()} }
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w}
+	p.show("listing packages")
+	return p
+}
 
 func (p *progress) update(done, total int) {
-	if time.Since(p.start) < 2*time.Second {
-		return
-	}
-	fmt.Fprintf(p.w, "\rconcfix: analysed %d/%d packages\x1b[K", done, total)
+	p.show(fmt.Sprintf("analysed %d/%d packages", done, total))
+}
+
+func (p *progress) show(msg string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, "\rconcfix: %s\x1b[K", msg)
 	p.shown = true
 }
 
 func (p *progress) clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.shown {
 		fmt.Fprint(p.w, "\r\x1b[K")
+		p.shown = false
 	}
 }
