@@ -288,7 +288,7 @@ func (l *batchLoader) readExport(lp *packages.Package, imports map[string]*packa
 		return err
 	}
 	defer f.Close()
-	rd, err := gcexportdata.NewReader(f)
+	rd, err := exportReader(f)
 	if err != nil {
 		return fmt.Errorf("reading %s: %v", name, err)
 	}
