@@ -70,6 +70,7 @@ var x int = "s"
 		t.Fatalf("first run: %d packages analysed, %d changes, %d findings, %d problems; want 2, 1, 2, 1",
 			n, len(first.Changes), len(first.Findings), len(first.Problems))
 	}
+	checkExact(t, first)
 	second, n := run()
 	if n != 0 {
 		t.Errorf("second run analysed %d packages, want 0", n)
@@ -211,5 +212,6 @@ func Use(ctx context.Context) error {
 		if !reflect.DeepEqual(cached, uncached) || len(cached.Changes) != tc.changes {
 			t.Errorf("%v from the cache:\n%+v\nwithout it:\n%+v\nwant %d changes", tc.files, cached, uncached, tc.changes)
 		}
+		checkExact(t, cached)
 	}
 }

@@ -113,4 +113,5 @@ func f() {
 	if fixed != 3 || unfixed != 1 {
 		t.Errorf("fixed %d, unfixed %d; want 3, 1", fixed, unfixed)
 	}
+	checkExact(t, res)
 }

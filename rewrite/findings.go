@@ -18,10 +18,10 @@ import (
 // named or was recorded before (the same file is analysed in a package and its test
 // variant, and again in later rounds).
 func (r *runner) finding(p *packages.Package, d diagnostic) (string, *Finding) {
-	pos := p.Fset.Position(d.Pos)
+	pos := r.position(p.Fset, d.Pos, true)
 	end := pos
 	if d.End.IsValid() {
-		end = p.Fset.Position(d.End)
+		end = r.position(p.Fset, d.End, true)
 	}
 	if r.onlyFiles != nil && !r.onlyFiles[p.Fset.PositionFor(d.Pos, false).Filename] {
 		return "", nil
@@ -67,20 +67,22 @@ func (r *runner) result() *Result {
 		}
 	}
 	slices.SortFunc(r.res.Changes, func(a, b Change) int { return cmp.Compare(a.Path, b.Path) })
+	exactEdits(r.res.Findings, r.res.Changes)
 	return &r.res
 }
 
-// describeEdits returns the edits of a fix for the report. Edits of a file that an earlier
-// round changed are positions in the changed content.
-func describeEdits(fset *token.FileSet, tes []analysis.TextEdit) []Edit {
+// describeEdits returns the edits of a fix for the report, at their places in the original
+// files (in a round after the first, an edit of a line that an earlier round changed is
+// at that line; exactEdits makes the edits exact).
+func (r *runner) describeEdits(fset *token.FileSet, tes []analysis.TextEdit) []Edit {
 	var out []Edit
 	for _, te := range tes {
 		end := te.End
 		if !end.IsValid() {
 			end = te.Pos
 		}
-		start := fset.PositionFor(te.Pos, false)
-		out = append(out, Edit{Path: start.Filename, Start: start, End: fset.PositionFor(end, false), New: string(te.NewText)})
+		start := r.position(fset, te.Pos, false)
+		out = append(out, Edit{Path: start.Filename, Start: start, End: r.position(fset, end, false), New: string(te.NewText)})
 	}
 	return out
 }

@@ -42,7 +42,7 @@ func (r *runner) collectParts(results []*pkgResult, files map[string]*fileInfo) 
 		for _, p := range pr.parts {
 			c := &contribution{Part: p.Part, analyzer: p.analyzer.Name, pkgPath: pr.pkg.PkgPath, group: groupPath(pr.pkg), module: pr.pkg.Module}
 			if p.Decl {
-				c.pos = pr.pkg.Fset.Position(p.Pos)
+				c.pos = r.position(pr.pkg.Fset, p.Pos, true)
 			}
 			cand, why := r.candidate(pr.pkg.Fset, files, "share of "+p.Key, p.Edits)
 			if why != "" {
@@ -53,7 +53,7 @@ func (r *runner) collectParts(results []*pkgResult, files map[string]*fileInfo) 
 				for name := range c.edits {
 					c.base[name], _ = r.readFile(name)
 				}
-				c.report = describeEdits(pr.pkg.Fset, p.Edits)
+				c.report = r.describeEdits(pr.pkg.Fset, p.Edits)
 			}
 			r.addPart(pr.pkg.ID+"\x00"+p.Key+fmt.Sprint(p.Decl), c)
 		}

@@ -59,7 +59,7 @@ func (r *runner) apply(results []*pkgResult, all []*packages.Package) (rerun []s
 				continue
 			}
 			c.findings = []string{key}
-			f.Edits = describeEdits(pr.pkg.Fset, sf.TextEdits)
+			f.Edits = r.describeEdits(pr.pkg.Fset, sf.TextEdits)
 			cands = append(cands, c)
 		}
 	}

@@ -32,6 +32,8 @@ type runner struct {
 	importers map[string]map[string][]string      // module path -> package -> its importers in the module
 	parts     map[string]map[string]*contribution // analyzer and key -> package ID -> its part
 	analysed  map[string]bool                     // package paths analysed
+	fixedIn   map[string][]byte                   // this round's overlay: the content its packages were loaded with
+	origins   map[string]*origin                  // by file, for the files of fixedIn that changed
 	order     []string                            // finding keys in order of discovery
 	res       Result
 }
@@ -285,12 +287,15 @@ func (r *runner) overlayFor(dirs []string) map[string][]byte {
 // conflicting packages again, with their fixed content.
 func (r *runner) rounds(dir string, pkgs []*packages.Package) error {
 	var patterns []string
+	defer r.loadedFrom(nil)
 	for round := 0; round < maxRounds; round++ {
 		if round > 0 {
+			overlay := r.overlayFor(patterns)
 			var err error
-			if pkgs, err = r.load(dir, patterns, r.overlayFor(patterns)); err != nil {
+			if pkgs, err = r.load(dir, patterns, overlay); err != nil {
 				return err
 			}
+			r.loadedFrom(overlay) // positions in this round's files are mapped back
 		}
 		roots, all := r.roots(pkgs, round == 0)
 		results := r.analyzeAll(roots)
@@ -299,7 +304,7 @@ func (r *runner) rounds(dir string, pkgs []*packages.Package) error {
 			return nil
 		}
 		// Re-run on the packages whose fixes collided, against the fixed content. Their
-		// unfixed findings will be found again, at their new positions.
+		// unfixed findings will be found again.
 		slices.Sort(conflicts)
 		patterns = slices.Compact(conflicts)
 		if round == maxRounds-1 {
