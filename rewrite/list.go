@@ -10,6 +10,55 @@ import (
 	"golang.org/x/tools/go/packages"
 )
 
+// A listing is one query of the build system: patterns, listed from dir. With files, the
+// patterns are .go files of one directory, which make one ad-hoc package whatever their
+// build constraints (go help packages).
+type listing struct {
+	dir      string
+	patterns []string
+	files    bool
+}
+
+// noteFiles records, when files were named, which are in a listed package and which its
+// build constraints exclude.
+func (r *runner) noteFiles(listed []*packages.Package) {
+	if r.onlyFiles == nil {
+		return
+	}
+	if r.inPackage == nil {
+		r.inPackage, r.ignored = make(map[string]bool), make(map[string]bool)
+	}
+	for _, p := range listed {
+		for _, f := range p.GoFiles {
+			r.inPackage[f] = true
+		}
+		for _, f := range p.IgnoredFiles {
+			r.ignored[f] = true
+		}
+	}
+}
+
+// excluded returns the listings of the named files that the build constraints of their
+// package exclude: an ad-hoc package of them per directory, listed from their module, as
+// go vet lists them. Test files are left out when tests are.
+func (r *runner) excluded() []*listing {
+	var out []*listing
+	byDir := make(map[string]*listing)
+	for _, f := range sortedKeys(r.onlyFiles) {
+		if !r.ignored[f] || r.inPackage[f] || r.adhoc[f] != nil || !r.opts.Tests && strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		d := filepath.Dir(f)
+		if byDir[d] == nil {
+			root, _ := moduleRoot(d)
+			byDir[d] = &listing{dir: root, files: true}
+			out = append(out, byDir[d])
+		}
+		byDir[d].patterns = append(byDir[d].patterns, f)
+	}
+	return out
+}
+
 // list lists the packages that patterns match, with their test variants when asked, and
 // every dependency: the cache keys hash the dependencies' files, and the loader type-checks
 // batches from the listing. With compiled, the listing has the files that the compiler
@@ -30,10 +79,10 @@ func (r *runner) list(dir string, patterns []string, compiled bool) ([]*packages
 	}, patterns...)
 }
 
-// relist lists the packages of paths again, compiled (see list), from their directories,
-// and puts their variants in place of the first listing's. It returns the paths it found
-// again; the others are reported.
-func (r *runner) relist(dir string, paths []string, variants map[string][]*packages.Package) ([]string, error) {
+// relist lists the packages of paths, of listing l, again, compiled (see list), from their
+// directories (an ad-hoc package from its files), and puts their variants in place of the
+// first listing's. It returns the paths it found again; the others are reported.
+func (r *runner) relist(l *listing, paths []string, variants map[string][]*packages.Package) ([]string, error) {
 	seen := make(map[string]bool)
 	var dirs []string
 	for _, path := range paths {
@@ -42,7 +91,10 @@ func (r *runner) relist(dir string, paths []string, variants map[string][]*packa
 			dirs = append(dirs, d)
 		}
 	}
-	listed, err := r.list(dir, dirs, true)
+	if l.files {
+		dirs = l.patterns
+	}
+	listed, err := r.list(l.dir, dirs, true)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +138,7 @@ func packageDir(variants []*packages.Package) string {
 // other patterns that match nothing as package errors.)
 func (r *runner) checkPatterns(dir string, patterns []string, pkgs []*packages.Package) {
 	for _, pat := range patterns {
-		if !strings.Contains(pat, "...") || strings.HasPrefix(pat, "file=") {
+		if !strings.Contains(pat, "...") {
 			continue
 		}
 		matched := false

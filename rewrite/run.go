@@ -32,6 +32,9 @@ type runner struct {
 	importers map[string]map[string][]string      // module path -> package -> its importers in the module
 	parts     map[string]map[string]*contribution // analyzer and key -> package ID -> its part
 	analysed  map[string]bool                     // package paths analysed
+	adhoc     map[string]*listing                 // file -> the ad-hoc package's listing it is of
+	inPackage map[string]bool                     // the files of the packages listed (with named files only)
+	ignored   map[string]bool                     // the files that their packages' build constraints exclude (ditto)
 	fixedIn   map[string][]byte                   // this round's overlay: the content its packages were loaded with
 	origins   map[string]*origin                  // by file, for the files of fixedIn that changed
 	order     []string                            // finding keys in order of discovery
@@ -65,6 +68,7 @@ func Run(opts Options) (*Result, error) {
 		keys:     make(map[string]string),
 		dirKeys:  make(map[string]string),
 		uncached: make(map[string]bool),
+		adhoc:    make(map[string]*listing),
 	}
 	if opts.CacheDir != "" {
 		r.cache = &resultCache{dir: opts.CacheDir, salt: opts.CacheSalt,
@@ -76,17 +80,20 @@ func Run(opts Options) (*Result, error) {
 	}
 	// Files are loaded from the module that holds them (a pre-commit hook in a monorepo
 	// passes files of several modules); everything else from dir.
-	groups := map[string][]string{}
-	var dirs []string
-	add := func(d, pattern string) {
-		if _, ok := groups[d]; !ok {
-			dirs = append(dirs, d)
+	var listings []*listing
+	modules := make(map[string]*listing) // by directory
+	adhoc := make(map[string]*listing)   // by the directory of its files
+	module := func(d string) *listing {
+		if modules[d] == nil {
+			modules[d] = &listing{dir: d}
+			listings = append(listings, modules[d])
 		}
-		groups[d] = append(groups[d], pattern)
+		return modules[d]
 	}
 	for _, p := range patterns {
 		if !strings.HasSuffix(p, ".go") {
-			add(dir, p)
+			l := module(dir)
+			l.patterns = append(l.patterns, p)
 			continue
 		}
 		abs := p
@@ -103,17 +110,30 @@ func Run(opts Options) (*Result, error) {
 		r.onlyFiles[abs] = true
 		// The whole package is listed, as ./... lists it, not only its variants that hold
 		// the file: they are analysed with the same cache key, and the findings are then
-		// narrowed to the named files. A file outside any module is an ad-hoc package.
-		root, ok := moduleRoot(filepath.Dir(abs))
+		// narrowed to the named files. The files outside any module form an ad-hoc package
+		// per directory, as go vet makes of them.
+		fdir := filepath.Dir(abs)
+		root, ok := moduleRoot(fdir)
 		switch {
+		case !ok && adhoc[fdir] == nil:
+			adhoc[fdir] = &listing{dir: fdir, files: true, patterns: []string{abs}}
+			listings = append(listings, adhoc[fdir])
 		case !ok:
-			add(dir, "file="+abs)
-		case !slices.Contains(groups[root], filepath.Dir(abs)):
-			add(root, filepath.Dir(abs))
+			adhoc[fdir].patterns = append(adhoc[fdir].patterns, abs)
+		case !slices.Contains(module(root).patterns, fdir):
+			l := module(root)
+			l.patterns = append(l.patterns, fdir)
 		}
 	}
-	for _, d := range dirs {
-		if err := r.runDir(d, groups[d]); err != nil {
+	for _, l := range listings {
+		if err := r.runListing(l); err != nil {
+			return nil, err
+		}
+	}
+	// Named files that the build constraints of their package exclude are analysed as
+	// go vet does: naming files ignores build constraints (go help packages).
+	for _, l := range r.excluded() {
+		if err := r.runListing(l); err != nil {
 			return nil, err
 		}
 	}
@@ -169,9 +189,14 @@ func sourceSize(variants []*packages.Package) int64 {
 	return n
 }
 
-// runDir lists the packages that patterns match from dir, then analyses and fixes them
-// in batches.
-func (r *runner) runDir(dir string, patterns []string) error {
+// runListing lists the packages of l, then analyses and fixes them in batches.
+func (r *runner) runListing(l *listing) error {
+	dir, patterns := l.dir, l.patterns
+	if l.files {
+		for _, f := range patterns {
+			r.adhoc[f] = l
+		}
+	}
 	if r.cache != nil {
 		if env, err := goEnv(dir, r.opts.Env); err != nil {
 			r.cache = nil // no key can be trusted: analyse everything
@@ -187,12 +212,17 @@ func (r *runner) runDir(dir string, patterns []string) error {
 		return err
 	}
 	r.checkPatterns(dir, patterns, listed)
+	r.noteFiles(listed)
 	var paths []string
 	variants := make(map[string][]*packages.Package)
 	for _, p := range listed {
 		if len(p.Errors) > 0 && len(p.GoFiles)+len(p.CompiledGoFiles)+len(p.OtherFiles) == 0 {
-			for _, e := range p.Errors {
-				r.addProblem(r.problem(e))
+			// A named file that build constraints exclude is analysed alone (excluded),
+			// even when they exclude every file of the package.
+			if !slices.ContainsFunc(p.IgnoredFiles, func(f string) bool { return r.onlyFiles[f] }) {
+				for _, e := range p.Errors {
+					r.addProblem(r.problem(e))
+				}
 			}
 			continue
 		}
@@ -211,7 +241,9 @@ func (r *runner) runDir(dir string, patterns []string) error {
 			if key == "" {
 				return false
 			}
-			r.dirKeys[packageDir(variants[path])] = key
+			if !l.files { // an ad-hoc package does not stand for its directory
+				r.dirKeys[packageDir(variants[path])] = key
+			}
 			if e, ok := r.cache.get(key); ok {
 				if e, ok = e.only(r.onlyFiles, r.rel); ok {
 					r.restore(path, e)
@@ -226,7 +258,7 @@ func (r *runner) runDir(dir string, patterns []string) error {
 		return nil
 	}
 	if !compiled {
-		if paths, err = r.relist(dir, paths, variants); err != nil {
+		if paths, err = r.relist(l, paths, variants); err != nil {
 			return err
 		}
 	}
@@ -237,7 +269,7 @@ func (r *runner) runDir(dir string, patterns []string) error {
 	}
 	for _, batch := range batches(paths, variants) {
 		since, internal := len(r.order), len(r.res.Internal)
-		if err := r.rounds(dir, loadBatch(batch, variants, exports)); err != nil {
+		if err := r.rounds(l, loadBatch(batch, variants, exports)); err != nil {
 			return err
 		}
 		if r.cache != nil && len(r.res.Internal) == internal {
@@ -285,14 +317,18 @@ func (r *runner) overlayFor(dirs []string) map[string][]byte {
 // rounds runs the analysis until no fix is left out because it overlapped another.
 // The first round analyses the loaded batch; later rounds load the directories of the
 // conflicting packages again, with their fixed content.
-func (r *runner) rounds(dir string, pkgs []*packages.Package) error {
-	var patterns []string
+func (r *runner) rounds(l *listing, pkgs []*packages.Package) error {
+	var dirs []string
 	defer r.loadedFrom(nil)
 	for round := 0; round < maxRounds; round++ {
 		if round > 0 {
-			overlay := r.overlayFor(patterns)
+			overlay := r.overlayFor(dirs)
+			query := dirs
+			if l.files {
+				query = l.patterns // an ad-hoc package: its files again
+			}
 			var err error
-			if pkgs, err = r.load(dir, patterns, overlay); err != nil {
+			if pkgs, err = r.load(l.dir, query, overlay); err != nil {
 				return err
 			}
 			r.loadedFrom(overlay) // positions in this round's files are mapped back
@@ -306,12 +342,12 @@ func (r *runner) rounds(dir string, pkgs []*packages.Package) error {
 		// Re-run on the packages whose fixes collided, against the fixed content. Their
 		// unfixed findings will be found again.
 		slices.Sort(conflicts)
-		patterns = slices.Compact(conflicts)
+		dirs = slices.Compact(conflicts)
 		if round == maxRounds-1 {
 			break
 		}
 		for k, f := range r.findings {
-			if !f.Fixed && slices.Contains(patterns, filepath.Dir(f.Pos.Filename)) {
+			if !f.Fixed && slices.Contains(dirs, filepath.Dir(f.Pos.Filename)) {
 				delete(r.findings, k)
 			}
 		}
