@@ -52,6 +52,14 @@ func findingKey(pos token.Position, analyzer, message string) string {
 }
 
 func (r *runner) result() *Result {
+	// A dependency's error that its own analysis reported, at the same place.
+	at := make(map[string]bool)
+	for _, p := range r.res.Problems {
+		if !r.secondary[p] && p.Pos != "" {
+			at[p.Pos] = true
+		}
+	}
+	r.res.Problems = slices.DeleteFunc(r.res.Problems, func(p Problem) bool { return r.secondary[p] && at[p.Pos] })
 	slices.Sort(r.order)
 	for _, k := range slices.Compact(r.order) {
 		if f, ok := r.findings[k]; ok {
@@ -88,17 +96,39 @@ func (r *runner) describeEdits(fset *token.FileSet, tes []analysis.TextEdit) []E
 }
 
 func (r *runner) addProblem(p Problem) {
+	delete(r.secondary, p)
 	if !slices.Contains(r.res.Problems, p) {
 		r.res.Problems = append(r.res.Problems, p)
 	}
 }
 
-// packageProblems reports the errors of p: its parse and type errors, or, when it has
-// none, the build system's errors (which repeat the compiler's when it has them).
+// addSecondaryProblem adds p, an error of a dependency that its importers reported, unless
+// another problem is reported at its position (see result): the dependency's own, when it
+// is analysed too (the parser and the compiler word a syntax error differently).
+func (r *runner) addSecondaryProblem(p Problem) {
+	if slices.Contains(r.res.Problems, p) {
+		return
+	}
+	if r.secondary == nil {
+		r.secondary = make(map[Problem]bool)
+	}
+	r.secondary[p] = true
+	r.res.Problems = append(r.res.Problems, p)
+}
+
+// packageProblems reports the errors of p: its parse errors, or when it has none its type
+// errors (which follow from parse errors), or when it has neither the build system's
+// errors (which repeat the compiler's when it has them).
 func (r *runner) packageProblems(p *packages.Package) {
-	precise := slices.ContainsFunc(p.Errors, func(e packages.Error) bool { return e.Kind != packages.ListError })
+	keep := func(e packages.Error) bool { return e.Kind != packages.ListError }
+	switch {
+	case slices.ContainsFunc(p.Errors, func(e packages.Error) bool { return e.Kind == packages.ParseError }):
+		keep = func(e packages.Error) bool { return e.Kind == packages.ParseError }
+	case !slices.ContainsFunc(p.Errors, keep):
+		keep = func(packages.Error) bool { return true }
+	}
 	for _, e := range p.Errors {
-		if !precise || e.Kind != packages.ListError {
+		if keep(e) {
 			r.addProblem(r.problem(e))
 		}
 	}

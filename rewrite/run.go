@@ -32,6 +32,7 @@ type runner struct {
 	importers map[string]map[string][]string      // module path -> package -> its importers in the module
 	parts     map[string]map[string]*contribution // analyzer and key -> package ID -> its part
 	analysed  map[string]bool                     // package paths analysed
+	secondary map[Problem]bool                    // problems of dependencies, reported by their importers
 	adhoc     map[string]*listing                 // file -> the ad-hoc package's listing it is of
 	inPackage map[string]bool                     // the files of the packages listed (with named files only)
 	ignored   map[string]bool                     // the files that their packages' build constraints exclude (ditto)
@@ -267,6 +268,7 @@ func (r *runner) runListing(l *listing) error {
 	if err != nil {
 		return err
 	}
+	r.dependencyProblems(exports, paths, variants)
 	for _, batch := range batches(paths, variants) {
 		since, internal := len(r.order), len(r.res.Internal)
 		if err := r.rounds(l, loadBatch(batch, variants, exports)); err != nil {
