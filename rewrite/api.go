@@ -15,10 +15,16 @@ type Options struct {
 	Env        []string // environment for the build system; nil means os.Environ()
 	Analyzers  []*analysis.Analyzer
 
+	// Generated reports the findings in generated files (a "// Code generated ... DO NOT
+	// EDIT." comment before the package clause, see ast.IsGenerated), which are left out
+	// otherwise, as golangci-lint leaves them out. Generated files are never rewritten. A
+	// file that cgo compiles is judged by its source, not by cgo's output.
+	Generated bool
+
 	// CacheDir, if set, holds the result cache: a package analysed before, and unchanged
 	// since, is not analysed again; its findings and fixes come from the cache. CacheSalt
 	// identifies concfix's build and options (fixers, their flags): results from another
-	// salt are never used.
+	// salt, or with another Generated, are never used.
 	CacheDir, CacheSalt string
 
 	// Progress, if set, is called after each batch with the number of packages analysed

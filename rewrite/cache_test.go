@@ -57,7 +57,7 @@ var x int = "s"
 	run := func() (*rewrite.Result, int) {
 		t.Helper()
 		runs.Store(0)
-		res, err := rewrite.Run(rewrite.Options{Dir: dir, Tests: true, CacheDir: cache, CacheSalt: "test",
+		res, err := rewrite.Run(rewrite.Options{Dir: dir, Tests: true, Generated: true, CacheDir: cache, CacheSalt: "test",
 			Analyzers: []*analysis.Analyzer{&counting}})
 		if err != nil {
 			t.Fatal(err)
@@ -85,7 +85,7 @@ var x int = "s"
 	named := func(cacheDir string) (*rewrite.Result, int) {
 		t.Helper()
 		runs.Store(0)
-		res, err := rewrite.Run(rewrite.Options{Dir: dir, Patterns: []string{a}, Tests: true, CacheDir: cacheDir,
+		res, err := rewrite.Run(rewrite.Options{Dir: dir, Patterns: []string{a}, Tests: true, Generated: true, CacheDir: cacheDir,
 			CacheSalt: "test", Analyzers: []*analysis.Analyzer{&counting}})
 		if err != nil {
 			t.Fatal(err)

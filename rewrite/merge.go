@@ -3,6 +3,7 @@ package rewrite
 import (
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"path/filepath"
 
@@ -44,6 +45,9 @@ func (r *runner) apply(results []*pkgResult, all []*packages.Package) (rerun []s
 		}
 		fi := r.fileInfos(pr.pkg, files)
 		for _, d := range pr.diags {
+			if tf := pr.pkg.Fset.File(d.Pos); !r.opts.Generated && tf != nil && fi[tf.Name()] != nil && fi[tf.Name()].generated {
+				continue // reported with Options.Generated only
+			}
 			key, f := r.finding(pr.pkg, d)
 			if f == nil {
 				continue // out of scope, or already seen in another variant of the package
@@ -98,6 +102,12 @@ func (r *runner) apply(results []*pkgResult, all []*packages.Package) (rerun []s
 	return rerun
 }
 
+// generatedSource reports whether the Go file name says it is generated (ast.IsGenerated).
+func generatedSource(name string) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.PackageClauseOnly|parser.ParseComments)
+	return err == nil && ast.IsGenerated(f)
+}
+
 // fileInfo is what the merge and verification need to know about a source file.
 type fileInfo struct {
 	name      string
@@ -117,7 +127,13 @@ func (r *runner) fileInfos(p *packages.Package, files map[string]*fileInfo) map[
 		if _, ok := files[name]; ok {
 			continue
 		}
-		files[name] = &fileInfo{name: name, pkg: p, syntax: f, generated: ast.IsGenerated(f), cgo: !goFiles[name]}
+		fi := &fileInfo{name: name, pkg: p, syntax: f, generated: ast.IsGenerated(f), cgo: !goFiles[name]}
+		if fi.cgo {
+			// cgo's output says it is generated: the user's file, which its //line
+			// directives name, says whether the code is.
+			fi.generated = generatedSource(p.Fset.PositionFor(f.Package, true).Filename)
+		}
+		files[name] = fi
 	}
 	return files
 }

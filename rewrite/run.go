@@ -72,7 +72,7 @@ func Run(opts Options) (*Result, error) {
 		adhoc:    make(map[string]*listing),
 	}
 	if opts.CacheDir != "" {
-		r.cache = &resultCache{dir: opts.CacheDir, salt: opts.CacheSalt,
+		r.cache = &resultCache{dir: opts.CacheDir, salt: fmt.Sprintf("%s\x00generated=%v", opts.CacheSalt, opts.Generated),
 			pkgs: make(map[*packages.Package]string), files: make(map[string]string)}
 	}
 	patterns := opts.Patterns
