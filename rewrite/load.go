@@ -116,20 +116,13 @@ func buildErrors(dir, pkg, out string) []packages.Error {
 	return errs
 }
 
-// dependencyProblems reports, once each, the build errors of the dependencies that do not
-// build of the packages of paths (other than those packages, which report their own). Their
-// importers' errors say only that they do not build.
-func (r *runner) dependencyProblems(exports map[string]exportData, paths []string, variants map[string][]*packages.Package) {
-	own := make(map[string]bool)
-	for _, path := range paths {
-		for _, p := range variants[path] {
-			own[p.ID] = true
-		}
-	}
+// dependencyProblems reports, once each, the build errors of the dependencies of the
+// packages to analyse that do not build; their importers' errors say only that they do
+// not build. A dependency that is analysed too reports its own errors, and those are kept
+// where both are at one place (see addSecondaryProblem): the compiler's errors are still
+// reported when the dependency type-checks from source but does not build.
+func (r *runner) dependencyProblems(exports map[string]exportData) {
 	for _, id := range sortedKeys(exports) {
-		if own[id] {
-			continue
-		}
 		for _, e := range exports[id].errs {
 			r.addSecondaryProblem(r.problem(e))
 		}

@@ -268,7 +268,7 @@ func (r *runner) runListing(l *listing) error {
 	if err != nil {
 		return err
 	}
-	r.dependencyProblems(exports, paths, variants)
+	r.dependencyProblems(exports)
 	for _, batch := range batches(paths, variants) {
 		since, internal := len(r.order), len(r.res.Internal)
 		if err := r.rounds(l, loadBatch(batch, variants, exports)); err != nil {
