@@ -349,7 +349,11 @@ func (r *runner) rounds(l *listing, pkgs []*packages.Package) error {
 			break
 		}
 		for k, f := range r.findings {
-			if !f.Fixed && slices.Contains(dirs, filepath.Dir(f.Pos.Filename)) {
+			again := slices.Contains(dirs, filepath.Dir(f.Pos.Filename))
+			if l.files { // not the findings of the directory's package, which is not loaded
+				again = slices.Contains(l.patterns, f.Pos.Filename)
+			}
+			if !f.Fixed && again {
 				delete(r.findings, k)
 			}
 		}
