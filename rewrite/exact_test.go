@@ -147,13 +147,17 @@ func use(...context.Context) error { return nil }
 	checkExact(t, res)
 }
 
-// TestExactScripts runs every fixer on the modules of the end-to-end scripts
-// (testdata/script: one per fixer's behaviour, and the modes, cache and error cases) and
-// checks that each outcome is exact (see checkExact).
+// TestExactScripts runs every fixer on the modules of the end-to-end scripts that fix
+// code (testdata/script: one per fixer's behaviour, the modes, whole-program fixes; the
+// positions after rounds are TestExactAfterRounds') and checks that each outcome is exact
+// (see checkExact).
 func TestExactScripts(t *testing.T) {
-	scripts, err := filepath.Glob("../testdata/script/*.txtar")
+	scripts, err := filepath.Glob("../testdata/script/*_behaviour.txtar")
 	if err != nil || len(scripts) == 0 {
 		t.Fatalf("no scripts: %v", err)
+	}
+	for _, name := range []string{"modes", "cache_wholeprogram"} {
+		scripts = append(scripts, "../testdata/script/"+name+".txtar")
 	}
 	for _, script := range scripts {
 		ar, err := txtar.ParseFile(script)
