@@ -57,7 +57,7 @@ var x int = "s"
 	run := func() (*rewrite.Result, int) {
 		t.Helper()
 		runs.Store(0)
-		res, err := rewrite.Run(rewrite.Options{Dir: dir, Tests: true, CacheDir: cache, CacheSalt: "test",
+		res, err := rewrite.Run(rewrite.Options{Dir: dir, Tests: true, Generated: true, CacheDir: cache, CacheSalt: "test",
 			Analyzers: []*analysis.Analyzer{&counting}})
 		if err != nil {
 			t.Fatal(err)
@@ -70,6 +70,7 @@ var x int = "s"
 		t.Fatalf("first run: %d packages analysed, %d changes, %d findings, %d problems; want 2, 1, 2, 1",
 			n, len(first.Changes), len(first.Findings), len(first.Problems))
 	}
+	checkExact(t, first)
 	second, n := run()
 	if n != 0 {
 		t.Errorf("second run analysed %d packages, want 0", n)
@@ -84,7 +85,7 @@ var x int = "s"
 	named := func(cacheDir string) (*rewrite.Result, int) {
 		t.Helper()
 		runs.Store(0)
-		res, err := rewrite.Run(rewrite.Options{Dir: dir, Patterns: []string{a}, Tests: true, CacheDir: cacheDir,
+		res, err := rewrite.Run(rewrite.Options{Dir: dir, Patterns: []string{a}, Tests: true, Generated: true, CacheDir: cacheDir,
 			CacheSalt: "test", Analyzers: []*analysis.Analyzer{&counting}})
 		if err != nil {
 			t.Fatal(err)
@@ -211,5 +212,6 @@ func Use(ctx context.Context) error {
 		if !reflect.DeepEqual(cached, uncached) || len(cached.Changes) != tc.changes {
 			t.Errorf("%v from the cache:\n%+v\nwithout it:\n%+v\nwant %d changes", tc.files, cached, uncached, tc.changes)
 		}
+		checkExact(t, cached)
 	}
 }

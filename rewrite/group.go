@@ -42,7 +42,7 @@ func (r *runner) collectParts(results []*pkgResult, files map[string]*fileInfo) 
 		for _, p := range pr.parts {
 			c := &contribution{Part: p.Part, analyzer: p.analyzer.Name, pkgPath: pr.pkg.PkgPath, group: groupPath(pr.pkg), module: pr.pkg.Module}
 			if p.Decl {
-				c.pos = pr.pkg.Fset.Position(p.Pos)
+				c.pos = r.position(pr.pkg.Fset, p.Pos, true)
 			}
 			cand, why := r.candidate(pr.pkg.Fset, files, "share of "+p.Key, p.Edits)
 			if why != "" {
@@ -53,7 +53,7 @@ func (r *runner) collectParts(results []*pkgResult, files map[string]*fileInfo) 
 				for name := range c.edits {
 					c.base[name], _ = r.readFile(name)
 				}
-				c.report = describeEdits(pr.pkg.Fset, p.Edits)
+				c.report = r.describeEdits(pr.pkg.Fset, p.Edits)
 			}
 			r.addPart(pr.pkg.ID+"\x00"+p.Key+fmt.Sprint(p.Decl), c)
 		}
@@ -192,37 +192,56 @@ func (r *runner) reloadCheck(set []*candidate) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var dirs []string
+	var dirs, pkgDirs []string
+	var adhoc []*listing // the ad-hoc packages of changed files, loaded from their files
 	for name := range content {
 		dirs = append(dirs, filepath.Dir(name))
+		if l := r.adhoc[name]; l != nil {
+			if !slices.Contains(adhoc, l) {
+				adhoc = append(adhoc, l)
+			}
+		} else {
+			pkgDirs = append(pkgDirs, filepath.Dir(name))
+		}
 	}
 	slices.Sort(dirs)
 	dirs = slices.Compact(dirs)
+	slices.Sort(pkgDirs)
+	pkgDirs = slices.Compact(pkgDirs)
 	overlay := r.overlayFor(dirs)
 	maps.Copy(overlay, content)
-	vkey := r.verifiedKey(dirs, overlay)
+	vkey := ""
+	if len(adhoc) == 0 { // an ad-hoc package has no key
+		vkey = r.verifiedKey(dirs, overlay)
+	}
 	if vkey != "" && r.cache.has(vkey) {
 		return content, nil // verified before, with the same sources
 	}
-	root, ok := moduleRoot(dirs[0])
-	if !ok {
-		root = r.dir
+	queries := make([]*listing, 0, 1+len(adhoc))
+	if len(pkgDirs) > 0 {
+		root, ok := moduleRoot(pkgDirs[0])
+		if !ok {
+			root = r.dir
+		}
+		queries = append(queries, &listing{dir: root, patterns: pkgDirs})
 	}
-	pkgs, err := packages.Load(&packages.Config{
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedImports |
-			packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo,
-		Dir:        root,
-		Env:        r.opts.Env,
-		BuildFlags: r.opts.BuildFlags,
-		Tests:      r.opts.Tests,
-		Overlay:    overlay,
-	}, dirs...)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range pkgs {
-		if len(p.Errors) > 0 {
-			return nil, fmt.Errorf("result does not type-check: %s", p.Errors[0])
+	for _, q := range append(queries, adhoc...) {
+		pkgs, err := packages.Load(&packages.Config{
+			Mode: packages.NeedName | packages.NeedFiles | packages.NeedImports |
+				packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo,
+			Dir:        q.dir,
+			Env:        r.opts.Env,
+			BuildFlags: r.opts.BuildFlags,
+			Tests:      r.opts.Tests,
+			Overlay:    overlay,
+		}, q.patterns...)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range pkgs {
+			if len(p.Errors) > 0 {
+				return nil, fmt.Errorf("result does not type-check: %s", p.Errors[0])
+			}
 		}
 	}
 	if vkey != "" {

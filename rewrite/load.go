@@ -9,6 +9,8 @@ import (
 	"go/token"
 	"go/types"
 	"os"
+	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -29,10 +31,12 @@ import (
 // (exportFiles); the roots, their test variants, and the test variants of dependencies
 // (q [p.test], when q imports p) are type-checked from source.
 
-// exportData is where a package's export data is, or why there is none.
+// exportData is where a package's export data is, or why there is none: err for its
+// importers, and errs, when it does not build, the errors of the build.
 type exportData struct {
 	file string
 	err  string
+	errs []packages.Error
 }
 
 // exportFiles returns the export data of every plain (non-test) package that a package
@@ -74,10 +78,55 @@ func (r *runner) exportFiles(dir string, paths []string, variants map[string][]*
 	for _, p := range pkgs {
 		files[p.ID] = exportData{file: p.ExportFile}
 		if p.ExportFile == "" && len(p.Errors) > 0 {
-			files[p.ID] = exportData{err: p.Errors[0].Error()}
+			ed := exportData{err: p.Errors[0].Error()}
+			if msg := p.Errors[0].Msg; strings.HasPrefix(msg, "# ") {
+				// The compiler's output: its errors are reported once (see
+				// dependencyProblems), not in the error of every importer.
+				ed = exportData{err: "it does not build", errs: buildErrors(dir, p.PkgPath, msg)}
+			}
+			files[p.ID] = ed
 		}
 	}
 	return files, nil
+}
+
+// buildPos matches the position that starts a line of the compiler's output.
+var buildPos = regexp.MustCompile(`^(.+?\.go):(\d+(?::\d+)?): (.*)$`)
+
+// buildErrors returns the errors in the output of the go command building package pkg in
+// dir: "# pkg", then one error a line, with its position (relative to dir) when it has one,
+// and tab-indented continuation lines.
+func buildErrors(dir, pkg, out string) []packages.Error {
+	var errs []packages.Error
+	for line := range strings.SplitSeq(strings.TrimRight(out, "\n"), "\n") {
+		switch m := buildPos.FindStringSubmatch(line); {
+		case strings.HasPrefix(line, "# "):
+		case strings.HasPrefix(line, "\t") && len(errs) > 0:
+			errs[len(errs)-1].Msg += "\n" + line
+		case m != nil:
+			file := m[1]
+			if !filepath.IsAbs(file) {
+				file = filepath.Join(dir, file)
+			}
+			errs = append(errs, packages.Error{Pos: file + ":" + m[2], Msg: m[3], Kind: packages.ListError})
+		default:
+			errs = append(errs, packages.Error{Pos: "-", Msg: pkg + ": " + line, Kind: packages.ListError})
+		}
+	}
+	return errs
+}
+
+// dependencyProblems reports, once each, the build errors of the dependencies of the
+// packages to analyse that do not build; their importers' errors say only that they do
+// not build. A dependency that is analysed too reports its own errors, and those are kept
+// where both are at one place (see addSecondaryProblem): the compiler's errors are still
+// reported when the dependency type-checks from source but does not build.
+func (r *runner) dependencyProblems(exports map[string]exportData) {
+	for _, id := range sortedKeys(exports) {
+		for _, e := range exports[id].errs {
+			r.addSecondaryProblem(r.problem(e))
+		}
+	}
 }
 
 // isPlain reports whether p is a package as the build of a program sees it, not a
@@ -277,8 +326,11 @@ func (l *batchLoader) check(p *packages.Package, imports map[string]*packages.Pa
 func (l *batchLoader) readExport(lp *packages.Package, imports map[string]*packages.Package) error {
 	ed := l.exports[lp.ID]
 	if ed.file == "" {
-		if ed.err != "" {
+		switch {
+		case ed.err != "":
 			return errors.New(ed.err)
+		case lp.IllTyped: // a dependency does not build, and so neither does lp
+			return errors.New("it does not build")
 		}
 		return fmt.Errorf("no export data for %s", lp.ID)
 	}
@@ -288,7 +340,7 @@ func (l *batchLoader) readExport(lp *packages.Package, imports map[string]*packa
 		return err
 	}
 	defer f.Close()
-	rd, err := gcexportdata.NewReader(f)
+	rd, err := exportReader(f)
 	if err != nil {
 		return fmt.Errorf("reading %s: %v", name, err)
 	}
@@ -325,8 +377,11 @@ func (l *batchLoader) parse(name string) (*ast.File, error) {
 			pf.err = err
 			return
 		}
-		// ast.Object resolution kept, as go/packages does: analyzers may rely on it.
-		pf.f, pf.err = parser.ParseFile(l.fset, name, src, parser.AllErrors|parser.ParseComments)
+		// ast.Object resolution kept, as go/packages does: analyzers may rely on it. A
+		// file that does not parse is not analysed: its first error on each line is
+		// enough, as gofmt and the compiler report them (AllErrors adds the parser's
+		// recovery, such as an "expected ';'" after the error that made it).
+		pf.f, pf.err = parser.ParseFile(l.fset, name, src, parser.ParseComments)
 	})
 	return pf.f, pf.err
 }

@@ -77,6 +77,10 @@ import "example.com/m/bad"
 
 var _ = bad.X
 `)
+	// Why bad does not build is in its export data's errors, which runDir reports once.
+	if errs := exports["example.com/m/bad"].errs; len(errs) != 1 || !strings.HasSuffix(errs[0].Pos, filepath.Join("bad", "bad.go")+":3:13") || !strings.Contains(errs[0].Msg, `cannot use "s"`) {
+		t.Errorf("bad's build errors: %v, want bad/bad.go:3:13: cannot use \"s\"...", errs)
+	}
 	m := func(names ...string) []string {
 		for i, n := range names {
 			names[i] = "example.com/m/" + n
@@ -97,8 +101,8 @@ var _ = bad.X
 			if broken != p.IllTyped || p.Name == "bad" && len(p.Errors) == 0 || !broken && len(p.Errors) > 0 {
 				t.Errorf("batch %v: %s: IllTyped %v, errors %v", batch, p.ID, p.IllTyped, p.Errors)
 			}
-			if p.Name == "usebad" && len(p.Errors) > 0 && !strings.Contains(p.Errors[0].Msg, `cannot use "s"`) {
-				t.Errorf("batch %v: usebad's error %q does not say why bad did not build", batch, p.Errors[0].Msg)
+			if p.Name == "usebad" && len(p.Errors) > 0 && !strings.Contains(p.Errors[0].Msg, "could not import example.com/m/bad (it does not build)") {
+				t.Errorf("batch %v: usebad's error %q does not say that bad does not build", batch, p.Errors[0].Msg)
 			}
 			if p.TypesInfo == nil || p.TypesSizes == nil || len(p.Syntax) != len(p.CompiledGoFiles) || !p.Types.Complete() && !broken {
 				t.Errorf("batch %v: %s lacks syntax or types", batch, p.ID)
@@ -183,4 +187,25 @@ func listModule(t *testing.T, tests bool, archive string) (map[string][]*package
 		t.Fatal(err)
 	}
 	return variants, exports
+}
+
+// TestBuildErrors reads the go command's output for a package that does not build.
+func TestBuildErrors(t *testing.T) {
+	dir := filepath.FromSlash("/m/user")
+	for _, tc := range []struct {
+		name, out string
+		want      []packages.Error
+	}{
+		{"syntax error", "# example.com/m/bad\n../bad/p.go:3:17: syntax error: unexpected }, expected expression",
+			[]packages.Error{{Pos: filepath.FromSlash("/m/bad/p.go") + ":3:17", Msg: "syntax error: unexpected }, expected expression", Kind: packages.ListError}}},
+		{"absolute path, line only, continuation", "# example.com/m/bad\n/m/bad/p.go:3: x\n\thave int\n\twant string\n",
+			[]packages.Error{{Pos: "/m/bad/p.go:3", Msg: "x\n\thave int\n\twant string", Kind: packages.ListError}}},
+		{"no position", "# runtime/cgo\ncgo: C compiler \"gcc\" not found",
+			[]packages.Error{{Pos: "-", Msg: "runtime/cgo: cgo: C compiler \"gcc\" not found", Kind: packages.ListError}}},
+	} {
+		pkg := strings.TrimPrefix(strings.SplitN(tc.out, "\n", 2)[0], "# ")
+		if got := buildErrors(dir, pkg, tc.out); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
 }

@@ -11,9 +11,13 @@ import (
 // data goes to a temporary file in the same directory, which takes the file's mode and
 // then replaces it by rename. Readers never see a partial file, and a failure leaves the
 // file as it was. A file without write permission is not replaced (rename would bypass
-// the permission). old is the content the change was computed from: if the file no
-// longer has it, WriteFile refuses, so that a concurrent edit is not lost.
+// the permission). A symbolic link stays a link: the file it leads to is replaced, as
+// gofmt -w writes through links. old is the content the change was computed from: if the
+// file no longer has it, WriteFile refuses, so that a concurrent edit is not lost.
 func WriteFile(path string, old, data []byte) (err error) {
+	if path, err = filepath.EvalSymlinks(path); err != nil {
+		return err
+	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return err

@@ -60,7 +60,7 @@ func runIn(t *testing.T, files map[string]string, args ...string) (stdout, stder
 }
 
 func TestJSONRoundTrip(t *testing.T) {
-	out, stderr, status := runIn(t, sample, "-json", "./...")
+	out, stderr, status := runIn(t, sample, "-json", "-generated", "./...")
 	if status != exitFindings {
 		t.Fatalf("status %d, stderr %s", status, stderr)
 	}
@@ -105,7 +105,7 @@ func TestJSONRoundTrip(t *testing.T) {
 
 func TestSARIFValidates(t *testing.T) {
 	schema := sarifSchema(t) // before runIn changes the directory
-	out, stderr, status := runIn(t, sample, "-sarif", "./...")
+	out, stderr, status := runIn(t, sample, "-sarif", "-generated", "./...")
 	if status != exitFindings {
 		t.Fatalf("status %d, stderr %s", status, stderr)
 	}

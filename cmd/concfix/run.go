@@ -47,6 +47,7 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 		asJSON   = fs.Bool("json", false, "report the findings and their fixes as JSON")
 		asSARIF  = fs.Bool("sarif", false, "report the findings and their fixes as SARIF 2.1.0")
 		useCache = fs.Bool("cache", true, "reuse the findings and fixes of packages analysed before and unchanged since (cache in the user cache directory)")
+		gen      = fs.Bool("generated", false, "report findings in generated files (// Code generated ... DO NOT EDIT.), which are never rewritten")
 		color    = fs.String("color", "auto", "color the diff: `auto` (when stdout is a terminal and NO_COLOR is unset), always, never")
 		cpuProf  = fs.String("cpuprofile", "", "write a CPU profile to `file`")
 		memProf  = fs.String("memprofile", "", "write an allocation profile to `file` at exit")
@@ -120,7 +121,7 @@ func concfix(args []string, stdout, stderr io.Writer) int {
 			}
 		}()
 	}
-	opts := rewrite.Options{Patterns: fs.Args(), Tests: *tests, Analyzers: fixers.Audited(analyzers, *unused)}
+	opts := rewrite.Options{Patterns: fs.Args(), Tests: *tests, Analyzers: fixers.Audited(analyzers, *unused), Generated: *gen}
 	if *tags != "" {
 		opts.BuildFlags = []string{"-tags=" + *tags}
 	}

@@ -27,24 +27,8 @@ func Lines(a, b string) []Change {
 		return nil
 	}
 	la, lb := SplitLines(a), SplitLines(b)
-	// Intern the lines: the algorithm compares integers.
-	ids := make(map[string]int)
-	intern := func(ls []string) []int {
-		out := make([]int, len(ls))
-		for i, l := range ls {
-			id, ok := ids[l]
-			if !ok {
-				id = len(ids)
-				ids[l] = id
-			}
-			out[i] = id
-		}
-		return out
-	}
-	ia, ib := intern(la), intern(lb)
-	var matches [][2]int
-	match(ia, ib, 0, 0, &matches)
-	matches = append(matches, [2]int{len(ia), len(ib)}) // sentinel
+	matches := Common(la, lb)
+	matches = append(matches, [2]int{len(la), len(lb)}) // sentinel
 
 	// The script as runs of kept, deleted and inserted lines.
 	var script []run
@@ -100,6 +84,29 @@ func Lines(a, b string) []Change {
 		out = append(out, *cur)
 	}
 	return out
+}
+
+// Common returns, in order, the index pairs (i, j) of a longest common subsequence of a
+// and b: a[i] == b[j] for each pair. Lines compares lines with it; the engine compares the
+// tokens of changed lines, to map positions in a fixed file back to the original.
+func Common(a, b []string) [][2]int {
+	// Intern the elements: the algorithm compares integers.
+	ids := make(map[string]int)
+	intern := func(ss []string) []int {
+		out := make([]int, len(ss))
+		for i, s := range ss {
+			id, ok := ids[s]
+			if !ok {
+				id = len(ids)
+				ids[s] = id
+			}
+			out[i] = id
+		}
+		return out
+	}
+	var matches [][2]int
+	match(intern(a), intern(b), 0, 0, &matches)
+	return matches
 }
 
 type runKind uint8

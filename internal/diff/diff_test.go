@@ -84,6 +84,34 @@ func TestLinesRandom(t *testing.T) {
 	}
 }
 
+// TestCommon checks on random sequences that Common gives matching pairs, in order, as
+// many as a longest common subsequence has.
+func TestCommon(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	seq := func() []string {
+		s := make([]string, rng.IntN(12))
+		for i := range s {
+			s[i] = string(rune('a' + rng.IntN(3)))
+		}
+		return s
+	}
+	for i := 0; i < 5000; i++ {
+		a, b := seq(), seq()
+		pairs := Common(a, b)
+		for j, p := range pairs {
+			if a[p[0]] != b[p[1]] {
+				t.Fatalf("%q, %q: pair %v matches %q with %q", a, b, p, a[p[0]], b[p[1]])
+			}
+			if j > 0 && (p[0] <= pairs[j-1][0] || p[1] <= pairs[j-1][1]) {
+				t.Fatalf("%q, %q: pairs out of order: %v", a, b, pairs)
+			}
+		}
+		if want := lcs(a, b); len(pairs) != want {
+			t.Fatalf("%q, %q: %d pairs, a longest common subsequence has %d", a, b, len(pairs), want)
+		}
+	}
+}
+
 func lcs(a, b []string) int {
 	dp := make([][]int, len(a)+1)
 	for i := range dp {
