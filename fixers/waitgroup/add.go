@@ -6,17 +6,17 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/concfix/concfix/fixers/internal/cfg"
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/cfg"
 )
 
 // addInGoroutine reports wg.Add called inside the goroutine it counts, and moves it
 // directly before the go statement.
 func (c *checker) addInGoroutine() {
-	for n := range c.insp.PreorderSeq((*ast.GoStmt)(nil)) {
-		g := n.(*ast.GoStmt)
+	for _, g := range c.m.Gos {
 		gr, ok := c.goroutineOf(g)
 		if !ok {
 			continue
@@ -100,7 +100,7 @@ func (c *checker) mentions(n ast.Node, key ref) bool {
 // planAddMove decides whether the Add statement es of goroutine gr can move before the
 // go statement, and returns the fix or the reason why not.
 func (c *checker) planAddMove(gr goroutine, es *ast.ExprStmt, w wgCall) (func(fx *fixkit.Fix) error, string) {
-	addCur, ok := c.insp.Root().FindNode(es)
+	addCur, ok := gr.f.Cursor.FindNode(es)
 	if !ok {
 		return nil, "internal error: statement not found"
 	}
@@ -108,8 +108,7 @@ func (c *checker) planAddMove(gr goroutine, es *ast.ExprStmt, w wgCall) (func(fx
 	if _, ok := astList(addParent); !ok {
 		return nil, "the Add is not in a statement list"
 	}
-	goCur, _ := c.insp.Root().FindNode(gr.stmt)
-	goParent := goCur.Parent().Node()
+	goParent := gr.g.Cursor.Parent().Node()
 	if _, ok := astList(goParent); !ok {
 		return nil, "the go statement is not in a statement list"
 	}
@@ -168,7 +167,7 @@ func (c *checker) planAddMove(gr goroutine, es *ast.ExprStmt, w wgCall) (func(fx
 		return nil, "the count is not in scope at the go statement"
 	}
 
-	if why := c.addOnceFirst(gr.body, es, w.key); why != "" {
+	if why := c.addOnceFirst(gr.f, es, w.key); why != "" {
 		return nil, why
 	}
 
@@ -394,8 +393,8 @@ func identOf(e ast.Expr) *ast.Ident {
 // addOnceFirst checks, on the control-flow graph of the goroutine, that the Add statement
 // es runs exactly once on every path that does not crash, before any Done. It returns
 // the reason when it cannot prove it.
-func (c *checker) addOnceFirst(body *ast.BlockStmt, es *ast.ExprStmt, key ref) string {
-	g := cfg.New(body, c.mayReturn)
+func (c *checker) addOnceFirst(f *model.Func, es *ast.ExprStmt, key ref) string {
+	g := f.CFG()
 	var addBlock *cfg.Block
 	addIdx := -1
 	for _, b := range g.Blocks {

@@ -7,10 +7,11 @@ import (
 	"go/types"
 	"slices"
 
+	"github.com/concfix/concfix/fixers/internal/cfg"
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -18,8 +19,8 @@ import (
 // skips it, and defers it at the start of the goroutine.
 func (c *checker) doneNotDeferred() {
 	seen := make(map[*ast.FuncDecl]bool)
-	for n := range c.insp.PreorderSeq((*ast.GoStmt)(nil)) {
-		gr, ok := c.goroutineOf(n.(*ast.GoStmt))
+	for _, g := range c.m.Gos {
+		gr, ok := c.goroutineOf(g)
 		if !ok {
 			continue
 		}
@@ -85,7 +86,7 @@ func (c *checker) checkDone(gr goroutine) {
 		}
 		var locs []loc
 		for _, es := range dones {
-			cur, _ := c.insp.Root().FindNode(es)
+			cur, _ := gr.f.Cursor.FindNode(es)
 			parent := cur.Parent().Node()
 			locs = append(locs, loc{parent, indexOf(mustList(parent), es)})
 		}
@@ -155,10 +156,8 @@ func (c *checker) doneExclusive(gr goroutine, key ref, dones []*ast.ExprStmt) bo
 // of this package that calls Done (directly), or any call given a value that holds a
 // WaitGroup.
 func (c *checker) mayCallDone(call *ast.CallExpr) bool {
-	if fn := typeutil.StaticCallee(c.info, call); fn != nil {
-		if decl := c.funcs[fn.Origin()]; decl != nil && c.callsDone(decl.Body) {
-			return true
-		}
+	if f := c.declOf(typeutil.StaticCallee(c.info, call)); f != nil && c.funcCallsDone(f) {
+		return true
 	}
 	exprs := slices.Clone(call.Args)
 	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
@@ -172,6 +171,20 @@ func (c *checker) mayCallDone(call *ast.CallExpr) bool {
 		}
 	}
 	return false
+}
+
+// funcCallsDone reports whether the body of f calls Done on a WaitGroup (computed once
+// per function).
+func (c *checker) funcCallsDone(f *model.Func) bool {
+	if c.doneCallers == nil {
+		c.doneCallers = make(map[*model.Func]bool)
+	}
+	done, ok := c.doneCallers[f]
+	if !ok {
+		done = c.callsDone(f.Body)
+		c.doneCallers[f] = done
+	}
+	return done
 }
 
 func (c *checker) callsDone(body ast.Node) bool {
@@ -221,7 +234,7 @@ type paths struct {
 // donePaths walks the paths of the goroutine counting its Done statements.
 func (c *checker) donePaths(gr goroutine, dones []*ast.ExprStmt) paths {
 	var p paths
-	g := cfg.New(gr.body, c.mayReturn)
+	g := gr.f.CFG()
 	explicit := make(map[ast.Node]bool)
 	inspectBody(gr.body, false, func(n ast.Node) bool {
 		if r, ok := n.(*ast.ReturnStmt); ok {
@@ -297,6 +310,9 @@ func (c *checker) donePaths(gr goroutine, dones []*ast.ExprStmt) paths {
 	}
 	if p.why == "" {
 		for _, b := range g.Blocks {
+			if !b.Live {
+				continue // dead code (a constant condition): its Done never runs
+			}
 			for i, node := range b.Nodes {
 				if isDone(node) && !c.onlyReturnAfter(b, i) {
 					p.why = "the goroutine does more work after Done"
@@ -318,6 +334,9 @@ func (c *checker) onlyReturnAfter(b *cfg.Block, i int) bool {
 		}
 		seen[b] = true
 		for _, n := range b.Nodes[from:] {
+			if br, ok := n.(*ast.BranchStmt); ok && br.Tok != token.GOTO {
+				continue // break, continue: no work (goto may lead anywhere: the next block says)
+			}
 			r, isRet := n.(*ast.ReturnStmt)
 			if !isRet || c.hasCall(r) {
 				return false
@@ -357,21 +376,34 @@ func (c *checker) recovers(body *ast.BlockStmt) bool {
 		if !ok {
 			return !found
 		}
-		var target ast.Node = d.Call
-		if fn := typeutil.StaticCallee(c.info, d.Call); fn != nil {
-			if decl := c.funcs[fn.Origin()]; decl != nil {
-				target = decl.Body
+		if f := c.declOf(typeutil.StaticCallee(c.info, d.Call)); f != nil {
+			if c.recovering == nil {
+				c.recovering = make(map[*model.Func]bool)
+			}
+			r, ok := c.recovering[f]
+			if !ok {
+				r = c.callsRecover(f.Body)
+				c.recovering[f] = r
+			}
+			found = found || r
+		} else {
+			found = found || c.callsRecover(d.Call)
+		}
+		return false
+	})
+	return found
+}
+
+// callsRecover reports whether n calls the builtin recover.
+func (c *checker) callsRecover(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		if call, ok := m.(*ast.CallExpr); ok {
+			if b, ok := c.info.Uses[identOf(call.Fun)].(*types.Builtin); ok && b.Name() == "recover" {
+				found = true
 			}
 		}
-		ast.Inspect(target, func(m ast.Node) bool {
-			if call, ok := m.(*ast.CallExpr); ok {
-				if b, ok := c.info.Uses[identOf(call.Fun)].(*types.Builtin); ok && b.Name() == "recover" {
-					found = true
-				}
-			}
-			return !found
-		})
-		return false
+		return !found
 	})
 	return found
 }
@@ -386,7 +418,7 @@ func (c *checker) whyNotDeferDone(gr goroutine, key ref, first wgCall, dones []*
 		return "the WaitGroup is not in scope at the start of the goroutine"
 	}
 	for _, es := range dones {
-		cur, _ := c.insp.Root().FindNode(es)
+		cur, _ := gr.f.Cursor.FindNode(es)
 		if _, ok := astList(cur.Parent().Node()); !ok {
 			return "a Done is not in a statement list"
 		}
@@ -405,12 +437,23 @@ func (c *checker) whyNotDeferDone(gr goroutine, key ref, first wgCall, dones []*
 // operation, a select, a blocking method of sync, time.Sleep, in the call, the function
 // literal it calls, or the body of the function of this package it calls.
 func (c *checker) mayBlock(call *ast.CallExpr) bool {
-	var target ast.Node = call
-	if fn := typeutil.StaticCallee(c.info, call); fn != nil {
-		if decl := c.funcs[fn.Origin()]; decl != nil {
-			target = decl.Body
+	if f := c.declOf(typeutil.StaticCallee(c.info, call)); f != nil {
+		if c.blocking == nil {
+			c.blocking = make(map[*model.Func]bool)
 		}
+		b, ok := c.blocking[f]
+		if !ok {
+			b = c.blocks(f.Body)
+			c.blocking[f] = b
+		}
+		return b
 	}
+	return c.blocks(call)
+}
+
+// blocks reports whether n has a channel operation, a select, a blocking method of sync
+// or time.Sleep.
+func (c *checker) blocks(target ast.Node) bool {
 	found := false
 	ast.Inspect(target, func(n ast.Node) bool {
 		switch n := n.(type) {
