@@ -38,25 +38,8 @@ func (c *checker) doneNotDeferred() {
 }
 
 func (c *checker) checkDone(gr goroutine) {
-	// The Done statements, not deferred, of the goroutine itself.
-	var dones []*ast.ExprStmt
-	var key ref
-	var first wgCall
-	inspectBody(gr.body, false, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.GoStmt, *ast.DeferStmt:
-			return false
-		case *ast.ExprStmt:
-			if w, ok := c.wgStmt(n); ok && w.method == "Done" && w.key.ok() {
-				if len(dones) == 0 {
-					key, first = w.key, w
-				}
-				dones = append(dones, n)
-			}
-		}
-		return true
-	})
-	if len(dones) == 0 || !c.doneExclusive(gr, key, dones) {
+	dones, key, first := c.ownDones(gr)
+	if len(dones) == 0 || !c.doneExclusive(gr, key, dones, c.ownAdd(gr, key)) {
 		return
 	}
 	p := c.donePaths(gr, dones)
@@ -76,38 +59,85 @@ func (c *checker) checkDone(gr goroutine) {
 	if why == "" {
 		why = c.whyNotDeferDone(gr, key, first, dones)
 	}
-	c.reportFix(d, why, "Defer "+name+".Done() at the start of the goroutine", func(fx *fixkit.Fix) error {
-		recv := dst.Clone(fx.Dst(first.recv)).(dst.Expr)
-		body := fx.Dst(gr.body).(*dst.BlockStmt)
-		// Remove the Done statements, the last ones of each list first.
-		type loc struct {
-			parent ast.Node
-			index  int
-		}
-		var locs []loc
-		for _, es := range dones {
-			cur, _ := gr.f.Cursor.FindNode(es)
-			parent := cur.Parent().Node()
-			locs = append(locs, loc{parent, indexOf(mustList(parent), es)})
-		}
-		slices.SortFunc(locs, func(a, b loc) int { return b.index - a.index })
-		for _, l := range locs {
-			if l.index < 0 {
-				return fmt.Errorf("statement not found")
+	if pos, ok := c.doneWithAdd[gr.body]; ok && why == "" {
+		// One fix for both: this one alone would overlap it.
+		why = fmt.Sprintf("the fix of the Add at line %d defers it", c.pass.Fset.Position(pos).Line)
+	}
+	msg := "Defer " + name + ".Done() at the start of the goroutine"
+	fix := func(fx *fixkit.Fix) error { return c.deferDone(fx, gr, first, dones) }
+	if why == "" && c.goForm(gr, key, c.addBefore(gr, key), nil, dones) {
+		msg, fix = c.asGo(name, fix, gr)
+	}
+	c.reportFix(d, why, msg, fix)
+}
+
+// ownDones returns the Done statements, not deferred, of the goroutine itself (outside
+// nested literals, go and defer statements), on the WaitGroup of the first of them.
+func (c *checker) ownDones(gr goroutine) (dones []*ast.ExprStmt, key ref, first wgCall) {
+	inspectBody(gr.body, false, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.GoStmt, *ast.DeferStmt:
+			return false
+		case *ast.ExprStmt:
+			if w, ok := c.wgStmt(n); ok && w.method == "Done" && w.key.ok() {
+				if len(dones) == 0 {
+					key, first = w.key, w
+				}
+				dones = append(dones, n)
 			}
-			removeStmt(fixkit.StmtList(fx.Dst(l.parent)), l.index, false)
 		}
-		def := &dst.DeferStmt{Call: &dst.CallExpr{Fun: &dst.SelectorExpr{X: recv, Sel: dst.NewIdent("Done")}}}
-		insertStmt(&body.List, 0, def, false)
-		return nil
+		return true
 	})
+	return dones, key, first
+}
+
+// ownAdd returns the call of the goroutine's one Add statement on key in its own body (the
+// Add that addInGoroutine may move), or nil.
+func (c *checker) ownAdd(gr goroutine, key ref) *ast.CallExpr {
+	var add *ast.CallExpr
+	adds, calls := c.ownAdds(gr)
+	for i := range adds {
+		if calls[i].key.equal(key) {
+			if add != nil {
+				return nil
+			}
+			add = calls[i].call
+		}
+	}
+	return add
+}
+
+// deferDone defers first's Done as the goroutine's first statement and removes the Done
+// statements dones.
+func (c *checker) deferDone(fx *fixkit.Fix, gr goroutine, first wgCall, dones []*ast.ExprStmt) error {
+	recv := dst.Clone(fx.Dst(first.recv)).(dst.Expr)
+	body := fx.Dst(gr.body).(*dst.BlockStmt)
+	for _, es := range dones {
+		cur, ok := gr.f.Cursor.FindNode(es)
+		if !ok {
+			return fmt.Errorf("statement not found")
+		}
+		list := fixkit.StmtList(fx.Dst(cur.Parent().Node()))
+		i := dstIndex(*list, fx.Dst(es))
+		if i < 0 {
+			return fmt.Errorf("statement not found")
+		}
+		removeStmt(list, i, false)
+	}
+	def := &dst.DeferStmt{Call: &dst.CallExpr{Fun: &dst.SelectorExpr{X: recv, Sel: dst.NewIdent("Done")}}}
+	insertStmt(&body.List, 0, def, false)
+	return nil
 }
 
 // doneExclusive reports whether the goroutine's only use of its WaitGroup is the Done
 // statements dones, and nothing it calls may call Done for it: no other WaitGroup use,
 // no deferred or nested Done, no WaitGroup passed on, no call of a function of this
 // package that calls Done, no value holding a WaitGroup passed to a call.
-func (c *checker) doneExclusive(gr goroutine, key ref, dones []*ast.ExprStmt) bool {
+//
+// ignore, when not nil, is the goroutine's own Add on key: it does not count as a use
+// (addInGoroutine moves it, or leaves it where it is; the deferred Done is right either
+// way).
+func (c *checker) doneExclusive(gr goroutine, key ref, dones []*ast.ExprStmt, ignore *ast.CallExpr) bool {
 	receivers := make(map[ast.Expr]bool)
 	ok := true
 	inspectBody(gr.body, true, func(n ast.Node) bool {
@@ -119,6 +149,9 @@ func (c *checker) doneExclusive(gr goroutine, key ref, dones []*ast.ExprStmt) bo
 		case *ast.CallExpr:
 			if w, isWG := c.wgMethod(n); isWG {
 				receivers[w.recv] = true
+				if n == ignore {
+					break
+				}
 				if !w.key.equal(key) || w.method != "Done" {
 					ok = false
 				} else if !slices.ContainsFunc(dones, func(es *ast.ExprStmt) bool { return es.X == n }) {

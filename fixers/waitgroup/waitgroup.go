@@ -81,11 +81,12 @@ type checker struct {
 	uses     map[types.Object][]inspector.Cursor // references to functions of this package (*ast.Ident)
 	reported map[token.Pos]bool
 
-	ifaceMethods map[string]bool           // names of the methods of the package's interface types (on first use)
-	doneCallers  map[*model.Func]bool      // functions that call Done on a WaitGroup (on first use)
-	recovering   map[*model.Func]bool      // functions that call recover (on first use)
-	blocking     map[*model.Func]bool      // functions that may block (mayBlock, on first use)
-	goOf         map[*ast.GoStmt]*model.Go // the model's go statements
+	ifaceMethods map[string]bool              // names of the methods of the package's interface types (on first use)
+	doneCallers  map[*model.Func]bool         // functions that call Done on a WaitGroup (on first use)
+	recovering   map[*model.Func]bool         // functions that call recover (on first use)
+	blocking     map[*model.Func]bool         // functions that may block (mayBlock, on first use)
+	goOf         map[*ast.GoStmt]*model.Go    // the model's go statements
+	doneWithAdd  map[*ast.BlockStmt]token.Pos // goroutines whose Done the fix of their Add (at the position) defers
 }
 
 func newChecker(pass *analysis.Pass) *checker {
@@ -99,6 +100,8 @@ func newChecker(pass *analysis.Pass) *checker {
 		uses:     make(map[types.Object][]inspector.Cursor),
 		reported: make(map[token.Pos]bool),
 		goOf:     make(map[*ast.GoStmt]*model.Go, len(m.Gos)),
+
+		doneWithAdd: make(map[*ast.BlockStmt]token.Pos),
 	}
 	for _, g := range m.Gos {
 		c.goOf[g.Stmt] = g
