@@ -39,6 +39,11 @@ func (a *analyzer) analyzeKeys(u *unit, order []string, keys map[string][]*op, b
 	}
 	for _, k := range order {
 		r := results[k]
+		if bad[k] == "" && r.unprovable == "" {
+			// The states of the mutex after this function's own locks are right even
+			// when it also releases a mutex its caller locked.
+			a.relocks(u, keys[k][0], r)
+		}
 		if bad[k] != "" || r.unprovable != "" || r.unlockForeign {
 			continue
 		}

@@ -33,6 +33,17 @@
 // Lock released with RUnlock) and `defer mu.Lock()` right after `mu.Lock()`, which was
 // meant to be `defer mu.Unlock()`.
 //
+// It also reports, without a fix, a mutex locked again by the goroutine that holds it on
+// every path: a call, directly or through the package's functions, of a function that
+// locks it (for a field, through the receiver: c.refresh() while c.mu is held, and
+// refresh locks its receiver's mu), or a lock statement of the function itself. Under
+// Lock a second Lock or RLock deadlocks; under RLock a Lock (an upgrade) deadlocks, and a
+// second RLock deadlocks when a writer waits in between (reported when the package
+// write-locks the mutex somewhere). The finding names the chain of calls
+// (Cache.Get → Cache.refresh → c.mu.Lock). A function on the way that releases the
+// mutex itself, a lock under a condition, and a function started by a go statement end
+// the search.
+//
 // The fixes:
 //
 //   - When the function has one Lock of the mutex, as a statement of its body, and every

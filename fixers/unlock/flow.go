@@ -44,6 +44,7 @@ type result struct {
 	lockHeld      map[*op]bool      // locks that may find the mutex already held by this function
 	leaks         []leak            // exits that may leave the mutex held
 	before        map[ast.Node]mask // states before return and branch statements
+	in            []mask            // states at the start of each block, by index
 }
 
 // A leak is an exit reached with the mutex held and its release not deferred.
@@ -80,7 +81,7 @@ func (a *analyzer) flow(u *unit, key string, m *plan, entry *cfg.Block, init mas
 			}
 		}
 	}
-	r := &result{heldAt: make(map[*op]mask), lockHeld: make(map[*op]bool), before: make(map[ast.Node]mask)}
+	r := &result{heldAt: make(map[*op]mask), lockHeld: make(map[*op]bool), before: make(map[ast.Node]mask), in: in}
 	for _, b := range g.Blocks {
 		if in[b.Index] != 0 {
 			a.transfer(u, key, m, b, in[b.Index], r)
