@@ -69,8 +69,10 @@ func (a *analyzer) relocks(u *unit, o *op, r *result) {
 		}
 		for _, n := range b.Nodes {
 			if held, ok := heldFor(cur); ok {
-				// A lock statement of u's own, on the same mutex.
-				if lo := u.opAt[n]; lo != nil && lo.key == o.key && lo.lock && !lo.deferred {
+				// A lock statement of u's own, on the same mutex; not in a test, where a
+				// second lock is how a test makes a goroutine block (sync's and
+				// runtime/pprof's tests do).
+				if lo := u.opAt[n]; lo != nil && lo.key == o.key && lo.lock && !lo.deferred && !u.f.Test {
 					chain := model.Chain{Funcs: []*model.Func{u.f}, Op: a.locks.Op(lo.call)}
 					report(lo.call, held, chain)
 				}
