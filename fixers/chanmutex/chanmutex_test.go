@@ -9,7 +9,7 @@ import (
 )
 
 func Test(t *testing.T) {
-	for _, pkg := range []string{"field", "local", "negative", "tests", "imports", "edge"} {
+	for _, pkg := range []string{"field", "local", "negative", "tests", "imports", "edge", "precise"} {
 		t.Run(pkg, func(t *testing.T) {
 			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(chanmutex.Analyzer), pkg)
 		})

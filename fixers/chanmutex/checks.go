@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
@@ -20,16 +20,23 @@ import (
 // it. The package-wide facts are computed once, on first use.
 type pkgChecks struct {
 	pass       *analysis.Pass
+	m          *model.Model
 	reachable  map[types.Type]bool // types other packages can get hold of
+	ignored    map[string]string   // identifiers of the package's files that the build excludes -> a file
 	testIdents map[string]bool     // identifiers of in-package test files absent from this pass
 }
 
-func newPkgChecks(pass *analysis.Pass) *pkgChecks { return &pkgChecks{pass: pass} }
+func newPkgChecks(pass *analysis.Pass, m *model.Model) *pkgChecks {
+	return &pkgChecks{pass: pass, m: m}
+}
 
 func (pc *pkgChecks) checkField(cd *candidate) {
 	if pc.inTestFiles(cd) {
 		cd.skip = true // decided when the package is analysed with its tests
 		return
+	}
+	if name := pc.inIgnoredFiles(cd); name != "" {
+		cd.setNoFix(cd.v.Pos(), "a file the build excludes ("+name+") names the field or its struct")
 	}
 	if pc.unkeyedLiteral(cd.owner) {
 		cd.skip = true // the literal sets the channel without naming it
@@ -55,8 +62,7 @@ func (pc *pkgChecks) checkField(cd *candidate) {
 // elements without field names.
 func (pc *pkgChecks) unkeyedLiteral(t types.Type) bool {
 	info := pc.pass.TypesInfo
-	in := pc.pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	for c := range in.Root().Preorder((*ast.CompositeLit)(nil)) {
+	for c := range pc.m.Inspector.Root().Preorder((*ast.CompositeLit)(nil)) {
 		lit := c.Node().(*ast.CompositeLit)
 		if len(lit.Elts) == 0 {
 			continue
@@ -158,6 +164,52 @@ func (pc *pkgChecks) reach(t types.Type) {
 	}
 }
 
+// inIgnoredFiles returns the name of a Go file of the package that the build excludes
+// (another GOOS, a build tag: the pass's IgnoredFiles, read through the pass) and that
+// names the field or its struct type: the fix would break that build. It returns "" when
+// there is none.
+func (pc *pkgChecks) inIgnoredFiles(cd *candidate) string {
+	if pc.ignored == nil {
+		pc.ignored = make(map[string]string)
+		pc.loadIgnored()
+	}
+	if name := pc.ignored[""]; name != "" {
+		return name
+	}
+	if name := pc.ignored[cd.v.Name()]; name != "" {
+		return name
+	}
+	if cd.ownerName != nil {
+		return pc.ignored[cd.ownerName.Name()]
+	}
+	return ""
+}
+
+func (pc *pkgChecks) loadIgnored() {
+	pass := pc.pass
+	for _, name := range pass.IgnoredFiles {
+		if !strings.HasSuffix(name, ".go") {
+			continue
+		}
+		base := filepath.Base(name)
+		src, err := pass.ReadFile(name)
+		if err != nil {
+			pc.ignored[""] = base // unreadable: assume every name is used
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.SkipObjectResolution)
+		if err != nil || f.Name.Name != pass.Pkg.Name() {
+			continue
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && pc.ignored[id.Name] == "" {
+				pc.ignored[id.Name] = base
+			}
+			return true
+		})
+	}
+}
+
 // inTestFiles reports whether the package is analysed without its in-package test files
 // and one of them mentions the field or its struct type by name. The analysis of the
 // package with its tests then decides; here nothing is reported, so that a fix never
@@ -173,6 +225,12 @@ func (pc *pkgChecks) inTestFiles(cd *candidate) bool {
 	return cd.ownerName != nil && pc.testIdents[cd.ownerName.Name()]
 }
 
+// The test files are read from the directories of the pass's files: the framework lists
+// no test files for a package analysed without its tests, and a driver that analyses both
+// variants (analysistest, singlechecker, gopls) would otherwise offer, for the package
+// alone, a fix that breaks its tests. This is the analyzer's one read behind the
+// framework; the concfix command and go vet never take this path (they analyse the test
+// variant in place of the package).
 func (pc *pkgChecks) loadTestIdents() {
 	pass := pc.pass
 	if len(pass.Files) == 0 {
@@ -252,8 +310,7 @@ func (pc *pkgChecks) copied(t types.Type) (token.Pos, string) {
 		}
 	}
 
-	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	for c := range in.Root().Preorder() {
+	for c := range pc.m.Inspector.Root().Preorder() {
 		e, ok := c.Node().(ast.Expr)
 		if !ok {
 			continue

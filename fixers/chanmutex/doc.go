@@ -17,9 +17,10 @@
 //	ch <- v        <-ch        _ = <-ch        defer func() { <-ch }()
 //
 // with v a constant, nil or an empty composite literal. It proves with the control-flow
-// graph of every function that uses the channel that each acquire is released on every
-// path to a return (or by a deferred release), and that no release can happen without
-// its acquire.
+// graph of every function that uses the channel (the shared model's: paths that end in a
+// call that does not return, and branches that a constant condition never takes, are no
+// paths to a return) that each acquire is released on every path to a return (or by a
+// deferred release), and that no release can happen without its acquire.
 //
 // The fix turns the field or variable into a sync.Mutex (its name and comments stay),
 // acquires into Lock(), releases into Unlock() (the deferred closure becomes
@@ -34,7 +35,8 @@
 // acquire directly followed by its release), or when an unkeyed composite literal sets
 // the field. When the package is analysed without its test files and an in-package test
 // file names the field or its struct, nothing is reported: the analysis of the test
-// variant decides.
+// variant decides. When a Go file of the package that the build excludes (another GOOS,
+// a build tag) names them, the finding is reported without a fix.
 //
 // The finding is reported without a fix when the struct holding the field is copied by
 // value anywhere in the package (a value receiver, a dereference, a parameter, result,

@@ -2,11 +2,9 @@ package chanmutex
 
 import (
 	"go/ast"
-	"go/types"
 
-	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/cfg"
-	"golang.org/x/tools/go/types/typeutil"
+	"github.com/concfix/concfix/fixers/internal/cfg"
+	"github.com/concfix/concfix/fixers/internal/model"
 )
 
 // Lock states along the control flow of one function.
@@ -16,24 +14,25 @@ const (
 	deferred // acquired, released by a deferred closure
 )
 
-// balanced proves, function by function, that the channel is used as a lock region: on
+// balanced proves, function by function (on the model's control-flow graphs: its
+// no-return policy, constant conditions as dead branches), that the channel is used as a lock region: on
 // every path from the function's entry (where the lock is not held) each acquire happens
 // with the lock free, each release with the lock held, and every return leaves the lock
 // free or its release deferred. ok reports the proof; mutexy reports whether every
 // function that uses the channel both acquires and releases it (when the proof fails for
 // such a function, the code is still a lock, just not a provably balanced one).
-func balanced(pass *analysis.Pass, cd *candidate) (ok, mutexy bool) {
+func balanced(cd *candidate) (ok, mutexy bool) {
 	type fnOps struct {
-		body     *ast.BlockStmt
+		fn       *model.Func
 		ops      map[ast.Node]*op
 		acq, rel int
 	}
-	byFn := make(map[ast.Node]*fnOps)
+	byFn := make(map[*model.Func]*fnOps)
 	var fns []*fnOps
 	for _, o := range cd.ops {
 		f := byFn[o.fn]
 		if f == nil {
-			f = &fnOps{body: o.body, ops: make(map[ast.Node]*op)}
+			f = &fnOps{fn: o.fn, ops: make(map[ast.Node]*op)}
 			byFn[o.fn] = f
 			fns = append(fns, f)
 		}
@@ -49,12 +48,11 @@ func balanced(pass *analysis.Pass, cd *candidate) (ok, mutexy bool) {
 		}
 	}
 	ok, mutexy = true, true
-	mayReturn := mayReturnFunc(pass.TypesInfo)
 	for _, f := range fns {
 		if f.acq == 0 || f.rel == 0 {
 			mutexy = false
 		}
-		switch flow(cd, cfg.New(f.body, mayReturn), f.ops) {
+		switch flow(cd, f.fn.CFG(), f.ops) {
 		case proven:
 		case unproven:
 			ok = false
@@ -155,26 +153,4 @@ func flow(cd *candidate, g *cfg.CFG, ops map[ast.Node]*op) int {
 		}
 	}
 	return result
-}
-
-// mayReturnFunc reports whether a call may return: not panic, os.Exit, log.Fatal and
-// their kind, identified by type.
-func mayReturnFunc(info *types.Info) func(*ast.CallExpr) bool {
-	return func(call *ast.CallExpr) bool {
-		switch fn := typeutil.Callee(info, call).(type) {
-		case *types.Builtin:
-			return fn.Name() != "panic"
-		case *types.Func:
-			switch fn.FullName() {
-			case "os.Exit", "runtime.Goexit",
-				"log.Fatal", "log.Fatalf", "log.Fatalln", "log.Panic", "log.Panicf", "log.Panicln",
-				"(*log.Logger).Fatal", "(*log.Logger).Fatalf", "(*log.Logger).Fatalln",
-				"(*log.Logger).Panic", "(*log.Logger).Panicf", "(*log.Logger).Panicln",
-				"(*testing.common).FailNow", "(*testing.common).Fatal", "(*testing.common).Fatalf",
-				"(*testing.common).SkipNow", "(*testing.common).Skip", "(*testing.common).Skipf":
-				return false
-			}
-		}
-		return true
-	}
 }

@@ -9,11 +9,10 @@ import (
 	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/ast/edge"
-	"golang.org/x/tools/go/types/typeutil"
 )
 
 // analyzeKeys decides, for every mutex of unit u, whether it is released with the wrong
@@ -28,7 +27,7 @@ func (a *analyzer) analyzeKeys(u *unit, order []string, keys map[string][]*op, b
 	results := make(map[string]*result)
 	foreign := false // some release of the unit may find its mutex unlocked: aliasing is possible
 	for _, k := range order {
-		r := a.flow(u, k, &model{}, u.g.Blocks[0], 1<<mkState(kNone, kNone))
+		r := a.flow(u, k, &plan{}, u.g.Blocks[0], 1<<mkState(kNone, kNone))
 		results[k] = r
 		class := keys[k][0].class
 		if r.unlockForeign {
@@ -40,6 +39,11 @@ func (a *analyzer) analyzeKeys(u *unit, order []string, keys map[string][]*op, b
 	}
 	for _, k := range order {
 		r := results[k]
+		if bad[k] == "" && r.unprovable == "" {
+			// The states of the mutex after this function's own locks are right even
+			// when it also releases a mutex its caller locked.
+			a.relocks(u, keys[k][0], r)
+		}
 		if bad[k] != "" || r.unprovable != "" || r.unlockForeign {
 			continue
 		}
@@ -151,9 +155,15 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 			u.leavesHeld[ops[0].class] = true
 		}
 	}
-	if len(releases) == 0 {
+	live := false
+	for _, o := range releases {
+		if b := u.blockOf[o.stmt]; b != nil && b.Live {
+			live = true
+		}
+	}
+	if !live {
 		helper()
-		return // no path releases it: a lock helper, or a lock released elsewhere
+		return // no path releases it (dead code aside): a lock helper, or a lock released elsewhere
 	}
 	// The statements that leave with the mutex held.
 	type exit struct {
@@ -161,6 +171,7 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 		k    kind
 	}
 	var exits []exit
+	var tail ast.Node // a branch statement after which code runs, with the lock, to a return
 	for n, m := range r.before {
 		k, ok := definitelyHeld(m)
 		if !ok {
@@ -168,8 +179,12 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 		}
 		switch n := n.(type) {
 		case *ast.ReturnStmt:
-			if a.parentOf(u, n) == u.body {
-				continue // the function's main line returns with it held: by design
+			if n.Return == u.body.Rbrace || a.parentOf(u, n) == u.body {
+				// The function's main line returns with it held: by design. Control
+				// that falls off the end of the body (the graph's implicit return, which
+				// is not in the syntax) is the main line too; a branch statement that
+				// leads there is an exit of its own.
+				continue
 			}
 		case *ast.BranchStmt:
 			if n.Tok == token.FALLTHROUGH {
@@ -179,8 +194,12 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 			if b == nil || len(b.Succs) != 1 {
 				continue
 			}
-			if !a.flow(u, key, &model{}, b.Succs[0], 1<<mkState(k, kNone)).problems() {
+			after := a.flow(u, key, &plan{}, b.Succs[0], 1<<mkState(k, kNone))
+			if !after.problems() {
 				continue // released further on (e.g. after the loop it breaks out of)
+			}
+			if len(after.lockHeld) == 0 && tail == nil && !a.quietTail(u, b.Succs[0]) {
+				tail = n // it leads to a return, but through code that may need the lock
 			}
 		}
 		exits = append(exits, exit{n, k})
@@ -190,7 +209,7 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 		return
 	}
 	sort.Slice(exits, func(i, j int) bool { return exits[i].node.Pos() < exits[j].node.Pos() })
-	m2 := &model{unlockBefore: make(map[ast.Node]kind)}
+	m2 := &plan{unlockBefore: make(map[ast.Node]kind)}
 	for _, e := range exits {
 		m2.unlockBefore[e.node] = e.k
 	}
@@ -226,6 +245,10 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 	if r2.unprovable != "" || r2.unlockForeign {
 		p.report = func() {
 			fixkit.Refuse(a.pass, d, d.Pos, "unlocking before it does not balance the function")
+		}
+	} else if tail != nil {
+		p.report = func() {
+			fixkit.Refuse(a.pass, d, tail.Pos(), fmt.Sprintf("the code after the %s at line %d runs with the lock held", stmtWord(tail), a.line(tail.Pos())))
 		}
 	} else if a.deferable(u, key, locks, releases, ops) {
 		p.report = func() {
@@ -264,6 +287,38 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 		}
 	}
 	u.pending = append(u.pending, p)
+}
+
+// quietTail reports whether every path from block b reaches a return with nothing on the
+// way: no statement, no condition, and results that need no lock, so that releasing the
+// mutex before a branch statement that leads to b changes nothing else.
+func (a *analyzer) quietTail(u *unit, b *cfg.Block) bool {
+	seen := make(map[*cfg.Block]bool)
+	var quiet func(b *cfg.Block) bool
+	quiet = func(b *cfg.Block) bool {
+		if seen[b] {
+			return false // a loop
+		}
+		seen[b] = true
+		for _, n := range b.Nodes {
+			ret, ok := n.(*ast.ReturnStmt)
+			if !ok {
+				return false
+			}
+			for _, x := range ret.Results {
+				if !a.safeUnlocked(u, x) {
+					return false
+				}
+			}
+		}
+		for _, s := range b.Succs {
+			if !quiet(s) {
+				return false
+			}
+		}
+		return true
+	}
+	return quiet(b)
 }
 
 func definitelyHeld(m mask) (kind, bool) {
@@ -363,7 +418,7 @@ func (a *analyzer) deferable(u *unit, key string, locks, releases, ops []*op) bo
 	for _, o := range releases {
 		removed[o] = true
 	}
-	r := a.flow(u, key, &model{removed: removed, deferAfter: locks[0]}, u.g.Blocks[0], 1<<mkState(kNone, kNone))
+	r := a.flow(u, key, &plan{removed: removed, deferAfter: locks[0]}, u.g.Blocks[0], 1<<mkState(kNone, kNone))
 	return r.unprovable == "" && !r.unlockForeign && !r.problems()
 }
 
@@ -385,404 +440,36 @@ func (a *analyzer) commented(s ast.Stmt) bool {
 	return false
 }
 
-// simple reports whether evaluating e runs no code that could block or lock: no calls
-// other than conversions and pure builtins, no receives, no function literals.
-func (a *analyzer) simple(e ast.Expr) bool {
-	ok := true
-	ast.Inspect(e, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			ok = false
-		case *ast.UnaryExpr:
-			if n.Op == token.ARROW {
-				ok = false
-			}
-		case *ast.CallExpr:
-			if tv, found := a.info.Types[n.Fun]; found && tv.IsType() {
-				return true
-			}
-			if id, isIdent := ast.Unparen(n.Fun).(*ast.Ident); isIdent {
-				if b, isBuiltin := a.info.Uses[id].(*types.Builtin); isBuiltin {
-					switch b.Name() {
-					case "len", "cap", "min", "max", "real", "imag", "complex":
-						return true
-					}
-				}
-			}
-			ok = false
-		}
-		return ok
-	})
-	return ok
-}
-
-// safeUnlocked reports whether e can be evaluated after the mutex is released without
-// reading state the mutex may guard: constants, nil, local variables not shared with
-// function literals (and fields of local struct values), and conversions, operators,
-// composite literals and calls of standard library functions over those.
-func (a *analyzer) safeUnlocked(u *unit, e ast.Expr) bool {
-	switch e := e.(type) {
-	case *ast.BasicLit:
-		return true
-	case *ast.ParenExpr:
-		return a.safeUnlocked(u, e.X)
-	case *ast.Ident:
-		switch obj := a.info.Uses[e].(type) {
-		case *types.Const, *types.Nil, *types.Func, *types.TypeName:
-			return true
-		case *types.Var:
-			if obj.IsField() || obj.Parent() == nil {
-				return false
-			}
-			if obj.Parent() == obj.Pkg().Scope() {
-				// A package-level variable that is never written after its initialization
-				// (an error sentinel) cannot be guarded by the mutex.
-				return obj.Pkg() == a.pass.Pkg && !a.isWritten(obj)
-			}
-			local := obj.Pos() >= u.body.Pos() && obj.Pos() < u.body.End() || a.isParam(u, obj)
-			return local && !a.capturedBy(u, obj)
-		}
-		return false
-	case *ast.SelectorExpr:
-		if s, ok := a.info.Selections[e]; ok {
-			if s.Kind() != types.FieldVal || s.Indirect() {
-				return false
-			}
-			if _, isPtr := a.info.TypeOf(e.X).Underlying().(*types.Pointer); isPtr {
-				return false
-			}
-			return a.safeUnlocked(u, e.X)
-		}
-		switch obj := a.info.Uses[e.Sel].(type) {
-		case *types.Const, *types.Func:
-			return true
-		case *types.Var:
-			// An error value of the standard library (io.EOF, os.ErrNotExist): no mutex of
-			// this package guards it.
-			return stdlib(obj.Pkg().Path()) && types.Implements(obj.Type(), errorType)
-		}
-		return false
-	case *ast.UnaryExpr:
-		return e.Op != token.ARROW && e.Op != token.AND && a.safeUnlocked(u, e.X)
-	case *ast.BinaryExpr:
-		return a.safeUnlocked(u, e.X) && a.safeUnlocked(u, e.Y)
-	case *ast.CompositeLit:
-		for _, x := range e.Elts {
-			if kv, ok := x.(*ast.KeyValueExpr); ok {
-				x = kv.Value
-				if _, isIdent := kv.Key.(*ast.Ident); !isIdent && !a.safeUnlocked(u, kv.Key) {
-					return false
-				}
-			}
-			if !a.safeUnlocked(u, x) {
-				return false
-			}
-		}
-		return true
-	case *ast.CallExpr:
-		if tv, ok := a.info.Types[e.Fun]; ok && tv.IsType() {
-			return len(e.Args) == 1 && a.safeUnlocked(u, e.Args[0])
-		}
-		fn, ok := typeutil.Callee(a.info, e).(*types.Func)
-		if !ok || fn.Pkg() == nil || fn.Signature().Recv() != nil || !stdlib(fn.Pkg().Path()) {
-			return false
-		}
-		for _, x := range e.Args {
-			if !a.safeUnlocked(u, x) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
-
-// isWritten reports whether package-level variable v is assigned, incremented, has its
-// address taken or a pointer method called anywhere in the package after its declaration.
-func (a *analyzer) isWritten(v *types.Var) bool {
-	if a.written == nil {
-		a.written = make(map[*types.Var]bool)
-		for cur := range a.insp.Root().Preorder((*ast.Ident)(nil)) {
-			w, ok := a.info.Uses[cur.Node().(*ast.Ident)].(*types.Var)
-			if !ok || w.IsField() || w.Parent() != w.Pkg().Scope() {
-				continue
-			}
-			c := cur
-		climb:
-			for {
-				p := c.Parent()
-				switch pn := p.Node().(type) {
-				case *ast.ParenExpr, *ast.StarExpr:
-				case *ast.IndexExpr:
-					if c.ParentEdgeKind() != edge.IndexExpr_X {
-						break climb
-					}
-				case *ast.SelectorExpr:
-					if c.ParentEdgeKind() == edge.SelectorExpr_Sel {
-						break // pkg.Var
-					}
-					if s := a.info.Selections[pn]; s != nil && s.Kind() == types.MethodVal {
-						if _, ptr := s.Obj().(*types.Func).Signature().Recv().Type().(*types.Pointer); ptr && !s.Indirect() {
-							a.written[w] = true
-						}
-						break climb
-					}
-				case *ast.UnaryExpr:
-					if pn.Op == token.AND {
-						a.written[w] = true
-					}
-					break climb
-				case *ast.AssignStmt:
-					if c.ParentEdgeKind() == edge.AssignStmt_Lhs {
-						a.written[w] = true
-					}
-					break climb
-				case *ast.IncDecStmt:
-					a.written[w] = true
-					break climb
-				case *ast.RangeStmt:
-					if c.ParentEdgeKind() == edge.RangeStmt_Key || c.ParentEdgeKind() == edge.RangeStmt_Value {
-						a.written[w] = true
-					}
-					break climb
-				default:
-					break climb
-				}
-				c = p
-			}
-		}
-	}
-	return a.written[v]
-}
-
-var errorType = types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
-
-// stdlib reports whether path is a standard library package path.
-func stdlib(path string) bool {
-	first, _, _ := strings.Cut(path, "/")
-	return !strings.Contains(first, ".")
-}
-
-// isParam reports whether v is a parameter or result of unit u.
-func (a *analyzer) isParam(u *unit, v *types.Var) bool {
-	var ft *ast.FuncType
-	switch n := u.cur.Node().(type) {
-	case *ast.FuncDecl:
-		ft = n.Type
-	case *ast.FuncLit:
-		ft = n.Type
-	}
-	return ft != nil && v.Pos() >= ft.Pos() && v.Pos() < ft.End()
-}
-
-// capturedBy reports whether a function literal inside u refers to v.
-func (a *analyzer) capturedBy(u *unit, v *types.Var) bool {
-	found := false
-	for cur := range u.cur.Preorder((*ast.FuncLit)(nil)) {
-		if cur.Node() == u.cur.Node() {
-			continue
-		}
-		ast.Inspect(cur.Node(), func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok && a.info.Uses[id] == v {
-				found = true
-			}
-			return !found
-		})
-	}
-	return found
-}
-
-func (a *analyzer) stmtList(u *unit, s ast.Stmt) []ast.Stmt {
-	switch p := a.parentOf(u, s).(type) {
-	case *ast.BlockStmt:
-		return p.List
-	case *ast.CaseClause:
-		return p.Body
-	case *ast.CommClause:
-		return p.Body
-	}
-	return nil
-}
-
-func indexOf(list []ast.Stmt, s ast.Stmt) int {
-	for i, x := range list {
-		if x == s {
-			return i
-		}
-	}
-	return -1
-}
-
-// inScope reports whether every variable and package name that e refers to denotes the
-// same object at pos.
-func (a *analyzer) inScope(e ast.Expr, pos token.Pos) bool {
-	scope := a.pass.Pkg.Scope().Innermost(pos)
-	if scope == nil {
-		return false
-	}
-	ok := true
-	ast.Inspect(e, func(n ast.Node) bool {
-		id, isIdent := n.(*ast.Ident)
-		if !isIdent {
-			return ok
-		}
-		obj := a.info.Uses[id]
-		if obj == nil {
-			return ok
-		}
-		if v, isVar := obj.(*types.Var); isVar && v.IsField() {
-			return ok
-		}
-		if _, found := scope.LookupParent(id.Name, pos); found != obj {
-			ok = false
-		}
-		return ok
-	})
-	return ok
-}
-
-// release builds the statement `recv.name()` from lock op lk's receiver.
-func release(fx *fixkit.Fix, lk *op, name string) *dst.ExprStmt {
-	x := dst.Clone(fx.Dst(lk.sel.X)).(dst.Expr)
-	x.Decorations().Start.Clear()
-	x.Decorations().End.Clear()
-	return &dst.ExprStmt{X: &dst.CallExpr{Fun: &dst.SelectorExpr{X: x, Sel: dst.NewIdent(name)}}}
-}
-
-// insertUnlock inserts the release of lk's mutex before exit statement n.
-func (a *analyzer) insertUnlock(fx *fixkit.Fix, u *unit, lk *op, n ast.Node, k kind) error {
-	s := n.(ast.Stmt)
-	parent := a.parentOf(u, s)
-	switch parent.(type) {
-	case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
-	default:
-		return fmt.Errorf("cannot insert before a %T's statement", parent)
-	}
-	st := release(fx, lk, releaseName(k))
-	list := fixkit.StmtList(fx.Dst(parent))
-	ds := fx.Dst(s).(dst.Stmt)
-	i := -1
-	for j, x := range *list {
-		if x == ds {
-			i = j
-		}
-	}
-	if i < 0 {
-		return fmt.Errorf("statement not found in its list")
-	}
-	// The new statement takes the exit's leading blank line and comments.
-	st.Decs.Before = ds.Decorations().Before
-	st.Decs.Start = ds.Decorations().Start
-	ds.Decorations().Before = dst.NewLine
-	ds.Decorations().Start = nil
-	*list = append((*list)[:i], append([]dst.Stmt{st}, (*list)[i:]...)...)
-	return nil
-}
-
-// fixDefer adds `defer mu.Unlock()` after lock lk and removes the explicit releases.
-func (a *analyzer) fixDefer(fx *fixkit.Fix, u *unit, lk *op, releases []*op) error {
-	for _, o := range releases {
-		parent := a.parentOf(u, o.stmt)
-		list := fixkit.StmtList(fx.Dst(parent))
-		ds := fx.Dst(o.stmt).(dst.Stmt)
-		decs := ds.Decorations()
-		if len(decs.Start) > 0 || len(decs.End) > 0 || hasComments(ds) {
-			return fmt.Errorf("a removed unlock carries a comment")
-		}
-		i := -1
-		for j, x := range *list {
-			if x == ds {
-				i = j
-			}
-		}
-		if i < 0 {
-			return fmt.Errorf("statement not found in its list")
-		}
-		if i+1 < len(*list) {
-			next := (*list)[i+1].Decorations()
-			if decs.Before == dst.EmptyLine || (next.Before != dst.EmptyLine && decs.After == dst.EmptyLine && i > 0) {
-				next.Before = decs.Before
-			}
-			if i == 0 {
-				next.Before = dst.None
-				if decs.Before == dst.EmptyLine {
-					next.Before = dst.EmptyLine
-				}
-			}
-		} else if i > 0 {
-			(*list)[i-1].Decorations().After = decs.After
-		}
-		*list = append((*list)[:i], (*list)[i+1:]...)
-	}
-	list := fixkit.StmtList(fx.Dst(u.body))
-	dl := fx.Dst(lk.stmt).(dst.Stmt)
-	i := -1
-	for j, x := range *list {
-		if x == dl {
-			i = j
-		}
-	}
-	if i < 0 {
-		return fmt.Errorf("lock statement not found in the body")
-	}
-	call := release(fx, lk, releaseName(lk.kind)).X.(*dst.CallExpr)
-	st := &dst.DeferStmt{Call: call}
-	st.Decs.Before = dst.NewLine
-	st.Decs.After = dl.Decorations().After
-	dl.Decorations().After = dst.NewLine
-	*list = append((*list)[:i+1], append([]dst.Stmt{st}, (*list)[i+1:]...)...)
-	return nil
-}
-
-// hasComments reports whether any node under n carries a comment.
-func hasComments(n dst.Node) bool {
-	found := false
-	dst.Inspect(n, func(m dst.Node) bool {
-		if m == nil || found {
-			return false
-		}
-		for _, s := range m.Decorations().Start {
-			if strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/*") {
-				found = true
-			}
-		}
-		for _, s := range m.Decorations().End {
-			if strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/*") {
-				found = true
-			}
-		}
-		return !found
-	})
-	return found
-}
-
 // report emits the queued leak findings, except those of lock and unlock helpers: a
 // mutex field that a caller of the function releases without locking it, or that a
-// function it calls releases without locking or leaves locked.
+// function it calls releases without locking or leaves locked. Calls are the model's
+// static calls of the package's functions; the function a go statement starts is not
+// called (it runs on its own).
 func (a *analyzer) report() {
-	callers := make(map[*types.Func][]*unit)
-	byFunc := make(map[*types.Func]*unit)
+	callers := make(map[*model.Func][]*unit)
+	callees := make(map[*unit][]*model.Func)
 	for _, u := range a.units {
-		if u.fn != nil {
-			byFunc[u.fn.Origin()] = u
-		}
-		for fn := range u.callees {
-			callers[fn] = append(callers[fn], u)
+		seen := make(map[*model.Func]bool)
+		for _, cs := range a.locks.CallSites(u.f) {
+			if cs.Go || seen[cs.Callee] {
+				continue
+			}
+			seen[cs.Callee] = true
+			callees[u] = append(callees[u], cs.Callee)
+			callers[cs.Callee] = append(callers[cs.Callee], u)
 		}
 	}
 	for _, u := range a.units {
 	pending:
 		for _, p := range u.pending {
 			if p.class != nil {
-				if u.fn != nil {
-					for _, c := range callers[u.fn.Origin()] {
-						if c.unlocksForeign[p.class] {
-							continue pending
-						}
+				for _, c := range callers[u.f] {
+					if c.unlocksForeign[p.class] {
+						continue pending
 					}
 				}
-				for fn := range u.callees {
-					if g := byFunc[fn]; g != nil && g != u && (g.unlocksForeign[p.class] || g.leavesHeld[p.class]) {
+				for _, fn := range callees[u] {
+					if g := a.byFunc[fn]; g != nil && g != u && (g.unlocksForeign[p.class] || g.leavesHeld[p.class]) {
 						continue pending
 					}
 				}

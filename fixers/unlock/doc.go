@@ -23,13 +23,26 @@
 // mutex (not held, held for writing, held for reading; release deferred or not). A mutex
 // is identified by its expression: a variable followed by field selections (s.mu, or s
 // for a mutex embedded in *s); s.mu and t.mu are different mutexes. Paths that end in
-// panic, os.Exit, log.Fatal, runtime.Goexit or a testing FailNow, Fatal or Skip call are
-// not exits.
+// panic, os.Exit, log.Fatal, runtime.Goexit, a testing FailNow, Fatal or Skip call, or a
+// call of a function of the package that never returns, are not exits, and a branch that
+// a constant condition never takes (if false, if debug with a constant false debug) is
+// dead code: the shared model's control flow (fixers/internal/model) decides both.
 //
 // It also reports releases that do not match the lock (an RLock released with Unlock,
 // which aborts the program with "fatal error: sync: Unlock of unlocked RWMutex", or a
 // Lock released with RUnlock) and `defer mu.Lock()` right after `mu.Lock()`, which was
 // meant to be `defer mu.Unlock()`.
+//
+// It also reports, without a fix, a mutex locked again by the goroutine that holds it on
+// every path: a call, directly or through the package's functions, of a function that
+// locks it (for a field, through the receiver: c.refresh() while c.mu is held, and
+// refresh locks its receiver's mu), or a lock statement of the function itself. Under
+// Lock a second Lock or RLock deadlocks; under RLock a Lock (an upgrade) deadlocks, and a
+// second RLock deadlocks when a writer waits in between (reported when the package
+// write-locks the mutex somewhere). The finding names the chain of calls
+// (Cache.Get → Cache.refresh → c.mu.Lock). A function on the way that releases the
+// mutex itself, a lock under a condition, and a function started by a go statement end
+// the search.
 //
 // The fixes:
 //
@@ -45,7 +58,10 @@
 //     evaluated, so this fix is offered only when they read nothing the mutex may guard:
 //     constants, local variables not shared with function literals, package-level
 //     variables never written after initialization, error values of the standard
-//     library, and operators, conversions and standard library calls over those.
+//     library, and operators, conversions and standard library calls over those. A
+//     break or continue whose path reaches a return with the lock held gets its
+//     release only when nothing runs between it and that return; otherwise the code on
+//     the way runs with the lock held, and the finding is reported without a fix.
 //   - A mismatched release gets the method that matches the lock, except in _test.go
 //     files, where tests may provoke the fatal error on purpose (reported only).
 //

@@ -28,9 +28,9 @@ func (m mask) states(f func(state)) {
 	}
 }
 
-// A model is the unit as a fix would change it: unlocks inserted before exits, explicit
+// A plan is the unit as a fix would change it: unlocks inserted before exits, explicit
 // releases removed, a deferred release added after a lock.
-type model struct {
+type plan struct {
 	unlockBefore map[ast.Node]kind // inserted release before a return or branch statement
 	removed      map[*op]bool      // explicit releases removed
 	deferAfter   *op               // a deferred release added after this lock
@@ -44,6 +44,7 @@ type result struct {
 	lockHeld      map[*op]bool      // locks that may find the mutex already held by this function
 	leaks         []leak            // exits that may leave the mutex held
 	before        map[ast.Node]mask // states before return and branch statements
+	in            []mask            // states at the start of each block, by index
 }
 
 // A leak is an exit reached with the mutex held and its release not deferred.
@@ -52,13 +53,13 @@ type leak struct {
 	b    *cfg.Block
 }
 
-// problems reports whether the unit, as modelled, may leave the mutex locked at an exit
+// problems reports whether the unit, as planned, may leave the mutex locked at an exit
 // or lock it again while it holds it.
 func (r *result) problems() bool { return len(r.leaks) > 0 || len(r.lockHeld) > 0 }
 
-// flow runs the dataflow for mutex key over unit u as model m changes it, from the
+// flow runs the dataflow for mutex key over unit u as plan m changes it, from the
 // start of block entry with the states init.
-func (a *analyzer) flow(u *unit, key string, m *model, entry *cfg.Block, init mask) *result {
+func (a *analyzer) flow(u *unit, key string, m *plan, entry *cfg.Block, init mask) *result {
 	g := u.g
 	in := make([]mask, len(g.Blocks))
 	in[entry.Index] = init
@@ -80,7 +81,7 @@ func (a *analyzer) flow(u *unit, key string, m *model, entry *cfg.Block, init ma
 			}
 		}
 	}
-	r := &result{heldAt: make(map[*op]mask), lockHeld: make(map[*op]bool), before: make(map[ast.Node]mask)}
+	r := &result{heldAt: make(map[*op]mask), lockHeld: make(map[*op]bool), before: make(map[ast.Node]mask), in: in}
 	for _, b := range g.Blocks {
 		if in[b.Index] != 0 {
 			a.transfer(u, key, m, b, in[b.Index], r)
@@ -91,7 +92,7 @@ func (a *analyzer) flow(u *unit, key string, m *model, entry *cfg.Block, init ma
 
 // transfer returns the states at the end of block b given the states at its start, and
 // records what it finds in r when r is not nil.
-func (a *analyzer) transfer(u *unit, key string, m *model, b *cfg.Block, in mask, r *result) mask {
+func (a *analyzer) transfer(u *unit, key string, m *plan, b *cfg.Block, in mask, r *result) mask {
 	cur := in
 	for _, n := range b.Nodes {
 		switch n.(type) {
@@ -207,7 +208,7 @@ func (a *analyzer) isExit(b *cfg.Block) bool {
 	case *ast.ReturnStmt:
 		return true
 	case *ast.ExprStmt:
-		if call, ok := ast.Unparen(n.X).(*ast.CallExpr); ok && !a.mayReturn(call) {
+		if call, ok := ast.Unparen(n.X).(*ast.CallExpr); ok && !a.m.MayReturn(call) {
 			return false
 		}
 	case *ast.BranchStmt:

@@ -2,21 +2,17 @@ package unlock
 
 import (
 	_ "embed"
-	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
 	"strings"
 
-	"github.com/concfix/concfix/fixers/internal/noreturn"
-	"github.com/concfix/concfix/internal/fixkit"
-
 	"github.com/concfix/concfix/fixers/internal/cfg"
+	"github.com/concfix/concfix/fixers/internal/model"
+	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
-	"golang.org/x/tools/go/types/typeutil"
 )
 
 //go:embed doc.go
@@ -26,7 +22,7 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "unlock",
 	Doc:      fixkit.Doc(docGo, "unlock"),
 	URL:      fixkit.URL("unlock"),
-	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Requires: []*analysis.Analyzer{model.Analyzer},
 	Run:      run,
 }
 
@@ -40,7 +36,8 @@ const (
 )
 
 // An op is a call of a lock method of package sync that is a statement of its own
-// (possibly deferred) at the top level of a unit (not inside a nested function literal).
+// (possibly deferred) at the top level of a unit (not inside a nested function literal):
+// a lock operation of the model (model.LockOp) on a mutex path, as the dataflow sees it.
 type op struct {
 	stmt     ast.Stmt // *ast.ExprStmt or *ast.DeferStmt
 	call     *ast.CallExpr
@@ -54,75 +51,50 @@ type op struct {
 	base     *types.Var
 }
 
-// methodKind classifies a selection of a method of sync.Mutex, sync.RWMutex or
-// sync.Locker: lock or release, write or read; other reports the other methods (TryLock,
-// TryRLock, RLocker), whose use makes a mutex's balance unprovable.
-func methodKind(s *types.Selection) (lock bool, k kind, other, ok bool) {
-	if s == nil || (s.Kind() != types.MethodVal && s.Kind() != types.MethodExpr) {
-		return
+// newOp returns the op of lock operation lo, or nil when lo is not a statement of its
+// own on a mutex path, or calls another method (TryLock, TryRLock, RLocker), whose use
+// makes the mutex's balance unprovable.
+func newOp(lo *model.LockOp) *op {
+	if lo.Stmt == nil || lo.Key == "" {
+		return nil
 	}
-	fn, _ := s.Obj().(*types.Func)
-	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != "sync" {
-		return
-	}
-	recv := fn.Signature().Recv()
-	if recv == nil {
-		return
-	}
-	t := recv.Type()
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	named, _ := t.(*types.Named)
-	if named == nil {
-		return
-	}
-	switch named.Obj().Name() {
-	case "Mutex", "RWMutex", "Locker":
+	o := &op{stmt: lo.Stmt, call: lo.Call, sel: lo.Sel, method: lo.Selection, deferred: lo.Deferred,
+		key: lo.Key, class: lo.Class, base: lo.Base}
+	switch lo.Method {
+	case model.Lock:
+		o.lock, o.kind = true, kWrite
+	case model.Unlock:
+		o.kind = kWrite
+	case model.RLock:
+		o.lock, o.kind = true, kRead
+	case model.RUnlock:
+		o.kind = kRead
 	default:
-		return
+		return nil
 	}
-	switch fn.Name() {
-	case "Lock":
-		return true, kWrite, false, true
-	case "Unlock":
-		return false, kWrite, false, true
-	case "RLock":
-		return true, kRead, false, true
-	case "RUnlock":
-		return false, kRead, false, true
-	}
-	return false, kNone, true, true
+	return o
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	// Fast exit: no method of package sync is selected anywhere in the package (this also
-	// covers methods promoted from a mutex embedded in another package's type).
-	uses := false
-	for _, s := range pass.TypesInfo.Selections {
-		if s.Obj().Pkg() != nil && s.Obj().Pkg().Path() == "sync" {
-			uses = true
-			break
-		}
+	m := pass.ResultOf[model.Analyzer].(*model.Model)
+	locks := m.Locks()
+	if len(locks.Ops) == 0 {
+		return nil, nil // fast exit: no lock method is called
 	}
-	if !uses {
-		return nil, nil
-	}
-	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	a := &analyzer{pass: pass, info: pass.TypesInfo, mayReturn: noreturn.MayReturn(pass.TypesInfo), insp: insp}
-	for cur := range insp.Root().Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		u := &unit{cur: cur}
-		switch n := cur.Node().(type) {
-		case *ast.FuncDecl:
-			if n.Body == nil {
-				continue
+	a := &analyzer{pass: pass, info: pass.TypesInfo, m: m, locks: locks, byFunc: make(map[*model.Func]*unit)}
+	for _, f := range m.Funcs {
+		var ops []*op
+		for _, lo := range locks.Of(f) {
+			if o := newOp(lo); o != nil {
+				ops = append(ops, o)
 			}
-			u.body = n.Body
-			u.fn, _ = pass.TypesInfo.Defs[n.Name].(*types.Func)
-		case *ast.FuncLit:
-			u.body = n.Body
 		}
+		if len(ops) == 0 {
+			continue
+		}
+		u := &unit{f: f, cur: f.Cursor, fn: f.Obj, body: f.Body, ops: ops}
 		a.units = append(a.units, u)
+		a.byFunc[f] = u
 		a.analyzeUnit(u)
 	}
 	a.report()
@@ -130,23 +102,24 @@ func run(pass *analysis.Pass) (any, error) {
 }
 
 type analyzer struct {
-	pass      *analysis.Pass
-	info      *types.Info
-	mayReturn func(*ast.CallExpr) bool
-	insp      *inspector.Inspector
-	units     []*unit
-	written   map[*types.Var]bool // package-level variables written after initialization
+	pass    *analysis.Pass
+	info    *types.Info
+	m       *model.Model
+	locks   *model.Locks
+	units   []*unit // the functions with lock operations, in source order
+	byFunc  map[*model.Func]*unit
+	written map[*types.Var]bool // package-level variables written after initialization
 }
 
 // A unit is a function body analysed on its own: a declared function or a literal.
 type unit struct {
-	cur     inspector.Cursor
-	fn      *types.Func // nil for a literal
-	body    *ast.BlockStmt
-	g       *cfg.CFG
-	ops     []*op
-	opAt    map[ast.Node]*op
-	callees map[*types.Func]bool
+	f    *model.Func
+	cur  inspector.Cursor
+	fn   *types.Func // nil for a literal
+	body *ast.BlockStmt
+	g    *cfg.CFG // the model's: the no-return policy, constant conditions as dead branches
+	ops  []*op
+	opAt map[ast.Node]*op
 
 	unlocksForeign map[types.Object]bool // classes released here but locked by the caller
 	leavesHeld     map[types.Object]bool // classes some exit leaves held
@@ -164,149 +137,20 @@ type pendingLeak struct {
 
 func (a *analyzer) analyzeUnit(u *unit) {
 	u.opAt = make(map[ast.Node]*op)
-	u.callees = make(map[*types.Func]bool)
 	u.unlocksForeign = make(map[types.Object]bool)
 	u.leavesHeld = make(map[types.Object]bool)
-	// Own-level lock operations and static callees.
-	ast.Inspect(u.body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.GoStmt:
-			ast.Inspect(n.Call, func(m ast.Node) bool { // the arguments run here, the call does not
-				if _, ok := m.(*ast.FuncLit); ok {
-					return false
-				}
-				if call, ok := m.(*ast.CallExpr); ok && call != n.Call {
-					if fn := typeutil.StaticCallee(a.info, call); fn != nil {
-						u.callees[fn.Origin()] = true
-					}
-				}
-				return true
-			})
-			return false
-		case *ast.CallExpr:
-			if fn := typeutil.StaticCallee(a.info, n); fn != nil {
-				u.callees[fn.Origin()] = true
-			}
-		case *ast.ExprStmt:
-			if o := a.newOp(n, n.X, false); o != nil {
-				u.ops = append(u.ops, o)
-				u.opAt[n] = o
-			}
-		case *ast.DeferStmt:
-			if o := a.newOp(n, n.Call, true); o != nil {
-				u.ops = append(u.ops, o)
-				u.opAt[n] = o
-			}
-		}
-		return true
-	})
-	if len(u.ops) == 0 {
-		return
-	}
 	keys := make(map[string][]*op)
 	var order []string
 	for _, o := range u.ops {
+		u.opAt[o.stmt] = o
 		if keys[o.key] == nil {
 			order = append(order, o.key)
 		}
 		keys[o.key] = append(keys[o.key], o)
 	}
 	bad := a.unprovableKeys(u, keys)
-	u.g = cfg.New(u.body, a.mayReturn)
+	u.g = u.f.CFG()
 	a.analyzeKeys(u, order, keys, bad)
-}
-
-// newOp returns the lock operation of statement stmt calling x, or nil.
-func (a *analyzer) newOp(stmt ast.Stmt, x ast.Expr, deferred bool) *op {
-	call, ok := ast.Unparen(x).(*ast.CallExpr)
-	if !ok {
-		return nil
-	}
-	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	if !ok {
-		return nil
-	}
-	s := a.info.Selections[sel]
-	lock, k, other, ok := methodKind(s)
-	if !ok || other || s.Kind() != types.MethodVal {
-		return nil
-	}
-	base, fields, ok := a.exprKey(sel.X)
-	if !ok {
-		return nil
-	}
-	fields = append(fields, embeddedFields(s.Recv(), s.Index()[:len(s.Index())-1])...)
-	o := &op{stmt: stmt, call: call, sel: sel, method: s, lock: lock, kind: k, deferred: deferred, base: base}
-	o.key = keyString(base, fields)
-	if len(fields) > 0 {
-		o.class = fields[len(fields)-1]
-	} else if base.Parent() != nil && base.Parent() == base.Pkg().Scope() {
-		o.class = base
-	}
-	return o
-}
-
-func keyString(base *types.Var, fields []*types.Var) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%p", base)
-	for _, f := range fields {
-		fmt.Fprintf(&b, ".%p", f)
-	}
-	return b.String()
-}
-
-// exprKey returns the variable and field path that expression e denotes: a variable
-// followed by field selections, through parentheses, pointer indirections and &.
-func (a *analyzer) exprKey(e ast.Expr) (*types.Var, []*types.Var, bool) {
-	switch e := e.(type) {
-	case *ast.ParenExpr:
-		return a.exprKey(e.X)
-	case *ast.StarExpr:
-		return a.exprKey(e.X)
-	case *ast.UnaryExpr:
-		if e.Op == token.AND {
-			return a.exprKey(e.X)
-		}
-	case *ast.Ident:
-		if v, ok := a.info.Uses[e].(*types.Var); ok && !v.IsField() {
-			return v.Origin(), nil, true
-		}
-	case *ast.SelectorExpr:
-		if s, ok := a.info.Selections[e]; ok {
-			if s.Kind() != types.FieldVal {
-				return nil, nil, false
-			}
-			base, fields, ok := a.exprKey(e.X)
-			if !ok {
-				return nil, nil, false
-			}
-			return base, append(fields, embeddedFields(s.Recv(), s.Index())...), true
-		}
-		if v, ok := a.info.Uses[e.Sel].(*types.Var); ok && !v.IsField() { // pkg.Var
-			return v.Origin(), nil, true
-		}
-	}
-	return nil, nil, false
-}
-
-// embeddedFields returns the fields that the index path selects, starting at type t.
-func embeddedFields(t types.Type, index []int) []*types.Var {
-	var fields []*types.Var
-	for _, i := range index {
-		if p, ok := t.Underlying().(*types.Pointer); ok {
-			t = p.Elem()
-		}
-		st, ok := t.Underlying().(*types.Struct)
-		if !ok || i >= st.NumFields() {
-			return nil
-		}
-		f := st.Field(i)
-		fields = append(fields, f.Origin())
-		t = f.Type()
-	}
-	return fields
 }
 
 // unprovableKeys returns, for the mutexes of the unit's operations, why their balance
@@ -329,12 +173,12 @@ func (a *analyzer) unprovableKeys(u *unit, keys map[string][]*op) map[string]str
 		case *ast.SelectorExpr:
 			// Lock methods selected anywhere but in the unit's own lock statements.
 			s := a.info.Selections[n]
-			if _, _, _, ok := methodKind(s); !ok || own[n] {
+			if _, ok := model.MutexMethod(s); !ok || own[n] {
 				continue
 			}
-			if base, fields, ok := a.exprKey(n.X); ok && s.Kind() == types.MethodVal {
-				fields = append(fields, embeddedFields(s.Recv(), s.Index()[:len(s.Index())-1])...)
-				k := keyString(base, fields)
+			if base, fields, ok := a.m.MutexPath(n.X); ok && s.Kind() == types.MethodVal {
+				fields = append(fields, model.EmbeddedFields(s.Recv(), s.Index()[:len(s.Index())-1])...)
+				k := model.PathKey(base, fields)
 				if keys[k] != nil {
 					bad[k] = "used by a function literal or go statement, as a method value, or with TryLock"
 				}
@@ -367,11 +211,11 @@ func (a *analyzer) climb(c inspector.Cursor, keys map[string][]*op, bad map[stri
 	}
 	for {
 		e := c.Node().(ast.Expr)
-		base, fields, ok := a.exprKey(e)
+		base, fields, ok := a.m.MutexPath(e)
 		if !ok {
 			return
 		}
-		ks := keyString(base, fields)
+		ks := model.PathKey(base, fields)
 		p := c.Parent()
 		switch pn := p.Node().(type) {
 		case *ast.ParenExpr, *ast.StarExpr:

@@ -6,35 +6,23 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/concfix/concfix/fixers/internal/cfg"
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/cfg"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // addInGoroutine reports wg.Add called inside the goroutine it counts, and moves it
 // directly before the go statement.
 func (c *checker) addInGoroutine() {
-	for n := range c.insp.PreorderSeq((*ast.GoStmt)(nil)) {
-		g := n.(*ast.GoStmt)
+	for _, g := range c.m.Gos {
 		gr, ok := c.goroutineOf(g)
 		if !ok {
 			continue
 		}
-		var adds []*ast.ExprStmt
-		var calls []wgCall
-		inspectBody(gr.body, false, func(n ast.Node) bool {
-			if _, ok := n.(*ast.GoStmt); ok {
-				return false
-			}
-			if es, ok := n.(*ast.ExprStmt); ok {
-				if w, ok := c.wgStmt(es); ok && w.method == "Add" && w.key.ok() {
-					adds = append(adds, es)
-					calls = append(calls, w)
-				}
-			}
-			return true
-		})
+		adds, calls := c.ownAdds(gr)
 		for i, es := range adds {
 			w := calls[i]
 			same := 0
@@ -53,19 +41,53 @@ func (c *checker) addInGoroutine() {
 				Message: fmt.Sprintf("%s.Add is called inside the goroutine it counts: %s.Wait may return before it runs", name, name),
 			}
 			move, why := c.planAddMove(gr, es, w)
-			c.reportFix(d, why, "Move "+name+".Add before the go statement", move)
+			msg := "Move " + name + ".Add before the go statement"
+			if why == "" {
+				move, why, msg = c.withDone(gr, es, w, move, msg)
+			}
+			c.reportFix(d, why, msg, move)
 		}
 	}
 }
 
+// ownAdds returns the Add statements of the goroutine's own body (outside nested
+// function literals and go statements) on a WaitGroup path.
+func (c *checker) ownAdds(gr goroutine) (adds []*ast.ExprStmt, calls []wgCall) {
+	inspectBody(gr.body, false, func(n ast.Node) bool {
+		if _, ok := n.(*ast.GoStmt); ok {
+			return false
+		}
+		if es, ok := n.(*ast.ExprStmt); ok {
+			if w, ok := c.wgStmt(es); ok && w.method == "Add" && w.key.ok() {
+				adds = append(adds, es)
+				calls = append(calls, w)
+			}
+		}
+		return true
+	})
+	return adds, calls
+}
+
+// dstIndex returns the index of s in list, or -1.
+func dstIndex(list []dst.Stmt, s dst.Node) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
 // countsItself reports whether the goroutine calls Done on wg itself (and so counts
-// itself with its Add), and does not wait on it or start goroutines that use it.
+// itself with its Add), and does not wait on it or start goroutines that may call Done on
+// it: an Add before such a go statement is that goroutine's Add, before its go
+// statement, where it belongs.
 func (c *checker) countsItself(gr goroutine, key ref) bool {
 	done, other := false, false
 	inspectBody(gr.body, true, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.GoStmt:
-			if n != gr.stmt && c.mentions(n, key) {
+			if n != gr.stmt && c.mayCount(n, key) {
 				other = true
 			}
 			return false
@@ -84,6 +106,61 @@ func (c *checker) countsItself(gr goroutine, key ref) bool {
 	return done && !other
 }
 
+// mayCount reports whether the goroutine that go statement g starts may call Done on
+// key: it is given the WaitGroup (or what holds it), its function calls Done or a
+// function of the package that does, or it calls a function value or an interface
+// method, which may; or it is itself a function value.
+func (c *checker) mayCount(g *ast.GoStmt, key ref) bool {
+	if c.mentions(g, key) {
+		return true
+	}
+	mg := c.goOf[g]
+	switch {
+	case mg == nil:
+		return true
+	case mg.Runs != nil:
+		return c.mayCallDoneIn(mg.Runs.Body)
+	case mg.Callee == nil:
+		return true // a function value
+	}
+	return false // a function of another package, given nothing that holds the WaitGroup
+}
+
+// mayCallDoneIn reports whether n calls Done on a WaitGroup, a function of the package
+// that does, or a function whose body it cannot see (a function value, an interface
+// method).
+func (c *checker) mayCallDoneIn(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		call, ok := m.(*ast.CallExpr)
+		if !ok || found {
+			return !found
+		}
+		if w, ok := c.wgMethod(call); ok {
+			found = w.method == "Done"
+			return !found
+		}
+		if tv, ok := c.info.Types[call.Fun]; ok && tv.IsType() {
+			return true // a conversion
+		}
+		if _, ok := c.info.Uses[identOf(call.Fun)].(*types.Builtin); ok {
+			return true
+		}
+		if _, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok {
+			return true // its body is inspected here
+		}
+		fn := typeutil.StaticCallee(c.info, call)
+		switch {
+		case fn == nil:
+			found = true
+		case c.declOf(fn) != nil:
+			found = c.funcCallsDone(c.declOf(fn))
+		}
+		return !found
+	})
+	return found
+}
+
 // mentions reports whether n refers to the storage of key (or its base variable, when
 // key has fields).
 func (c *checker) mentions(n ast.Node, key ref) bool {
@@ -100,7 +177,7 @@ func (c *checker) mentions(n ast.Node, key ref) bool {
 // planAddMove decides whether the Add statement es of goroutine gr can move before the
 // go statement, and returns the fix or the reason why not.
 func (c *checker) planAddMove(gr goroutine, es *ast.ExprStmt, w wgCall) (func(fx *fixkit.Fix) error, string) {
-	addCur, ok := c.insp.Root().FindNode(es)
+	addCur, ok := gr.f.Cursor.FindNode(es)
 	if !ok {
 		return nil, "internal error: statement not found"
 	}
@@ -108,8 +185,7 @@ func (c *checker) planAddMove(gr goroutine, es *ast.ExprStmt, w wgCall) (func(fx
 	if _, ok := astList(addParent); !ok {
 		return nil, "the Add is not in a statement list"
 	}
-	goCur, _ := c.insp.Root().FindNode(gr.stmt)
-	goParent := goCur.Parent().Node()
+	goParent := gr.g.Cursor.Parent().Node()
 	if _, ok := astList(goParent); !ok {
 		return nil, "the go statement is not in a statement list"
 	}
@@ -168,16 +244,17 @@ func (c *checker) planAddMove(gr goroutine, es *ast.ExprStmt, w wgCall) (func(fx
 		return nil, "the count is not in scope at the go statement"
 	}
 
-	if why := c.addOnceFirst(gr.body, es, w.key); why != "" {
+	if why := c.addOnceFirst(gr.f, es, w.key); why != "" {
 		return nil, why
 	}
 
 	return func(fx *fixkit.Fix) error {
+		// Statements are found by their dst twins: another part of the same fix (the
+		// deferred Done) may have changed the lists already.
 		goList := fixkit.StmtList(fx.Dst(goParent))
-		j := indexOf(mustList(goParent), gr.stmt)
 		addList := fixkit.StmtList(fx.Dst(addParent))
-		i := indexOf(mustList(addParent), es)
-		if i < 0 || j < 0 {
+		i := dstIndex(*addList, fx.Dst(es))
+		if i < 0 || dstIndex(*goList, fx.Dst(gr.stmt)) < 0 {
 			return fmt.Errorf("statement not found")
 		}
 		st := removeStmt(addList, i, true)
@@ -203,7 +280,7 @@ func (c *checker) planAddMove(gr goroutine, es *ast.ExprStmt, w wgCall) (func(fx
 			}
 			*p = repl
 		}
-		insertStmt(goList, indexOf(mustList(goParent), gr.stmt), st, true)
+		insertStmt(goList, dstIndex(*goList, fx.Dst(gr.stmt)), st, true)
 		return nil
 	}, ""
 }
@@ -394,8 +471,8 @@ func identOf(e ast.Expr) *ast.Ident {
 // addOnceFirst checks, on the control-flow graph of the goroutine, that the Add statement
 // es runs exactly once on every path that does not crash, before any Done. It returns
 // the reason when it cannot prove it.
-func (c *checker) addOnceFirst(body *ast.BlockStmt, es *ast.ExprStmt, key ref) string {
-	g := cfg.New(body, c.mayReturn)
+func (c *checker) addOnceFirst(f *model.Func, es *ast.ExprStmt, key ref) string {
+	g := f.CFG()
 	var addBlock *cfg.Block
 	addIdx := -1
 	for _, b := range g.Blocks {

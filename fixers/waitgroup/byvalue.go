@@ -11,6 +11,7 @@ import (
 	"github.com/dave/dst"
 	"github.com/dave/dst/dstutil"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
 )
 
 // syncValueTypes are the sync types that must not be copied once used.
@@ -181,7 +182,7 @@ func (c *checker) bodyUses(fd *ast.FuncDecl, fn *types.Func, idx []int) string {
 		return 0, false
 	}
 	why := ""
-	cur, _ := c.insp.Root().FindNode(fd.Body)
+	cur, _ := c.m.FuncOf(fd).Cursor.FindNode(fd.Body)
 	for id := range cur.Preorder((*ast.Ident)(nil)) {
 		n := id.Node().(*ast.Ident)
 		i, ok := isParam(c.info.Uses[n])
@@ -290,12 +291,9 @@ func (c *checker) refsAreCalls(fn *types.Func, idx []int) string {
 	return ""
 }
 
-// callOf returns the call whose callee is the reference id.
-func (c *checker) callOf(id *ast.Ident) (*ast.CallExpr, bool) {
-	cur, ok := c.insp.Root().FindNode(id)
-	if !ok {
-		return nil, false
-	}
+// callOf returns the call whose callee is the reference (an *ast.Ident) at cur.
+func (c *checker) callOf(cur inspector.Cursor) (*ast.CallExpr, bool) {
+	id := cur.Node().(*ast.Ident)
 	p := cur.Parent()
 	if sel, ok := p.Node().(*ast.SelectorExpr); ok && sel.Sel == id {
 		if s, ok := c.info.Selections[sel]; ok && s.Kind() != types.MethodVal {
@@ -468,8 +466,8 @@ func (c *checker) importedByValueCalls(parts *fixkit.Parts) {
 	}
 	sites := make(map[*types.Func]*site)
 	var order []*types.Func
-	for n := range c.insp.PreorderSeq((*ast.Ident)(nil)) {
-		id := n.(*ast.Ident)
+	for cur := range c.insp.Root().Preorder((*ast.Ident)(nil)) {
+		id := cur.Node().(*ast.Ident)
 		fn, ok := c.info.Uses[id].(*types.Func)
 		if !ok || fn.Pkg() == nil || fn.Pkg() == c.pass.Pkg || !fn.Exported() || fn.Signature().Recv() != nil ||
 			!isInternal(fn.Pkg().Path()) {
@@ -486,7 +484,7 @@ func (c *checker) importedByValueCalls(parts *fixkit.Parts) {
 			sites[fn] = s
 			order = append(order, fn)
 		}
-		call, ok := c.callOf(id)
+		call, ok := c.callOf(cur)
 		if !ok {
 			s.veto = fmt.Sprintf("%s is used as a value in package %s", fn.Name(), c.pass.Pkg.Path())
 			continue

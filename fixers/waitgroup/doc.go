@@ -12,7 +12,13 @@
 // exactly once on every path of the goroutine before any Done, when the count depends on
 // values of the goroutine, when the WaitGroup outside may be another object (a pointer
 // that is reassigned, a copy), or when f is started by several go statements or also
-// called directly.
+// called directly. When a return (or runtime.Goexit) of the goroutine also skips its
+// wg.Done, moving the Add alone would turn the race into a certain deadlock: the fix then
+// moves the Add and defers the Done together (the Done finding points to it), or, when
+// the Done cannot be deferred, refuses both. An Add followed in the goroutine by a go
+// statement whose goroutine may call Done (a closure, a function value, a function that
+// calls Done, anything given the WaitGroup) is that goroutine's Add, before its go
+// statement: it is not reported.
 //
 // wg.Done not deferred, where a return or runtime.Goexit (t.Fatal...) skips it, leaves
 // wg.Wait blocked forever. So does a panic when a deferred recover stops it; an
@@ -45,5 +51,11 @@
 //
 // With -go, in files at go1.25 or later, wg.Add(1) directly followed by
 // go func() { defer wg.Done(); ... }() becomes wg.Go(func() { ... }). This is a
-// modernization, off by default.
+// modernization, off by default. A fix of the Add or the Done whose result has that shape
+// is written as wg.Go at once, so that one run reaches the fixpoint.
+//
+// Paths that end in a call that does not return (the shared model's policy: panic,
+// os.Exit, log.Fatal, runtime.Goexit, testing's FailNow/Fatal/Skip, and the package's own
+// functions that never return) and branches that a constant condition never takes are
+// followed as the model's control-flow graphs say.
 package waitgroup

@@ -7,10 +7,11 @@ import (
 	"go/types"
 	"slices"
 
+	"github.com/concfix/concfix/fixers/internal/cfg"
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -18,8 +19,8 @@ import (
 // skips it, and defers it at the start of the goroutine.
 func (c *checker) doneNotDeferred() {
 	seen := make(map[*ast.FuncDecl]bool)
-	for n := range c.insp.PreorderSeq((*ast.GoStmt)(nil)) {
-		gr, ok := c.goroutineOf(n.(*ast.GoStmt))
+	for _, g := range c.m.Gos {
+		gr, ok := c.goroutineOf(g)
 		if !ok {
 			continue
 		}
@@ -37,25 +38,8 @@ func (c *checker) doneNotDeferred() {
 }
 
 func (c *checker) checkDone(gr goroutine) {
-	// The Done statements, not deferred, of the goroutine itself.
-	var dones []*ast.ExprStmt
-	var key ref
-	var first wgCall
-	inspectBody(gr.body, false, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.GoStmt, *ast.DeferStmt:
-			return false
-		case *ast.ExprStmt:
-			if w, ok := c.wgStmt(n); ok && w.method == "Done" && w.key.ok() {
-				if len(dones) == 0 {
-					key, first = w.key, w
-				}
-				dones = append(dones, n)
-			}
-		}
-		return true
-	})
-	if len(dones) == 0 || !c.doneExclusive(gr, key, dones) {
+	dones, key, first := c.ownDones(gr)
+	if len(dones) == 0 || !c.doneExclusive(gr, key, dones, c.ownAdd(gr, key)) {
 		return
 	}
 	p := c.donePaths(gr, dones)
@@ -75,38 +59,85 @@ func (c *checker) checkDone(gr goroutine) {
 	if why == "" {
 		why = c.whyNotDeferDone(gr, key, first, dones)
 	}
-	c.reportFix(d, why, "Defer "+name+".Done() at the start of the goroutine", func(fx *fixkit.Fix) error {
-		recv := dst.Clone(fx.Dst(first.recv)).(dst.Expr)
-		body := fx.Dst(gr.body).(*dst.BlockStmt)
-		// Remove the Done statements, the last ones of each list first.
-		type loc struct {
-			parent ast.Node
-			index  int
-		}
-		var locs []loc
-		for _, es := range dones {
-			cur, _ := c.insp.Root().FindNode(es)
-			parent := cur.Parent().Node()
-			locs = append(locs, loc{parent, indexOf(mustList(parent), es)})
-		}
-		slices.SortFunc(locs, func(a, b loc) int { return b.index - a.index })
-		for _, l := range locs {
-			if l.index < 0 {
-				return fmt.Errorf("statement not found")
+	if pos, ok := c.doneWithAdd[gr.body]; ok && why == "" {
+		// One fix for both: this one alone would overlap it.
+		why = fmt.Sprintf("the fix of the Add at line %d defers it", c.pass.Fset.Position(pos).Line)
+	}
+	msg := "Defer " + name + ".Done() at the start of the goroutine"
+	fix := func(fx *fixkit.Fix) error { return c.deferDone(fx, gr, first, dones) }
+	if why == "" && c.goForm(gr, key, c.addBefore(gr, key), nil, dones) {
+		msg, fix = c.asGo(name, fix, gr)
+	}
+	c.reportFix(d, why, msg, fix)
+}
+
+// ownDones returns the Done statements, not deferred, of the goroutine itself (outside
+// nested literals, go and defer statements), on the WaitGroup of the first of them.
+func (c *checker) ownDones(gr goroutine) (dones []*ast.ExprStmt, key ref, first wgCall) {
+	inspectBody(gr.body, false, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.GoStmt, *ast.DeferStmt:
+			return false
+		case *ast.ExprStmt:
+			if w, ok := c.wgStmt(n); ok && w.method == "Done" && w.key.ok() {
+				if len(dones) == 0 {
+					key, first = w.key, w
+				}
+				dones = append(dones, n)
 			}
-			removeStmt(fixkit.StmtList(fx.Dst(l.parent)), l.index, false)
 		}
-		def := &dst.DeferStmt{Call: &dst.CallExpr{Fun: &dst.SelectorExpr{X: recv, Sel: dst.NewIdent("Done")}}}
-		insertStmt(&body.List, 0, def, false)
-		return nil
+		return true
 	})
+	return dones, key, first
+}
+
+// ownAdd returns the call of the goroutine's one Add statement on key in its own body (the
+// Add that addInGoroutine may move), or nil.
+func (c *checker) ownAdd(gr goroutine, key ref) *ast.CallExpr {
+	var add *ast.CallExpr
+	adds, calls := c.ownAdds(gr)
+	for i := range adds {
+		if calls[i].key.equal(key) {
+			if add != nil {
+				return nil
+			}
+			add = calls[i].call
+		}
+	}
+	return add
+}
+
+// deferDone defers first's Done as the goroutine's first statement and removes the Done
+// statements dones.
+func (c *checker) deferDone(fx *fixkit.Fix, gr goroutine, first wgCall, dones []*ast.ExprStmt) error {
+	recv := dst.Clone(fx.Dst(first.recv)).(dst.Expr)
+	body := fx.Dst(gr.body).(*dst.BlockStmt)
+	for _, es := range dones {
+		cur, ok := gr.f.Cursor.FindNode(es)
+		if !ok {
+			return fmt.Errorf("statement not found")
+		}
+		list := fixkit.StmtList(fx.Dst(cur.Parent().Node()))
+		i := dstIndex(*list, fx.Dst(es))
+		if i < 0 {
+			return fmt.Errorf("statement not found")
+		}
+		removeStmt(list, i, false)
+	}
+	def := &dst.DeferStmt{Call: &dst.CallExpr{Fun: &dst.SelectorExpr{X: recv, Sel: dst.NewIdent("Done")}}}
+	insertStmt(&body.List, 0, def, false)
+	return nil
 }
 
 // doneExclusive reports whether the goroutine's only use of its WaitGroup is the Done
 // statements dones, and nothing it calls may call Done for it: no other WaitGroup use,
 // no deferred or nested Done, no WaitGroup passed on, no call of a function of this
 // package that calls Done, no value holding a WaitGroup passed to a call.
-func (c *checker) doneExclusive(gr goroutine, key ref, dones []*ast.ExprStmt) bool {
+//
+// ignore, when not nil, is the goroutine's own Add on key: it does not count as a use
+// (addInGoroutine moves it, or leaves it where it is; the deferred Done is right either
+// way).
+func (c *checker) doneExclusive(gr goroutine, key ref, dones []*ast.ExprStmt, ignore *ast.CallExpr) bool {
 	receivers := make(map[ast.Expr]bool)
 	ok := true
 	inspectBody(gr.body, true, func(n ast.Node) bool {
@@ -118,6 +149,9 @@ func (c *checker) doneExclusive(gr goroutine, key ref, dones []*ast.ExprStmt) bo
 		case *ast.CallExpr:
 			if w, isWG := c.wgMethod(n); isWG {
 				receivers[w.recv] = true
+				if n == ignore {
+					break
+				}
 				if !w.key.equal(key) || w.method != "Done" {
 					ok = false
 				} else if !slices.ContainsFunc(dones, func(es *ast.ExprStmt) bool { return es.X == n }) {
@@ -155,10 +189,8 @@ func (c *checker) doneExclusive(gr goroutine, key ref, dones []*ast.ExprStmt) bo
 // of this package that calls Done (directly), or any call given a value that holds a
 // WaitGroup.
 func (c *checker) mayCallDone(call *ast.CallExpr) bool {
-	if fn := typeutil.StaticCallee(c.info, call); fn != nil {
-		if decl := c.funcs[fn.Origin()]; decl != nil && c.callsDone(decl.Body) {
-			return true
-		}
+	if f := c.declOf(typeutil.StaticCallee(c.info, call)); f != nil && c.funcCallsDone(f) {
+		return true
 	}
 	exprs := slices.Clone(call.Args)
 	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
@@ -172,6 +204,20 @@ func (c *checker) mayCallDone(call *ast.CallExpr) bool {
 		}
 	}
 	return false
+}
+
+// funcCallsDone reports whether the body of f calls Done on a WaitGroup (computed once
+// per function).
+func (c *checker) funcCallsDone(f *model.Func) bool {
+	if c.doneCallers == nil {
+		c.doneCallers = make(map[*model.Func]bool)
+	}
+	done, ok := c.doneCallers[f]
+	if !ok {
+		done = c.callsDone(f.Body)
+		c.doneCallers[f] = done
+	}
+	return done
 }
 
 func (c *checker) callsDone(body ast.Node) bool {
@@ -221,7 +267,7 @@ type paths struct {
 // donePaths walks the paths of the goroutine counting its Done statements.
 func (c *checker) donePaths(gr goroutine, dones []*ast.ExprStmt) paths {
 	var p paths
-	g := cfg.New(gr.body, c.mayReturn)
+	g := gr.f.CFG()
 	explicit := make(map[ast.Node]bool)
 	inspectBody(gr.body, false, func(n ast.Node) bool {
 		if r, ok := n.(*ast.ReturnStmt); ok {
@@ -297,6 +343,9 @@ func (c *checker) donePaths(gr goroutine, dones []*ast.ExprStmt) paths {
 	}
 	if p.why == "" {
 		for _, b := range g.Blocks {
+			if !b.Live {
+				continue // dead code (a constant condition): its Done never runs
+			}
 			for i, node := range b.Nodes {
 				if isDone(node) && !c.onlyReturnAfter(b, i) {
 					p.why = "the goroutine does more work after Done"
@@ -318,6 +367,9 @@ func (c *checker) onlyReturnAfter(b *cfg.Block, i int) bool {
 		}
 		seen[b] = true
 		for _, n := range b.Nodes[from:] {
+			if br, ok := n.(*ast.BranchStmt); ok && br.Tok != token.GOTO {
+				continue // break, continue: no work (goto may lead anywhere: the next block says)
+			}
 			r, isRet := n.(*ast.ReturnStmt)
 			if !isRet || c.hasCall(r) {
 				return false
@@ -357,21 +409,34 @@ func (c *checker) recovers(body *ast.BlockStmt) bool {
 		if !ok {
 			return !found
 		}
-		var target ast.Node = d.Call
-		if fn := typeutil.StaticCallee(c.info, d.Call); fn != nil {
-			if decl := c.funcs[fn.Origin()]; decl != nil {
-				target = decl.Body
+		if f := c.declOf(typeutil.StaticCallee(c.info, d.Call)); f != nil {
+			if c.recovering == nil {
+				c.recovering = make(map[*model.Func]bool)
+			}
+			r, ok := c.recovering[f]
+			if !ok {
+				r = c.callsRecover(f.Body)
+				c.recovering[f] = r
+			}
+			found = found || r
+		} else {
+			found = found || c.callsRecover(d.Call)
+		}
+		return false
+	})
+	return found
+}
+
+// callsRecover reports whether n calls the builtin recover.
+func (c *checker) callsRecover(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		if call, ok := m.(*ast.CallExpr); ok {
+			if b, ok := c.info.Uses[identOf(call.Fun)].(*types.Builtin); ok && b.Name() == "recover" {
+				found = true
 			}
 		}
-		ast.Inspect(target, func(m ast.Node) bool {
-			if call, ok := m.(*ast.CallExpr); ok {
-				if b, ok := c.info.Uses[identOf(call.Fun)].(*types.Builtin); ok && b.Name() == "recover" {
-					found = true
-				}
-			}
-			return !found
-		})
-		return false
+		return !found
 	})
 	return found
 }
@@ -386,7 +451,7 @@ func (c *checker) whyNotDeferDone(gr goroutine, key ref, first wgCall, dones []*
 		return "the WaitGroup is not in scope at the start of the goroutine"
 	}
 	for _, es := range dones {
-		cur, _ := c.insp.Root().FindNode(es)
+		cur, _ := gr.f.Cursor.FindNode(es)
 		if _, ok := astList(cur.Parent().Node()); !ok {
 			return "a Done is not in a statement list"
 		}
@@ -405,12 +470,23 @@ func (c *checker) whyNotDeferDone(gr goroutine, key ref, first wgCall, dones []*
 // operation, a select, a blocking method of sync, time.Sleep, in the call, the function
 // literal it calls, or the body of the function of this package it calls.
 func (c *checker) mayBlock(call *ast.CallExpr) bool {
-	var target ast.Node = call
-	if fn := typeutil.StaticCallee(c.info, call); fn != nil {
-		if decl := c.funcs[fn.Origin()]; decl != nil {
-			target = decl.Body
+	if f := c.declOf(typeutil.StaticCallee(c.info, call)); f != nil {
+		if c.blocking == nil {
+			c.blocking = make(map[*model.Func]bool)
 		}
+		b, ok := c.blocking[f]
+		if !ok {
+			b = c.blocks(f.Body)
+			c.blocking[f] = b
+		}
+		return b
 	}
+	return c.blocks(call)
+}
+
+// blocks reports whether n has a channel operation, a select, a blocking method of sync
+// or time.Sleep.
+func (c *checker) blocks(target ast.Node) bool {
 	found := false
 	ast.Inspect(target, func(n ast.Node) bool {
 		switch n := n.(type) {

@@ -55,36 +55,59 @@ func (c *checker) useGo() {
 			}
 			parent, i := n, i
 			c.reportFix(d, "", "Use "+name+".Go", func(fx *fixkit.Fix) error {
-				dl := fixkit.StmtList(fx.Dst(parent))
-				dadd := (*dl)[i]
-				dgo := (*dl)[i+1].(*dst.GoStmt)
-				dlit := dgo.Call.Fun.(*dst.FuncLit)
-				removeStmt(&dlit.Body.List, 0, false)
-				recv := dst.Clone(fx.Dst(add.recv)).(dst.Expr)
-				st := &dst.ExprStmt{X: &dst.CallExpr{
-					Fun:  &dst.SelectorExpr{X: recv, Sel: dst.NewIdent("Go")},
-					Args: []dst.Expr{dlit},
-				}}
-				ad, gd := dadd.Decorations(), dgo.Decorations()
-				st.Decs.Before, st.Decs.After = ad.Before, gd.After
-				st.Decs.Start.Append(ad.Start.All()...)
-				st.Decs.Start.Append(ad.End.All()...)
-				st.Decs.Start.Append(gd.Start.All()...)
-				st.Decs.End.Append(gd.End.All()...)
-				(*dl)[i] = st
-				*dl = append((*dl)[:i+1], (*dl)[i+2:]...)
-				return nil
+				return toGo(fx, fixkit.StmtList(fx.Dst(parent)), i, dst.Clone(fx.Dst(add.recv)).(dst.Expr))
 			})
 		}
 	}
 }
 
+// toGo rewrites (*dl)[i], an Add statement, and (*dl)[i+1], a go statement of a function
+// literal whose first statement defers Done, as recv.Go(func() { ... }), keeping the
+// comments of both.
+func toGo(fx *fixkit.Fix, dl *[]dst.Stmt, i int, recv dst.Expr) error {
+	if i < 0 || i+1 >= len(*dl) {
+		return fmt.Errorf("statement not found")
+	}
+	dadd := (*dl)[i]
+	dgo, ok := (*dl)[i+1].(*dst.GoStmt)
+	if !ok {
+		return fmt.Errorf("no go statement after the Add")
+	}
+	dlit, ok := dgo.Call.Fun.(*dst.FuncLit)
+	if !ok || len(dlit.Body.List) == 0 {
+		return fmt.Errorf("no function literal")
+	}
+	if _, ok := dlit.Body.List[0].(*dst.DeferStmt); !ok {
+		return fmt.Errorf("the goroutine does not start with a deferred Done")
+	}
+	removeStmt(&dlit.Body.List, 0, false)
+	st := &dst.ExprStmt{X: &dst.CallExpr{
+		Fun:  &dst.SelectorExpr{X: recv, Sel: dst.NewIdent("Go")},
+		Args: []dst.Expr{dlit},
+	}}
+	ad, gd := dadd.Decorations(), dgo.Decorations()
+	st.Decs.Before, st.Decs.After = ad.Before, gd.After
+	st.Decs.Start.Append(ad.Start.All()...)
+	st.Decs.Start.Append(ad.End.All()...)
+	st.Decs.Start.Append(gd.Start.All()...)
+	st.Decs.End.Append(gd.End.All()...)
+	(*dl)[i] = st
+	*dl = append((*dl)[:i+1], (*dl)[i+2:]...)
+	return nil
+}
+
 // onlyDeferredDone reports whether the only use of the WaitGroup key in lit is the
 // deferred Done def (no other Add, Done, Wait, nor the WaitGroup passed on).
 func (c *checker) onlyDeferredDone(lit *ast.FuncLit, key ref, def *ast.DeferStmt) bool {
+	return c.onlyUses(lit, key, map[ast.Node]bool{def: true})
+}
+
+// onlyUses reports whether lit uses the WaitGroup key, or the variable its path starts
+// from, or any value of WaitGroup type, only in the nodes of skip.
+func (c *checker) onlyUses(lit *ast.FuncLit, key ref, skip map[ast.Node]bool) bool {
 	ok := true
 	ast.Inspect(lit.Body, func(n ast.Node) bool {
-		if n == def {
+		if skip[n] {
 			return false
 		}
 		if e, isExpr := n.(ast.Expr); isExpr {

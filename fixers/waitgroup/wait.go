@@ -8,12 +8,14 @@ import (
 
 	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
 )
 
 // waitInLoop reports wg.Wait as the last statement of the loop that starts the
 // goroutines it waits for, and moves it after the loop.
 func (c *checker) waitInLoop() {
-	for n := range c.insp.PreorderSeq((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil)) {
+	for cur := range c.insp.Root().Preorder((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil)) {
+		n := cur.Node()
 		var body *ast.BlockStmt
 		switch n := n.(type) {
 		case *ast.ForStmt:
@@ -43,7 +45,7 @@ func (c *checker) waitInLoop() {
 			Message: fmt.Sprintf("%s.Wait is called inside the loop that starts the goroutines: they run one at a time", name),
 		}
 		loop := n.(ast.Stmt)
-		move, why := c.planWaitMove(loop, body, gos, w)
+		move, why := c.planWaitMove(cur, loop, body, gos, w)
 		c.reportFix(d, why, "Move "+name+".Wait after the loop", move)
 	}
 }
@@ -64,7 +66,7 @@ func (c *checker) loopGoroutines(body *ast.BlockStmt, key ref) (gos []goroutine,
 					return false
 				}
 			case *ast.GoStmt:
-				gr, ok := c.goroutineOf(n)
+				gr, ok := c.goroutineOf(c.goOf[n])
 				if ok && c.countedBy(gr, key) {
 					if inner {
 						nested = true
@@ -107,10 +109,9 @@ func (c *checker) countedBy(gr goroutine, key ref) bool {
 // planWaitMove decides whether the Wait can move after the loop: the goroutines must
 // not share mutable state with each other or with the rest of the loop, and nothing may
 // leave the loop in a way that skipped the Wait.
-func (c *checker) planWaitMove(loop ast.Stmt, body *ast.BlockStmt, gos []goroutine, w wgCall) (func(fx *fixkit.Fix) error, string) {
+func (c *checker) planWaitMove(cur inspector.Cursor, loop ast.Stmt, body *ast.BlockStmt, gos []goroutine, w wgCall) (func(fx *fixkit.Fix) error, string) {
 	// Where the Wait goes.
 	var outer ast.Stmt = loop
-	cur, _ := c.insp.Root().FindNode(loop)
 	parent := cur.Parent().Node()
 	var label *ast.Ident
 	if l, ok := parent.(*ast.LabeledStmt); ok {

@@ -8,9 +8,10 @@ import (
 	"go/version"
 	"strings"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -23,7 +24,7 @@ var Analyzer = &analysis.Analyzer{
 	Name:       "waitgroup",
 	Doc:        fixkit.Doc(docGo, "waitgroup"),
 	URL:        fixkit.URL("waitgroup"),
-	Requires:   []*analysis.Analyzer{inspect.Analyzer},
+	Requires:   []*analysis.Analyzer{model.Analyzer},
 	ResultType: fixkit.PartsType,
 	Run:        run,
 }
@@ -71,33 +72,43 @@ func isInternal(path string) bool {
 }
 
 type checker struct {
-	pass  *analysis.Pass
-	insp  *inspector.Inspector
-	info  *types.Info
-	funcs map[*types.Func]*ast.FuncDecl // functions declared in this package
+	pass *analysis.Pass
+	m    *model.Model
+	insp *inspector.Inspector
+	info *types.Info
 
-	assigned map[types.Object]bool         // variables and fields assigned, or whose address is taken
-	uses     map[types.Object][]*ast.Ident // references to functions of this package (*ast.Ident)
+	assigned map[types.Object]bool               // variables and fields assigned, or whose address is taken
+	uses     map[types.Object][]inspector.Cursor // references to functions of this package (*ast.Ident)
 	reported map[token.Pos]bool
+
+	ifaceMethods map[string]bool              // names of the methods of the package's interface types (on first use)
+	doneCallers  map[*model.Func]bool         // functions that call Done on a WaitGroup (on first use)
+	recovering   map[*model.Func]bool         // functions that call recover (on first use)
+	blocking     map[*model.Func]bool         // functions that may block (mayBlock, on first use)
+	goOf         map[*ast.GoStmt]*model.Go    // the model's go statements
+	doneWithAdd  map[*ast.BlockStmt]token.Pos // goroutines whose Done the fix of their Add (at the position) defers
 }
 
 func newChecker(pass *analysis.Pass) *checker {
+	m := pass.ResultOf[model.Analyzer].(*model.Model)
 	c := &checker{
 		pass:     pass,
-		insp:     pass.ResultOf[inspect.Analyzer].(*inspector.Inspector),
+		m:        m,
+		insp:     m.Inspector,
 		info:     pass.TypesInfo,
-		funcs:    make(map[*types.Func]*ast.FuncDecl),
 		assigned: make(map[types.Object]bool),
-		uses:     make(map[types.Object][]*ast.Ident),
+		uses:     make(map[types.Object][]inspector.Cursor),
 		reported: make(map[token.Pos]bool),
+		goOf:     make(map[*ast.GoStmt]*model.Go, len(m.Gos)),
+
+		doneWithAdd: make(map[*ast.BlockStmt]token.Pos),
 	}
-	for n := range c.insp.PreorderSeq((*ast.FuncDecl)(nil), (*ast.AssignStmt)(nil), (*ast.IncDecStmt)(nil),
+	for _, g := range m.Gos {
+		c.goOf[g.Stmt] = g
+	}
+	for cur := range c.insp.Root().Preorder((*ast.AssignStmt)(nil), (*ast.IncDecStmt)(nil),
 		(*ast.RangeStmt)(nil), (*ast.UnaryExpr)(nil), (*ast.Ident)(nil)) {
-		switch n := n.(type) {
-		case *ast.FuncDecl:
-			if fn, ok := c.info.Defs[n.Name].(*types.Func); ok && n.Body != nil {
-				c.funcs[fn] = n
-			}
+		switch n := cur.Node().(type) {
 		case *ast.AssignStmt:
 			for _, l := range n.Lhs {
 				if id, ok := l.(*ast.Ident); ok && n.Tok == token.DEFINE && c.info.Defs[id] != nil {
@@ -122,7 +133,7 @@ func newChecker(pass *analysis.Pass) *checker {
 			}
 		case *ast.Ident:
 			if fn, ok := c.info.Uses[n].(*types.Func); ok && fn.Pkg() == pass.Pkg {
-				c.uses[fn.Origin()] = append(c.uses[fn.Origin()], n)
+				c.uses[fn.Origin()] = append(c.uses[fn.Origin()], cur)
 			}
 		}
 	}
@@ -418,25 +429,28 @@ func (c *checker) identResolves(scope *types.Scope, id *ast.Ident, pos token.Pos
 // goroutine is the function a go statement starts.
 type goroutine struct {
 	stmt *ast.GoStmt
+	g    *model.Go
+	f    *model.Func   // the function started: the literal, or the declaration
 	lit  *ast.FuncLit  // go func() {...}()
 	decl *ast.FuncDecl // go f(...) of a function of this package
 	fn   *types.Func   // with decl
 	body *ast.BlockStmt
 }
 
-func (c *checker) goroutineOf(g *ast.GoStmt) (goroutine, bool) {
-	if lit, ok := ast.Unparen(g.Call.Fun).(*ast.FuncLit); ok {
-		return goroutine{stmt: g, lit: lit, body: lit.Body}, true
-	}
-	fn := typeutil.StaticCallee(c.info, g.Call)
-	if fn == nil {
+// goroutineOf returns the goroutine of a go statement of the model whose function's
+// body is in the package.
+func (c *checker) goroutineOf(g *model.Go) (goroutine, bool) {
+	if g.Runs == nil {
 		return goroutine{}, false
 	}
-	decl := c.funcs[fn.Origin()]
-	if decl == nil {
-		return goroutine{}, false
+	gr := goroutine{stmt: g.Stmt, g: g, f: g.Runs, body: g.Runs.Body}
+	switch n := g.Runs.Node.(type) {
+	case *ast.FuncLit:
+		gr.lit = n
+	case *ast.FuncDecl:
+		gr.decl, gr.fn = n, g.Runs.Obj
 	}
-	return goroutine{stmt: g, decl: decl, fn: fn.Origin(), body: decl.Body}, true
+	return gr, true
 }
 
 // funcType returns the signature syntax of the goroutine's function.
@@ -447,33 +461,35 @@ func (g goroutine) funcType() *ast.FuncType {
 	return g.decl.Type
 }
 
+// body returns the declaration of the package's function fn, or nil.
+func (c *checker) declOf(fn *types.Func) *model.Func {
+	if fn == nil {
+		return nil
+	}
+	if f := c.m.Decl(fn); f != nil {
+		if _, ok := f.Node.(*ast.FuncDecl); ok {
+			return f
+		}
+	}
+	return nil
+}
+
 // onlyStartedByGo reports whether every reference to fn in this package is the callee of
 // a go statement, n of them, and no other package or excluded file may refer to it.
 func (c *checker) onlyStartedByGo(fn *types.Func) (n int, ok bool) {
 	if !c.local(fn) {
 		return 0, false
 	}
-	for _, id := range c.uses[fn] {
-		cur, found := c.insp.Root().FindNode(id)
-		if !found {
-			return 0, false
-		}
+	for _, cur := range c.uses[fn] {
 		// id, [SelectorExpr (x.m)], [IndexExpr (f[T])], CallExpr, GoStmt
-		p := cur.Parent()
-		if sel, ok := p.Node().(*ast.SelectorExpr); ok && sel.Sel == id {
+		p := cur
+		if p.ParentEdgeKind() == edge.SelectorExpr_Sel {
 			p = p.Parent()
 		}
-		if _, ok := p.Node().(*ast.IndexExpr); ok {
+		if k := p.ParentEdgeKind(); k == edge.IndexExpr_X || k == edge.IndexListExpr_X {
 			p = p.Parent()
 		}
-		if _, ok := p.Node().(*ast.IndexListExpr); ok {
-			p = p.Parent()
-		}
-		call, ok := p.Node().(*ast.CallExpr)
-		if !ok || !contains(call.Fun, id) {
-			return 0, false
-		}
-		if _, ok := p.Parent().Node().(*ast.GoStmt); !ok {
+		if p.ParentEdgeKind() != edge.CallExpr_Fun || p.Parent().ParentEdgeKind() != edge.GoStmt_Call {
 			return 0, false
 		}
 		n++
@@ -507,28 +523,32 @@ func (c *checker) declaredInTestFile(obj types.Object) bool {
 }
 
 // interfaceHasMethod reports whether an interface type of this package has a method name.
+// The names are gathered once, from the types of the package's expressions and the types
+// it declares.
 func (c *checker) interfaceHasMethod(name string) bool {
-	for _, tv := range c.info.Types {
-		if it, ok := tv.Type.Underlying().(*types.Interface); ok {
+	if c.ifaceMethods == nil {
+		c.ifaceMethods = make(map[string]bool)
+		seen := make(map[*types.Interface]bool)
+		add := func(t types.Type) {
+			it, ok := t.Underlying().(*types.Interface)
+			if !ok || seen[it] {
+				return
+			}
+			seen[it] = true
 			for i := 0; i < it.NumMethods(); i++ {
-				if it.Method(i).Name() == name {
-					return true
-				}
+				c.ifaceMethods[it.Method(i).Name()] = true
+			}
+		}
+		for _, tv := range c.info.Types {
+			add(tv.Type)
+		}
+		for _, obj := range c.info.Defs {
+			if tn, ok := obj.(*types.TypeName); ok {
+				add(tn.Type())
 			}
 		}
 	}
-	for _, obj := range c.info.Defs {
-		if tn, ok := obj.(*types.TypeName); ok {
-			if it, ok := tn.Type().Underlying().(*types.Interface); ok {
-				for i := 0; i < it.NumMethods(); i++ {
-					if it.Method(i).Name() == name {
-						return true
-					}
-				}
-			}
-		}
-	}
-	return false
+	return c.ifaceMethods[name]
 }
 
 // namedInIgnoredFile reports whether a Go file of the package that the build excluded
@@ -573,6 +593,7 @@ func contains(outer, inner ast.Node) bool {
 
 // ---- control flow ----
 
+// exitKind is how a call ends its path, as the model's no-return policy says (model.Exit).
 type exitKind int
 
 const (
@@ -580,58 +601,22 @@ const (
 	exitPanic            // panic: unwinds, runs deferred calls; fatal unless recovered
 	exitGoexit           // runtime.Goexit and the testing methods that call it
 	exitProcess          // os.Exit, log.Fatal: deferred calls do not run
+	exitNever            // a function of the package that never returns (it loops forever, say)
 )
 
-var goexitFuncs = map[string]bool{
-	"runtime.Goexit":            true,
-	"(*testing.common).FailNow": true,
-	"(*testing.common).Fatal":   true,
-	"(*testing.common).Fatalf":  true,
-	"(*testing.common).SkipNow": true,
-	"(*testing.common).Skip":    true,
-	"(*testing.common).Skipf":   true,
-	"(testing.TB).FailNow":      true,
-	"(testing.TB).Fatal":        true,
-	"(testing.TB).Fatalf":       true,
-	"(testing.TB).SkipNow":      true,
-	"(testing.TB).Skip":         true,
-	"(testing.TB).Skipf":        true,
-}
-
-var exitFuncs = map[string]bool{
-	"os.Exit": true, "syscall.Exit": true,
-	"log.Fatal": true, "log.Fatalf": true, "log.Fatalln": true,
-	"(*log.Logger).Fatal": true, "(*log.Logger).Fatalf": true, "(*log.Logger).Fatalln": true,
-}
-
-var panicFuncs = map[string]bool{
-	"log.Panic": true, "log.Panicf": true, "log.Panicln": true,
-	"(*log.Logger).Panic": true, "(*log.Logger).Panicf": true, "(*log.Logger).Panicln": true,
-}
-
 func (c *checker) exitOf(call *ast.CallExpr) exitKind {
-	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
-		if b, ok := c.info.Uses[id].(*types.Builtin); ok && b.Name() == "panic" {
-			return exitPanic
-		}
-	}
-	fn, ok := typeutil.Callee(c.info, call).(*types.Func)
-	if !ok {
-		return noExit
-	}
-	name := fn.FullName()
-	switch {
-	case goexitFuncs[name]:
-		return exitGoexit
-	case exitFuncs[name]:
-		return exitProcess
-	case panicFuncs[name]:
+	switch c.m.Exit(call) {
+	case model.Panic:
 		return exitPanic
+	case model.Goexit:
+		return exitGoexit
+	case model.ExitProcess:
+		return exitProcess
+	case model.Never:
+		return exitNever
 	}
 	return noExit
 }
-
-func (c *checker) mayReturn(call *ast.CallExpr) bool { return c.exitOf(call) == noExit }
 
 // inspectBody visits the nodes of body, not descending into function literals unless
 // lits is true.

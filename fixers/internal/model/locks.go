@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"strings"
+	"sync"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -23,6 +24,9 @@ type Locks struct {
 
 	byFunc map[*Func][]*LockOp
 	calls  map[*Func][]staticCall // static calls of the package's functions, outside nested literals
+
+	goOnce sync.Once
+	goCall map[*ast.CallExpr]bool // the calls of go statements (calls.go)
 }
 
 type staticCall struct {

@@ -1,0 +1,93 @@
+// Package shapes holds locks left held by an early exit in the surroundings of real code
+// (issue 13, class 1): a select, a callback under the lock, a generic receiver, a
+// labeled continue, a labeled break out of a select loop.
+package shapes
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+type Conn struct {
+	mu      sync.Mutex
+	pending map[int]chan error
+	closed  bool
+	onEvent func(int) error
+}
+
+// error return inside a method with a select
+func (c *Conn) Send(ctx context.Context, id int, out chan<- int) error {
+	c.mu.Lock() // want `c.mu is not unlocked on every path: the return at line \d+ \(and 1 more\) leaves it locked`
+	if c.closed {
+		return errors.New("closed")
+	}
+	select {
+	case out <- id:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	c.mu.Unlock()
+	return nil
+}
+
+// a callback under the lock, error return
+func (c *Conn) Dispatch(id int) error {
+	c.mu.Lock() // want `c.mu is not unlocked on every path: the return at line \d+ leaves it locked`
+	if err := c.onEvent(id); err != nil {
+		return err
+	}
+	delete(c.pending, id)
+	c.mu.Unlock()
+	return nil
+}
+
+// generic receiver
+type Store[K comparable, V any] struct {
+	mu sync.RWMutex
+	m  map[K]V
+}
+
+func (s *Store[K, V]) Get(k K) (V, error) {
+	s.mu.RLock() // want `s.mu is not unlocked on every path: the return at line \d+ leaves it locked`
+	v, ok := s.m[k]
+	if !ok {
+		var zero V
+		return zero, errors.New("missing")
+	}
+	s.mu.RUnlock()
+	return v, nil
+}
+
+// labeled continue
+func (c *Conn) Drain(batches [][]int) {
+outer:
+	for _, b := range batches {
+		for _, id := range b {
+			c.mu.Lock() // want `c.mu is not unlocked on every path: the continue at line \d+ leaves it locked`
+			if c.closed {
+				continue outer
+			}
+			delete(c.pending, id)
+			c.mu.Unlock()
+		}
+	}
+}
+
+// select loop with break out of a labeled loop
+func (c *Conn) Loop(ctx context.Context, in <-chan int) {
+loop:
+	for {
+		select {
+		case id := <-in:
+			c.mu.Lock() // want `c.mu is not unlocked on every path: the break at line \d+ leaves it locked`
+			if c.closed {
+				break loop
+			}
+			delete(c.pending, id)
+			c.mu.Unlock()
+		case <-ctx.Done():
+			return
+		}
+	}
+}
