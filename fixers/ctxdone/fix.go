@@ -57,7 +57,7 @@ func (c *checker) doneClause(u *unit) *dst.CommClause {
 // wrap replaces the statement of it by select { case <stmt>: case <-done: return ... },
 // preceded by the declarations of the variables the statement defined.
 func (c *checker) wrap(fx *fixkit.Fix, u *unit, it *item) error {
-	parent := c.parents[it.stmt]
+	parent := it.cur.Parent().Node()
 	dparent := fx.Dst(parent)
 	dstmt := fx.Dst(it.stmt).(dst.Stmt)
 
