@@ -13,7 +13,9 @@
 // scope:
 //
 //   - a loop that never ends (for { ... } or for true { ... }, with no return, no break
-//     or continue out of it and no goto) and blocks on channel operations: each blocking
+//     or continue out of it and no goto, dead code aside: a return under if false or a
+//     constant false debug, or after a call that does not return, is no way out) and
+//     blocks on channel operations: each blocking
 //     send and receive is wrapped in select { case <op>: case <-ctx.Done(): return ... },
 //     and each select without a default case gains a case <-ctx.Done(): return ...;
 //   - a blocking send in a function with a context.Context parameter (also inside

@@ -20,11 +20,13 @@
 //		return errTimeout // the goroutine leaks
 //	}
 //
-// The analyzer follows the function's control flow (go/cfg) from the make to every return,
-// counting the sending goroutines started and the receives done on the way, and reports
-// the channel when some return is reachable with a started goroutine whose value was not
-// received. Paths that end in panic, os.Exit, log.Fatal or a testing FailNow/Fatal/Skip
-// call are not returns. Loops with a constant trip count are followed iteration by
+// The analyzer follows the function's control flow (the shared model's control-flow
+// graph) from the make to every return, counting the sending goroutines started and the
+// receives done on the way, and reports the channel when some return is reachable with a
+// started goroutine whose value was not received. Paths that end in a call that does not
+// return (panic, os.Exit, log.Fatal, a testing FailNow/Fatal/Skip, or a function of the
+// package that always ends in one of these) are not returns, and neither are dead
+// branches (if false { return }, a constant false debug). Loops with a constant trip count are followed iteration by
 // iteration, and a fan-out loop of go statements followed by a fan-in loop that receives
 // once per iteration, with the same trip count (the same bound, or the same slice or map)
 // and no early exit from either, is known to receive every value.
