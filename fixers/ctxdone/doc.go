@@ -34,7 +34,10 @@
 // Left alone: loops with an exit, loops that already receive from a Done channel or a
 // stop channel, select statements with a default case, for v := range ch loops without
 // blocking sends (closing is the sender's job), one-shot sends (outside loops) on
-// channels made buffered, sends that provably fit the buffer (a local channel of
+// channels made buffered, sends that cannot block because the channel's capacity covers
+// every send that can be made on it (the shared model's proof: a goroutine that sends its
+// first error and returns, on a channel of capacity one; a fan-out of one goroutine per
+// item, each sending once, on a channel of capacity len(items); a local channel of
 // constant capacity sent on only in its function, a bounded number of times, or filled
 // right after its make, like a semaphore's prefill), and semaphore acquires (a buffered
 // channel whose receives are all in goroutines started by the sending function).
