@@ -39,8 +39,12 @@
 // first error and returns, on a channel of capacity one; a fan-out of one goroutine per
 // item, each sending once, on a channel of capacity len(items); a local channel of
 // constant capacity sent on only in its function, a bounded number of times, or filled
-// right after its make, like a semaphore's prefill), and semaphore acquires (a buffered
-// channel whose receives are all in goroutines started by the sending function).
+// right after its make, like a semaphore's prefill), semaphore acquires (a buffered
+// channel whose receives are all in goroutines started by the sending function), and
+// operations where the context is known to be done (right after <-ctx.Done(), in the body
+// of case <-ctx.Done():, where ctx.Err() != nil holds, after for ctx.Err() == nil { ... }):
+// a case <-ctx.Done() there would be ready at once, and the select would choose between
+// it and the operation at random.
 //
 // When the function already has a select case on the same Done or stop channel that
 // only returns, the fix returns the same values.

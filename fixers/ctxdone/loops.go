@@ -220,6 +220,10 @@ func (c *checker) loopUnit(fn *model.Func, l *ast.ForStmt, lcur inspector.Cursor
 	}
 	u.exit = ex
 	u.msg = fmt.Sprintf("endless loop blocks on channel operations without a case for %s", ex.done())
+	if c.dropKnownDone(u) {
+		delete(c.unitLoops, l)
+		return
+	}
 	if u.refused == "" {
 		u.ret, why = c.returnFor(fn, ex, l.Pos())
 		if why != "" {
@@ -235,7 +239,7 @@ func (c *checker) loopUnit(fn *model.Func, l *ast.ForStmt, lcur inspector.Cursor
 func (c *checker) sendUnit(fn *model.Func, op *model.ChanOp, isGo bool) {
 	s := op.Node.(*ast.SendStmt)
 	ex, why, ok := c.exitFor(fn, s.Pos(), isGo)
-	if !ok || (why == "" && !ex.ctx) {
+	if !ok || (why == "" && !ex.ctx) || c.ctxsDone(fn, s) {
 		return
 	}
 	u := &unit{fn: fn, pos: s.Arrow, ops: []*model.ChanOp{op}}
@@ -261,4 +265,69 @@ func (c *checker) sendUnit(fn *model.Func, op *model.ChanOp, isGo bool) {
 		}
 	}
 	c.units = append(c.units, u)
+}
+
+// knownDone reports whether the context of the exit ex is known to be done when the
+// statement n of fn runs (model.KnownDone): after <-ctx.Done(), in case <-ctx.Done():, or
+// where ctx.Err() != nil holds. A case <-ctx.Done() added there would be ready at once,
+// and the select would pick it or the operation at random: a deterministic test of the
+// code would become flaky.
+func (c *checker) knownDone(fn *model.Func, ex exit, n ast.Stmt) bool {
+	if !ex.ctx {
+		return false
+	}
+	v, ok := c.lookup(ex.expr, n.Pos()).(*types.Var)
+	return ok && c.m.KnownDone(fn, v, n)
+}
+
+// ctxsDone reports whether contexts are in scope at the statement n of fn and each is
+// known to be done there (knownDone): whichever the fix chose, its case would be ready.
+func (c *checker) ctxsDone(fn *model.Func, n ast.Stmt) bool {
+	ctxs := c.localVars(n.Pos(), func(v *types.Var) bool { return model.IsContext(v.Type()) && !c.isBackground(v) })
+	for _, v := range ctxs {
+		if !c.m.KnownDone(fn, v, n) {
+			return false
+		}
+	}
+	return len(ctxs) > 0
+}
+
+// dropKnownDone removes from the endless loop's fix the operations where its context is
+// known to be done, and reports whether nothing is left to find.
+func (c *checker) dropKnownDone(u *unit) bool {
+	var items []*item
+	var ops []*model.ChanOp
+	dropped := make(map[*model.ChanOp]bool)
+	for _, it := range u.items {
+		if c.knownDone(u.fn, u.exit, it.stmt) {
+			if it.op != nil {
+				dropped[it.op] = true
+			}
+			if it.sel != nil {
+				for _, cc := range it.sel.Body.List {
+					if comm := cc.(*ast.CommClause).Comm; comm != nil {
+						var opNode ast.Node = comm
+						if x := commRecv(comm); x != nil {
+							opNode = x
+						}
+						if op := c.cs.Op(opNode); op != nil {
+							dropped[op] = true
+						}
+					}
+				}
+			}
+			continue
+		}
+		items = append(items, it)
+	}
+	if len(items) == len(u.items) {
+		return false
+	}
+	for _, op := range u.ops {
+		if !dropped[op] {
+			ops = append(ops, op)
+		}
+	}
+	u.items, u.ops = items, ops
+	return len(items) == 0 && u.refused == ""
 }

@@ -57,7 +57,7 @@ type Model struct {
 	ctxsOnce  sync.Once
 
 	fits    sync.Map // *Chan -> bool (sends.go)
-	ctxDone sync.Map // *Func -> *doneFlow (ctxdone.go)
+	ctxDone sync.Map // *Func -> *doneFlow (knowndone.go)
 }
 
 // A Func is a function with a body: a declaration or a literal.
