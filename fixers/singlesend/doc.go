@@ -45,6 +45,17 @@
 //     does nothing but return, apart from deferred calls (a `defer close(ch)` is allowed
 //     when there is a single sender).
 //
+// A goroutine that also writes variables of the function (its named results, or locals
+// the function uses where it may have returned without receiving) would still race with
+// the function after the buffer stops the leak: the caller reads the results, or the
+// function reads the local, while the goroutine writes it. The fix then carries the
+// values through the channel instead: a small result type declared before the make, the
+// goroutine fills a variable of its own and sends it, and each receive copies the values
+// back. It does so only when the goroutine only assigns the variables (with =, not in a
+// nested function) and assigns all of them before every send, it is the only sender and
+// captures the channel, and every receive is a statement (<-ch, x := <-ch, x = <-ch, or a
+// select case of these); otherwise the leak is reported without a fix, saying why.
+//
 // When the channel does not escape and a return without receiving is possible but the
 // shape is not one of these (goroutines started in a loop, a goroutine that sends more
 // than once or keeps working after its send, a send from a nested function, a close

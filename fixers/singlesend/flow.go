@@ -32,6 +32,7 @@ func (ck *check) newFlow(active []*sender) *flow {
 		canFallOff: !hasResults && !hasEmptySelect,
 		commRecv:   make(map[ast.Node]bool),
 		caseRecv:   make(map[ast.Node]bool),
+		running:    make(map[ast.Node]bool),
 		limit:      len(active) + 1,
 		rbrace:     body.Rbrace,
 		fn:         ck.fn,
@@ -72,6 +73,7 @@ type flow struct {
 	loops      []*countedLoop
 	rbrace     token.Pos         // the closing brace of the function's body
 	neutral    map[ast.Node]bool // go statements and receives of matched fan-out/fan-in loops
+	running    map[ast.Node]bool // nodes that may run while a sender has not been received from
 	fn         *model.Func
 }
 
@@ -184,6 +186,9 @@ func (fa *flow) leaks(mb *cfg.Block, mi int) (token.Pos, bool) {
 			}
 		}
 		for _, n := range b.Nodes[start:] {
+			if pending > 0 {
+				fa.running[n] = true
+			}
 			if n == fa.makeNode {
 				// A new channel replaces this one: the old one is abandoned here.
 				atExit(pending, n.Pos())

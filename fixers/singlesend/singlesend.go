@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"strconv"
+	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
@@ -148,11 +149,29 @@ func checkMake(pass *analysis.Pass, m *model.Model, makeCur inspector.Cursor) {
 			s.refusal = "the goroutine is started in a loop"
 		}
 	}
-	ck.report(active, witness)
+	// A goroutine that writes what the function uses after returning without it: the
+	// buffer would keep that race, so the values travel through the channel instead.
+	var cr *carry
+	for _, s := range active {
+		if s.refusal != "" {
+			continue
+		}
+		race, why := racing(ck.writes(s, fa))
+		if race == nil {
+			continue
+		}
+		plan, whyNot := ck.planCarry(s, active, race)
+		if plan == nil {
+			s.refusal = why + " (it cannot be carried through the channel: " + whyNot + ")"
+			continue
+		}
+		cr = plan
+	}
+	ck.report(active, witness, cr)
 }
 
 // report reports the leak, with the fix that buffers the channel or why there is none.
-func (ck *check) report(active []*sender, witness token.Pos) {
+func (ck *check) report(active []*sender, witness token.Pos, cr *carry) {
 	call := ck.call
 	name := ck.obj.Name()
 	d := analysis.Diagnostic{
@@ -173,21 +192,35 @@ func (ck *check) report(active []*sender, witness token.Pos) {
 		}
 	}
 	n := len(active)
+	if cr != nil {
+		var names []string
+		for _, v := range cr.vars {
+			names = append(names, v.Name())
+		}
+		msg := fmt.Sprintf("Carry %s through channel %s, with a buffer of %d", strings.Join(names, ", "), name, n)
+		fixkit.Report(ck.pass, d, msg, func(fx *fixkit.Fix) error { return ck.buildCarry(fx, cr, n) })
+		return
+	}
 	fixkit.Report(ck.pass, d, fmt.Sprintf("Give channel %s a buffer of %d", name, n), func(fx *fixkit.Fix) error {
 		dc, ok := fx.Dst(call).(*dst.CallExpr)
 		if !ok {
 			return fmt.Errorf("unexpected dst node for make")
 		}
-		lit := &dst.BasicLit{Kind: token.INT, Value: strconv.Itoa(n)}
-		switch len(dc.Args) {
-		case 1:
-			dc.Args = append(dc.Args, lit)
-		case 2:
-			lit.Decs.NodeDecs = *dc.Args[1].Decorations()
-			dc.Args[1] = lit
-		default:
-			return fmt.Errorf("unexpected make arguments")
-		}
-		return nil
+		return setCap(dc, n)
 	})
+}
+
+// setCap makes the make call dc's capacity n.
+func setCap(dc *dst.CallExpr, n int) error {
+	lit := &dst.BasicLit{Kind: token.INT, Value: strconv.Itoa(n)}
+	switch len(dc.Args) {
+	case 1:
+		dc.Args = append(dc.Args, lit)
+	case 2:
+		lit.Decs.NodeDecs = *dc.Args[1].Decorations()
+		dc.Args[1] = lit
+	default:
+		return fmt.Errorf("unexpected make arguments")
+	}
+	return nil
 }
