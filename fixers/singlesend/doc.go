@@ -26,8 +26,9 @@
 // started goroutine whose value was not received. Paths that end in a call that does not
 // return (panic, os.Exit, log.Fatal, a testing FailNow/Fatal/Skip, or a function of the
 // package that always ends in one of these) are not returns, and neither are dead
-// branches (if false { return }, a constant false debug). Loops with a constant trip count are followed iteration by
-// iteration, and a fan-out loop of go statements followed by a fan-in loop that receives
+// branches (if false { return }, a constant false debug). Loops with a constant trip
+// count are followed iteration by iteration, and a fan-out loop of go statements
+// followed by a fan-in loop that receives
 // once per iteration, with the same trip count (the same bound, or the same slice or map)
 // and no early exit from either, is known to receive every value.
 //
@@ -40,8 +41,9 @@
 //   - it does not escape: outside the goroutines it is only received from (not sent on,
 //     closed, ranged over, passed, stored, returned, reassigned, or asked its len or cap);
 //   - each sending goroutine is a function literal started by a go statement of this
-//     function that is not in a loop; the literal may receive the channel by capture or as
-//     an argument, uses it only to send, and after its send (at most one on every path)
+//     function that is not in a loop (but see below); the literal may receive the
+//     channel by capture or as an argument, uses it only to send, and after its send
+//     (at most one on every path)
 //     does nothing but return, apart from deferred calls (a `defer close(ch)` is allowed
 //     when there is a single sender).
 //
@@ -56,9 +58,17 @@
 // captures the channel, and every receive is a statement (<-ch, x := <-ch, x = <-ch, or a
 // select case of these); otherwise the leak is reported without a fix, saying why.
 //
+// A goroutine started in a loop is fixed with a slot per iteration when the shared model
+// bounds the channel's sends by the loop's trip count (model.Chans.SendBound): the one
+// sender is started once per iteration of one loop, for i := 0; i < n; i++, for range n
+// or a range over a slice or array x, that does not contain the make, with n or x a local
+// variable or parameter the function never assigns and in scope at the make: make(chan
+// T) becomes make(chan T, n) or make(chan T, len(x)) (the hedged request whose first reply
+// wins, the fan-out that returns at its first error).
+//
 // When the channel does not escape and a return without receiving is possible but the
-// shape is not one of these (goroutines started in a loop, a goroutine that sends more
-// than once or keeps working after its send, a send from a nested function, a close
+// shape is not one of these (other goroutines started in a loop, a goroutine that sends
+// more than once or keeps working after its send, a send from a nested function, a close
 // elsewhere) the leak is reported without a fix. A channel that escapes, or is sent on
 // only inside select statements (the goroutine can give up), is not reported: its
 // receiver may be elsewhere.

@@ -144,9 +144,16 @@ func checkMake(pass *analysis.Pass, m *model.Model, makeCur inspector.Cursor) {
 	if !leak {
 		return
 	}
+	// Goroutines started in a loop: one slot per iteration when the model bounds the sends
+	// by the loop's trip count (a fan-out over items, for i := 0; i < n; i++).
+	capExpr := ""
 	for _, s := range active {
 		if s.refusal == "" && fa.inLoop(s.stmt) {
-			s.refusal = "the goroutine is started in a loop"
+			if e, ok := ck.fanOutCap(active); ok {
+				capExpr = e
+			} else {
+				s.refusal = "the goroutine is started in a loop"
+			}
 		}
 	}
 	// A goroutine that writes what the function uses after returning without it: the
@@ -160,6 +167,10 @@ func checkMake(pass *analysis.Pass, m *model.Model, makeCur inspector.Cursor) {
 		if race == nil {
 			continue
 		}
+		if capExpr != "" {
+			s.refusal = why + " (it cannot be carried through the channel: the goroutine is started in a loop)"
+			continue
+		}
 		plan, whyNot := ck.planCarry(s, active, race)
 		if plan == nil {
 			s.refusal = why + " (it cannot be carried through the channel: " + whyNot + ")"
@@ -167,11 +178,39 @@ func checkMake(pass *analysis.Pass, m *model.Model, makeCur inspector.Cursor) {
 		}
 		cr = plan
 	}
-	ck.report(active, witness, cr)
+	ck.report(active, witness, cr, capExpr)
+}
+
+// fanOutCap returns the capacity that covers the sends of the one sender, started in a
+// loop, when the model bounds them by one per iteration of that loop (model.SendBound):
+// len(items), or n, written where the channel is made.
+func (ck *check) fanOutCap(active []*sender) (string, bool) {
+	if len(active) != 1 {
+		return "", false
+	}
+	c := ck.m.Chans().OfObject(ck.obj)
+	if c == nil {
+		return "", false
+	}
+	b, ok := ck.m.Chans().SendBound(c)
+	if !ok || b.N != 0 || b.Per != 1 || b.Loop == nil {
+		return "", false
+	}
+	text, e := b.LoopBound()
+	ok = true
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, isID := n.(*ast.Ident); isID {
+			if o := ck.info.Uses[id]; o == nil || lookup(ck, id.Name, ck.call.Pos()) != o {
+				ok = false // not in scope where the channel is made
+			}
+		}
+		return ok
+	})
+	return text, ok
 }
 
 // report reports the leak, with the fix that buffers the channel or why there is none.
-func (ck *check) report(active []*sender, witness token.Pos, cr *carry) {
+func (ck *check) report(active []*sender, witness token.Pos, cr *carry, capExpr string) {
 	call := ck.call
 	name := ck.obj.Name()
 	d := analysis.Diagnostic{
@@ -201,10 +240,17 @@ func (ck *check) report(active []*sender, witness token.Pos, cr *carry) {
 		fixkit.Report(ck.pass, d, msg, func(fx *fixkit.Fix) error { return ck.buildCarry(fx, cr, n) })
 		return
 	}
-	fixkit.Report(ck.pass, d, fmt.Sprintf("Give channel %s a buffer of %d", name, n), func(fx *fixkit.Fix) error {
+	capText := strconv.Itoa(n)
+	if capExpr != "" {
+		capText = capExpr
+	}
+	fixkit.Report(ck.pass, d, fmt.Sprintf("Give channel %s a buffer of %s", name, capText), func(fx *fixkit.Fix) error {
 		dc, ok := fx.Dst(call).(*dst.CallExpr)
 		if !ok {
 			return fmt.Errorf("unexpected dst node for make")
+		}
+		if capExpr != "" {
+			return setCapExpr(dc, parseStmts("_ = " + capExpr)[0].(*dst.AssignStmt).Rhs[0])
 		}
 		return setCap(dc, n)
 	})
@@ -212,12 +258,16 @@ func (ck *check) report(active []*sender, witness token.Pos, cr *carry) {
 
 // setCap makes the make call dc's capacity n.
 func setCap(dc *dst.CallExpr, n int) error {
-	lit := &dst.BasicLit{Kind: token.INT, Value: strconv.Itoa(n)}
+	return setCapExpr(dc, &dst.BasicLit{Kind: token.INT, Value: strconv.Itoa(n)})
+}
+
+// setCapExpr makes the make call dc's capacity lit.
+func setCapExpr(dc *dst.CallExpr, lit dst.Expr) error {
 	switch len(dc.Args) {
 	case 1:
 		dc.Args = append(dc.Args, lit)
 	case 2:
-		lit.Decs.NodeDecs = *dc.Args[1].Decorations()
+		*lit.Decorations() = *dc.Args[1].Decorations()
 		dc.Args[1] = lit
 	default:
 		return fmt.Errorf("unexpected make arguments")

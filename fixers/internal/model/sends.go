@@ -173,6 +173,131 @@ func hasGoto(f *Func) bool {
 	return found
 }
 
+// A Bound is the most sends that can ever be made on one channel of a class: N, plus Per
+// for each iteration of Loop (a loop of the function that makes the channel, whose
+// iterations start goroutines that send on it).
+type Bound struct {
+	N    int64
+	Per  int64
+	Loop ast.Node // *ast.ForStmt or *ast.RangeStmt with a trip key (Func.TripKey), not over a map; nil when Per is 0
+	Func *Func    // the function that makes the channel
+}
+
+// LoopBound returns the expression that says how many times b.Loop runs (n for for i :=
+// 0; i < n; i++ and for range n, len(x) for a range over a slice or array x), and the
+// expression of the loop it is made of (n, or x).
+func (b Bound) LoopBound() (string, ast.Expr) {
+	e := boundExpr(b.Loop)
+	if e == nil {
+		return "", nil
+	}
+	if l, ok := b.Loop.(*ast.RangeStmt); ok && !isInteger(b.Func.m.Info.TypeOf(l.X)) {
+		return "len(" + types.ExprString(e) + ")", e
+	}
+	return types.ExprString(e), e
+}
+
+// SendBound returns the most sends that can be made on one channel of class c, when the
+// model can tell (see Fits for the conditions it checks).
+func (cs *Chans) SendBound(c *Chan) (Bound, bool) {
+	m := cs.m
+	if c.Done || c.Escapes != "" || len(c.Makes) != 1 {
+		return Bound{}, false
+	}
+	mk := c.Makes[0]
+	mkCur, ok := m.cursorOf(mk.Call)
+	if !ok {
+		return Bound{}, false
+	}
+	F := m.Enclosing(mkCur)
+	if F == nil || hasGoto(F) || !cs.definesMember(mkCur, c) {
+		return Bound{}, false
+	}
+	members := make(map[types.Object]bool)
+	for _, o := range c.Members {
+		members[o] = true
+	}
+	started := make(map[*Func]bool) // declared functions whose parameters are members
+	for _, o := range c.Members {
+		v, ok := o.(*types.Var)
+		if !ok || v.IsField() || v.Parent() == nil || v.Parent() == m.Pkg.Scope() {
+			return Bound{}, false
+		}
+		g := m.declaringFunc(v)
+		switch {
+		case g == nil:
+			return Bound{}, false
+		case inside(F.Node, v.Pos()):
+			if isResult(g, v) {
+				return Bound{}, false
+			}
+		case g.Obj != nil && isParam(g, v) && g.Refs == len(g.Started) && len(g.Started) > 0:
+			for _, gs := range g.Started {
+				if gs.In != F {
+					return Bound{}, false
+				}
+			}
+			started[g] = true
+		default:
+			return Bound{}, false
+		}
+	}
+	// Every reference to a member is understood, and every argument bound to a member
+	// parameter is a member.
+	if !cs.understood(F, members) {
+		return Bound{}, false
+	}
+	for g := range started {
+		if !cs.understood(g, members) {
+			return Bound{}, false
+		}
+	}
+	if !cs.boundToMembers(F, started, members) {
+		return Bound{}, false
+	}
+	// Count the sends.
+	b := Bound{Func: F}
+	perFunc := make(map[*Func]bool)
+	for _, op := range c.Ops {
+		if op.Kind != Send || perFunc[op.Func] {
+			continue
+		}
+		f := op.Func
+		perFunc[f] = true
+		var gos []*Go
+		switch {
+		case f == F:
+		case f.Obj == nil && f.Outer == F && len(f.Started) == 1 && f.Started[0].In == F:
+			gos = f.Started
+		case started[f]:
+			gos = f.Started
+		default:
+			return Bound{}, false // a deferred or called literal, a nested goroutine...
+		}
+		n, ok := cs.MaxSends(f, c)
+		if !ok {
+			return Bound{}, false
+		}
+		if f == F {
+			b.N += n
+			continue
+		}
+		for _, gs := range gos {
+			k, loop, ok := cs.runs(F, mkCur, gs)
+			switch {
+			case !ok, loop != nil && b.Loop != nil && loop != b.Loop:
+				return Bound{}, false
+			case loop != nil:
+				b.Loop = loop
+				b.Per += n
+			default:
+				b.N += k * n
+			}
+		}
+	}
+	return b, true
+}
+
 // Fits reports whether no send on a channel of class c can block, because its buffer has
 // room for every send that can ever be made on it: the precision rule "a send that
 // cannot block needs no select". It holds when
@@ -188,11 +313,11 @@ func hasGoto(f *Func) bool {
 //     comparison, or a value copied into another member (an assignment, an argument);
 //   - every send is in F, in a function literal directly in F that a go statement of F
 //     starts, or in such a started function; and the sends add up to at most the
-//     capacity: MaxSends of each function, times the number of times its go statement
-//     can run for one channel (once, outside the loops that do not contain the make; the
-//     trip count of one constant loop; or once per iteration of one loop whose trip count
-//     is the capacity: `make(chan error, len(items))` and `for _, it := range items { go
-//     ... }`).
+//     capacity (SendBound): MaxSends of each function, times the number of times its go
+//     statement can run for one channel (once, outside the loops that do not contain the
+//     make; the trip count of one constant loop; or once per iteration of one loop whose
+//     trip count is the capacity: make(chan error, len(items)) and for _, it := range
+//     items { go ... }).
 func (cs *Chans) Fits(c *Chan) bool {
 	if v, ok := cs.m.fits.Load(c); ok {
 		return v.(bool)
@@ -201,126 +326,30 @@ func (cs *Chans) Fits(c *Chan) bool {
 	return v.(bool)
 }
 
-// A count is a number of sends: k, plus n times the capacity's expression.
-type count struct{ k, n int64 }
-
-func (a count) add(b count) count { return count{a.k + b.k, a.n + b.n} }
-
-func (a count) times(s int64) count { return count{a.k * s, a.n * s} }
-
 func (cs *Chans) fits(c *Chan) bool {
-	m := cs.m
-	if c.Done || c.Escapes != "" || len(c.Makes) != 1 {
+	if len(c.Makes) != 1 || c.Makes[0].Cap == 0 {
 		return false
 	}
-	mk := c.Makes[0]
-	if mk.Cap == 0 {
-		return false
-	}
-	mkCur, ok := m.cursorOf(mk.Call)
+	b, ok := cs.SendBound(c)
 	if !ok {
 		return false
 	}
-	F := m.Enclosing(mkCur)
-	if F == nil || hasGoto(F) || !cs.definesMember(mkCur, c) {
+	mk := c.Makes[0]
+	if mk.Cap > 0 {
+		return b.Per == 0 && b.N <= mk.Cap
+	}
+	capExpr := mk.Call.Args[1]
+	if !b.Func.Stable(capExpr) || !localsOf(cs.m.Info, b.Func, capExpr) {
 		return false
 	}
-	var capExpr ast.Expr // the capacity when it is not a constant
-	if mk.Cap < 0 {
-		capExpr = mk.Call.Args[1]
-		if !F.Stable(capExpr) || !localsOf(m.Info, F, capExpr) {
-			return false
-		}
-	}
-	members := make(map[types.Object]bool)
-	for _, o := range c.Members {
-		members[o] = true
-	}
-	started := make(map[*Func]bool) // declared functions whose parameters are members
-	for _, o := range c.Members {
-		v, ok := o.(*types.Var)
-		if !ok || v.IsField() || v.Parent() == nil || v.Parent() == m.Pkg.Scope() {
-			return false
-		}
-		g := m.declaringFunc(v)
-		switch {
-		case g == nil:
-			return false
-		case inside(F.Node, v.Pos()):
-			if isResult(g, v) {
-				return false
-			}
-		case g.Obj != nil && isParam(g, v) && g.Refs == len(g.Started) && len(g.Started) > 0:
-			for _, gs := range g.Started {
-				if gs.In != F {
-					return false
-				}
-			}
-			started[g] = true
-		default:
-			return false
-		}
-	}
-	// Every reference to a member is understood, and every argument bound to a member
-	// parameter is a member.
-	if !cs.understood(F, members) {
-		return false
-	}
-	for g := range started {
-		if !cs.understood(g, members) {
-			return false
-		}
-	}
-	if !cs.boundToMembers(F, started, members) {
-		return false
-	}
-	// Count the sends.
-	var total count
-	perFunc := make(map[*Func]bool)
-	for _, op := range c.Ops {
-		if op.Kind != Send || perFunc[op.Func] {
-			continue
-		}
-		f := op.Func
-		perFunc[f] = true
-		var runs count
-		switch {
-		case f == F:
-			runs = count{k: 1}
-		case f.Obj == nil && f.Outer == F && len(f.Started) == 1 && f.Started[0].In == F:
-			r, ok := cs.runs(F, mkCur, f.Started[0], capExpr)
-			if !ok {
-				return false
-			}
-			runs = r
-		case started[f]:
-			for _, gs := range f.Started {
-				r, ok := cs.runs(F, mkCur, gs, capExpr)
-				if !ok {
-					return false
-				}
-				runs = runs.add(r)
-			}
-		default:
-			return false // a deferred or called literal, a nested goroutine...
-		}
-		n, ok := cs.MaxSends(f, c)
-		if !ok {
-			return false
-		}
-		total = total.add(runs.times(n))
-	}
-	if capExpr == nil {
-		return total.n == 0 && total.k <= mk.Cap
-	}
-	return total.k == 0 && total.n <= 1
+	return b.N == 0 && (b.Per == 0 || b.Per == 1 && cs.tripsAre(b.Func, b.Loop, capExpr))
 }
 
 // runs returns how many times the go statement gs of F can run for one channel made at
-// mkCur: once when every loop around it also contains the make; the trip count of the
-// one loop around it that does not, when constant, or once per unit of capExpr when the
-// loop runs capExpr times.
-func (cs *Chans) runs(F *Func, mkCur inspector.Cursor, gs *Go, capExpr ast.Expr) (count, bool) {
+// mkCur: k times (once when every loop around it also contains the make; the trip count
+// of the one loop around it that does not, when constant), or once per iteration of that
+// loop when its trip count is another value F does not change (loop).
+func (cs *Chans) runs(F *Func, mkCur inspector.Cursor, gs *Go) (k int64, loop ast.Node, ok bool) {
 	mk := mkCur.Node()
 	var extra []ast.Node
 	child := gs.Cursor
@@ -337,19 +366,29 @@ func (cs *Chans) runs(F *Func, mkCur inspector.Cursor, gs *Go, capExpr ast.Expr)
 	}
 	switch len(extra) {
 	case 0:
-		return count{k: 1}, true
+		return 1, nil, true
 	case 1:
 	default:
-		return count{}, false
+		return 0, nil, false
 	}
-	loop := extra[0]
-	if k, ok := TripCount(cs.m.Info, loop); ok {
-		return count{k: k}, true
+	if k, ok := TripCount(cs.m.Info, extra[0]); ok {
+		return k, nil, true
 	}
-	if capExpr != nil && cs.tripsAre(F, loop, capExpr) {
-		return count{n: 1}, true
+	if key, overMap := F.TripKey(extra[0]); key != "" && !overMap && localsOf(cs.m.Info, F, boundExpr(extra[0])) {
+		return 0, extra[0], true
 	}
-	return count{}, false
+	return 0, nil, false
+}
+
+// boundExpr returns the expression a loop with a trip key runs to: n, or the x of len(x).
+func boundExpr(loop ast.Node) ast.Expr {
+	switch l := loop.(type) {
+	case *ast.ForStmt:
+		return l.Cond.(*ast.BinaryExpr).Y
+	case *ast.RangeStmt:
+		return l.X
+	}
+	return nil
 }
 
 // tripsAre reports whether loop runs capExpr times: for i := 0; i < capExpr; i++, for

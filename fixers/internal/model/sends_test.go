@@ -348,3 +348,61 @@ func findAssigned(body *ast.BlockStmt, call *ast.CallExpr) ast.Expr {
 	})
 	return id
 }
+
+func TestSendBound(t *testing.T) {
+	m := load(t, `package p
+
+func do(int) error { return nil }
+
+func perItem(items []int) {
+	errc := make(chan error)
+	for _, it := range items {
+		go func() { errc <- do(it) }()
+	}
+	go func() { errc <- nil }()
+}
+
+func perN(n int) {
+	errc := make(chan error)
+	for i := 0; i < n; i++ {
+		go func() {
+			if do(i) != nil {
+				errc <- nil
+				return
+			}
+			errc <- nil
+		}()
+	}
+}
+
+func twoLoops(a, b []int) {
+	errc := make(chan error)
+	for range a {
+		go func() { errc <- nil }()
+	}
+	for range b {
+		go func() { errc <- nil }()
+	}
+}
+`)
+	cs := m.Chans()
+	for _, c := range []struct {
+		fn     string
+		n, per int64
+		bound  string
+		ok     bool
+	}{
+		{"perItem", 1, 1, "len(items)", true},
+		{"perN", 0, 1, "n", true},
+		{"twoLoops", 0, 0, "", false},
+	} {
+		b, ok := cs.SendBound(chanIn(t, m, c.fn, "errc"))
+		bound := ""
+		if ok && b.Loop != nil {
+			bound, _ = b.LoopBound()
+		}
+		if ok != c.ok || ok && (b.N != c.n || b.Per != c.per || bound != c.bound) {
+			t.Errorf("%s: SendBound = %+v (%q), %v; want N %d, Per %d (%q), %v", c.fn, b, bound, ok, c.n, c.per, c.bound, c.ok)
+		}
+	}
+}

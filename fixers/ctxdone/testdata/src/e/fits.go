@@ -6,7 +6,8 @@ func fetch(ctx context.Context, url string) error { return nil }
 
 // Sends that cannot block: the channel's capacity covers every send that can be made on
 // it, so a select on ctx.Done() would only add a way to lose the result. Neither a fix
-// nor a report.
+// nor a report. (A buffer of one per sender is how upstream fixed these leaks:
+// hellofresh/health-go#224, erigontech/erigon#16782.)
 
 // firstFailure: one goroutine, at most one send on every path, capacity one.
 func firstFailure(ctx context.Context, urls []string) error {

@@ -7,7 +7,8 @@ import (
 
 // Where ctx is already done, a case <-ctx.Done() would be ready at once: the select
 // would pick it or the send at random, and a deterministic test of the code would become
-// flaky. Such sends get no new Done case.
+// flaky (uber/tchannel-go#44, google/trillian#636: "select will randomly select any of the
+// available cases"). Such sends get no new Done case.
 
 // reportCancel: the send right after <-ctx.Done().
 func reportCancel(ctx context.Context, errc chan<- error) {

@@ -17,7 +17,8 @@ var errTimeout = errors.New("timeout")
 // stops the leak but keeps the data race, so the values travel through the channel.
 
 // fetch: the goroutine writes the named results, which the function returns when ctx
-// is done first (the shape of kubernetes#67262 and of many "run with timeout" helpers).
+// is done first (the "run with a timeout" helper; barrydeen/haven#100 is this race on a
+// captured map, after its timeout).
 func fetch(ctx context.Context, key string) (val string, err error) {
 	done := make(chan struct{}) // want `goroutine may block forever sending on unbuffered channel done`
 	go func() {
