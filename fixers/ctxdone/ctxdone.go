@@ -148,7 +148,7 @@ func (c *checker) checkFunc(f *model.Func) {
 			hasCtxParam = true
 		}
 	}
-	if _, lit := f.Node.(*ast.FuncLit); !hasCtxParam && !(lit && isGo) {
+	if !hasCtxParam && !isGo {
 		return
 	}
 	inspectFunc(f, func(cur inspector.Cursor) bool {
@@ -167,7 +167,7 @@ func (c *checker) checkFunc(f *model.Func) {
 		}
 		inLoop := model.InLoop(cur)
 		if !hasCtxParam && !inLoop {
-			return true // one-shot sends of goroutine literals: see singlesend
+			return true // one-shot sends of goroutines: see singlesend
 		}
 		if !inLoop && c.buffered(s.Chan) || c.sendsFit(op) || c.semaphore(op) {
 			return true

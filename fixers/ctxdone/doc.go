@@ -19,8 +19,9 @@
 //     send and receive is wrapped in select { case <op>: case <-ctx.Done(): return ... },
 //     and each select without a default case gains a case <-ctx.Done(): return ...;
 //   - a blocking send in a function with a context.Context parameter (also inside
-//     for v := range src and outside loops), and in a loop of a goroutine literal that has
-//     a context in scope: the same select.
+//     for v := range src and outside loops), and in a loop of a goroutine (a function
+//     literal or a function or method of the package started with go) that has a context
+//     or a stop channel in scope: the same select.
 //
 // Goroutines with no context in scope use a stop channel instead when exactly one is in
 // scope: a chan struct{} parameter, captured variable or field of the receiver that is

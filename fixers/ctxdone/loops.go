@@ -239,8 +239,8 @@ func (c *checker) loopUnit(fn *model.Func, l *ast.ForStmt, lcur inspector.Cursor
 func (c *checker) sendUnit(fn *model.Func, op *model.ChanOp, isGo bool) {
 	s := op.Node.(*ast.SendStmt)
 	ex, why, ok := c.exitFor(fn, s.Pos(), isGo)
-	if !ok || (why == "" && !ex.ctx) || c.ctxsDone(fn, s) {
-		return
+	if !ok || (why == "" && !ex.ctx && !isGo) || c.ctxsDone(fn, s) {
+		return // a stop channel ends goroutines only
 	}
 	u := &unit{fn: fn, pos: s.Arrow, ops: []*model.ChanOp{op}}
 	name := types.ExprString(s.Chan)
