@@ -18,6 +18,9 @@ import (
 func (c *checker) report(u *unit) {
 	d := analysis.Diagnostic{Pos: u.pos, Message: u.msg}
 	if u.refused != "" {
+		if u.quiet {
+			return
+		}
 		fixkit.Refuse(c.pass, d, u.refPos, u.refused)
 		return
 	}

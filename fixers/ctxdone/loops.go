@@ -236,13 +236,20 @@ func (c *checker) loopUnit(fn *model.Func, l *ast.ForStmt, lcur inspector.Cursor
 }
 
 // sendUnit records the finding for a blocking send in a function with a context.
-func (c *checker) sendUnit(fn *model.Func, op *model.ChanOp, isGo bool) {
+//
+// quiet says the function is a declared goroutine without a context parameter: its
+// finding, like that of a send whose exit is a stop channel, is reported only with a fix.
+func (c *checker) sendUnit(fn *model.Func, op *model.ChanOp, isGo, quiet bool) {
 	s := op.Node.(*ast.SendStmt)
 	ex, why, ok := c.exitFor(fn, s.Pos(), isGo)
 	if !ok || (why == "" && !ex.ctx && !isGo) || c.ctxsDone(fn, s) {
 		return // a stop channel ends goroutines only
 	}
-	u := &unit{fn: fn, pos: s.Arrow, ops: []*model.ChanOp{op}}
+	quiet = quiet || why == "" && !ex.ctx
+	if quiet && why != "" {
+		return
+	}
+	u := &unit{fn: fn, pos: s.Arrow, ops: []*model.ChanOp{op}, quiet: quiet}
 	name := types.ExprString(s.Chan)
 	if why != "" {
 		u.msg = fmt.Sprintf("send on %s blocks without a case for a Done channel", name)

@@ -83,3 +83,36 @@ func onlyReturns(b *cfg.Block, i int, seen map[*cfg.Block]bool) bool {
 	}
 	return true
 }
+
+// sendsOnEveryPath reports whether every path of the sender's body that returns passes
+// one of its sends (paths that end in a call that does not return aside).
+func (ck *check) sendsOnEveryPath(s *sender) bool {
+	sends := make(map[ast.Node]bool)
+	for _, send := range s.sends {
+		sends[send] = true
+	}
+	g := ck.m.FuncOf(s.lit).CFG()
+	seen := make(map[*cfg.Block]bool)
+	var returns func(b *cfg.Block) bool // a return is reachable from b without a send
+	returns = func(b *cfg.Block) bool {
+		if seen[b] {
+			return false
+		}
+		seen[b] = true
+		for _, n := range b.Nodes {
+			if sends[n] {
+				return false
+			}
+		}
+		if b.Return() != nil {
+			return true
+		}
+		for _, succ := range b.Succs {
+			if returns(succ) {
+				return true
+			}
+		}
+		return false
+	}
+	return !returns(g.Blocks[0])
+}

@@ -185,8 +185,8 @@ func checkMake(pass *analysis.Pass, m *model.Model, makeCur inspector.Cursor) {
 // loop, when the model bounds them by one per iteration of that loop (model.SendBound):
 // len(items), or n, written where the channel is made.
 func (ck *check) fanOutCap(active []*sender) (string, bool) {
-	if len(active) != 1 {
-		return "", false
+	if len(active) != 1 || !ck.sendsOnEveryPath(active[0]) {
+		return "", false // a goroutine that may not send: how many do is unknown, and so is the leak
 	}
 	c := ck.m.Chans().OfObject(ck.obj)
 	if c == nil {

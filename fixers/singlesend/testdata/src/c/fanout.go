@@ -103,4 +103,23 @@ func overMap(ctx context.Context, replicas map[string]bool) (string, error) {
 	}
 }
 
+// lastOne: only the goroutine that sees the count reach n sends (runtime's
+// TestGoroutineParallelism2): how many send is unknown, and so is the leak.
+func lastOne(ctx context.Context, n int32, inc func() int32) error {
+	done := make(chan bool) // want `\(no fix: the goroutine is started in a loop\)`
+	for i := int32(0); i < n; i++ {
+		go func() {
+			if inc() == n {
+				done <- true
+			}
+		}()
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 var errNone = errors.New("none")
