@@ -173,7 +173,7 @@ func (c *checker) checkFunc(f *model.Func) {
 		if !hasCtxParam && !inLoop {
 			return true // one-shot sends of goroutines: see singlesend
 		}
-		if !inLoop && c.buffered(s.Chan) || c.sendsFit(op) || c.semaphore(op) {
+		if !inLoop && c.buffered(s.Chan) || c.sendsFit(op) || c.semaphore(op) || c.drained(op) {
 			return true
 		}
 		c.sendUnit(f, op, isGo, !hasCtxParam && f.Obj != nil)
@@ -185,6 +185,14 @@ func (c *checker) checkFunc(f *model.Func) {
 func (c *checker) buffered(e ast.Expr) bool {
 	ch := c.cs.Of(e)
 	return ch != nil && ch.Buffered()
+}
+
+// drained reports whether the channel of op is only received from by range loops that
+// run until it is closed (model.Chans.Drained): the send waits for the loop's body, not
+// for a receiver that may have left.
+func (c *checker) drained(op *model.ChanOp) bool {
+	ch := c.cs.Of(op.Ch)
+	return ch != nil && c.cs.Drained(ch)
 }
 
 // liveNodes returns the nodes of the live blocks of f's control-flow graph: a return or

@@ -183,7 +183,7 @@ func (c *checker) loopUnit(fn *model.Func, l *ast.ForStmt, lcur inspector.Cursor
 			}
 		case *ast.SendStmt, *ast.UnaryExpr:
 			op := c.cs.Op(n)
-			if op == nil || op.Select != nil || op.Kind == model.Send && c.sendsFit(op) {
+			if op == nil || op.Select != nil || op.Kind == model.Send && (c.sendsFit(op) || c.drained(op)) {
 				return true
 			}
 			if op.Kind != model.Send && c.isDoneChan(op.Ch) {

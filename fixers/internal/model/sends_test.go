@@ -406,3 +406,60 @@ func twoLoops(a, b []int) {
 		}
 	}
 }
+
+func TestDrained(t *testing.T) {
+	m := load(t, `package p
+
+import "fmt"
+
+func printer(ch chan int) {
+	for v := range ch {
+		switch {
+		case v < 0:
+			break // the switch
+		}
+		fmt.Println(v)
+	}
+}
+
+func first(ch chan int) {
+	for v := range ch {
+		if v > 10 {
+			break
+		}
+	}
+}
+
+func forward(ch, out chan int) {
+	for v := range ch {
+		out <- v
+	}
+}
+
+func recv(ch chan int) { <-ch }
+
+func labeled(ch chan int) {
+outer:
+	for range ch {
+		for i := 0; i < 3; i++ {
+			if i == 2 {
+				continue outer
+			}
+			if i == 1 {
+				break outer
+			}
+		}
+	}
+}
+
+func Exported(ch chan int) {
+	for range ch {
+	}
+}
+`)
+	for fn, want := range map[string]bool{"printer": true, "first": false, "forward": false, "recv": false, "labeled": false, "Exported": false} {
+		if got := m.Chans().Drained(chanIn(t, m, fn, "ch")); got != want {
+			t.Errorf("%s: Drained = %v, want %v", fn, got, want)
+		}
+	}
+}

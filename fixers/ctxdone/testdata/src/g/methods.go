@@ -99,3 +99,52 @@ func (p *pipe) run() {
 }
 
 func (p *pipe) Close() { close(p.stop) }
+
+// consume forwards each partition's messages to a printer that ranges over them until
+// they are closed (IBM/sarama's kafka-console-consumer): the sends wait only for the
+// printer's body, and the printer never leaves first. No finding.
+func consume(parts []<-chan string, signals <-chan struct{}) {
+	messages := make(chan string)
+	closing := make(chan struct{})
+	go func() {
+		<-signals
+		close(closing)
+	}()
+	for _, part := range parts {
+		go func() {
+			for m := range part {
+				messages <- m
+			}
+		}()
+	}
+	go func() {
+		for m := range messages {
+			println(m)
+		}
+	}()
+}
+
+// consumeUntil's printer stops at "quit": the senders then block.
+func consumeUntil(parts []<-chan string, signals <-chan struct{}) {
+	messages := make(chan string)
+	closing := make(chan struct{})
+	go func() {
+		<-signals
+		close(closing)
+	}()
+	for _, part := range parts {
+		go func() {
+			for m := range part {
+				messages <- m // want `send on messages blocks without a case for closing`
+			}
+		}()
+	}
+	go func() {
+		for m := range messages {
+			if m == "quit" {
+				return
+			}
+			println(m)
+		}
+	}()
+}
