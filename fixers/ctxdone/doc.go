@@ -13,12 +13,15 @@
 // scope:
 //
 //   - a loop that never ends (for { ... } or for true { ... }, with no return, no break
-//     or continue out of it and no goto) and blocks on channel operations: each blocking
+//     or continue out of it and no goto, dead code aside: a return under if false or a
+//     constant false debug, or after a call that does not return, is no way out) and
+//     blocks on channel operations: each blocking
 //     send and receive is wrapped in select { case <op>: case <-ctx.Done(): return ... },
 //     and each select without a default case gains a case <-ctx.Done(): return ...;
 //   - a blocking send in a function with a context.Context parameter (also inside
-//     for v := range src and outside loops), and in a loop of a goroutine literal that has
-//     a context in scope: the same select.
+//     for v := range src and outside loops), and in a loop of a goroutine (a function
+//     literal or a function or method of the package started with go) that has a context
+//     or a stop channel in scope: the same select.
 //
 // Goroutines with no context in scope use a stop channel instead when exactly one is in
 // scope: a chan struct{} parameter, captured variable or field of the receiver that is
@@ -32,10 +35,17 @@
 // Left alone: loops with an exit, loops that already receive from a Done channel or a
 // stop channel, select statements with a default case, for v := range ch loops without
 // blocking sends (closing is the sender's job), one-shot sends (outside loops) on
-// channels made buffered, sends that provably fit the buffer (a local channel of
+// channels made buffered, sends that cannot block because the channel's capacity covers
+// every send that can be made on it (the shared model's proof: a goroutine that sends its
+// first error and returns, on a channel of capacity one; a fan-out of one goroutine per
+// item, each sending once, on a channel of capacity len(items); a local channel of
 // constant capacity sent on only in its function, a bounded number of times, or filled
-// right after its make, like a semaphore's prefill), and semaphore acquires (a buffered
-// channel whose receives are all in goroutines started by the sending function).
+// right after its make, like a semaphore's prefill), semaphore acquires (a buffered
+// channel whose receives are all in goroutines started by the sending function), and
+// operations where the context is known to be done (right after <-ctx.Done(), in the body
+// of case <-ctx.Done():, where ctx.Err() != nil holds, after for ctx.Err() == nil { ... }):
+// a case <-ctx.Done() there would be ready at once, and the select would choose between
+// it and the operation at random.
 //
 // When the function already has a select case on the same Done or stop channel that
 // only returns, the fix returns the same values.

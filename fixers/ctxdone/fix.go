@@ -18,6 +18,9 @@ import (
 func (c *checker) report(u *unit) {
 	d := analysis.Diagnostic{Pos: u.pos, Message: u.msg}
 	if u.refused != "" {
+		if u.quiet {
+			return
+		}
 		fixkit.Refuse(c.pass, d, u.refPos, u.refused)
 		return
 	}
@@ -57,7 +60,7 @@ func (c *checker) doneClause(u *unit) *dst.CommClause {
 // wrap replaces the statement of it by select { case <stmt>: case <-done: return ... },
 // preceded by the declarations of the variables the statement defined.
 func (c *checker) wrap(fx *fixkit.Fix, u *unit, it *item) error {
-	parent := c.parents[it.stmt]
+	parent := it.cur.Parent().Node()
 	dparent := fx.Dst(parent)
 	dstmt := fx.Dst(it.stmt).(dst.Stmt)
 

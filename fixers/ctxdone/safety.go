@@ -7,6 +7,8 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/concfix/concfix/fixers/internal/model"
+	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -14,7 +16,7 @@ import (
 // remaining fixes protect: a fix is safe when no operation it protects or skips has a
 // peer that would then block forever, and returning early skips no release.
 func (c *checker) settle() {
-	planned := make(map[*chanOp]bool)
+	planned := make(map[*model.ChanOp]bool)
 	for _, u := range c.units {
 		if u.refused == "" {
 			for _, op := range u.ops {
@@ -40,27 +42,27 @@ func (c *checker) settle() {
 }
 
 // unsafe returns why the fix of u could change more than the leak.
-func (c *checker) unsafe(u *unit, planned map[*chanOp]bool) (token.Pos, string) {
+func (c *checker) unsafe(u *unit, planned map[*model.ChanOp]bool) (token.Pos, string) {
 	for _, op := range u.ops {
 		if q := c.badPeer(op, planned); q != nil {
-			return q.node.Pos(), c.blockedMsg(q)
+			return q.Node.Pos(), c.blockedMsg(q)
 		}
 	}
 	for _, it := range u.items {
-		following, loops := c.after(it.stmt, u)
+		following, loops := c.after(it.cur, u)
 		if h := c.hazardIn(following); h != nil {
 			return h.pos, "returning early would skip " + h.what
 		}
 		for _, region := range append(following, loops...) {
-			for _, op := range c.cl.ops {
-				if op.fn != u.fn || op.node.Pos() < region.Pos() || op.node.End() > region.End() {
+			for _, op := range c.cs.Ops {
+				if op.Kind == model.Close || op.Func != u.fn || op.Node.Pos() < region.Pos() || op.Node.End() > region.End() {
 					continue
 				}
-				if planned[op] || op.sel != nil && c.selectEscapes(op.sel) {
+				if planned[op] || op.Select != nil && c.selectEscapes(op.Select) {
 					continue
 				}
 				if q := c.badPeer(op, planned); q != nil {
-					return q.node.Pos(), c.blockedMsg(q)
+					return q.Node.Pos(), c.blockedMsg(q)
 				}
 			}
 		}
@@ -68,34 +70,31 @@ func (c *checker) unsafe(u *unit, planned map[*chanOp]bool) (token.Pos, string) 
 	return token.NoPos, ""
 }
 
-func (c *checker) blockedMsg(q *chanOp) string {
+func (c *checker) blockedMsg(q *model.ChanOp) string {
 	what := "receive from"
-	if q.send {
+	if q.Kind == model.Send {
 		what = "send on"
 	}
-	return fmt.Sprintf("this %s %s would block forever after an early return", what, types.ExprString(q.ch))
+	return fmt.Sprintf("this %s %s would block forever after an early return", what, types.ExprString(q.Ch))
 }
 
 // badPeer returns an operation of the package on the channel of p, in the other
 // direction, that waits unconditionally for p: not in a select that can proceed
 // otherwise, not a range loop (for a send), not protected by a planned fix.
-func (c *checker) badPeer(p *chanOp, planned map[*chanOp]bool) *chanOp {
-	o := c.cl.objOf(p.ch)
-	if o == nil {
+func (c *checker) badPeer(p *model.ChanOp, planned map[*model.ChanOp]bool) *model.ChanOp {
+	ch := c.cs.Of(p.Ch)
+	if ch == nil || ch.Done {
 		return nil
 	}
-	r := c.cl.find(o)
-	if r == c.cl.find(doneSentinel) {
-		return nil
-	}
-	for _, q := range c.cl.byRoot[r] {
-		if q.send == p.send || q == p {
+	send := p.Kind == model.Send
+	for _, q := range ch.Ops {
+		if q.Kind == model.Close || (q.Kind == model.Send) == send || q == p {
 			continue
 		}
-		if !p.test && q.test {
+		if !p.Test && q.Test {
 			continue // not visible when analysing the package without its tests
 		}
-		if planned[q] || q.sel != nil && c.selectEscapes(q.sel) || p.send && q.rng {
+		if planned[q] || q.Select != nil && c.selectEscapes(q.Select) || send && q.Kind == model.Range {
 			continue
 		}
 		return q
@@ -106,16 +105,15 @@ func (c *checker) badPeer(p *chanOp, planned map[*chanOp]bool) *chanOp {
 // after returns the statements that run after stmt on the way out of the unit
 // (following) and the loop bodies that would run again (loops): the code an early
 // return at stmt skips.
-func (c *checker) after(stmt ast.Node, u *unit) (following, loops []ast.Node) {
-	cur := stmt
-	for {
-		p := c.parents[cur]
-		switch p := p.(type) {
-		case nil, *ast.FuncLit, *ast.FuncDecl:
+func (c *checker) after(stmtCur inspector.Cursor, u *unit) (following, loops []ast.Node) {
+	for pc := stmtCur.Parent(); pc.Valid(); stmtCur, pc = pc, pc.Parent() {
+		cur := stmtCur.Node()
+		switch p := pc.Node().(type) {
+		case *ast.FuncLit, *ast.FuncDecl:
 			return
 		case *ast.BlockStmt:
 			following = append(following, rest(p.List, cur)...)
-			if p == u.body {
+			if p == u.fn.Body {
 				return
 			}
 		case *ast.CaseClause:
@@ -140,8 +138,8 @@ func (c *checker) after(stmt ast.Node, u *unit) (following, loops []ast.Node) {
 				loops = append(loops, p)
 			}
 		}
-		cur = p
 	}
+	return
 }
 
 // rest returns the statements of list after n.
@@ -260,8 +258,8 @@ func (c *checker) funcHazard(fn *types.Func) *hazard {
 		}
 		return h
 	}
-	decl := c.decls[fn]
-	if decl == nil || decl.Body == nil {
+	decl := c.m.Decl(fn)
+	if decl == nil {
 		return nil
 	}
 	c.hazMemo[fn] = inProgress

@@ -20,12 +20,15 @@
 //		return errTimeout // the goroutine leaks
 //	}
 //
-// The analyzer follows the function's control flow (go/cfg) from the make to every return,
-// counting the sending goroutines started and the receives done on the way, and reports
-// the channel when some return is reachable with a started goroutine whose value was not
-// received. Paths that end in panic, os.Exit, log.Fatal or a testing FailNow/Fatal/Skip
-// call are not returns. Loops with a constant trip count are followed iteration by
-// iteration, and a fan-out loop of go statements followed by a fan-in loop that receives
+// The analyzer follows the function's control flow (the shared model's control-flow
+// graph) from the make to every return, counting the sending goroutines started and the
+// receives done on the way, and reports the channel when some return is reachable with a
+// started goroutine whose value was not received. Paths that end in a call that does not
+// return (panic, os.Exit, log.Fatal, a testing FailNow/Fatal/Skip, or a function of the
+// package that always ends in one of these) are not returns, and neither are dead
+// branches (if false { return }, a constant false debug). Loops with a constant trip
+// count are followed iteration by iteration, and a fan-out loop of go statements
+// followed by a fan-in loop that receives
 // once per iteration, with the same trip count (the same bound, or the same slice or map)
 // and no early exit from either, is known to receive every value.
 //
@@ -38,14 +41,34 @@
 //   - it does not escape: outside the goroutines it is only received from (not sent on,
 //     closed, ranged over, passed, stored, returned, reassigned, or asked its len or cap);
 //   - each sending goroutine is a function literal started by a go statement of this
-//     function that is not in a loop; the literal may receive the channel by capture or as
-//     an argument, uses it only to send, and after its send (at most one on every path)
+//     function that is not in a loop (but see below); the literal may receive the
+//     channel by capture or as an argument, uses it only to send, and after its send
+//     (at most one on every path)
 //     does nothing but return, apart from deferred calls (a `defer close(ch)` is allowed
 //     when there is a single sender).
 //
+// A goroutine that also writes variables of the function (its named results, or locals
+// the function uses where it may have returned without receiving) would still race with
+// the function after the buffer stops the leak: the caller reads the results, or the
+// function reads the local, while the goroutine writes it. The fix then carries the
+// values through the channel instead: a small result type declared before the make, the
+// goroutine fills a variable of its own and sends it, and each receive copies the values
+// back. It does so only when the goroutine only assigns the variables (with =, not in a
+// nested function) and assigns all of them before every send, it is the only sender and
+// captures the channel, and every receive is a statement (<-ch, x := <-ch, x = <-ch, or a
+// select case of these); otherwise the leak is reported without a fix, saying why.
+//
+// A goroutine started in a loop is fixed with a slot per iteration when the shared model
+// bounds the channel's sends by the loop's trip count (model.Chans.SendBound): the one
+// sender is started once per iteration of one loop, for i := 0; i < n; i++, for range n
+// or a range over a slice or array x, that does not contain the make, with n or x a local
+// variable or parameter the function never assigns and in scope at the make: make(chan
+// T) becomes make(chan T, n) or make(chan T, len(x)) (the hedged request whose first reply
+// wins, the fan-out that returns at its first error).
+//
 // When the channel does not escape and a return without receiving is possible but the
-// shape is not one of these (goroutines started in a loop, a goroutine that sends more
-// than once or keeps working after its send, a send from a nested function, a close
+// shape is not one of these (other goroutines started in a loop, a goroutine that sends
+// more than once or keeps working after its send, a send from a nested function, a close
 // elsewhere) the leak is reported without a fix. A channel that escapes, or is sent on
 // only inside select statements (the goroutine can give up), is not reported: its
 // receiver may be elsewhere.

@@ -323,6 +323,9 @@ func newChans(m *Model) *Chans {
 		}
 	}
 	cs.done = cs.byRoot[cs.root(doneSentinel)]
+	if cs.done != nil {
+		cs.done.Done = true // its root may be another member (done = ctx.Done(), then done = stop)
+	}
 	return cs
 }
 

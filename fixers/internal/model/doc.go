@@ -24,11 +24,21 @@
 // the package), and whether it is in a loop.
 //
 // Channels (Model.Chans, Chans, Chan): channel-typed variables, fields, parameters and
-// results linked by assignments, calls of the package's functions, composite literals and
-// returns form classes; each class has its makes (with their constant capacity), its
-// sends, receives, ranges and closes (with the function each is in and the select it is a
-// case of), and says whether its channels escape the package. ctx.Done() channels are a
-// class of their own.
+// results linked by assignments, calls of the package's functions, composite literals
+// and returns form classes; each class has its makes (with their constant capacity), its
+// sends, receives, ranges and closes (with the function each is in and the select it is
+// a case of), and says whether its channels escape the package. ctx.Done() channels are
+// a class of their own. Chans.MaxSends is the most sends on a class one run of a
+// function makes along a path of its CFG; Chans.SendBound the most sends one channel of
+// a class can ever receive (a constant, plus so many per iteration of a fan-out loop),
+// when every use of the class is one the model follows; Chans.Fits whether the capacity
+// covers them, so that no send can block (sends.go, bound.go); Chans.Drained whether
+// every receiver ranges over the channel until it is closed (drained.go). TripCount and
+// Func.TripKey say how many times a loop runs (loops.go).
+//
+// Known-done contexts (Model.KnownDone, knowndone.go): where a context variable is known
+// to be done on every path (after <-ctx.Done(), in case <-ctx.Done():, where ctx.Err() !=
+// nil holds), a must-dataflow over the function's CFG.
 //
 // Locks (Model.Locks, Locks, LockOp): each call of a method of sync.Mutex, sync.RWMutex or
 // sync.Locker, whether it is a statement of its own or deferred, and the mutex it is

@@ -55,6 +55,9 @@ type Model struct {
 	locksOnce sync.Once
 	ctxs      *Contexts
 	ctxsOnce  sync.Once
+
+	fits    sync.Map // *Chan -> bool (sends.go)
+	ctxDone sync.Map // *Func -> *doneFlow (knowndone.go)
 }
 
 // A Func is a function with a body: a declaration or a literal.

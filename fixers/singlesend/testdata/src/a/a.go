@@ -151,7 +151,7 @@ func perItem(items []int, d time.Duration) int {
 
 // ---- reported without a fix ----
 
-// Goroutines started in a loop.
+// Goroutines started in a loop: a slot per item (the model bounds the sends by the loop).
 func loop(ctx context.Context, items []int) error {
 	errc := make(chan error) // want `unbuffered channel errc`
 	for range items {
@@ -219,7 +219,7 @@ func recovered(ctx context.Context) error {
 	}
 }
 
-// Fan-in that gives up at the first error: the other goroutines leak.
+// Fan-in that gives up at the first error: the other goroutines leak, a slot each.
 func fanInEarly(n int) error {
 	errc := make(chan error) // want `unbuffered channel errc`
 	for i := 0; i < n; i++ {

@@ -1,0 +1,180 @@
+package ctxdone
+
+import (
+	"go/ast"
+	"go/types"
+	"slices"
+
+	"github.com/concfix/concfix/fixers/internal/model"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// sendsFit reports whether no send on the channel of op can block: the model proves that
+// the channel's capacity covers every send that can be made on it (model.Chans.Fits: a
+// goroutine's one result on a channel of capacity one, a fan-out of N goroutines each
+// sending once on a channel of capacity N...); or the channel is a local variable of
+// op's function, made there with a constant capacity, and every send on it is in that
+// function, outside loops or in loops with a constant trip count, with at most capacity
+// sends in all.
+func (c *checker) sendsFit(op *model.ChanOp) bool {
+	ch := c.cs.Of(op.Ch)
+	if ch == nil || op.Func == nil {
+		return false
+	}
+	if c.cs.Fits(ch) {
+		return true
+	}
+	o, ok := c.cs.Object(op.Ch).(*types.Var)
+	body := op.Func.Body
+	if !ok || o.Pos() < body.Pos() || o.Pos() >= body.End() {
+		return false
+	}
+	capacity, ok := ch.Capacity()
+	if !ok || capacity <= 0 {
+		return false
+	}
+	if c.freshFill(op, o, capacity) {
+		return true
+	}
+	var total int64
+	for _, q := range ch.Ops {
+		if q.Kind != model.Send {
+			continue
+		}
+		if q.Func != op.Func {
+			return false
+		}
+		n := int64(1)
+		for p := q.Cursor.Parent(); p.Valid() && p.Node() != body; p = p.Parent() {
+			switch l := p.Node().(type) {
+			case *ast.ForStmt, *ast.RangeStmt:
+				k, ok := model.TripCount(c.info, l)
+				if !ok {
+					return false
+				}
+				n *= k
+			}
+			if n > capacity {
+				return false
+			}
+		}
+		total += n
+		if total > capacity {
+			return false
+		}
+	}
+	return true
+}
+
+// dropsResource says why abandoning the send would leak its value: a value with a
+// Close method that the receiving side would have closed.
+func (c *checker) dropsResource(s *ast.SendStmt) string {
+	t := c.info.TypeOf(s.Value)
+	if t == nil {
+		return ""
+	}
+	if types.NewMethodSet(t).Lookup(nil, "Close") != nil {
+		return "the value sent has a Close method: abandoning the send would leak it"
+	}
+	return ""
+}
+
+// freshFill reports whether op fills a channel just made: the statement that defines
+// v is followed in its block by the statement containing op, nothing in between (nor
+// in that statement) refers to v except op's channel, and op runs at most capacity
+// times there — like the prefill of a semaphore.
+func (c *checker) freshFill(op *model.ChanOp, v *types.Var, capacity int64) bool {
+	id, ok := c.defCursor(v)
+	if !ok {
+		return false
+	}
+	def := id.Parent()
+	if _, ok := def.Node().(*ast.ValueSpec); ok {
+		def = def.Parent().Parent() // the DeclStmt
+	}
+	blk, ok := def.Parent().Node().(*ast.BlockStmt)
+	if !ok {
+		return false
+	}
+	i := slices.IndexFunc(blk.List, func(s ast.Stmt) bool { return s == def.Node() })
+	if i < 0 {
+		return false
+	}
+	chID := identOf(op.Ch)
+	if chID == nil {
+		return false
+	}
+	for _, s := range blk.List[i+1:] {
+		other := false
+		ast.Inspect(s, func(n ast.Node) bool {
+			if x, ok := n.(*ast.Ident); ok && x != chID && c.info.Uses[x] == v {
+				other = true
+			}
+			return !other
+		})
+		if other {
+			return false
+		}
+		if s.Pos() <= op.Node.Pos() && op.Node.End() <= s.End() {
+			n := int64(1)
+			for p := op.Cursor.Parent(); p.Valid() && p.Node() != blk; p = p.Parent() {
+				switch p := p.Node().(type) {
+				case *ast.ForStmt, *ast.RangeStmt:
+					k, ok := model.TripCount(c.info, p)
+					if !ok {
+						return false
+					}
+					n *= k
+				case *ast.FuncLit:
+					return false
+				}
+				if n > capacity {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// semaphore reports whether op acquires a slot of a semaphore whose slots are released
+// by goroutines started in op's function: a buffered channel all of whose receives are
+// in function literals started by go statements inside that function. The send waits
+// for one of them to finish, not forever.
+func (c *checker) semaphore(op *model.ChanOp) bool {
+	ch := c.cs.Of(op.Ch)
+	if ch == nil || !ch.Buffered() {
+		return false
+	}
+	fn := op.Func.Node
+	recvs := 0
+	for _, q := range ch.Ops {
+		if q.Kind == model.Send || q.Kind == model.Close {
+			continue
+		}
+		recvs++
+		if !c.startedIn(q.Cursor, fn) {
+			return false
+		}
+	}
+	return recvs > 0
+}
+
+// startedIn reports whether the node at cur is in a function literal started by a go
+// statement inside fn.
+func (c *checker) startedIn(cur inspector.Cursor, fn ast.Node) bool {
+	for p := range cur.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		if p.Node() == fn {
+			return false
+		}
+		lit, ok := p.Node().(*ast.FuncLit)
+		if !ok {
+			return false
+		}
+		if f := c.m.FuncOf(lit); f != nil && f.IsGoroutine() && fn.Pos() <= lit.Pos() && lit.End() <= fn.End() {
+			return true
+		}
+	}
+	return false
+}

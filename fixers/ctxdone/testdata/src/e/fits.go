@@ -1,0 +1,127 @@
+package e
+
+import "context"
+
+func fetch(ctx context.Context, url string) error { return nil }
+
+// Sends that cannot block: the channel's capacity covers every send that can be made on
+// it, so a select on ctx.Done() would only add a way to lose the result. Neither a fix
+// nor a report. (A buffer of one per sender is how upstream fixed these leaks:
+// hellofresh/health-go#224, erigontech/erigon#16782.)
+
+// firstFailure: one goroutine, at most one send on every path, capacity one.
+func firstFailure(ctx context.Context, urls []string) error {
+	errc := make(chan error, 1)
+	go func() {
+		for _, u := range urls {
+			if err := fetch(ctx, u); err != nil {
+				errc <- err
+				return
+			}
+		}
+		errc <- nil
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+type crawler struct{ seeds []string }
+
+// crawl starts its method once, with a channel of capacity one.
+func (c *crawler) crawl(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go c.run(ctx, errc)
+	return <-errc
+}
+
+// run sends its first error and returns.
+func (c *crawler) run(ctx context.Context, errc chan<- error) {
+	for _, s := range c.seeds {
+		if err := fetch(ctx, s); err != nil {
+			errc <- err
+			return
+		}
+	}
+	errc <- nil
+}
+
+// fanOut: one goroutine per shard, each sending once, on a channel of capacity
+// len(shards) (the shape of many hedged and scatter-gather calls).
+func fanOut(ctx context.Context, shards [][]string) error {
+	errc := make(chan error, len(shards))
+	for _, shard := range shards {
+		go func(ctx context.Context) {
+			for _, u := range shard {
+				if err := fetch(ctx, u); err != nil {
+					errc <- err
+					return
+				}
+			}
+			errc <- nil
+		}(ctx)
+	}
+	for range shards {
+		if err := <-errc; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Look-alikes: these sends can block.
+
+// twoSenders: two goroutines, capacity one: the second blocks if the caller left.
+func twoSenders(ctx context.Context, a, b []string) error {
+	errc := make(chan error, 1)
+	go func() {
+		for _, u := range a {
+			if err := fetch(ctx, u); err != nil {
+				errc <- err // want `send on errc blocks without a case for ctx.Done\(\)`
+				return
+			}
+		}
+	}()
+	go func() {
+		for _, u := range b {
+			if err := fetch(ctx, u); err != nil {
+				errc <- err // want `send on errc blocks without a case for ctx.Done\(\)`
+				return
+			}
+		}
+	}()
+	return <-errc
+}
+
+// everyError sends once per failing URL.
+func everyError(ctx context.Context, urls []string) <-chan error {
+	errc := make(chan error, 1)
+	go func() {
+		for _, u := range urls {
+			if err := fetch(ctx, u); err != nil {
+				errc <- err // want `send on errc blocks without a case for ctx.Done\(\)`
+			}
+		}
+	}()
+	return errc
+}
+
+// perPart: the goroutines are started per part, the capacity is per shard.
+func perPart(ctx context.Context, shards [][][]string) {
+	errc := make(chan error, len(shards))
+	for _, shard := range shards {
+		for _, part := range shard {
+			go func() {
+				for _, u := range part {
+					if err := fetch(ctx, u); err != nil {
+						errc <- err // want `send on errc blocks without a case for ctx.Done\(\)`
+						return
+					}
+				}
+			}()
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package model
+
+import (
+	"go/ast"
+	"go/token"
+)
+
+// Drained reports whether every receive of class c is a range loop that only ends when
+// the channel is closed: a for v := range ch whose body has no return, no break or goto
+// out of the loop, no call that does not return, and no channel operation (that could
+// block it), and the channel does not escape the package. A send on such a channel waits
+// only as long as the body takes: its receiver never leaves before the channel is closed.
+func (cs *Chans) Drained(c *Chan) bool {
+	if c.Done || c.Escapes != "" {
+		return false
+	}
+	ranges := 0
+	for _, op := range c.Ops {
+		switch op.Kind {
+		case Recv:
+			return false
+		case Range:
+			ranges++
+			if !cs.drains(op) {
+				return false
+			}
+		}
+	}
+	return ranges > 0
+}
+
+// drains reports whether the range loop op only ends when its channel is closed.
+func (cs *Chans) drains(op *ChanOp) bool {
+	loop := op.Node.(*ast.RangeStmt)
+	var own string
+	if ls, ok := op.Cursor.Parent().Node().(*ast.LabeledStmt); ok {
+		own = ls.Label.Name
+	}
+	ok := true
+	depth := 0 // loops, switches and selects inside the body, which an unlabeled break leaves
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		if !ok {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt, *ast.SendStmt, *ast.SelectStmt:
+			ok = false
+		case *ast.UnaryExpr:
+			ok = n.Op != token.ARROW
+		case *ast.RangeStmt:
+			if isChan(cs.m.Info.TypeOf(n.X)) {
+				ok = false
+			}
+		case *ast.ExprStmt:
+			if call, isCall := n.X.(*ast.CallExpr); isCall && !cs.m.MayReturn(call) {
+				ok = false
+			}
+		case *ast.BranchStmt:
+			switch n.Tok {
+			case token.GOTO:
+				ok = false
+			case token.BREAK:
+				ok = n.Label == nil && depth > 0 || n.Label != nil && n.Label.Name != own && labelInside(loop.Body, n.Label.Name)
+			case token.CONTINUE:
+				ok = n.Label == nil || n.Label.Name == own || labelInside(loop.Body, n.Label.Name)
+			}
+		}
+		if !ok {
+			return false
+		}
+		switch n.(type) {
+		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt:
+			depth++
+			ast.Inspect(stmtBodyOf(n), visit)
+			depth--
+			return false
+		}
+		return true
+	}
+	ast.Inspect(loop.Body, visit)
+	return ok
+}
+
+func stmtBodyOf(n ast.Node) ast.Node {
+	switch n := n.(type) {
+	case *ast.ForStmt:
+		return n.Body
+	case *ast.RangeStmt:
+		return n.Body
+	case *ast.SwitchStmt:
+		return n.Body
+	case *ast.TypeSwitchStmt:
+		return n.Body
+	}
+	return nil
+}
+
+// labelInside reports whether body declares the label name.
+func labelInside(body ast.Node, name string) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if ls, ok := n.(*ast.LabeledStmt); ok && ls.Label.Name == name {
+			found = true
+		}
+		return !found
+	})
+	return found
+}

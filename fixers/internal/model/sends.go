@@ -1,0 +1,171 @@
+package model
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"github.com/concfix/concfix/fixers/internal/cfg"
+)
+
+// OfObject returns the class of the channel variable, field, parameter or result o, or
+// nil when o is in no class (nothing assigns, passes or operates on it).
+func (cs *Chans) OfObject(o types.Object) *Chan {
+	if o == nil {
+		return nil
+	}
+	return cs.byRoot[cs.root(o)]
+}
+
+// Object returns the object that stands for the channel e in the classes: a variable, a
+// field, a parameter or a result of a function of the package. Nil when unknown; the
+// channels of ctx.Done() are a placeholder object that is no variable of the package.
+func (cs *Chans) Object(e ast.Expr) types.Object { return cs.objOf(e) }
+
+// MaxSends returns the most sends on channels of class c that one run of f can make,
+// along any path of its control-flow graph (dead branches excluded), and false when
+// there is no bound: a send is in a loop. Sends in function literals that f contains
+// are not counted. A loop with a constant trip count (TripCount) bounds the sends in
+// it, when f has no goto statement.
+func (cs *Chans) MaxSends(f *Func, c *Chan) (int64, bool) {
+	sends := make(map[ast.Node]bool)
+	for _, op := range c.Ops {
+		if op.Kind == Send && op.Func == f {
+			sends[op.Node] = true
+		}
+	}
+	if len(sends) == 0 {
+		return 0, true
+	}
+	if n, ok := pathSends(f.CFG(), sends); ok {
+		return n, true
+	}
+	// Sends in counted loops: each send at most the product of its loops' trip counts.
+	if hasGoto(f) {
+		return 0, false
+	}
+	var total int64
+	for _, op := range c.Ops {
+		if !sends[op.Node] {
+			continue
+		}
+		n := int64(1)
+		for p := op.Cursor.Parent(); p.Valid() && p.Node() != f.Body; p = p.Parent() {
+			switch l := p.Node().(type) {
+			case *ast.ForStmt, *ast.RangeStmt:
+				k, ok := TripCount(cs.m.Info, l)
+				if !ok {
+					return 0, false
+				}
+				n *= k
+			}
+		}
+		total += n
+	}
+	return total, true
+}
+
+// pathSends returns the most nodes of sends on a path of g from its entry, or false when
+// a send is on a cycle. It condenses the graph into its strongly connected components
+// (Tarjan's algorithm) and takes the longest path over them.
+func pathSends(g *cfg.CFG, sends map[ast.Node]bool) (int64, bool) {
+	n := len(g.Blocks)
+	weight := make([]int64, n)
+	for _, b := range g.Blocks {
+		if b.Live {
+			for _, node := range b.Nodes {
+				if sends[node] {
+					weight[b.Index]++
+				}
+			}
+		}
+	}
+	index := make([]int, n)
+	low := make([]int, n)
+	comp := make([]int, n) // the component of each block; edges go to lower components
+	for i := range index {
+		index[i], comp[i] = -1, -1
+	}
+	var stack []int
+	onStack := make([]bool, n)
+	var compWeight []int64
+	var compCyclic []bool
+	next := 0
+	var strong func(v int)
+	strong = func(v int) {
+		index[v], low[v] = next, next
+		next++
+		stack = append(stack, v)
+		onStack[v] = true
+		for _, s := range g.Blocks[v].Succs {
+			w := int(s.Index)
+			if index[w] < 0 {
+				strong(w)
+				low[v] = min(low[v], low[w])
+			} else if onStack[w] {
+				low[v] = min(low[v], index[w])
+			}
+		}
+		if low[v] != index[v] {
+			return
+		}
+		c := len(compWeight)
+		var sum int64
+		size := 0
+		for {
+			w := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			onStack[w] = false
+			comp[w] = c
+			sum += weight[w]
+			size++
+			if w == v {
+				break
+			}
+		}
+		cyclic := size > 1
+		for _, s := range g.Blocks[v].Succs {
+			cyclic = cyclic || int(s.Index) == v
+		}
+		compWeight = append(compWeight, sum)
+		compCyclic = append(compCyclic, cyclic)
+	}
+	strong(0)
+	best := make([]int64, len(compWeight))
+	for c := range compWeight {
+		if compCyclic[c] && compWeight[c] > 0 {
+			return 0, false
+		}
+	}
+	succs := make([][]int, len(compWeight))
+	for v := range n {
+		if comp[v] < 0 {
+			continue // not reachable from the entry
+		}
+		for _, s := range g.Blocks[v].Succs {
+			if d := comp[s.Index]; d != comp[v] {
+				succs[comp[v]] = append(succs[comp[v]], d)
+			}
+		}
+	}
+	for c := range compWeight { // successors first
+		var most int64
+		for _, d := range succs[c] {
+			most = max(most, best[d])
+		}
+		best[c] = compWeight[c] + most
+	}
+	return best[comp[0]], true
+}
+
+func hasGoto(f *Func) bool {
+	found := false
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		if b, ok := n.(*ast.BranchStmt); ok && b.Tok == token.GOTO {
+			found = true
+		}
+		_, lit := n.(*ast.FuncLit)
+		return !found && !lit
+	})
+	return found
+}

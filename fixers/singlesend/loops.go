@@ -1,0 +1,196 @@
+package singlesend
+
+import (
+	"go/ast"
+
+	"github.com/concfix/concfix/fixers/internal/cfg"
+	"github.com/concfix/concfix/fixers/internal/model"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// A countedLoop is a loop that runs a constant number of times: `for i := a; i < b; i++`
+// with constants a and b and i not otherwise assigned, or `for range k` with a constant k.
+// The dataflow follows its exit edge only after k iterations, so that receiving the
+// values of k goroutines in such a loop counts as k receives.
+type countedLoop struct {
+	k     int
+	reset ast.Node   // node that starts the count (the init statement, or the range operand)
+	incr  ast.Node   // node that counts an iteration (the post statement), or
+	body  *cfg.Block // the block whose entry counts an iteration (range loops)
+	cond  *cfg.Block // the block that chooses between Succs[0] (body) and Succs[1] (done)
+}
+
+const (
+	maxCounted = 4  // counted loops followed per function; more are treated as any loop
+	maxTrips   = 64 // iterations followed per counted loop
+)
+
+// countedLoops finds the counted loops of the function's body.
+func (fa *flow) countedLoops(body *ast.BlockStmt) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		if len(fa.loops) == maxCounted {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ForStmt:
+			if k, ok := model.TripCount(fa.info, n); ok && k <= maxTrips {
+				l := &countedLoop{k: int(k), reset: n.Init, incr: n.Post}
+				for _, b := range fa.g.Blocks {
+					if b.Stmt == n && b.Kind == cfg.KindForLoop && len(b.Succs) == 2 {
+						l.cond = b
+					}
+				}
+				if l.cond != nil {
+					fa.loops = append(fa.loops, l)
+				}
+			}
+		case *ast.RangeStmt:
+			k, ok := model.TripCount(fa.info, n)
+			if !ok || k > maxTrips {
+				return true
+			}
+			l := &countedLoop{k: int(k), reset: n.X}
+			for _, b := range fa.g.Blocks {
+				if b.Stmt == n && b.Kind == cfg.KindRangeLoop && len(b.Succs) == 2 {
+					l.cond = b
+				}
+				if b.Stmt == n && b.Kind == cfg.KindRangeBody {
+					l.body = b
+				}
+			}
+			if l.cond != nil && l.body != nil {
+				fa.loops = append(fa.loops, l)
+			}
+		}
+		return true
+	})
+}
+
+// goCursors returns the cursors of the senders' go statements.
+func goCursors(body inspector.Cursor, active []*sender) []inspector.Cursor {
+	var res []inspector.Cursor
+	for _, s := range active {
+		if c, ok := body.FindNode(s.stmt); ok {
+			res = append(res, c)
+		}
+	}
+	return res
+}
+
+// matchFanIn recognises the fan-out/fan-in shape
+//
+//	for i := 0; i < n; i++ { ...; go func() { ...; ch <- v }(); ... }
+//	for i := 0; i < n; i++ { ...; <-ch; ... }
+//
+// where both loops run the same number of times (the same bound n, or the same
+// slice or map ranged over, its length unchanged), the go statement and the receive are
+// unconditional statements of their loop bodies, and neither body can leave its loop
+// early (no break, continue, goto or return). Every goroutine started by the first loop
+// is then received by the second: the pair is left out of the count, and only the other
+// paths (an early return between the loops...) are judged.
+func (fa *flow) matchFanIn(gos []inspector.Cursor) {
+	for _, g := range gos {
+		if g.ParentEdgeKind() != edge.BlockStmt_List {
+			continue
+		}
+		blk := g.Parent()
+		if !isLoopBody(blk) {
+			continue
+		}
+		l1 := blk.Parent()
+		key := fa.tripKey(l1.Node())
+		if key == "" || leavesEarly(l1.Node()) {
+			continue
+		}
+		// A later sibling loop with the same trip count and one receive per iteration.
+		for sib, ok := l1.NextSibling(); ok; sib, ok = sib.NextSibling() {
+			if fa.tripKey(sib.Node()) != key || leavesEarly(sib.Node()) {
+				continue
+			}
+			recv := fa.oneTopLevelRecv(loopBody(sib.Node()))
+			if recv == nil || fa.neutral[recv] {
+				continue
+			}
+			if fa.neutral == nil {
+				fa.neutral = make(map[ast.Node]bool)
+			}
+			fa.neutral[g.Node()] = true
+			fa.neutral[recv] = true
+			break
+		}
+	}
+}
+
+func isLoopBody(blk inspector.Cursor) bool {
+	k := blk.ParentEdgeKind()
+	return k == edge.ForStmt_Body || k == edge.RangeStmt_Body
+}
+
+func loopBody(n ast.Node) *ast.BlockStmt {
+	switch l := n.(type) {
+	case *ast.ForStmt:
+		return l.Body
+	case *ast.RangeStmt:
+		return l.Body
+	}
+	return nil
+}
+
+// leavesEarly reports whether a loop's body holds a branch or return statement (outside
+// function literals) that could end it before its last iteration.
+func leavesEarly(n ast.Node) bool {
+	body := loopBody(n)
+	if body == nil {
+		return true
+	}
+	found := false
+	ast.Inspect(body, func(m ast.Node) bool {
+		switch m := m.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BranchStmt, *ast.ReturnStmt:
+			found = true
+		case *ast.ExprStmt:
+			if call, ok := m.X.(*ast.CallExpr); ok {
+				if _, ok := call.Fun.(*ast.FuncLit); ok {
+					return true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// oneTopLevelRecv returns the statement of body that receives from the channel when it
+// is a top-level statement of the body and the only receive in it.
+func (fa *flow) oneTopLevelRecv(body *ast.BlockStmt) ast.Node {
+	if body == nil || fa.recvs(body) != 1 {
+		return nil
+	}
+	for _, st := range body.List {
+		switch st.(type) {
+		case *ast.ExprStmt, *ast.AssignStmt, *ast.DeclStmt:
+			if fa.recvs(st) == 1 {
+				if ds, ok := st.(*ast.DeclStmt); ok {
+					// The CFG holds var specs, not the declaration.
+					if gd, ok := ds.Decl.(*ast.GenDecl); ok && len(gd.Specs) == 1 {
+						return gd.Specs[0]
+					}
+					return nil
+				}
+				return st
+			}
+		}
+	}
+	return nil
+}
+
+// tripKey describes how many times loop n runs (model.Func.TripKey), or "".
+func (fa *flow) tripKey(n ast.Node) string {
+	key, _ := fa.fn.TripKey(n)
+	return key
+}
