@@ -8,18 +8,14 @@ import (
 	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/model"
+	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
 // lookup returns the object name denotes at pos.
 func (c *checker) lookup(name string, pos token.Pos) types.Object {
-	s := c.pass.Pkg.Scope().Innermost(pos)
-	if s == nil {
-		return nil
-	}
-	_, o := s.LookupParent(name, pos)
-	return o
+	return fixkit.Lookup(c.pass.Pkg, name, pos)
 }
 
 // localVars returns the variables of function scopes visible at pos whose type

@@ -6,7 +6,6 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
-	"strconv"
 	"strings"
 
 	"github.com/concfix/concfix/internal/fixkit"
@@ -148,107 +147,6 @@ func parseExpr(s string) dst.Expr {
 	return n.(dst.Expr)
 }
 
-// typeString returns how t is written at pos in file, or false when it cannot be
-// written there (an unexported type of another package, a package not imported or
-// shadowed, a shadowed name, a struct or interface type with members).
-func (c *checker) typeString(t types.Type, pos token.Pos, file *ast.File) (string, bool) {
-	if file == nil {
-		return "", false
-	}
-	ok := true
-	qual := func(p *types.Package) string {
-		if p == c.pass.Pkg {
-			return ""
-		}
-		for _, imp := range file.Imports {
-			path, _ := strconv.Unquote(imp.Path.Value)
-			if path != p.Path() {
-				continue
-			}
-			name := p.Name()
-			if imp.Name != nil {
-				name = imp.Name.Name
-			}
-			if pn, is := c.lookup(name, pos).(*types.PkgName); is && pn.Imported() == p {
-				return name
-			}
-		}
-		ok = false
-		return p.Name()
-	}
-	s := types.TypeString(t, qual)
-	if !ok || !c.writable(t, pos) {
-		return "", false
-	}
-	if _, err := parser.ParseExpr(s); err != nil {
-		return "", false
-	}
-	return s, true
-}
-
-// writable reports whether every name in t denotes, at pos, what it denotes in t.
-func (c *checker) writable(t types.Type, pos token.Pos) bool {
-	named := func(obj *types.TypeName, args *types.TypeList) bool {
-		switch {
-		case obj.Pkg() == nil:
-			if c.lookup(obj.Name(), pos) != types.Universe.Lookup(obj.Name()) {
-				return false
-			}
-		case obj.Pkg() == c.pass.Pkg:
-			if c.lookup(obj.Name(), pos) != obj {
-				return false
-			}
-		default:
-			if !obj.Exported() {
-				return false
-			}
-		}
-		for a := range args.Types() {
-			if !c.writable(a, pos) {
-				return false
-			}
-		}
-		return true
-	}
-	switch t := t.(type) {
-	case *types.Basic:
-		if t.Info()&types.IsUntyped != 0 || t.Kind() == types.UnsafePointer {
-			return false
-		}
-		return c.lookup(t.Name(), pos) == types.Universe.Lookup(t.Name())
-	case *types.Pointer:
-		return c.writable(t.Elem(), pos)
-	case *types.Slice:
-		return c.writable(t.Elem(), pos)
-	case *types.Array:
-		return c.writable(t.Elem(), pos)
-	case *types.Chan:
-		return c.writable(t.Elem(), pos)
-	case *types.Map:
-		return c.writable(t.Key(), pos) && c.writable(t.Elem(), pos)
-	case *types.Signature:
-		return t.TypeParams().Len() == 0 && c.writable(t.Params(), pos) && c.writable(t.Results(), pos)
-	case *types.Tuple:
-		for v := range t.Variables() {
-			if !c.writable(v.Type(), pos) {
-				return false
-			}
-		}
-		return true
-	case *types.Struct:
-		return t.NumFields() == 0
-	case *types.Interface:
-		return t.Empty() && t.NumEmbeddeds() == 0
-	case *types.Named:
-		return named(t.Obj(), t.TypeArgs())
-	case *types.Alias:
-		return named(t.Obj(), t.TypeArgs())
-	case *types.TypeParam:
-		return c.lookup(t.Obj().Name(), pos) == t.Obj()
-	}
-	return false
-}
-
 // zero returns the zero value of t written at pos.
 func (c *checker) zero(t types.Type, pos token.Pos, file *ast.File) (string, bool) {
 	s, ok := c.zeroText(t, pos, file)
@@ -262,7 +160,7 @@ func (c *checker) zero(t types.Type, pos token.Pos, file *ast.File) (string, boo
 
 func (c *checker) zeroText(t types.Type, pos token.Pos, file *ast.File) (string, bool) {
 	if _, ok := types.Unalias(t).(*types.TypeParam); ok {
-		s, ok := c.typeString(t, pos, file)
+		s, ok := fixkit.TypeString(c.pass.Pkg, t, pos, file)
 		return "*new(" + s + ")", ok
 	}
 	switch u := t.Underlying().(type) {
@@ -280,7 +178,7 @@ func (c *checker) zeroText(t types.Type, pos token.Pos, file *ast.File) (string,
 	case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
 		return "nil", true
 	case *types.Struct, *types.Array:
-		s, ok := c.typeString(t, pos, file)
+		s, ok := fixkit.TypeString(c.pass.Pkg, t, pos, file)
 		return s + "{}", ok
 	}
 	return "", false

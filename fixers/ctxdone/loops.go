@@ -60,7 +60,7 @@ func (c *checker) endless(l *ast.ForStmt, cur inspector.Cursor, live map[ast.Nod
 				}
 			case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
 				if m != n {
-					walk(stmtBody(m), breakDepth+1)
+					walk(model.StmtBody(m), breakDepth+1)
 					return false
 				}
 			}
@@ -69,23 +69,6 @@ func (c *checker) endless(l *ast.ForStmt, cur inspector.Cursor, live map[ast.Nod
 	}
 	walk(l.Body, 0)
 	return !exits
-}
-
-// stmtBody returns the body of a loop, switch or select statement.
-func stmtBody(n ast.Node) ast.Node {
-	switch n := n.(type) {
-	case *ast.ForStmt:
-		return n.Body
-	case *ast.RangeStmt:
-		return n.Body
-	case *ast.SwitchStmt:
-		return n.Body
-	case *ast.TypeSwitchStmt:
-		return n.Body
-	case *ast.SelectStmt:
-		return n.Body
-	}
-	return nil
 }
 
 // hasDefault reports whether a select has a default case.

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/model"
+	"github.com/concfix/concfix/internal/fixkit"
 )
 
 // wrapItem returns the edit that wraps op in a select, or why it cannot.
@@ -34,7 +35,7 @@ func (c *checker) wrapItem(op *model.ChanOp) (*item, string) {
 				if p.Tok == token.DEFINE {
 					id := l.(*ast.Ident)
 					if v, ok := c.info.Defs[id].(*types.Var); ok {
-						t, ok := c.typeString(v.Type(), p.Pos(), c.m.File(p.Pos()))
+						t, ok := fixkit.TypeString(c.pass.Pkg, v.Type(), p.Pos(), c.m.File(p.Pos()))
 						if !ok {
 							return nil, fmt.Sprintf("cannot write the type of %s", id.Name)
 						}
@@ -59,7 +60,7 @@ func (c *checker) wrapItem(op *model.ChanOp) (*item, string) {
 				if v == nil {
 					return nil, "the receive is part of a declaration"
 				}
-				t, ok := c.typeString(v.Type(), p.Pos(), c.m.File(p.Pos()))
+				t, ok := fixkit.TypeString(c.pass.Pkg, v.Type(), p.Pos(), c.m.File(p.Pos()))
 				if !ok {
 					return nil, fmt.Sprintf("cannot write the type of %s", id.Name)
 				}

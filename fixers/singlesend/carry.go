@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
+	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
@@ -144,7 +145,7 @@ func (ck *check) planCarry(s *sender, active []*sender, ws []write) (*carry, str
 			return nil, fmt.Sprintf("two carried variables are named %s", v.Name())
 		}
 		fieldNames[v.Name()] = true
-		t, ok := typeString(ck, v.Type(), pos, file)
+		t, ok := fixkit.TypeString(ck.pass.Pkg, v.Type(), pos, file)
 		if !ok {
 			return nil, fmt.Sprintf("cannot write the type of %s", v.Name())
 		}
@@ -152,7 +153,7 @@ func (ck *check) planCarry(s *sender, active []*sender, ws []write) (*carry, str
 	}
 	elem := ck.obj.Type().Underlying().(*types.Chan).Elem()
 	if st, ok := elem.Underlying().(*types.Struct); !ok || st.NumFields() > 0 {
-		t, ok := typeString(ck, elem, pos, file)
+		t, ok := fixkit.TypeString(ck.pass.Pkg, elem, pos, file)
 		if !ok {
 			return nil, "cannot write the type of the channel's values"
 		}
@@ -231,7 +232,7 @@ func (ck *check) recvSite(cur inspector.Cursor, carried map[*types.Var]bool) (re
 		return site, fmt.Sprintf("a receive from %s is in a statement header", name)
 	}
 	for v := range carried {
-		if lookup(ck, v.Name(), site.stmt.Pos()) != v {
+		if fixkit.Lookup(ck.pass.Pkg, v.Name(), site.stmt.Pos()) != v {
 			return site, fmt.Sprintf("%s is shadowed where %s is received from", v.Name(), name)
 		}
 	}

@@ -200,7 +200,7 @@ func (ck *check) fanOutCap(active []*sender) (string, bool) {
 	ok = true
 	ast.Inspect(e, func(n ast.Node) bool {
 		if id, isID := n.(*ast.Ident); isID {
-			if o := ck.info.Uses[id]; o == nil || lookup(ck, id.Name, ck.call.Pos()) != o {
+			if o := ck.info.Uses[id]; o == nil || fixkit.Lookup(ck.pass.Pkg, id.Name, ck.call.Pos()) != o {
 				ok = false // not in scope where the channel is made
 			}
 		}

@@ -72,9 +72,9 @@ func (cs *Chans) drains(op *ChanOp) bool {
 			return false
 		}
 		switch n.(type) {
-		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt:
+		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
 			depth++
-			ast.Inspect(stmtBodyOf(n), visit)
+			ast.Inspect(StmtBody(n), visit)
 			depth--
 			return false
 		}
@@ -82,20 +82,6 @@ func (cs *Chans) drains(op *ChanOp) bool {
 	}
 	ast.Inspect(loop.Body, visit)
 	return ok
-}
-
-func stmtBodyOf(n ast.Node) ast.Node {
-	switch n := n.(type) {
-	case *ast.ForStmt:
-		return n.Body
-	case *ast.RangeStmt:
-		return n.Body
-	case *ast.SwitchStmt:
-		return n.Body
-	case *ast.TypeSwitchStmt:
-		return n.Body
-	}
-	return nil
 }
 
 // labelInside reports whether body declares the label name.

@@ -456,8 +456,19 @@ func Exported(ch chan int) {
 	for range ch {
 	}
 }
+
+func selects(ch chan int, tick chan struct{}) {
+	for v := range ch {
+		select {
+		case <-tick:
+			break // the select; but a select in the body may block it
+		default:
+		}
+		fmt.Println(v)
+	}
+}
 `)
-	for fn, want := range map[string]bool{"printer": true, "first": false, "forward": false, "recv": false, "labeled": false, "Exported": false} {
+	for fn, want := range map[string]bool{"selects": false, "printer": true, "first": false, "forward": false, "recv": false, "labeled": false, "Exported": false} {
 		if got := m.Chans().Drained(chanIn(t, m, fn, "ch")); got != want {
 			t.Errorf("%s: Drained = %v, want %v", fn, got, want)
 		}

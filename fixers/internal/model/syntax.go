@@ -37,3 +37,21 @@ func GoStmtOf(c inspector.Cursor) *ast.GoStmt {
 	}
 	return c.Parent().Parent().Node().(*ast.GoStmt)
 }
+
+// StmtBody returns the body of a loop, switch or select statement (the statement that a
+// break inside it leaves), or nil.
+func StmtBody(n ast.Node) ast.Node {
+	switch n := n.(type) {
+	case *ast.ForStmt:
+		return n.Body
+	case *ast.RangeStmt:
+		return n.Body
+	case *ast.SwitchStmt:
+		return n.Body
+	case *ast.TypeSwitchStmt:
+		return n.Body
+	case *ast.SelectStmt:
+		return n.Body
+	}
+	return nil
+}

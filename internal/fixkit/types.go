@@ -1,4 +1,4 @@
-package singlesend
+package fixkit
 
 import (
 	"go/ast"
@@ -8,9 +8,9 @@ import (
 	"strconv"
 )
 
-// lookup returns the object name denotes at pos.
-func lookup(c *check, name string, pos token.Pos) types.Object {
-	s := c.pass.Pkg.Scope().Innermost(pos)
+// Lookup returns the object that name denotes at pos in package pkg, or nil.
+func Lookup(pkg *types.Package, name string, pos token.Pos) types.Object {
+	s := pkg.Scope().Innermost(pos)
 	if s == nil {
 		return nil
 	}
@@ -18,16 +18,16 @@ func lookup(c *check, name string, pos token.Pos) types.Object {
 	return o
 }
 
-// typeString returns how t is written at pos in file, or false when it cannot be
-// written there (an unexported type of another package, a package not imported or
-// shadowed, a shadowed name, a struct or interface type with members).
-func typeString(c *check, t types.Type, pos token.Pos, file *ast.File) (string, bool) {
+// TypeString returns how t is written at pos in file, a file of package pkg, or false
+// when it cannot be written there (an unexported type of another package, a package not
+// imported or shadowed, a shadowed name, a struct or interface type with members).
+func TypeString(pkg *types.Package, t types.Type, pos token.Pos, file *ast.File) (string, bool) {
 	if file == nil {
 		return "", false
 	}
 	ok := true
 	qual := func(p *types.Package) string {
-		if p == c.pass.Pkg {
+		if p == pkg {
 			return ""
 		}
 		for _, imp := range file.Imports {
@@ -39,7 +39,7 @@ func typeString(c *check, t types.Type, pos token.Pos, file *ast.File) (string, 
 			if imp.Name != nil {
 				name = imp.Name.Name
 			}
-			if pn, is := lookup(c, name, pos).(*types.PkgName); is && pn.Imported() == p {
+			if pn, is := Lookup(pkg, name, pos).(*types.PkgName); is && pn.Imported() == p {
 				return name
 			}
 		}
@@ -47,7 +47,7 @@ func typeString(c *check, t types.Type, pos token.Pos, file *ast.File) (string, 
 		return p.Name()
 	}
 	s := types.TypeString(t, qual)
-	if !ok || !writable(c, t, pos) {
+	if !ok || !Writable(pkg, t, pos) {
 		return "", false
 	}
 	if _, err := parser.ParseExpr(s); err != nil {
@@ -56,16 +56,17 @@ func typeString(c *check, t types.Type, pos token.Pos, file *ast.File) (string, 
 	return s, true
 }
 
-// writable reports whether every name in t denotes, at pos, what it denotes in t.
-func writable(c *check, t types.Type, pos token.Pos) bool {
+// Writable reports whether every name in t denotes, at pos in package pkg, what it
+// denotes in t.
+func Writable(pkg *types.Package, t types.Type, pos token.Pos) bool {
 	named := func(obj *types.TypeName, args *types.TypeList) bool {
 		switch {
 		case obj.Pkg() == nil:
-			if lookup(c, obj.Name(), pos) != types.Universe.Lookup(obj.Name()) {
+			if Lookup(pkg, obj.Name(), pos) != types.Universe.Lookup(obj.Name()) {
 				return false
 			}
-		case obj.Pkg() == c.pass.Pkg:
-			if lookup(c, obj.Name(), pos) != obj {
+		case obj.Pkg() == pkg:
+			if Lookup(pkg, obj.Name(), pos) != obj {
 				return false
 			}
 		default:
@@ -74,7 +75,7 @@ func writable(c *check, t types.Type, pos token.Pos) bool {
 			}
 		}
 		for a := range args.Types() {
-			if !writable(c, a, pos) {
+			if !Writable(pkg, a, pos) {
 				return false
 			}
 		}
@@ -85,22 +86,22 @@ func writable(c *check, t types.Type, pos token.Pos) bool {
 		if t.Info()&types.IsUntyped != 0 || t.Kind() == types.UnsafePointer {
 			return false
 		}
-		return lookup(c, t.Name(), pos) == types.Universe.Lookup(t.Name())
+		return Lookup(pkg, t.Name(), pos) == types.Universe.Lookup(t.Name())
 	case *types.Pointer:
-		return writable(c, t.Elem(), pos)
+		return Writable(pkg, t.Elem(), pos)
 	case *types.Slice:
-		return writable(c, t.Elem(), pos)
+		return Writable(pkg, t.Elem(), pos)
 	case *types.Array:
-		return writable(c, t.Elem(), pos)
+		return Writable(pkg, t.Elem(), pos)
 	case *types.Chan:
-		return writable(c, t.Elem(), pos)
+		return Writable(pkg, t.Elem(), pos)
 	case *types.Map:
-		return writable(c, t.Key(), pos) && writable(c, t.Elem(), pos)
+		return Writable(pkg, t.Key(), pos) && Writable(pkg, t.Elem(), pos)
 	case *types.Signature:
-		return t.TypeParams().Len() == 0 && writable(c, t.Params(), pos) && writable(c, t.Results(), pos)
+		return t.TypeParams().Len() == 0 && Writable(pkg, t.Params(), pos) && Writable(pkg, t.Results(), pos)
 	case *types.Tuple:
 		for v := range t.Variables() {
-			if !writable(c, v.Type(), pos) {
+			if !Writable(pkg, v.Type(), pos) {
 				return false
 			}
 		}
@@ -114,7 +115,7 @@ func writable(c *check, t types.Type, pos token.Pos) bool {
 	case *types.Alias:
 		return named(t.Obj(), t.TypeArgs())
 	case *types.TypeParam:
-		return lookup(c, t.Obj().Name(), pos) == t.Obj()
+		return Lookup(pkg, t.Obj().Name(), pos) == t.Obj()
 	}
 	return false
 }
