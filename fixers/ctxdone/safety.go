@@ -47,6 +47,15 @@ func (c *checker) unsafe(u *unit, planned map[*model.ChanOp]bool) (token.Pos, st
 		if q := c.badPeer(op, planned); q != nil {
 			return q.Node.Pos(), c.blockedMsg(q)
 		}
+		if s, ok := op.Node.(*ast.SendStmt); ok && c.carriesError(c.info.TypeOf(s.Value)) {
+			return s.Pos(), "the value sent may be the error that ends the stream: returning when the context is done would drop it"
+		}
+	}
+	if pos, what := c.errorSink(u.fn); what != "" {
+		return pos, "the goroutine reports how it ended in " + what + ": returning when the context is done would leave it unset"
+	}
+	if pos, what := c.deferredSend(u); what != "" {
+		return pos, "a deferred send on " + what + " would block in its place"
 	}
 	for _, it := range u.items {
 		following, loops := c.after(it.cur, u)
@@ -266,4 +275,93 @@ func (c *checker) funcHazard(fn *types.Func) *hazard {
 	h := c.hazardIn([]ast.Node{decl.Body})
 	c.hazMemo[fn] = h
 	return h
+}
+
+// carriesError reports whether a value of type t is, or holds in a field, an error: the
+// receiver learns from it why a stream ended.
+func (c *checker) carriesError(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	errType := types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
+	if types.Implements(t, errType) {
+		return true
+	}
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if st, ok := t.Underlying().(*types.Struct); ok {
+		for f := range st.Fields() {
+			if types.Implements(f.Type(), errType) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// errorSink returns where f, or a function literal in it, stores an error in a variable
+// declared outside f or in a field (res.err = err): the way its caller learns why it
+// ended, which an early return would not set.
+func (c *checker) errorSink(f *model.Func) (token.Pos, string) {
+	var pos token.Pos
+	var what string
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || what != "" || as.Tok == token.DEFINE {
+			return what == ""
+		}
+		for _, l := range as.Lhs {
+			t := c.info.TypeOf(l)
+			if t == nil || !c.carriesError(t) {
+				continue
+			}
+			switch l := ast.Unparen(l).(type) {
+			case *ast.Ident:
+				if v, ok := c.info.Uses[l].(*types.Var); ok && (v.Pos() < f.Node.Pos() || v.Pos() >= f.Node.End()) {
+					pos, what = l.Pos(), l.Name
+				}
+			case *ast.SelectorExpr:
+				if sel := c.info.Selections[l]; sel != nil && sel.Kind() == types.FieldVal {
+					pos, what = l.Pos(), types.ExprString(l)
+				}
+			}
+		}
+		return what == ""
+	})
+	return pos, what
+}
+
+// deferredSend returns a send that a call deferred in u's function makes on the channel
+// of one of u's sends: after the early return it would block just the same.
+func (c *checker) deferredSend(u *unit) (token.Pos, string) {
+	classes := make(map[*model.Chan]bool)
+	for _, op := range u.ops {
+		if op.Kind == model.Send {
+			if ch := c.cs.Of(op.Ch); ch != nil {
+				classes[ch] = true
+			}
+		}
+	}
+	if len(classes) == 0 {
+		return token.NoPos, ""
+	}
+	var pos token.Pos
+	var what string
+	ast.Inspect(u.fn.Body, func(n ast.Node) bool {
+		d, ok := n.(*ast.DeferStmt)
+		if !ok || what != "" {
+			return what == ""
+		}
+		ast.Inspect(d.Call, func(m ast.Node) bool {
+			if s, ok := m.(*ast.SendStmt); ok && what == "" {
+				if op := c.cs.Op(s); op != nil && op.Select == nil && classes[c.cs.Of(op.Ch)] {
+					pos, what = s.Pos(), types.ExprString(s.Chan)
+				}
+			}
+			return what == ""
+		})
+		return false
+	})
+	return pos, what
 }

@@ -102,11 +102,22 @@ func everyError(ctx context.Context, urls []string) <-chan error {
 	go func() {
 		for _, u := range urls {
 			if err := fetch(ctx, u); err != nil {
-				errc <- err // want `send on errc blocks without a case for ctx.Done\(\)`
+				errc <- err // want `send on errc blocks without a case for ctx.Done\(\) \(no fix: the value sent may be the error that ends the stream`
 			}
 		}
 	}()
 	return errc
+}
+
+// everyName sends once per URL: the same shape with values that are not errors is fixed.
+func everyName(ctx context.Context, urls []string) <-chan string {
+	names := make(chan string, 1)
+	go func() {
+		for _, u := range urls {
+			names <- u // want `send on names blocks without a case for ctx.Done\(\)`
+		}
+	}()
+	return names
 }
 
 // perPart: the goroutines are started per part, the capacity is per shard.
@@ -117,7 +128,7 @@ func perPart(ctx context.Context, shards [][][]string) {
 			go func() {
 				for _, u := range part {
 					if err := fetch(ctx, u); err != nil {
-						errc <- err // want `send on errc blocks without a case for ctx.Done\(\)`
+						errc <- err // want `send on errc blocks without a case for ctx.Done\(\) \(no fix: the value sent may be the error`
 						return
 					}
 				}

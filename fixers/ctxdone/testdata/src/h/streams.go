@@ -1,0 +1,86 @@
+// Package h: streams whose sends carry how they ended. Returning when the context is
+// done would end the stream as if it had completed: the receiver could not tell.
+package h
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+)
+
+type lister struct {
+	names chan string
+	err   error
+}
+
+func page(ctx context.Context) ([]string, error) { return nil, ctx.Err() }
+
+// Names is nats.go's KeyValueStoreNames shape (jetstream/kv.go): the goroutine records its
+// error in res.err before it returns.
+func Names(ctx context.Context) *lister {
+	res := &lister{names: make(chan string)}
+	go func() {
+		defer close(res.names)
+		for {
+			names, err := page(ctx)
+			if err != nil && !errors.Is(err, io.EOF) {
+				res.err = err
+				return
+			}
+			for _, n := range names {
+				res.names <- strings.TrimPrefix(n, "KV_") // want `send on res.names blocks without a case for ctx.Done\(\) \(no fix: the goroutine reports how it ended in res.err`
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return res
+}
+
+type response struct {
+	data     []byte
+	closeErr error
+}
+
+type stream interface{ Recv() ([]byte, error) }
+
+// Stream is etcd's GetStream shape (client/v3/kv.go): the last value carries the error.
+func Stream(ctx context.Context, c stream) <-chan response {
+	respCh := make(chan response, 1)
+	go func() {
+		defer close(respCh)
+		for {
+			b, err := c.Recv()
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					respCh <- response{closeErr: err} // want `send on respCh blocks without a case for ctx.Done\(\) \(no fix: the value sent may be the error`
+				}
+				return
+			}
+			respCh <- response{data: b} // want `send on respCh blocks without a case for ctx.Done\(\) \(no fix: the value sent may be the error`
+		}
+	}()
+	return respCh
+}
+
+type info struct{ name string }
+
+// Uploads is minio-go's listMultipartUploads shape (api-list.go): a deferred send reports
+// the cancellation on the same channel, and would block in place of the one wrapped.
+func Uploads(ctx context.Context, keys []string) <-chan info {
+	ch := make(chan info)
+	go func() {
+		defer func() {
+			if ctx.Err() != nil {
+				ch <- info{name: "cancelled"}
+			}
+			close(ch)
+		}()
+		for _, k := range keys {
+			ch <- info{name: k} // want `send on ch blocks without a case for ctx.Done\(\) \(no fix: a deferred send on ch would block in its place`
+		}
+	}()
+	return ch
+}
