@@ -18,8 +18,13 @@
 //   - not called on some path from the assignment to a return statement, or overwritten
 //     before being called (a second assignment, or the next iteration of a loop).
 //
-// Control flow is followed as in go vet's lostcancel (go/cfg, with ctrlflow's knowledge of
-// functions that never return): any reference to the variable other than `_ = cancel` or
+// Control flow is followed as in go vet's lostcancel, over the control-flow graph of the
+// shared model (fixers/internal/model), whose no-return policy knows panic, os.Exit,
+// log.Fatal*, runtime.Goexit, testing's FailNow/Fatal*/Skip* and the package's own
+// functions that never return, without facts from other packages, so that the concfix
+// command and go vet -vettool report the same paths (a helper of another package that
+// never returns is not known to either); a constant false condition is a dead branch.
+// Any reference to the variable other than `_ = cancel` or
 // an assignment to it counts as a use, since a cancel function that is stored, returned or
 // handed to another function is somebody else's to call. Returning from main.main ends the
 // process, so main.main is not checked.

@@ -116,7 +116,7 @@ func (a *analyzer) plan(c *candidate) (*plan, *escape) {
 		if c.cancel != nil && !inBlock(c.cancel) {
 			return nil, &escape{c.cancelID, fmt.Sprintf("in a loop, and %s is declared outside the block", c.cancel.Name())}
 		}
-		if c.cancel != nil && len(a.classify(c.cancel, c.fn).kills) > 1 {
+		if c.cancel != nil && a.classify(c, c.fn).count() > 1 {
 			// A call at the end of the block would call the last value assigned.
 			return nil, &escape{c.cancelID, fmt.Sprintf("in a loop, and %s is assigned more than once", c.cancel.Name())}
 		}
@@ -139,8 +139,8 @@ func (a *analyzer) plan(c *candidate) (*plan, *escape) {
 		p.name = c.cancel.Name()
 		// Remove `_ = cancel` statements that follow in the same list, when the variable
 		// is assigned only here.
-		r := a.classify(c.cancel, c.fn)
-		if len(r.kills) == 1 {
+		r := a.classify(c, c.fn)
+		if r.count() == 1 {
 			for _, s := range r.silencers {
 				for _, t := range p.list[p.index+1:] {
 					if t == s {
