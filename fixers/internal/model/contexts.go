@@ -57,8 +57,8 @@ const (
 type CancelUse struct {
 	Ident  *ast.Ident
 	Cursor inspector.Cursor // of Ident
-	Kind  CancelUseKind
-	In    *Func // the innermost function of the reference: the derivation's Func, or a literal nested in it
+	Kind   CancelUseKind
+	In     *Func // the innermost function of the reference: the derivation's Func, or a literal nested in it
 	// Field is the field the function is stored in, for CancelStored (t.cancel = cancel).
 	Field *types.Var
 }
