@@ -58,6 +58,6 @@
 //     methods of other packages, which must never get a nil context, are fixed;
 //   - a value that is given its context later by a method of its own type
 //     (req.WithContext(ctx));
-//   - a standard library twin newer than the file's Go version (from GOROOT/api);
+//   - a standard library twin newer than the file's Go version (from GOROOT/api at build time: the embedded table of package internal/stdapi);
 //   - generic functions, and functions without any context (main, init, constructors).
 package ctxprop

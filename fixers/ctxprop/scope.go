@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -36,6 +37,7 @@ func (e envResult) names() string {
 // A level is a function enclosing the call: a declaration, or a function literal.
 type level struct {
 	fn   ast.Node // *ast.FuncDecl or *ast.FuncLit
+	f    *model.Func
 	at   ast.Node // the node of this function the call is in: the site, or the call of the inner literal
 	body *ast.BlockStmt
 }
@@ -57,10 +59,10 @@ func (ck *checker) env(cur inspector.Cursor) envResult {
 			if n.Body == nil {
 				return envResult{}
 			}
-			levels = append(levels, level{fn: n, at: at, body: n.Body})
+			levels = append(levels, level{fn: n, f: ck.m.FuncOf(n), at: at, body: n.Body})
 			goto done
 		case *ast.FuncLit:
-			levels = append(levels, level{fn: n, at: at, body: n.Body})
+			levels = append(levels, level{fn: n, f: ck.m.FuncOf(n), at: at, body: n.Body})
 			call, ok := calledOnTheSpot(p)
 			if !ok {
 				goto done
@@ -109,7 +111,7 @@ done:
 	v := cands[0]
 	levels = levels[:owner+1]
 	for _, l := range levels {
-		if ck.flow(l.fn, l.body).after(l.at) {
+		if ck.flow(l.f).after(l.at) {
 			return envResult{}
 		}
 	}

@@ -220,24 +220,12 @@ func (ck *checker) recursive(cur inspector.Cursor, fn, tw *types.Func) bool {
 	if tw.Pkg() != ck.pass.Pkg {
 		return false
 	}
-	if ck.decls == nil {
-		ck.decls = make(map[*types.Func]ast.Node)
-		for _, f := range ck.pass.Files {
-			for _, d := range f.Decls {
-				if fd, ok := d.(*ast.FuncDecl); ok {
-					if obj, ok := ck.pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
-						ck.decls[obj] = fd
-					}
-				}
-			}
-		}
-	}
-	decl, ok := ck.decls[tw.Origin()]
-	if !ok {
+	decl := ck.m.Decl(tw)
+	if decl == nil {
 		return true // a method of an interface, or not found: cannot tell
 	}
 	calls := false
-	ast.Inspect(decl, func(n ast.Node) bool {
+	ast.Inspect(decl.Node, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok {
 			if f, ok := ck.pass.TypesInfo.Uses[id].(*types.Func); ok && f.Origin() == fn.Origin() {
 				calls = true
