@@ -14,8 +14,13 @@
 // sync.WaitGroup or an errgroup.Group: the usual "wait, then close, then drain"); a close
 // that directly follows a receive of the only send there is (outside loops: that sender
 // is done); a token channel, where every function that sends on it first received from
-// it (whoever holds the token is the only possible sender); nor a channel whose senders
-// it cannot see (a parameter whose senders are in the callers).
+// it (whoever holds the token is the only possible sender); a close made under a mutex
+// and a closed flag (the function sets a boolean variable or field to true and tests it,
+// and holds the mutex at the close) when every sender holds a mutex of the same field
+// and tests that flag (net/http's wantConn); a close in a function literal, such as one
+// run by sync.Once.Do; nor a channel whose senders it cannot see (a parameter whose
+// senders are in the callers). The channel operations come from the shared model
+// (fixers/internal/model), compared by the variable or field they name.
 // There is no automatic fix: moving the close to the sender side needs a design decision
 // (a done channel, a sync.Once, a WaitGroup).
 package closerecv
