@@ -171,6 +171,9 @@ func (ck *checker) checkCall(cur inspector.Cursor) {
 
 // checkFresh handles context.TODO() or context.Background() passed to the call at callCur.
 func (ck *checker) checkFresh(argCur, callCur inspector.Cursor, fresh *ast.CallExpr, name string) {
+	if ck.detached(fresh, callCur.Node().(*ast.CallExpr)) {
+		return
+	}
 	env := ck.env(argCur)
 	if env.status == none {
 		return
@@ -189,19 +192,19 @@ func (ck *checker) checkFresh(argCur, callCur inspector.Cursor, fresh *ast.CallE
 		fixkit.Refuse(ck.pass, d, d.Pos, "several contexts in scope: "+env.names())
 		return
 	}
-	d.Message = fmt.Sprintf("context.%s() passed while %s is in scope", name, env.ctx.Name())
+	d.Message = fmt.Sprintf("context.%s() passed while %s is in scope", name, env.text())
 	if ck.hasComments(fresh) {
 		fixkit.Refuse(ck.pass, d, d.Pos, "comments inside the call")
 		return
 	}
 	parent := callCur.Node().(*ast.CallExpr)
 	idx := argCur.ParentEdgeIndex()
-	fixkit.Report(ck.pass, d, "Pass "+env.ctx.Name(), func(fx *fixkit.Fix) error {
+	fixkit.Report(ck.pass, d, "Pass "+env.text(), func(fx *fixkit.Fix) error {
 		dcall := fx.Dst(parent).(*dst.CallExpr)
 		old := dcall.Args[idx]
-		id := dst.NewIdent(env.ctx.Name())
-		id.Decs.NodeDecs = *old.Decorations()
-		dcall.Args[idx] = id
+		e := env.expr()
+		*e.Decorations() = *old.Decorations()
+		dcall.Args[idx] = e
 		return nil
 	})
 }
@@ -239,9 +242,10 @@ func (ck *checker) checkNil(argCur, callCur inspector.Cursor, id *ast.Ident) {
 	case ambiguous:
 		fixkit.Refuse(ck.pass, d, d.Pos, "several contexts in scope: "+env.names())
 	case ok:
-		name := env.ctx.Name()
-		fixkit.Report(ck.pass, d, "Pass "+name, func(fx *fixkit.Fix) error {
-			fx.Dst(id).(*dst.Ident).Name = name
+		fixkit.Report(ck.pass, d, "Pass "+env.text(), func(fx *fixkit.Fix) error {
+			e := env.expr()
+			*e.Decorations() = fx.Dst(id).(*dst.Ident).Decs.NodeDecs
+			replaceArg(fx, callCur.Node().(*ast.CallExpr), argCur.ParentEdgeIndex(), e)
 			return nil
 		})
 	case none:

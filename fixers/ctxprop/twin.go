@@ -56,11 +56,17 @@ func (ck *checker) checkTwin(cur inspector.Cursor, call *ast.CallExpr, sig *type
 		fixkit.Refuse(ck.pass, d, d.Pos, "several contexts in scope: "+env.names())
 		return
 	}
-	ctxName := env.ctx.Name()
+	ctxName := env.text()
 	d.Message = fmt.Sprintf("%s called while %s is in scope; %s takes it", ck.funcName(fn), ctxName, tw.name)
+	if !documented(fn, tw) {
+		// A twin by naming convention only: the user's WaitContext may return early
+		// where Wait blocks, with other results. Its contract cannot be read here.
+		fixkit.Refuse(ck.pass, d, d.Pos, "not a documented standard library twin: its contract may differ")
+		return
+	}
 	fixkit.Report(ck.pass, d, fmt.Sprintf("Call %s with %s", tw.name, ctxName), func(fx *fixkit.Fix) error {
 		dcall := fx.Dst(call).(*dst.CallExpr)
-		args := []dst.Expr{dst.NewIdent(ctxName)}
+		args := []dst.Expr{env.expr()}
 		if tw.kind == beginTx {
 			args = append(args, dst.NewIdent("nil"))
 		}

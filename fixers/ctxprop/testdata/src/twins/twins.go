@@ -88,7 +88,8 @@ func lookup(ctx context.Context, host string) (int, error) {
 	return len(addrs) + port, err
 }
 
-// A library with the FContext convention, in this package.
+// A library with the FContext convention, in this package: a twin by naming convention
+// only. Its contract cannot be read, so it is reported without a fix.
 
 type Client struct{}
 
@@ -101,13 +102,29 @@ func Fetch(url string, n ...int) error { return FetchWithContext(context.Backgro
 func FetchWithContext(ctx context.Context, url string, n ...int) error { return nil }
 
 func useLibrary(ctx context.Context, c *Client, v Client) error {
-	if _, err := c.Get("k"); err != nil { // want `\(\*Client\).Get called while ctx is in scope; \(\*Client\).GetContext takes it`
+	if _, err := c.Get("k"); err != nil { // want `\(\*Client\).Get called while ctx is in scope; \(\*Client\).GetContext takes it \(no fix: not a documented standard library twin: its contract may differ\)`
 		return err
 	}
 	if _, err := v.Get("k"); err != nil { // want `\(\*Client\).Get called while ctx is in scope`
 		return err
 	}
-	return Fetch("u", 1, 2) // want `Fetch called while ctx is in scope; FetchWithContext takes it`
+	return Fetch("u", 1, 2) // want `Fetch called while ctx is in scope; FetchWithContext takes it \(no fix: not a documented`
+}
+
+// A user type whose WaitContext returns early, with an empty result, where Wait blocks
+// until the work is done (the wrong fix that DESIGN.md records: rewriting x.Wait() into
+// x.WaitContext(ctx) changed a documented blocking contract and added a data race).
+type Job struct{ out []byte }
+
+// Wait blocks until the job is done and returns its output.
+func (j *Job) Wait() []byte { return j.out }
+
+// WaitContext returns the output when the job is done, or nil when ctx is done first;
+// the job keeps running.
+func (j *Job) WaitContext(ctx context.Context) []byte { return j.out }
+
+func collect(ctx context.Context, j *Job) []byte {
+	return j.Wait() // want `\(\*Job\).Wait called while ctx is in scope; \(\*Job\).WaitContext takes it \(no fix: not a documented standard library twin`
 }
 
 // Negatives.
