@@ -25,7 +25,7 @@ type store struct {
 
 // A positive beside the detached calls: nothing says this one is deliberate.
 func (s *store) update(ctx context.Context, l *lease) error {
-	defer l.Release(context.Background()) // a deferred call: detached by the older rule
+	defer l.Release(context.Background())
 	if err := work(context.Background()); err != nil { // want `context.Background\(\) passed while ctx is in scope`
 		return err
 	}

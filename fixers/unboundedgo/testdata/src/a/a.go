@@ -62,7 +62,6 @@ func waitGroupGo(urls []string) {
 	wg.Wait()
 }
 
-
 func semaphoreChannel(urls []string) {
 	sem := make(chan struct{}, 8)
 	var wg sync.WaitGroup
