@@ -15,6 +15,9 @@ import (
 // checkInterface reports the interface methods whose context parameter is misplaced. They
 // are not fixed: every implementation and caller would have to change with them.
 func (c *checker) checkInterface(it *ast.InterfaceType) {
+	if c.generated(it.Pos()) {
+		return // regenerated from its source (a .proto file, a mock generator)
+	}
 	for _, field := range it.Methods.List {
 		ft, ok := field.Type.(*ast.FuncType)
 		if !ok || len(field.Names) == 0 {
@@ -116,8 +119,8 @@ func (c *checker) checkFunc(decl *ast.FuncDecl) {
 		return
 	}
 	impls := c.impls[fn]
-	if len(impls) > 0 && !slices.ContainsFunc(impls, func(im implemented) bool { return im.own }) {
-		return // its signature is dictated by an interface of another package, reported there
+	if pinned(impls) {
+		return // its signature is dictated by an interface of another package or a generated one
 	}
 	what := "function " + fn.Name()
 	if sig.Recv() != nil {

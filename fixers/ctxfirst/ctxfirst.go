@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"flag"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 	"strings"
@@ -81,8 +82,27 @@ type ref struct {
 }
 
 type implemented struct {
-	iface string // the interface, for messages
-	own   bool   // the interface is declared in the method's package, or is a type literal
+	iface     string // the interface, for messages
+	own       bool   // the interface is declared in the method's package, or is a type literal
+	generated bool   // the interface is declared in a generated file (a gRPC or mock stub)
+}
+
+// pinned reports whether the method's signature is dictated by an interface it cannot
+// change: one of another package, or one in a generated file (regenerating it would
+// undo the change). Such a method is not reported; an interface of another package is
+// reported there, a generated one nowhere.
+func pinned(impls []implemented) bool {
+	return len(impls) > 0 && !slices.ContainsFunc(impls, func(im implemented) bool { return im.own && !im.generated })
+}
+
+// generated reports whether pos is in a generated file of the package.
+func (c *checker) generated(pos token.Pos) bool {
+	for _, f := range c.pass.Files {
+		if f.FileStart <= pos && pos <= f.FileEnd {
+			return ast.IsGenerated(f)
+		}
+	}
+	return false
 }
 
 func run(pass *analysis.Pass) (any, error) {

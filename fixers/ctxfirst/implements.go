@@ -78,7 +78,7 @@ func (c *checker) scanImplements() {
 					if named != nil {
 						name = types.TypeString(named, types.RelativeTo(c.pass.Pkg))
 					}
-					im := implemented{iface: name, own: own}
+					im := implemented{iface: name, own: own, generated: own && named != nil && c.generated(named.Obj().Pos())}
 					if !slices.Contains(c.impls[fn], im) {
 						c.impls[fn] = append(c.impls[fn], im)
 					}
