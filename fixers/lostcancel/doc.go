@@ -5,8 +5,9 @@
 //
 // lostcancel: cancel function of a derived context is not called on every path
 //
-// context.WithCancel, WithTimeout, WithDeadline, WithCancelCause, WithTimeoutCause and
-// WithDeadlineCause return a context and the function that cancels it. Until that
+// context.WithCancel, WithTimeout, WithDeadline, WithCancelCause, WithTimeoutCause,
+// WithDeadlineCause and signal.NotifyContext return a context and the function that
+// cancels it (the derivations of the shared model's Contexts). Until that
 // function is called, the parent keeps a reference to the child, and a timer (for the
 // timeout and deadline variants) keeps running: each call whose cancel function is lost
 // leaks the context until its parent is cancelled, which for context.Background() is
@@ -56,6 +57,12 @@
 //     the block, or a deferred call uses the context;
 //   - the assignment is the init statement of an if, switch or for statement, or some
 //     other position that has no statement list to add to.
+//
+// The stop function of signal.NotifyContext is checked like a cancel function. A
+// function literal that calls cancel and is assigned to a local variable that the
+// function only ever calls (cleanup := func() { cancel(); ... }; ...; cleanup()) is not a
+// use where it is written: each call of the variable is, so a cancel called only by a
+// clean-up closure on the error paths is reported, and fixed like the others.
 //
 // A cancel variable declared by an enclosing function and only assigned in a function
 // literal is reported (without a fix) only when the enclosing function never uses it.

@@ -158,7 +158,7 @@ func (a *analyzer) plan(c *candidate) (*plan, *escape) {
 	if scope == nil {
 		return nil, &escape{stmt, "no scope"}
 	}
-	p.name = a.freshName(c.top, scope, stmt.Pos())
+	p.name = a.freshName(c.top, scope, stmt.Pos(), c.kind())
 	if as, ok := c.stmt.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN && isBlank(as.Lhs[0]) {
 		// _, _ = ...: declare the cancel variable with :=.
 		if hasGoto(c.body) {
@@ -199,11 +199,11 @@ func (a *analyzer) plan(c *candidate) (*plan, *escape) {
 
 // freshName returns a name for a new variable declared at pos in scope that shadows
 // nothing, is declared nowhere else in scope, and was not given to another fix in top.
-func (a *analyzer) freshName(top ast.Node, scope *types.Scope, pos token.Pos) string {
+func (a *analyzer) freshName(top ast.Node, scope *types.Scope, pos token.Pos, base string) string {
 	for i := 1; ; i++ {
-		name := "cancel"
+		name := base
 		if i > 1 {
-			name = fmt.Sprintf("cancel%d", i)
+			name = fmt.Sprintf("%s%d", base, i)
 		}
 		if a.reserved[top][name] || scope.Lookup(name) != nil {
 			continue

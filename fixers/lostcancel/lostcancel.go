@@ -77,16 +77,29 @@ type candidate struct {
 	ctxExpr  ast.Expr   // the left-hand side receiving the context
 	cancelID *ast.Ident // the left-hand side receiving the cancel function
 	cancel   *types.Var // nil when discarded
+	// closures are the function literals that refer to cancel and are only ever called
+	// by the function, through the local variable each is assigned to once
+	// (cleanup := func() { cancel(); ... }; ...; cleanup()): a call of the variable is a
+	// use of cancel, the literal itself is not.
+	closures map[*ast.FuncLit]*types.Var
 }
 
-func (c *candidate) what() string { return "context." + c.callee.Name() }
+// what names the call, and kind its release function, for messages.
+func (c *candidate) what() string { return c.callee.Pkg().Name() + "." + c.callee.Name() }
+
+func (c *candidate) kind() string {
+	if c.callee.Pkg().Path() == "os/signal" {
+		return "stop"
+	}
+	return "cancel"
+}
 
 // candidate returns the candidate of a derivation of the model, or nil when there is
 // nothing to check: the cancel function is stored in a field or an element (somebody
 // else's to call), or named in main.main, whose return ends the process (only discarded
 // cancel functions are reported there, as go vet does).
 func (a *analyzer) candidate(d *model.Derivation) *candidate {
-	if d.Func == nil || d.Stmt == nil || d.CancelID == nil || d.Callee.Pkg().Path() != "context" {
+	if d.Func == nil || d.Stmt == nil || d.CancelID == nil {
 		return nil
 	}
 	if d.Callee.Signature().Results().Len() != 2 {
@@ -108,6 +121,7 @@ func (a *analyzer) candidate(d *model.Derivation) *candidate {
 	if c.sig == nil {
 		return nil
 	}
+	c.closures = a.localClosures(c)
 	// The ancestors of the statement, from the function down.
 	for p := d.Cursor.Parent().Parent(); p.Valid(); p = p.Parent() {
 		c.stack = append(c.stack, p.Node())
@@ -123,7 +137,7 @@ func (a *analyzer) candidate(d *model.Derivation) *candidate {
 func (a *analyzer) check(c *candidate, g *cfg.CFG) {
 	d := analysis.Diagnostic{Pos: c.stmt.Pos(), End: c.stmt.End()}
 	if c.cancel == nil {
-		d.Message = fmt.Sprintf("cancel function returned by %s is discarded", c.what())
+		d.Message = fmt.Sprintf("%s function returned by %s is discarded", c.kind(), c.what())
 		d.Pos, d.End = c.cancelID.Pos(), c.cancelID.End()
 	} else {
 		refs := a.classify(c, c.top)
@@ -133,7 +147,7 @@ func (a *analyzer) check(c *candidate, g *cfg.CFG) {
 			if c.cancel.Parent() == nil || c.cancel.Parent() == a.pass.Pkg.Scope() || refs.anyUse {
 				return
 			}
-			d.Message = fmt.Sprintf("cancel function returned by %s is never called", c.what())
+			d.Message = fmt.Sprintf("%s function returned by %s is never called", c.kind(), c.what())
 			fixkit.Refuse(a.pass, d, c.cancelID.Pos(), "the variable belongs to an enclosing function")
 			return
 		}
@@ -142,9 +156,9 @@ func (a *analyzer) check(c *candidate, g *cfg.CFG) {
 			return
 		}
 		if !refs.anyUseIn(c.fn) {
-			d.Message = fmt.Sprintf("cancel function returned by %s is never called", c.what())
+			d.Message = fmt.Sprintf("%s function returned by %s is never called", c.kind(), c.what())
 		} else {
-			d.Message = fmt.Sprintf("cancel function returned by %s is not called on all paths", c.what())
+			d.Message = fmt.Sprintf("%s function returned by %s is not called on all paths", c.kind(), c.what())
 			pos, end := witness.Pos(), witness.End()
 			if a.pass.Fset.File(pos) != a.pass.Fset.File(end) || end < pos {
 				end = pos // a synthetic return statement
@@ -251,6 +265,9 @@ func lostPath(info *types.Info, g *cfg.CFG, c *candidate, r *refs) ast.Node {
 		ast.Inspect(n, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.FuncLit:
+				if _, ok := c.closures[n]; ok {
+					return false // used where it is called
+				}
 				// Any reference in a nested function counts as a use.
 				ast.Inspect(n.Body, func(n ast.Node) bool {
 					if id, ok := n.(*ast.Ident); ok && (r.uses[id] || r.killed(info, id)) {
@@ -260,7 +277,7 @@ func lostPath(info *types.Info, g *cfg.CFG, c *candidate, r *refs) ast.Node {
 				})
 				return false
 			case *ast.Ident:
-				if r.uses[n] {
+				if r.uses[n] || c.calls(info, n) {
 					used = true
 				} else if r.killed(info, n) {
 					killed = true
