@@ -108,6 +108,27 @@ func (c *checker) requestInput(g *start, fs *ast.ForStmt) finding {
 		}
 	}
 	uses := c.usedBy(g)
+	info := c.pass.TypesInfo
+	// The items read in the iteration, and the variables computed from them
+	// (c := srv.newConn(rw)), by the receive or call that reads them.
+	type src struct {
+		n  ast.Node
+		ch ast.Expr
+	}
+	items := make(map[types.Object]src)
+	itemOf := func(e ast.Expr) (src, bool) {
+		var s src
+		found := false
+		ast.Inspect(e, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if it, ok := items[info.Uses[id]]; ok {
+					s, found = it, true
+				}
+			}
+			return !found
+		})
+		return s, found
+	}
 	var find finding
 	ast.Inspect(fs.Body, func(n ast.Node) bool {
 		if find.msg != "" {
@@ -116,29 +137,49 @@ func (c *checker) requestInput(g *start, fs *ast.ForStmt) finding {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
-		case *ast.GoStmt:
-			if n != g.cur.Node() {
-				return false
+		case *ast.GoStmt, *ast.ExprStmt:
+			if n != g.cur.Node() && (g.cur.Parent().Node() != n) {
+				return true
 			}
-			for _, a := range n.Call.Args {
-				if src, ch := c.source(a); src != nil {
-					find = c.inputOf(g, src, ch)
+			for _, a := range g.args {
+				if s, ch := c.source(a); s != nil {
+					find = c.inputOf(g, s, ch)
+					return false
+				}
+			}
+			for v := range uses {
+				if it, ok := items[v]; ok {
+					find = c.inputOf(g, it.n, it.ch)
 					return false
 				}
 			}
 			return false
 		case *ast.AssignStmt:
-			if len(n.Rhs) != 1 {
-				return true
+			var it src
+			ok := false
+			if len(n.Rhs) == 1 {
+				if s, ch := c.source(n.Rhs[0]); s != nil {
+					it, ok = src{s, ch}, true
+				}
 			}
-			src, ch := c.source(n.Rhs[0])
-			if src == nil {
+			if !ok {
+				for _, r := range n.Rhs {
+					if it, ok = itemOf(r); ok {
+						break
+					}
+				}
+			}
+			if !ok {
 				return true
 			}
 			for _, l := range n.Lhs {
-				if id, ok := l.(*ast.Ident); ok && uses[c.pass.TypesInfo.ObjectOf(id)] {
-					find = c.inputOf(g, src, ch)
-					return false
+				if id, isID := l.(*ast.Ident); isID && id.Name != "_" {
+					if o := info.ObjectOf(id); o != nil {
+						if _, isErr := o.Type().Underlying().(*types.Interface); isErr && types.Identical(o.Type(), types.Universe.Lookup("error").Type()) {
+							continue
+						}
+						items[o] = it
+					}
 				}
 			}
 		}

@@ -33,6 +33,23 @@ func (s *server) serve() error {
 
 func (s *server) handle(c net.Conn) { c.Close() }
 
+type conn struct{ rwc net.Conn }
+
+func (c *conn) serve() { c.rwc.Close() }
+
+// The goroutine gets a value computed from the accepted item (net/http's Server.Serve:
+// c := srv.newConn(rw); go c.serve(connCtx)).
+func (s *server) serveConns() error {
+	for {
+		rw, err := s.ln.Accept()
+		if err != nil {
+			return err
+		}
+		c := &conn{rwc: rw}
+		go c.serve() // want `goroutine started for every result of s.ln.Accept\(\)`
+	}
+}
+
 type message struct{ body []byte }
 
 type stream interface {
