@@ -29,8 +29,10 @@ func f(debug func() bool) {
 	f := funcNamed(t, m, "f")
 	var bgs []*ast.CallExpr
 	ast.Inspect(f.Body, func(n ast.Node) bool {
-		if call, ok := n.(*ast.CallExpr); ok && len(call.Args) == 0 {
-			bgs = append(bgs, call)
+		if call, ok := n.(*ast.CallExpr); ok {
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Background" {
+				bgs = append(bgs, call)
+			}
 		}
 		return true
 	})
