@@ -104,7 +104,7 @@ func run(pass *analysis.Pass) (any, error) {
 		if guards == nil {
 			guards = newGuards(m)
 		}
-		if guards.guarded(cl, sends) {
+		if guards.guarded(cl, sends) || guards.recovers(sends) {
 			continue
 		}
 		sendElsewhere := sends[0].pos

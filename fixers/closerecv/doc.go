@@ -17,8 +17,10 @@
 // it (whoever holds the token is the only possible sender); a close made under a mutex
 // and a closed flag (the function sets a boolean variable or field to true and tests it,
 // and holds the mutex at the close) when every sender holds a mutex of the same field
-// and tests that flag (net/http's wantConn); a close in a function literal, such as one
-// run by sync.Once.Do; nor a channel whose senders it cannot see (a parameter whose
+// and tests that flag (net/http's wantConn; senders in _test.go files do not count for a
+// close outside them); a close in a function literal, such as one
+// run by sync.Once.Do; a channel whose every sender defers a recover (the panic of a
+// send after the close is expected and handled); nor a channel whose senders it cannot see (a parameter whose
 // senders are in the callers). The channel operations come from the shared model
 // (fixers/internal/model), compared by the variable or field they name.
 // There is no automatic fix: moving the close to the sender side needs a design decision

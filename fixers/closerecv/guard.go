@@ -45,11 +45,53 @@ func (g *guards) guarded(cl op, sends []op) bool {
 		return false
 	}
 	for _, s := range sends {
+		if s.fn.Test && !cl.fn.Test {
+			continue // a test that drives the channel by hand, outside the protocol
+		}
 		if c, ok := g.held(s); !ok || c != class || !g.flagsOf(s.fn)[flag] {
 			return false
 		}
 	}
 	return true
+}
+
+// recovers reports whether every send is in a function that defers a function literal
+// calling recover: a send after the close panics there, on purpose, and is recovered
+// (go-redis's StickyConnPool.Put and Remove).
+func (g *guards) recovers(sends []op) bool {
+	for _, s := range sends {
+		if !g.defersRecover(s.fn) {
+			return false
+		}
+	}
+	return true
+}
+
+func (g *guards) defersRecover(f *model.Func) bool {
+	found := false
+	for c := range f.Cursor.Preorder((*ast.DeferStmt)(nil)) {
+		if !f.Encloses(c) {
+			continue
+		}
+		lit, ok := ast.Unparen(c.Node().(*ast.DeferStmt).Call.Fun).(*ast.FuncLit)
+		if !ok {
+			continue
+		}
+		ast.Inspect(lit.Body, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+					if b, ok := g.m.Info.Uses[id].(*types.Builtin); ok && b.Name() == "recover" {
+						found = true
+					}
+				}
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
 }
 
 // held returns the class of a mutex that o's function locks before o, and does not

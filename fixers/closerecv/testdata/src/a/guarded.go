@@ -111,3 +111,39 @@ func (e *early) drain() {
 	e.mu.Unlock()
 	close(e.ch) // want `channel ch is closed by a function that only receives`
 }
+
+// Every sender recovers the panic of a send after the close (go-redis's
+// StickyConnPool: Put and Remove defer a recover around p.ch <- cn, Close closes p.ch
+// and drains it).
+type sticky struct{ ch chan int }
+
+func (p *sticky) put(v int) {
+	defer func() {
+		if recover() != nil {
+			_ = v // the pool is closed: drop it
+		}
+	}()
+	p.ch <- v
+}
+
+func (p *sticky) close() {
+	close(p.ch)
+	if v, ok := <-p.ch; ok {
+		_ = v
+	}
+}
+
+// Look-alike: one sender does not recover.
+type sticky2 struct{ ch chan int }
+
+func (p *sticky2) put(v int) {
+	defer func() { recover() }()
+	p.ch <- v
+}
+
+func (p *sticky2) remove(v int) { p.ch <- v }
+
+func (p *sticky2) close() {
+	<-p.ch
+	close(p.ch) // want `channel ch is closed by a function that only receives`
+}
