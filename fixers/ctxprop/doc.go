@@ -17,9 +17,10 @@
 //     context are fixed (http.NewRequest, exec.Command, the Exec, Query, QueryRow,
 //     Prepare, Ping and Stmt methods of database/sql, slog's Debug, Info, Warn and Error,
 //     (*net.Dialer).Dial, (*tls.Conn).Handshake: allow.go lists them with their docs);
-//     the same convention in any other library, the package's own types included, is
-//     reported without a fix, since the twin's contract cannot be read (a WaitContext
-//     may return early with an empty result where Wait blocks);
+//     the same convention in another library is reported without a fix, since the
+//     twin's contract cannot be read (a WaitContext may return early with an empty
+//     result where Wait blocks), and in the package itself not at all (its author wrote
+//     both forms and chose one);
 //   - DB.Begin (BeginTx(ctx, nil)), net.Dial ((&net.Dialer{}).DialContext) and the
 //     net.Lookup* functions whose net.DefaultResolver method has the same parameters
 //     after the context and the same results;
