@@ -58,7 +58,10 @@
 //   - the assignment is the init statement of an if, switch or for statement, or some
 //     other position that has no statement list to add to.
 //
-// The stop function of signal.NotifyContext is checked like a cancel function. A
+// The stop function of signal.NotifyContext is checked like a cancel function, and
+// reported without a fix: stopping the notification restores the signals' default
+// behaviour (a later SIGINT ends the process instead of being caught), which code may
+// rely on either way. A
 // function literal that calls cancel and is assigned to a local variable that the
 // function only ever calls (cleanup := func() { cancel(); ... }; ...; cleanup()) is not a
 // use where it is written: each call of the variable is, so a cancel called only by a

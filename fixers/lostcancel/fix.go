@@ -29,6 +29,14 @@ type plan struct {
 
 // fix reports d with a fix for c, or without one and a note saying why.
 func (a *analyzer) fix(c *candidate, d analysis.Diagnostic) {
+	if c.kind() == "stop" {
+		// Stopping a signal.NotifyContext restores the signals' default behaviour: a
+		// SIGINT after the function returns would end the process instead of being
+		// caught. Code may rely on either (os/signal's own test keeps the notification
+		// on purpose), so the choice is the maintainer's.
+		fixkit.Refuse(a.pass, d, d.Pos, "stopping the notification restores the signals' default behaviour")
+		return
+	}
 	p, refusal := a.plan(c)
 	if p == nil {
 		fixkit.Refuse(a.pass, d, refusal.at.Pos(), refusal.why)
