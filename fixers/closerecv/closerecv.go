@@ -86,7 +86,7 @@ func run(pass *analysis.Pass) (any, error) {
 				sends = append(sends, o)
 			}
 		}
-		if !recv || sendHere || len(sends) == 0 || waits(info, cl.fn.Cursor) {
+		if !recv || sendHere || len(sends) == 0 || waits(info, cl.fn.Cursor) || waitsInGoroutine(info, cl.fn) {
 			continue
 		}
 		// A token channel: every function that sends on it received from it first (it
@@ -95,8 +95,9 @@ func run(pass *analysis.Pass) (any, error) {
 		if tokenPassing(ops, cl.obj) {
 			continue
 		}
-		// "<-ch; close(ch)" after the one send there is (outside loops): the sender is done.
-		if len(sends) == 1 && !sends[0].inLoop && receivedJustBefore(info, cl) {
+		// "<-ch; ...; close(ch)" after the one send there is (outside loops): the sender
+		// is done.
+		if len(sends) == 1 && !sends[0].inLoop && (receivedJustBefore(info, cl) || onceGoroutine(sends[0]) && receivedBefore(ops, cl)) {
 			continue
 		}
 		// A close under a mutex and a closed flag that every sender checks under the

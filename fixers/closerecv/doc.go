@@ -11,9 +11,11 @@
 // the same channel: the same variable, or the same struct field.
 //
 // It does not report a function that waits for the senders first (it calls Wait of a
-// sync.WaitGroup or an errgroup.Group: the usual "wait, then close, then drain"); a close
-// that directly follows a receive of the only send there is (outside loops: that sender
-// is done); a token channel, where every function that sends on it first received from
+// sync.WaitGroup or an errgroup.Group, itself or in a goroutine it starts and waits on:
+// the usual "wait, then close, then drain"); a close that directly follows a receive of
+// the only send there is (outside loops: that sender is done), or that follows, in the
+// same block or one inside it, a receive on every path when the only send is in a
+// goroutine started once; a token channel, where every function that sends on it first received from
 // it (whoever holds the token is the only possible sender); a close made under a mutex
 // and a closed flag (the function sets a boolean variable or field to true and tests it,
 // and holds the mutex at the close) when every sender holds a mutex of the same field

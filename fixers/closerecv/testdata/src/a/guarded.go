@@ -147,3 +147,49 @@ func (p *sticky2) close() {
 	<-p.ch
 	close(p.ch) // want `channel ch is closed by a function that only receives`
 }
+
+// The one goroutine's one send has been received before the close, and the closer
+// waits for a WaitGroup through a goroutine (go-redis's commands_test and
+// autopipeline tests).
+func startedOnce(work func()) {
+	started := make(chan bool)
+	go func() {
+		started <- true
+		work()
+	}()
+	<-started
+	work()
+	close(started)
+}
+
+func waitedThrough(n int) {
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- nil
+		}()
+	}
+	waited := make(chan struct{})
+	go func() { wg.Wait(); close(waited) }()
+	<-waited
+	close(errs)
+	for range errs {
+	}
+}
+
+// Look-alike: the receive is in a branch that the path to the close may skip.
+func startedMaybe(work func(), wait bool) {
+	started := make(chan bool)
+	go func() {
+		started <- true
+		work()
+	}()
+	if wait {
+		<-started
+	}
+	work()
+	close(started) // want `channel started is closed`
+}
