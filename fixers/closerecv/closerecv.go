@@ -6,9 +6,9 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
@@ -21,7 +21,7 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "closerecv",
 	Doc:      fixkit.Doc(docGo, "closerecv"),
 	URL:      fixkit.URL("closerecv"),
-	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Requires: []*analysis.Analyzer{model.Analyzer},
 	Run:      run,
 }
 
@@ -30,7 +30,7 @@ type op struct {
 	obj    *types.Var
 	pos    token.Pos
 	cur    inspector.Cursor
-	fn     inspector.Cursor // the innermost function executing it
+	fn     *model.Func // the innermost function executing it
 	kind   int
 	inLoop bool // in a loop of its function
 }
@@ -42,46 +42,32 @@ const (
 )
 
 func run(pass *analysis.Pass) (any, error) {
-	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	m := pass.ResultOf[model.Analyzer].(*model.Model)
 	info := pass.TypesInfo
 	var ops []op
 	hasClose := false
-	add := func(c inspector.Cursor, x ast.Expr, kind int) {
-		obj := chanVar(info, x)
-		if obj == nil {
-			return
+	// The model's channel operations, each on the variable or field it names: the
+	// analyzer compares channels by name, not by the model's classes of aliases.
+	for _, o := range m.Chans().Ops {
+		obj := chanVar(info, o.Ch)
+		if obj == nil || o.Func == nil {
+			continue
 		}
-		fn := enclosingFunc(c)
-		ops = append(ops, op{obj: obj, pos: c.Node().Pos(), cur: c, fn: fn, kind: kind, inLoop: inLoop(c, fn)})
-		if kind == opClose {
-			hasClose = true
+		kind := opRecv
+		switch o.Kind {
+		case model.Send:
+			kind = opSend
+		case model.Close:
+			kind, hasClose = opClose, true
 		}
-	}
-	for c := range insp.Root().Preorder((*ast.SendStmt)(nil), (*ast.UnaryExpr)(nil), (*ast.RangeStmt)(nil), (*ast.CallExpr)(nil)) {
-		switch n := c.Node().(type) {
-		case *ast.SendStmt:
-			add(c, n.Chan, opSend)
-		case *ast.UnaryExpr:
-			if n.Op == token.ARROW {
-				add(c, n.X, opRecv)
-			}
-		case *ast.RangeStmt:
-			if _, ok := info.TypeOf(n.X).Underlying().(*types.Chan); ok {
-				add(c, n.X, opRecv)
-			}
-		case *ast.CallExpr:
-			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && len(n.Args) == 1 {
-				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
-					add(c, n.Args[0], opClose)
-				}
-			}
-		}
+		ops = append(ops, op{obj: obj, pos: o.Node.Pos(), cur: o.Cursor, fn: o.Func, kind: kind, inLoop: inLoop(o.Cursor, o.Func.Cursor)})
 	}
 	if !hasClose {
 		return nil, nil
 	}
+	var guards *guards
 	for _, cl := range ops {
-		if cl.kind != opClose || !cl.fn.Valid() {
+		if cl.kind != opClose {
 			continue
 		}
 		recv, sendHere := false, false
@@ -100,7 +86,7 @@ func run(pass *analysis.Pass) (any, error) {
 				sends = append(sends, o)
 			}
 		}
-		if !recv || sendHere || len(sends) == 0 || waits(info, cl.fn) {
+		if !recv || sendHere || len(sends) == 0 || waits(info, cl.fn.Cursor) || waitsInGoroutine(info, cl.fn) {
 			continue
 		}
 		// A token channel: every function that sends on it received from it first (it
@@ -109,8 +95,17 @@ func run(pass *analysis.Pass) (any, error) {
 		if tokenPassing(ops, cl.obj) {
 			continue
 		}
-		// "<-ch; close(ch)" after the one send there is (outside loops): the sender is done.
-		if len(sends) == 1 && !sends[0].inLoop && receivedJustBefore(info, cl) {
+		// "<-ch; ...; close(ch)" after the one send there is (outside loops): the sender
+		// is done.
+		if len(sends) == 1 && !sends[0].inLoop && (receivedJustBefore(info, cl) || onceGoroutine(sends[0]) && receivedBefore(ops, cl)) {
+			continue
+		}
+		// A close under a mutex and a closed flag that every sender checks under the
+		// same mutex: no send can follow the close.
+		if guards == nil {
+			guards = newGuards(m)
+		}
+		if guards.guarded(cl, sends) || guards.recovers(sends) {
 			continue
 		}
 		sendElsewhere := sends[0].pos
@@ -138,13 +133,6 @@ func chanVar(info *types.Info, x ast.Expr) *types.Var {
 		return v
 	}
 	return nil
-}
-
-func enclosingFunc(c inspector.Cursor) inspector.Cursor {
-	for f := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return f
-	}
-	return inspector.Cursor{}
 }
 
 // waits reports whether the function (outside nested literals) calls Wait of a
@@ -207,7 +195,7 @@ func receivedJustBefore(info *types.Info, cl op) bool {
 
 // tokenPassing reports whether every function that sends on obj also receives from it.
 func tokenPassing(ops []op, obj *types.Var) bool {
-	recvIn := make(map[inspector.Cursor]bool)
+	recvIn := make(map[*model.Func]bool)
 	for _, o := range ops {
 		if o.obj == obj && o.kind == opRecv {
 			recvIn[o.fn] = true

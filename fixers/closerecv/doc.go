@@ -11,11 +11,20 @@
 // the same channel: the same variable, or the same struct field.
 //
 // It does not report a function that waits for the senders first (it calls Wait of a
-// sync.WaitGroup or an errgroup.Group: the usual "wait, then close, then drain"); a close
-// that directly follows a receive of the only send there is (outside loops: that sender
-// is done); a token channel, where every function that sends on it first received from
-// it (whoever holds the token is the only possible sender); nor a channel whose senders
-// it cannot see (a parameter whose senders are in the callers).
+// sync.WaitGroup or an errgroup.Group, itself or in a goroutine it starts and waits on:
+// the usual "wait, then close, then drain"); a close that directly follows a receive of
+// the only send there is (outside loops: that sender is done), or that follows, in the
+// same block or one inside it, a receive on every path when the only send is in a
+// goroutine started once; a token channel, where every function that sends on it first received from
+// it (whoever holds the token is the only possible sender); a close made under a mutex
+// and a closed flag (the function sets a boolean variable or field to true and tests it,
+// and holds the mutex at the close) when every sender holds a mutex of the same field
+// and tests that flag (net/http's wantConn; senders in _test.go files do not count for a
+// close outside them); a close in a function literal, such as one
+// run by sync.Once.Do; a channel whose every sender defers a recover (the panic of a
+// send after the close is expected and handled); nor a channel whose senders it cannot see (a parameter whose
+// senders are in the callers). The channel operations come from the shared model
+// (fixers/internal/model), compared by the variable or field they name.
 // There is no automatic fix: moving the close to the sender side needs a design decision
 // (a done channel, a sync.Once, a WaitGroup).
 package closerecv

@@ -17,7 +17,7 @@ import (
 // TestLocal checks the fixes made one package at a time (unexported functions whose every
 // reference is a call in their package), and the refusals next to them.
 func TestLocal(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(ctxfirst.Analyzer), "a")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(ctxfirst.Analyzer), "a", "gen")
 }
 
 // TestParts checks the shares of whole-program fixes that each package returns: the

@@ -39,7 +39,9 @@
 //     one among the types of its expressions and signatures, or a constraint of a generic it
 //     instantiates): the interface and every implementation would have to change together.
 //     A method whose signature is dictated by an interface of another package is not
-//     reported at all; the interface is;
+//     reported at all; the interface is. Nor is a method that implements an interface
+//     declared in a generated file (a gRPC or mock stub), nor such an interface:
+//     regenerating it would undo the change;
 //   - it is an interface method;
 //   - a call passes a multi-value expression f(g());
 //   - moving the context argument before the arguments it jumps over could change the order

@@ -8,10 +8,10 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
@@ -25,22 +25,22 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "ctxprop",
 	Doc:      fixkit.Doc(docGo, "ctxprop"),
 	URL:      fixkit.URL("ctxprop"),
-	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Requires: []*analysis.Analyzer{model.Analyzer},
 	Run:      run,
 }
 
 type checker struct {
 	pass    *analysis.Pass
+	m       *model.Model
 	insp    *inspector.Inspector
 	ctxPkg  *types.Package
 	ctxType types.Type // context.Context
 
-	valid   map[*types.Var]bool      // context variables whose every value derives from a context in scope
-	cancels map[*types.Var]bool      // valid variables that hold a cancellable derived context
-	funcs   map[ast.Node]*flowInfo   // per function: Done/Err markers over its CFG
-	decls   map[*types.Func]ast.Node // functions of this package by object, for the recursion guard
-	done    map[*types.Var]bool      // variables assigned ctx.Done()
-	scanned map[ast.Node]bool        // outermost functions whose variables were analysed
+	valid   map[*types.Var]bool       // context variables whose every value derives from a context in scope
+	cancels map[*types.Var]bool       // valid variables that hold a cancellable derived context
+	funcs   map[*model.Func]*flowInfo // per function: Done/Err markers over its CFG
+	done    map[*types.Var]bool       // variables assigned ctx.Done()
+	scanned map[ast.Node]bool         // outermost functions whose variables were analysed
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -52,14 +52,16 @@ func run(pass *analysis.Pass) (any, error) {
 	if tn == nil {
 		return nil, nil
 	}
+	m := pass.ResultOf[model.Analyzer].(*model.Model)
 	ck := &checker{
 		pass:    pass,
-		insp:    pass.ResultOf[inspect.Analyzer].(*inspector.Inspector),
+		m:       m,
+		insp:    m.Inspector,
 		ctxPkg:  ctxPkg,
 		ctxType: tn.Type(),
 		valid:   make(map[*types.Var]bool),
 		cancels: make(map[*types.Var]bool),
-		funcs:   make(map[ast.Node]*flowInfo),
+		funcs:   make(map[*model.Func]*flowInfo),
 		done:    make(map[*types.Var]bool),
 		scanned: make(map[ast.Node]bool),
 	}
@@ -169,6 +171,9 @@ func (ck *checker) checkCall(cur inspector.Cursor) {
 
 // checkFresh handles context.TODO() or context.Background() passed to the call at callCur.
 func (ck *checker) checkFresh(argCur, callCur inspector.Cursor, fresh *ast.CallExpr, name string) {
+	if ck.detached(fresh, callCur.Node().(*ast.CallExpr)) {
+		return
+	}
 	env := ck.env(argCur)
 	if env.status == none {
 		return
@@ -187,19 +192,19 @@ func (ck *checker) checkFresh(argCur, callCur inspector.Cursor, fresh *ast.CallE
 		fixkit.Refuse(ck.pass, d, d.Pos, "several contexts in scope: "+env.names())
 		return
 	}
-	d.Message = fmt.Sprintf("context.%s() passed while %s is in scope", name, env.ctx.Name())
+	d.Message = fmt.Sprintf("context.%s() passed while %s is in scope", name, env.text())
 	if ck.hasComments(fresh) {
 		fixkit.Refuse(ck.pass, d, d.Pos, "comments inside the call")
 		return
 	}
 	parent := callCur.Node().(*ast.CallExpr)
 	idx := argCur.ParentEdgeIndex()
-	fixkit.Report(ck.pass, d, "Pass "+env.ctx.Name(), func(fx *fixkit.Fix) error {
+	fixkit.Report(ck.pass, d, "Pass "+env.text(), func(fx *fixkit.Fix) error {
 		dcall := fx.Dst(parent).(*dst.CallExpr)
 		old := dcall.Args[idx]
-		id := dst.NewIdent(env.ctx.Name())
-		id.Decs.NodeDecs = *old.Decorations()
-		dcall.Args[idx] = id
+		e := env.expr()
+		*e.Decorations() = *old.Decorations()
+		dcall.Args[idx] = e
 		return nil
 	})
 }
@@ -237,9 +242,10 @@ func (ck *checker) checkNil(argCur, callCur inspector.Cursor, id *ast.Ident) {
 	case ambiguous:
 		fixkit.Refuse(ck.pass, d, d.Pos, "several contexts in scope: "+env.names())
 	case ok:
-		name := env.ctx.Name()
-		fixkit.Report(ck.pass, d, "Pass "+name, func(fx *fixkit.Fix) error {
-			fx.Dst(id).(*dst.Ident).Name = name
+		fixkit.Report(ck.pass, d, "Pass "+env.text(), func(fx *fixkit.Fix) error {
+			e := env.expr()
+			*e.Decorations() = fx.Dst(id).(*dst.Ident).Decs.NodeDecs
+			replaceArg(fx, callCur.Node().(*ast.CallExpr), argCur.ParentEdgeIndex(), e)
 			return nil
 		})
 	case none:
@@ -284,12 +290,10 @@ func (ck *checker) refersToPackage(pos token.Pos, name string, pkg *types.Packag
 
 // hasComments reports whether a comment lies inside n.
 func (ck *checker) hasComments(n ast.Node) bool {
-	for _, f := range ck.pass.Files {
-		if f.FileStart <= n.Pos() && n.End() <= f.FileEnd {
-			for _, cg := range f.Comments {
-				if cg.Pos() < n.End() && cg.End() > n.Pos() {
-					return true
-				}
+	if f := ck.m.File(n.Pos()); f != nil {
+		for _, cg := range f.Comments {
+			if cg.Pos() < n.End() && cg.End() > n.Pos() {
+				return true
 			}
 		}
 	}

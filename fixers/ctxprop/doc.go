@@ -12,9 +12,15 @@
 //   - context.TODO() or context.Background() passed as a context argument;
 //   - a call of F(args) when the same package (for a function) or the same method set
 //     (for a method) has FContext(ctx, args) or FWithContext(ctx, args) whose parameters
-//     are a context.Context followed by F's, with identical results: http.NewRequest,
-//     the Query, QueryRow, Exec, Prepare and Ping methods of database/sql, exec.Command,
-//     and the same convention in any other library;
+//     are a context.Context followed by F's, with identical results. Only the standard
+//     library's twins whose documentation says they are the same call honouring the
+//     context are fixed (http.NewRequest, exec.Command, the Exec, Query, QueryRow,
+//     Prepare, Ping and Stmt methods of database/sql, slog's Debug, Info, Warn and Error,
+//     (*net.Dialer).Dial, (*tls.Conn).Handshake: allow.go lists them with their docs);
+//     the same convention in another library is reported without a fix, since the
+//     twin's contract cannot be read (a WaitContext may return early with an empty
+//     result where Wait blocks), and in the package itself not at all (its author wrote
+//     both forms and chose one);
 //   - DB.Begin (BeginTx(ctx, nil)), net.Dial ((&net.Dialer{}).DialContext) and the
 //     net.Lookup* functions whose net.DefaultResolver method has the same parameters
 //     after the context and the same results;
@@ -25,7 +31,9 @@
 // A context is in scope at a call when it is a named parameter (not _) of the enclosing
 // function, or a local variable of it whose every value is a copy of such a context or
 // a context.With* derivation of one; variables whose address is taken or that are
-// assigned anything else are not followed. Contexts of outer functions count only
+// assigned anything else are not followed. When there is no such variable, the context
+// of an HTTP request being served is in scope: r.Context() of a named *http.Request
+// parameter r. Contexts of outer functions count only
 // through function literals called on the spot. The context must be visible at the call
 // (declared before it, not shadowed). When several contexts are in scope the call is
 // reported without a fix.
@@ -39,6 +47,11 @@
 //     the spot (they may run after the function returns);
 //   - calls reachable from a receive of ctx.Done(), a select case on it, or a call of
 //     ctx.Err() or context.Cause (clean-up and graceful shutdown need a fresh context);
+//   - a context.Background() or TODO() with a comment on its line or directly above it
+//     (the comment states the intent), or passed to a clean-up call after the main work
+//     has ended: a function or method whose name says it releases, rolls back, aborts,
+//     reverts, undoes, audits, shuts down, closes, cleans up, tears down, unlocks,
+//     unregisters, revokes or stops;
 //   - arguments of the context package's own functions (context.WithoutCancel,
 //     context.WithTimeout(context.Background(), d)) and contexts assigned to variables;
 //   - calls whose results may hold the context (anything but basic values and errors)
@@ -58,6 +71,7 @@
 //     methods of other packages, which must never get a nil context, are fixed;
 //   - a value that is given its context later by a method of its own type
 //     (req.WithContext(ctx));
-//   - a standard library twin newer than the file's Go version (from GOROOT/api);
+//   - a standard library twin newer than the file's Go version (a table generated from
+//     GOROOT/api and embedded: package internal/stdapi);
 //   - generic functions, and functions without any context (main, init, constructors).
 package ctxprop

@@ -127,10 +127,11 @@ func (ck *checker) returnsFrom(ret inspector.Cursor, fn ast.Node) bool {
 // context, may outlive its uses in fn: uses other than as a receiver or operand of a
 // field selection, a comparison, an argument of an ordinary call, or a return from fn.
 func (ck *checker) varEscapes(v *types.Var, fn ast.Node) bool {
-	fnCur, ok := ck.insp.Root().FindNode(fn)
-	if !ok {
+	f := ck.m.FuncOf(fn)
+	if f == nil {
 		return true
 	}
+	fnCur := f.Cursor
 	escapes := false
 	for c := range fnCur.Preorder((*ast.Ident)(nil)) {
 		id := c.Node().(*ast.Ident)

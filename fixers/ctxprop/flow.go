@@ -5,7 +5,8 @@ import (
 	"go/token"
 	"go/types"
 
-	"golang.org/x/tools/go/cfg"
+	"github.com/concfix/concfix/fixers/internal/cfg"
+	"github.com/concfix/concfix/fixers/internal/model"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -19,16 +20,17 @@ type flowInfo struct {
 	reach map[*cfg.Block]bool
 }
 
-func (ck *checker) flow(fn ast.Node, body *ast.BlockStmt) *flowInfo {
-	if fi, ok := ck.funcs[fn]; ok {
+func (ck *checker) flow(f *model.Func) *flowInfo {
+	if fi, ok := ck.funcs[f]; ok {
 		return fi
 	}
+	body := f.Body
 	fi := &flowInfo{
-		g:     cfg.New(body, func(*ast.CallExpr) bool { return true }),
+		g:     f.CFG(),
 		mark:  make(map[*cfg.Block]int),
 		reach: make(map[*cfg.Block]bool),
 	}
-	ck.funcs[fn] = fi
+	ck.funcs[f] = fi
 	ck.scanDoneVars(body)
 
 	// Select comm statements are evaluated in the block before the select; a Done

@@ -6,6 +6,8 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/concfix/concfix/fixers/internal/model"
+	"github.com/dave/dst"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -20,7 +22,8 @@ const (
 // envResult describes the context in scope at a call.
 type envResult struct {
 	status status
-	ctx    *types.Var   // when ok
+	ctx    *types.Var   // when ok: the context variable, or the *http.Request parameter (req)
+	req    bool         // ctx is an *http.Request parameter: the context is ctx.Context()
 	cands  []*types.Var // when ambiguous
 	levels []level      // enclosing functions, innermost first, up to the owner of ctx
 }
@@ -36,6 +39,7 @@ func (e envResult) names() string {
 // A level is a function enclosing the call: a declaration, or a function literal.
 type level struct {
 	fn   ast.Node // *ast.FuncDecl or *ast.FuncLit
+	f    *model.Func
 	at   ast.Node // the node of this function the call is in: the site, or the call of the inner literal
 	body *ast.BlockStmt
 }
@@ -57,10 +61,10 @@ func (ck *checker) env(cur inspector.Cursor) envResult {
 			if n.Body == nil {
 				return envResult{}
 			}
-			levels = append(levels, level{fn: n, at: at, body: n.Body})
+			levels = append(levels, level{fn: n, f: ck.m.FuncOf(n), at: at, body: n.Body})
 			goto done
 		case *ast.FuncLit:
-			levels = append(levels, level{fn: n, at: at, body: n.Body})
+			levels = append(levels, level{fn: n, f: ck.m.FuncOf(n), at: at, body: n.Body})
 			call, ok := calledOnTheSpot(p)
 			if !ok {
 				goto done
@@ -99,9 +103,20 @@ done:
 			}
 		}
 	}
+	req := false
 	switch len(cands) {
 	case 0:
-		return envResult{}
+		// No context variable: the context of an HTTP request the function serves.
+		owner = -1
+		for i, l := range levels {
+			if r := ck.requestParam(l, scope, site.Pos()); r != nil {
+				cands, owner, req = []*types.Var{r}, i, true
+				break
+			}
+		}
+		if owner < 0 {
+			return envResult{}
+		}
 	case 1:
 	default:
 		return envResult{status: ambiguous, cands: cands}
@@ -109,16 +124,60 @@ done:
 	v := cands[0]
 	levels = levels[:owner+1]
 	for _, l := range levels {
-		if ck.flow(l.fn, l.body).after(l.at) {
+		if ck.flow(l.f).after(l.at) {
 			return envResult{}
 		}
 	}
-	if ck.cancels[v] && ck.resultsMayRetain(levels[owner].fn) {
+	if !req && ck.cancels[v] && ck.resultsMayRetain(levels[owner].fn) {
 		// A cancellable context whose values could be returned to the caller after
 		// cancel: the function's results would be tied to a dead context.
 		return envResult{}
 	}
-	return envResult{status: ok, ctx: v, levels: levels}
+	return envResult{status: ok, ctx: v, req: req, levels: levels}
+}
+
+// text is how the context in scope is written: its variable, or r.Context().
+func (e envResult) text() string {
+	if e.req {
+		return e.ctx.Name() + ".Context()"
+	}
+	return e.ctx.Name()
+}
+
+// expr returns a new expression for the context in scope.
+func (e envResult) expr() dst.Expr {
+	if e.req {
+		return &dst.CallExpr{Fun: &dst.SelectorExpr{X: dst.NewIdent(e.ctx.Name()), Sel: dst.NewIdent("Context")}}
+	}
+	return dst.NewIdent(e.ctx.Name())
+}
+
+// requestParam returns the named *net/http.Request parameter of function l that is
+// visible at pos, or nil: its Context() is the context of the request being served
+// (cancelled when the client goes away or the handler returns).
+func (ck *checker) requestParam(l level, scope *types.Scope, pos token.Pos) *types.Var {
+	if l.f == nil || l.f.Sig == nil {
+		return nil
+	}
+	for v := range l.f.Sig.Params().Variables() {
+		if v.Name() == "" || v.Name() == "_" || !isRequest(v.Type()) {
+			continue
+		}
+		if _, obj := scope.LookupParent(v.Name(), pos); obj == v {
+			return v
+		}
+	}
+	return nil
+}
+
+// isRequest reports whether t is *net/http.Request.
+func isRequest(t types.Type) bool {
+	p, ok := t.(*types.Pointer)
+	if !ok {
+		return false
+	}
+	named, ok := types.Unalias(p.Elem()).(*types.Named)
+	return ok && named.Obj().Name() == "Request" && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "net/http"
 }
 
 // calledOnTheSpot reports whether the function literal at lit is called where it

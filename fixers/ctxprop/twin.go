@@ -56,11 +56,24 @@ func (ck *checker) checkTwin(cur inspector.Cursor, call *ast.CallExpr, sig *type
 		fixkit.Refuse(ck.pass, d, d.Pos, "several contexts in scope: "+env.names())
 		return
 	}
-	ctxName := env.ctx.Name()
+	ctxName := env.text()
 	d.Message = fmt.Sprintf("%s called while %s is in scope; %s takes it", ck.funcName(fn), ctxName, tw.name)
+	if !documented(fn, tw) {
+		// A twin by naming convention only: a WaitContext may return early where Wait
+		// blocks, with other results, and its contract cannot be read here. The
+		// package's own twins are not reported at all: their author wrote both and
+		// chose (go-redis calls AutoFuture.Wait and then recycles the batch, which
+		// WaitContext's early return would break). Another library's are reported
+		// without a fix, for the maintainer to read its docs.
+		if tw.fn.Pkg() == ck.pass.Pkg {
+			return
+		}
+		fixkit.Refuse(ck.pass, d, d.Pos, "not a documented standard library twin: its contract may differ")
+		return
+	}
 	fixkit.Report(ck.pass, d, fmt.Sprintf("Call %s with %s", tw.name, ctxName), func(fx *fixkit.Fix) error {
 		dcall := fx.Dst(call).(*dst.CallExpr)
-		args := []dst.Expr{dst.NewIdent(ctxName)}
+		args := []dst.Expr{env.expr()}
 		if tw.kind == beginTx {
 			args = append(args, dst.NewIdent("nil"))
 		}
@@ -220,24 +233,12 @@ func (ck *checker) recursive(cur inspector.Cursor, fn, tw *types.Func) bool {
 	if tw.Pkg() != ck.pass.Pkg {
 		return false
 	}
-	if ck.decls == nil {
-		ck.decls = make(map[*types.Func]ast.Node)
-		for _, f := range ck.pass.Files {
-			for _, d := range f.Decls {
-				if fd, ok := d.(*ast.FuncDecl); ok {
-					if obj, ok := ck.pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
-						ck.decls[obj] = fd
-					}
-				}
-			}
-		}
-	}
-	decl, ok := ck.decls[tw.Origin()]
-	if !ok {
+	decl := ck.m.Decl(tw)
+	if decl == nil {
 		return true // a method of an interface, or not found: cannot tell
 	}
 	calls := false
-	ast.Inspect(decl, func(n ast.Node) bool {
+	ast.Inspect(decl.Node, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok {
 			if f, ok := ck.pass.TypesInfo.Uses[id].(*types.Func); ok && f.Origin() == fn.Origin() {
 				calls = true

@@ -5,8 +5,9 @@
 //
 // lostcancel: cancel function of a derived context is not called on every path
 //
-// context.WithCancel, WithTimeout, WithDeadline, WithCancelCause, WithTimeoutCause and
-// WithDeadlineCause return a context and the function that cancels it. Until that
+// context.WithCancel, WithTimeout, WithDeadline, WithCancelCause, WithTimeoutCause,
+// WithDeadlineCause and signal.NotifyContext return a context and the function that
+// cancels it (the derivations of the shared model's Contexts). Until that
 // function is called, the parent keeps a reference to the child, and a timer (for the
 // timeout and deadline variants) keeps running: each call whose cancel function is lost
 // leaks the context until its parent is cancelled, which for context.Background() is
@@ -18,8 +19,13 @@
 //   - not called on some path from the assignment to a return statement, or overwritten
 //     before being called (a second assignment, or the next iteration of a loop).
 //
-// Control flow is followed as in go vet's lostcancel (go/cfg, with ctrlflow's knowledge of
-// functions that never return): any reference to the variable other than `_ = cancel` or
+// Control flow is followed as in go vet's lostcancel, over the control-flow graph of the
+// shared model (fixers/internal/model), whose no-return policy knows panic, os.Exit,
+// log.Fatal*, runtime.Goexit, testing's FailNow/Fatal*/Skip* and the package's own
+// functions that never return, without facts from other packages, so that the concfix
+// command and go vet -vettool report the same paths (a helper of another package that
+// never returns is not known to either); a constant false condition is a dead branch.
+// Any reference to the variable other than `_ = cancel` or
 // an assignment to it counts as a use, since a cancel function that is stored, returned or
 // handed to another function is somebody else's to call. Returning from main.main ends the
 // process, so main.main is not checked.
@@ -51,6 +57,15 @@
 //     the block, or a deferred call uses the context;
 //   - the assignment is the init statement of an if, switch or for statement, or some
 //     other position that has no statement list to add to.
+//
+// The stop function of signal.NotifyContext is checked like a cancel function, and
+// reported without a fix: stopping the notification restores the signals' default
+// behaviour (a later SIGINT ends the process instead of being caught), which code may
+// rely on either way. A
+// function literal that calls cancel and is assigned to a local variable that the
+// function only ever calls (cleanup := func() { cancel(); ... }; ...; cleanup()) is not a
+// use where it is written: each call of the variable is, so a cancel called only by a
+// clean-up closure on the error paths is reported, and fixed like the others.
 //
 // A cancel variable declared by an enclosing function and only assigned in a function
 // literal is reported (without a fix) only when the enclosing function never uses it.

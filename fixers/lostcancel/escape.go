@@ -255,7 +255,7 @@ func (f *flow) sinks(inLoop bool) *escape {
 		}
 		switch n := n.(type) {
 		case *ast.FuncLit:
-			if n != fn && !invoked(n, stack) && f.mentionsCancel(n) {
+			if _, ok := f.c.closures[n]; !ok && n != fn && !invoked(n, stack) && f.mentionsCancel(n) {
 				esc = &escape{n, "the cancel function is captured by a function literal that may outlive the call"}
 			}
 		case *ast.GoStmt:

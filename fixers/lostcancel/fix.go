@@ -29,6 +29,14 @@ type plan struct {
 
 // fix reports d with a fix for c, or without one and a note saying why.
 func (a *analyzer) fix(c *candidate, d analysis.Diagnostic) {
+	if c.kind() == "stop" {
+		// Stopping a signal.NotifyContext restores the signals' default behaviour: a
+		// SIGINT after the function returns would end the process instead of being
+		// caught. Code may rely on either (os/signal's own test keeps the notification
+		// on purpose), so the choice is the maintainer's.
+		fixkit.Refuse(a.pass, d, d.Pos, "stopping the notification restores the signals' default behaviour")
+		return
+	}
 	p, refusal := a.plan(c)
 	if p == nil {
 		fixkit.Refuse(a.pass, d, refusal.at.Pos(), refusal.why)
@@ -116,7 +124,7 @@ func (a *analyzer) plan(c *candidate) (*plan, *escape) {
 		if c.cancel != nil && !inBlock(c.cancel) {
 			return nil, &escape{c.cancelID, fmt.Sprintf("in a loop, and %s is declared outside the block", c.cancel.Name())}
 		}
-		if c.cancel != nil && len(a.classify(c.cancel, c.fn).kills) > 1 {
+		if c.cancel != nil && a.classify(c, c.fn).count() > 1 {
 			// A call at the end of the block would call the last value assigned.
 			return nil, &escape{c.cancelID, fmt.Sprintf("in a loop, and %s is assigned more than once", c.cancel.Name())}
 		}
@@ -139,8 +147,8 @@ func (a *analyzer) plan(c *candidate) (*plan, *escape) {
 		p.name = c.cancel.Name()
 		// Remove `_ = cancel` statements that follow in the same list, when the variable
 		// is assigned only here.
-		r := a.classify(c.cancel, c.fn)
-		if len(r.kills) == 1 {
+		r := a.classify(c, c.fn)
+		if r.count() == 1 {
 			for _, s := range r.silencers {
 				for _, t := range p.list[p.index+1:] {
 					if t == s {
@@ -158,7 +166,7 @@ func (a *analyzer) plan(c *candidate) (*plan, *escape) {
 	if scope == nil {
 		return nil, &escape{stmt, "no scope"}
 	}
-	p.name = a.freshName(c.top, scope, stmt.Pos())
+	p.name = a.freshName(c.top, scope, stmt.Pos(), c.kind())
 	if as, ok := c.stmt.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN && isBlank(as.Lhs[0]) {
 		// _, _ = ...: declare the cancel variable with :=.
 		if hasGoto(c.body) {
@@ -199,11 +207,11 @@ func (a *analyzer) plan(c *candidate) (*plan, *escape) {
 
 // freshName returns a name for a new variable declared at pos in scope that shadows
 // nothing, is declared nowhere else in scope, and was not given to another fix in top.
-func (a *analyzer) freshName(top ast.Node, scope *types.Scope, pos token.Pos) string {
+func (a *analyzer) freshName(top ast.Node, scope *types.Scope, pos token.Pos, base string) string {
 	for i := 1; ; i++ {
-		name := "cancel"
+		name := base
 		if i > 1 {
-			name = fmt.Sprintf("cancel%d", i)
+			name = fmt.Sprintf("%s%d", base, i)
 		}
 		if a.reserved[top][name] || scope.Lookup(name) != nil {
 			continue

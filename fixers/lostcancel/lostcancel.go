@@ -6,14 +6,12 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
+	"github.com/concfix/concfix/fixers/internal/cfg"
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/ctrlflow"
-	"golang.org/x/tools/go/analysis/passes/inspect"
-	"golang.org/x/tools/go/ast/inspector"
-	"golang.org/x/tools/go/cfg"
-	"golang.org/x/tools/go/types/typeutil"
 )
 
 //go:embed doc.go
@@ -24,42 +22,25 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "lostcancel",
 	Doc:      fixkit.Doc(docGo, "lostcancel"),
 	URL:      fixkit.URL("lostcancel"),
-	Requires: []*analysis.Analyzer{inspect.Analyzer, ctrlflow.Analyzer},
+	Requires: []*analysis.Analyzer{model.Analyzer},
 	Run:      run,
-}
-
-// withFuncs are the functions of package context that return a context and its cancel
-// function.
-var withFuncs = map[string]bool{
-	"WithCancel":        true,
-	"WithCancelCause":   true,
-	"WithTimeout":       true,
-	"WithTimeoutCause":  true,
-	"WithDeadline":      true,
-	"WithDeadlineCause": true,
 }
 
 func run(pass *analysis.Pass) (any, error) {
 	if !imports(pass.Pkg, "context") {
 		return nil, nil
 	}
-	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	cfgs := pass.ResultOf[ctrlflow.Analyzer].(*ctrlflow.CFGs)
+	m := pass.ResultOf[model.Analyzer].(*model.Model)
 	a := &analyzer{
 		pass:     pass,
-		cfgs:     cfgs,
+		m:        m,
 		reserved: make(map[ast.Node]map[string]bool),
 		holds:    make(map[types.Type]bool),
 	}
-	for cur := range in.Root().Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		top := cur
-		for p := cur.Parent(); p.Valid(); p = p.Parent() {
-			if _, ok := p.Node().(*ast.File); ok {
-				break
-			}
-			top = p
+	for _, d := range m.Contexts().Derivations {
+		if c := a.candidate(d); c != nil {
+			a.check(c, d.Func.CFG())
 		}
-		a.runFunc(cur.Node(), top.Node())
 	}
 	return nil, nil
 }
@@ -75,8 +56,8 @@ func imports(pkg *types.Package, path string) bool {
 
 type analyzer struct {
 	pass *analysis.Pass
-	cfgs *ctrlflow.CFGs
-	// reserved holds, per top-level declaration, the names that fixes have introduced,
+	m    *model.Model
+	// reserved holds, per outermost function, the names that fixes have introduced,
 	// so that two fixes in one declaration do not pick the same fresh name.
 	reserved map[ast.Node]map[string]bool
 	holds    map[types.Type]bool // memo of mayHoldContext
@@ -84,129 +65,89 @@ type analyzer struct {
 
 // A candidate is one assignment of a context.With* call's results.
 type candidate struct {
+	d        *model.Derivation
 	fn       ast.Node // *ast.FuncDecl or *ast.FuncLit that contains the assignment
-	top      ast.Node // the top-level declaration that contains fn
+	top      ast.Node // the outermost function that contains fn
 	body     *ast.BlockStmt
 	sig      *types.Signature
-	stmt     ast.Node // *ast.AssignStmt or *ast.ValueSpec (as it appears in the CFG)
-	stack    []ast.Node
+	stmt     ast.Node   // *ast.AssignStmt or *ast.ValueSpec (as it appears in the CFG)
+	stack    []ast.Node // the ancestors of stmt from fn down to its parent
 	call     *ast.CallExpr
 	callee   *types.Func
 	ctxExpr  ast.Expr   // the left-hand side receiving the context
 	cancelID *ast.Ident // the left-hand side receiving the cancel function
 	cancel   *types.Var // nil when discarded
+	// closures are the function literals that refer to cancel and are only ever called
+	// by the function, through the local variable each is assigned to once
+	// (cleanup := func() { cancel(); ... }; ...; cleanup()): a call of the variable is a
+	// use of cancel, the literal itself is not.
+	closures map[*ast.FuncLit]*types.Var
 }
 
-func (c *candidate) what() string { return "context." + c.callee.Name() }
+// what names the call, and kind its release function, for messages.
+func (c *candidate) what() string { return c.callee.Pkg().Name() + "." + c.callee.Name() }
 
-func (a *analyzer) runFunc(fn, top ast.Node) {
-	info := a.pass.TypesInfo
-	var body *ast.BlockStmt
-	var sig *types.Signature
-	isMain := false
-	switch fn := fn.(type) {
-	case *ast.FuncDecl:
-		body = fn.Body
-		if obj, ok := info.Defs[fn.Name].(*types.Func); ok {
-			sig = obj.Signature()
-			// Returning from main.main ends the process: only discarded cancel
-			// functions are reported there, as go vet does.
-			isMain = sig.Recv() == nil && fn.Name.Name == "main" && a.pass.Pkg.Name() == "main"
-		}
-	case *ast.FuncLit:
-		body = fn.Body
-		sig, _ = info.TypeOf(fn).(*types.Signature)
+func (c *candidate) kind() string {
+	if c.callee.Pkg().Path() == "os/signal" {
+		return "stop"
 	}
-	if body == nil || sig == nil {
-		return
-	}
+	return "cancel"
+}
 
-	var cands []*candidate
-	ast.PreorderStack(fn, nil, func(n ast.Node, stack []ast.Node) bool {
-		if _, ok := n.(*ast.FuncLit); ok && len(stack) > 0 {
-			return false // nested functions are analysed on their own
-		}
-		call, ok := n.(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		callee, ok := typeutil.Callee(info, call).(*types.Func)
-		if !ok || callee.Pkg() == nil || callee.Pkg().Path() != "context" || !withFuncs[callee.Name()] {
-			return true
-		}
-		if callee.Signature().Results().Len() != 2 {
-			return true
-		}
-		c := &candidate{fn: fn, top: top, body: body, sig: sig, call: call, callee: callee}
-		switch p := stack[len(stack)-1].(type) {
-		case *ast.AssignStmt:
-			if len(p.Lhs) != 2 || len(p.Rhs) != 1 || (p.Tok != token.DEFINE && p.Tok != token.ASSIGN) {
-				return true
-			}
-			c.stmt, c.ctxExpr = p, p.Lhs[0]
-			c.cancelID, _ = p.Lhs[1].(*ast.Ident)
-		case *ast.ValueSpec:
-			if len(p.Names) != 2 || len(p.Values) != 1 {
-				return true
-			}
-			c.stmt, c.ctxExpr, c.cancelID = p, p.Names[0], p.Names[1]
-		default:
-			return true
-		}
-		if c.cancelID == nil {
-			return true // stored in a field or an element: somebody else's to call
-		}
-		c.stack = append([]ast.Node(nil), stack[:len(stack)-1]...)
-		if c.cancelID.Name != "_" {
-			if isMain {
-				return true
-			}
-			v, _ := info.Defs[c.cancelID].(*types.Var)
-			if v == nil {
-				v, _ = info.Uses[c.cancelID].(*types.Var)
-			}
-			if v == nil {
-				return true
-			}
-			c.cancel = v
-		}
-		cands = append(cands, c)
-		return true
-	})
-	if len(cands) == 0 {
-		return
+// candidate returns the candidate of a derivation of the model, or nil when there is
+// nothing to check: the cancel function is stored in a field or an element (somebody
+// else's to call), or named in main.main, whose return ends the process (only discarded
+// cancel functions are reported there, as go vet does).
+func (a *analyzer) candidate(d *model.Derivation) *candidate {
+	if d.Func == nil || d.Stmt == nil || d.CancelID == nil {
+		return nil
 	}
-
-	var g *cfg.CFG
-	switch fn := fn.(type) {
-	case *ast.FuncDecl:
-		g = a.cfgs.FuncDecl(fn)
-	case *ast.FuncLit:
-		g = a.cfgs.FuncLit(fn)
+	if d.Callee.Signature().Results().Len() != 2 {
+		return nil
 	}
-	if g == nil {
-		return
+	f := d.Func
+	if d.CancelID.Name != "_" {
+		if f.Obj != nil && f.Sig.Recv() == nil && f.Obj.Name() == "main" && a.pass.Pkg.Name() == "main" {
+			return nil
+		}
+		if d.Cancel == nil {
+			return nil
+		}
 	}
-	for _, c := range cands {
-		a.check(c, g)
+	c := &candidate{
+		d: d, fn: f.Node, top: f.Root().Node, body: f.Body, sig: f.Sig, stmt: d.Stmt,
+		call: d.Call, callee: d.Callee, ctxExpr: d.Ctx, cancelID: d.CancelID, cancel: d.Cancel,
 	}
+	if c.sig == nil {
+		return nil
+	}
+	c.closures = a.localClosures(c)
+	// The ancestors of the statement, from the function down.
+	for p := d.Cursor.Parent().Parent(); p.Valid(); p = p.Parent() {
+		c.stack = append(c.stack, p.Node())
+		if p.Node() == f.Node {
+			break
+		}
+	}
+	slices.Reverse(c.stack)
+	return c
 }
 
 // check reports c if its cancel function can be lost.
 func (a *analyzer) check(c *candidate, g *cfg.CFG) {
 	d := analysis.Diagnostic{Pos: c.stmt.Pos(), End: c.stmt.End()}
 	if c.cancel == nil {
-		d.Message = fmt.Sprintf("cancel function returned by %s is discarded", c.what())
+		d.Message = fmt.Sprintf("%s function returned by %s is discarded", c.kind(), c.what())
 		d.Pos, d.End = c.cancelID.Pos(), c.cancelID.End()
 	} else {
-		refs := a.classify(c.cancel, c.top)
+		refs := a.classify(c, c.top)
 		if !isLocal(c.cancel, c.fn) {
 			// Declared by an enclosing function (or the package): report only if it is
 			// never used at all there.
 			if c.cancel.Parent() == nil || c.cancel.Parent() == a.pass.Pkg.Scope() || refs.anyUse {
 				return
 			}
-			d.Message = fmt.Sprintf("cancel function returned by %s is never called", c.what())
+			d.Message = fmt.Sprintf("%s function returned by %s is never called", c.kind(), c.what())
 			fixkit.Refuse(a.pass, d, c.cancelID.Pos(), "the variable belongs to an enclosing function")
 			return
 		}
@@ -215,9 +156,9 @@ func (a *analyzer) check(c *candidate, g *cfg.CFG) {
 			return
 		}
 		if !refs.anyUseIn(c.fn) {
-			d.Message = fmt.Sprintf("cancel function returned by %s is never called", c.what())
+			d.Message = fmt.Sprintf("%s function returned by %s is never called", c.kind(), c.what())
 		} else {
-			d.Message = fmt.Sprintf("cancel function returned by %s is not called on all paths", c.what())
+			d.Message = fmt.Sprintf("%s function returned by %s is not called on all paths", c.kind(), c.what())
 			pos, end := witness.Pos(), witness.End()
 			if a.pass.Fset.File(pos) != a.pass.Fset.File(end) || end < pos {
 				end = pos // a synthetic return statement
@@ -238,6 +179,12 @@ type refs struct {
 	kills     map[*ast.Ident]bool // left-hand sides of assignments to the variable
 	silencers []*ast.AssignStmt   // `_ = cancel` statements
 	anyUse    bool
+	decl      *types.Var // a local variable declared apart from the assignment: its declaration kills it too
+}
+
+// killed reports whether id assigns or declares the variable.
+func (r *refs) killed(info *types.Info, id *ast.Ident) bool {
+	return r.kills[id] || r.decl != nil && info.Defs[id] == r.decl
 }
 
 func (r *refs) anyUseIn(n ast.Node) bool {
@@ -249,51 +196,36 @@ func (r *refs) anyUseIn(n ast.Node) bool {
 	return false
 }
 
-// classify finds the references to v in root: uses, assignments (kills) and `_ = v`.
-// References in nested function literals count as uses, whatever they are, except
-// `_ = v`.
-func (a *analyzer) classify(v *types.Var, root ast.Node) *refs {
-	info := a.pass.TypesInfo
+// classify sorts the references to c's cancel variable in the model (Derivation.Uses)
+// that lie in root: uses, assignments (kills) and `_ = v`. The declaration of a local
+// variable (by := or var) is a kill too. References in nested function literals count
+// as uses, whatever they are, except `_ = v`.
+func (a *analyzer) classify(c *candidate, root ast.Node) *refs {
+	v := c.cancel
 	r := &refs{uses: make(map[*ast.Ident]bool), kills: make(map[*ast.Ident]bool)}
-	ast.PreorderStack(root, nil, func(n ast.Node, stack []ast.Node) bool {
-		id, ok := n.(*ast.Ident)
-		if !ok {
-			return true
+	in := func(n ast.Node) bool { return root.Pos() <= n.Pos() && n.End() <= root.End() }
+	for _, u := range c.d.Uses {
+		if !in(u.Ident) {
+			continue
 		}
-		if info.Uses[id] != v && info.Defs[id] != v {
-			return true
-		}
-		parent := stack[len(stack)-1]
-		if as, ok := parent.(*ast.AssignStmt); ok {
-			if isBlankAssign(as) && as.Rhs[0] == id {
-				r.silencers = append(r.silencers, as)
-				return true
-			}
-			for _, l := range as.Lhs {
-				if l == id {
-					r.kills[id] = true
-					return true
-				}
-			}
-		}
-		if rs, ok := parent.(*ast.RangeStmt); ok && (rs.Key == id || rs.Value == id) {
-			r.kills[id] = true
-			return true
-		}
-		if vs, ok := parent.(*ast.ValueSpec); ok {
-			for _, name := range vs.Names {
-				if name == id {
-					r.kills[id] = true
-					return true
-				}
-			}
-		}
-		if info.Uses[id] == v {
-			r.uses[id] = true
+		switch u.Kind {
+		case model.CancelSilenced:
+			r.silencers = append(r.silencers, u.Cursor.Parent().Node().(*ast.AssignStmt))
+		case model.CancelAssigned:
+			r.kills[u.Ident] = true
+		default:
+			r.uses[u.Ident] = true
 			r.anyUse = true
 		}
-		return true
-	})
+	}
+	if body := c.body; body.Pos() <= v.Pos() && v.Pos() < body.End() && root.Pos() <= v.Pos() && v.Pos() < root.End() {
+		// Declared in the function's body (by := or var): the model lists uses only.
+		if c.cancelID.Pos() == v.Pos() {
+			r.kills[c.cancelID] = true
+		} else {
+			r.decl = v
+		}
+	}
 	return r
 }
 
@@ -333,18 +265,21 @@ func lostPath(info *types.Info, g *cfg.CFG, c *candidate, r *refs) ast.Node {
 		ast.Inspect(n, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.FuncLit:
+				if _, ok := c.closures[n]; ok {
+					return false // used where it is called
+				}
 				// Any reference in a nested function counts as a use.
 				ast.Inspect(n.Body, func(n ast.Node) bool {
-					if id, ok := n.(*ast.Ident); ok && (r.uses[id] || r.kills[id]) {
+					if id, ok := n.(*ast.Ident); ok && (r.uses[id] || r.killed(info, id)) {
 						used = true
 					}
 					return !used
 				})
 				return false
 			case *ast.Ident:
-				if r.uses[n] {
+				if r.uses[n] || c.calls(info, n) {
 					used = true
-				} else if r.kills[n] {
+				} else if r.killed(info, n) {
 					killed = true
 				}
 			case *ast.ReturnStmt:
@@ -416,4 +351,13 @@ outer:
 		return nil
 	}
 	return search(defblock.Succs)
+}
+
+// count returns how many statements assign or declare the variable.
+func (r *refs) count() int {
+	n := len(r.kills)
+	if r.decl != nil {
+		n++
+	}
+	return n
 }

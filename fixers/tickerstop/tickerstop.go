@@ -8,13 +8,13 @@ import (
 	"go/types"
 	"go/version"
 
+	"github.com/concfix/concfix/fixers/internal/cfg"
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
-	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -25,7 +25,7 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "tickerstop",
 	Doc:      fixkit.Doc(docGo, "tickerstop"),
 	URL:      fixkit.URL("tickerstop"),
-	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Requires: []*analysis.Analyzer{model.Analyzer},
 	Run:      run,
 }
 
@@ -42,8 +42,8 @@ func run(pass *analysis.Pass) (any, error) {
 	if !imports {
 		return nil, nil
 	}
-	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	for fileCur := range insp.Root().Preorder((*ast.File)(nil)) {
+	m := pass.ResultOf[model.Analyzer].(*model.Model)
+	for fileCur := range m.Inspector.Root().Preorder((*ast.File)(nil)) {
 		file := fileCur.Node().(*ast.File)
 		// No version (GOPATH mode, the standard library) means the toolchain's own
 		// language version: timers are collected.
@@ -58,27 +58,24 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 			switch fn.Name() {
 			case "NewTicker", "NewTimer":
-				checkNew(pass, cur, fn.Name())
+				checkNew(pass, m, cur, fn.Name())
 			case "Tick":
-				checkTick(pass, cur)
+				checkTick(pass, m, cur)
 			case "After":
-				checkAfter(pass, cur)
+				checkAfter(pass, m, cur)
 			}
 		}
 	}
 	return nil, nil
 }
 
-func enclosingFunc(c inspector.Cursor) (inspector.Cursor, *ast.BlockStmt) {
-	for f := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		switch fn := f.Node().(type) {
-		case *ast.FuncDecl:
-			return f, fn.Body
-		case *ast.FuncLit:
-			return f, fn.Body
-		}
+// enclosing returns the innermost function of the model that contains c, its cursor and
+// its body; a zero cursor and nil at package level.
+func enclosing(m *model.Model, c inspector.Cursor) (*model.Func, inspector.Cursor, *ast.BlockStmt) {
+	if f := m.Enclosing(c); f != nil {
+		return f, f.Cursor, f.Body
 	}
-	return inspector.Cursor{}, nil
+	return nil, inspector.Cursor{}, nil
 }
 
 // inLoop reports whether c is inside the body of a for or range statement of the
@@ -93,7 +90,7 @@ func inLoop(c, fn inspector.Cursor) bool {
 	return false
 }
 
-func checkNew(pass *analysis.Pass, callCur inspector.Cursor, name string) {
+func checkNew(pass *analysis.Pass, m *model.Model, callCur inspector.Cursor, name string) {
 	info := pass.TypesInfo
 	call := callCur.Node().(*ast.CallExpr)
 	what := "ticker"
@@ -111,7 +108,7 @@ func checkNew(pass *analysis.Pass, callCur inspector.Cursor, name string) {
 	refuse := func(why string) {
 		fixkit.Refuse(pass, d, call.Pos(), why)
 	}
-	fnCur, body := enclosingFunc(callCur)
+	_, fnCur, body := enclosing(m, callCur)
 
 	// Find the variable the result is assigned to.
 	var obj *types.Var
@@ -197,7 +194,7 @@ func checkNew(pass *analysis.Pass, callCur inspector.Cursor, name string) {
 		case useOK:
 		}
 		if problem == "" {
-			if owner, _ := enclosingFunc(c); owner != fnCur {
+			if _, owner, _ := enclosing(m, c); owner != fnCur {
 				problem = "the " + what + " is used by a function literal"
 				if isGoLit(owner, fnCur) {
 					problem = "the " + what + " is used by a goroutine"
@@ -338,15 +335,15 @@ func escapesValue(c inspector.Cursor) bool {
 }
 
 // checkTick reports time.Tick in a function that can return.
-func checkTick(pass *analysis.Pass, cur inspector.Cursor) {
-	fnCur, body := enclosingFunc(cur)
+func checkTick(pass *analysis.Pass, m *model.Model, cur inspector.Cursor) {
+	f, fnCur, body := enclosing(m, cur)
 	if body == nil {
 		return // package level: lives as long as the program
 	}
 	if fd, ok := fnCur.Node().(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" && pass.Pkg.Name() == "main" {
 		return
 	}
-	if !canReturn(pass.TypesInfo, fnCur, body) {
+	if !canReturn(pass.TypesInfo, m, f) {
 		return
 	}
 	call := cur.Node().(*ast.CallExpr)
@@ -358,8 +355,8 @@ func checkTick(pass *analysis.Pass, cur inspector.Cursor) {
 }
 
 // checkAfter reports time.After in a select case inside a loop.
-func checkAfter(pass *analysis.Pass, cur inspector.Cursor) {
-	fnCur, body := enclosingFunc(cur)
+func checkAfter(pass *analysis.Pass, m *model.Model, cur inspector.Cursor) {
+	_, fnCur, body := enclosing(m, cur)
 	if body == nil {
 		return
 	}
@@ -391,32 +388,13 @@ func checkAfter(pass *analysis.Pass, cur inspector.Cursor) {
 }
 
 // canReturn reports whether the function can return (rather than loop forever or end in
-// a call that does not return).
-func canReturn(info *types.Info, fnCur inspector.Cursor, body *ast.BlockStmt) bool {
-	mayReturn := func(call *ast.CallExpr) bool {
-		switch obj := typeutil.Callee(info, call).(type) {
-		case *types.Builtin:
-			return obj.Name() != "panic"
-		case *types.Func:
-			if obj.Pkg() != nil {
-				switch obj.Pkg().Path() + "." + obj.Name() {
-				case "os.Exit", "log.Fatal", "log.Fatalf", "log.Fatalln":
-					return false
-				}
-			}
-		}
-		return true
-	}
-	g := cfg.New(body, mayReturn)
-	hasResults := false
-	switch fn := fnCur.Node().(type) {
-	case *ast.FuncDecl:
-		hasResults = fn.Type.Results != nil && len(fn.Type.Results.List) > 0
-	case *ast.FuncLit:
-		hasResults = fn.Type.Results != nil && len(fn.Type.Results.List) > 0
-	}
+// a call that does not return, by the model's no-return policy).
+func canReturn(info *types.Info, m *model.Model, f *model.Func) bool {
+	mayReturn := m.MayReturn
+	g := f.CFG()
+	hasResults := f.Sig.Results().Len() > 0
 	emptySelect := false
-	ast.Inspect(body, func(n ast.Node) bool {
+	ast.Inspect(f.Body, func(n ast.Node) bool {
 		if s, ok := n.(*ast.SelectStmt); ok && len(s.Body.List) == 0 {
 			emptySelect = true
 		}

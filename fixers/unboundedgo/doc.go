@@ -1,33 +1,52 @@
-// Package unboundedgo defines an analyzer that finds goroutines started once per element
-// of an input of unknown size, with nothing to limit how many run at once.
+// Package unboundedgo defines an analyzer that finds goroutines started once per item of
+// an input whose size the code does not control, with nothing to limit how many run at
+// once.
 //
 // # Analyzer unboundedgo
 //
-// unboundedgo: goroutine per input element with no concurrency limit
+// unboundedgo: goroutine per input item with no concurrency limit
 //
-// A loop that starts a goroutine for every element of a slice, map or channel it was
-// handed (a parameter, a field, the result of a call) starts as many goroutines as the
-// input has elements: a large input exhausts memory, file descriptors or the service it
-// calls. The analyzer reports a go statement, a (*errgroup.Group).Go call or a
-// (*sync.WaitGroup).Go call in the body of
+// A loop that starts a goroutine for every connection it accepts, every message it
+// receives from a stream or every value it receives from a channel starts as many
+// goroutines as its peers send: a burst or a flood exhausts memory, file descriptors or
+// the service it calls. The analyzer reports a go statement, a (*errgroup.Group).Go call
+// or a (*sync.WaitGroup).Go call in the body of
 //
-//   - a range loop over a slice, map, channel or iterator function, or
-//   - a three-clause for loop bounded by len(x),
+//   - a range loop over a channel;
+//   - a loop without condition whose iteration gets the goroutine's item (an argument of
+//     the go statement, or a variable the goroutine captures) by receiving from a
+//     channel (also in a select case), or from a call of a function or method the package
+//     does not declare (another package's, an interface method, a function value) whose
+//     results are an item and an error: l.Accept(), stream.Recv(), conn.ReadRequest();
+//   - a loop over (*bufio.Scanner).Scan;
 //
-// unless the input is known to be small (a composite literal, or a variable only ever
-// assigned composite literals) or something limits the concurrency:
+// unless the loop body takes a token before the start (a send, a receive whose value is
+// dropped, Wait or Acquire of a sync, golang.org/x/sync/semaphore or errgroup type), the
+// goroutine gives back a token it took from the input channel, or the goroutine limits
+// itself (see below).
 //
-//   - the loop body (outside function literals) does a channel send or receive (a
-//     semaphore acquire, a hand-off to a consumer), or calls Wait or Acquire of a
-//     sync, golang.org/x/sync/semaphore or errgroup type;
+// A fan-out over a collection (a range over a slice, map or iterator function, or a
+// three-clause loop bounded by len(x)) is the caller's choice of size and is not reported,
+// except when a documented limit is in scope and the function ignores it: a parameter of
+// the function (or of one that contains it), a field of the receiver or a field of a
+// struct parameter, of integer type, named for concurrency (MaxParallel, Concurrency,
+// Workers, MaxInFlight; Limit as a parameter or a field of the receiver), that the
+// outermost function never refers to. Collections known to be small (a composite literal,
+// or a variable only ever assigned composite literals) are never reported.
+//
+// Something limits the concurrency, and nothing is reported, when:
+//
+//   - for a fan-out, the loop body (outside function literals) does a channel send or
+//     receive (a semaphore acquire, a hand-off to a consumer), or calls Wait or Acquire
+//     of a sync, semaphore or errgroup type;
 //   - the goroutine sends on and receives from the same channel (acquire and release of
-//     a semaphore channel), or calls semaphore Acquire;
+//     a semaphore channel), or calls semaphore Acquire, itself or in a function of the
+//     package it calls;
 //   - the goroutine is a worker that ranges over, or loops receiving from, a channel;
 //   - for errgroup.Group.Go, the group is a local variable with a SetLimit call (a group
 //     that is not local is not reported: its limit may be set elsewhere).
 //
-// Loops with no condition (accept loops, for { ... }) and integer loops (worker counts)
-// are not reported, nor are _test.go files (table-driven tests start one goroutine per
-// case of a fixed table) and generated files. There is no automatic fix: choosing a limit
-// is a design decision (errgroup.Group.SetLimit, a semaphore channel, a worker pool).
+// _test.go files and generated files are not checked. There is no automatic fix:
+// choosing a limit is a design decision (errgroup.Group.SetLimit, a semaphore channel, a
+// worker pool, netutil.LimitListener).
 package unboundedgo

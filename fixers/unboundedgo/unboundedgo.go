@@ -7,9 +7,9 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
@@ -22,7 +22,7 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "unboundedgo",
 	Doc:      fixkit.Doc(docGo, "unboundedgo"),
 	URL:      fixkit.URL("unboundedgo"),
-	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Requires: []*analysis.Analyzer{model.Analyzer},
 	Run:      run,
 }
 
@@ -32,16 +32,16 @@ const (
 )
 
 type checker struct {
-	pass  *analysis.Pass
-	decls map[*types.Func]*ast.FuncDecl // the package's functions, for one level of calls
+	pass *analysis.Pass
+	m    *model.Model
 	// literalOnly holds the variables every assignment of which is a composite literal.
 	literalOnly map[*types.Var]bool
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	c := &checker{pass: pass}
-	for fileCur := range insp.Root().Preorder((*ast.File)(nil)) {
+	m := pass.ResultOf[model.Analyzer].(*model.Model)
+	c := &checker{pass: pass, m: m}
+	for fileCur := range m.Inspector.Root().Preorder((*ast.File)(nil)) {
 		file := fileCur.Node().(*ast.File)
 		name := pass.Fset.File(file.Pos()).Name()
 		if strings.HasSuffix(name, "_test.go") || ast.IsGenerated(file) {
@@ -49,16 +49,17 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		for cur := range fileCur.Preorder((*ast.GoStmt)(nil), (*ast.CallExpr)(nil)) {
 			var fn ast.Expr // the function the goroutine runs
+			var args []ast.Expr
 			switch n := cur.Node().(type) {
 			case *ast.GoStmt:
-				fn = n.Call.Fun
+				fn, args = n.Call.Fun, n.Call.Args
 			case *ast.CallExpr:
 				if !c.isGoMethod(n) || len(n.Args) != 1 {
 					continue
 				}
 				fn = n.Args[0]
 			}
-			c.check(cur, fn)
+			c.check(cur, fn, args)
 		}
 	}
 	return nil, nil
@@ -77,68 +78,79 @@ func (c *checker) isGoMethod(call *ast.CallExpr) bool {
 	return false
 }
 
-func (c *checker) check(cur inspector.Cursor, fn ast.Expr) {
-	info := c.pass.TypesInfo
-	// Walk up to the enclosing function, looking for loops whose body holds cur.
-	var loop ast.Node
-	var input ast.Expr
-	for p := cur; p.Valid(); p = p.Parent() {
-		switch p.Node().(type) {
-		case *ast.FuncDecl, *ast.FuncLit:
-			if p != cur {
-				goto found
-			}
-		}
+// check looks at one goroutine start at cur, running fn with the arguments args (of a go
+// statement), for the loops of its function around it, innermost first.
+func (c *checker) check(cur inspector.Cursor, fn ast.Expr, args []ast.Expr) {
+	f := c.m.Enclosing(cur)
+	if f == nil || f.Node == cur.Node() {
+		return
+	}
+	g := &start{cur: cur, fn: fn, args: args}
+	for p := cur; p.Valid() && p.Node() != f.Node; p = p.Parent() {
+		var body *ast.BlockStmt
+		var find finding
 		switch p.ParentEdgeKind() {
 		case edge.RangeStmt_Body:
 			rs := p.Parent().Node().(*ast.RangeStmt)
-			if c.unknownRange(rs.X) {
-				loop, input = rs, rs.X
+			body = rs.Body
+			if c.isChan(rs.X) {
+				find = c.channelInput(g, rs.X, nil)
+			} else if c.unknownRange(rs.X) {
+				find = c.ignoredLimit(g, f, rs.X)
 			}
 		case edge.ForStmt_Body:
 			fs := p.Parent().Node().(*ast.ForStmt)
+			body = fs.Body
 			if x := c.lenBound(fs); x != nil {
-				loop, input = fs, x
+				find = c.ignoredLimit(g, f, x)
+			} else if fs.Cond == nil || c.streamCond(fs.Cond) {
+				find = c.requestInput(g, fs)
 			}
 		}
-	}
-found:
-	if loop == nil {
-		return
-	}
-	var body *ast.BlockStmt
-	switch l := loop.(type) {
-	case *ast.RangeStmt:
-		body = l.Body
-	case *ast.ForStmt:
-		body = l.Body
-	}
-	if c.throttles(body) {
-		return
-	}
-	if c.limitedGoroutine(fn) {
-		return
-	}
-	call, isCall := cur.Node().(*ast.CallExpr)
-	what := "goroutine"
-	if isCall {
-		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-		if !ok {
+		if find.msg == "" {
+			continue
+		}
+		if find.throttled(c, body) || c.limitedGoroutine(fn) {
 			return
 		}
-		if f := typeutil.Callee(info, call).(*types.Func); f.Pkg().Path() == errgroupPath {
-			if !c.unlimitedLocalGroup(cur, sel.X) {
+		if call, ok := cur.Node().(*ast.CallExpr); ok {
+			if !c.groupReported(cur, call) {
 				return
 			}
-			what = "errgroup goroutine"
+			if f := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func); f.Pkg().Path() == errgroupPath {
+				find.msg = "errgroup " + find.msg
+			}
 		}
+		c.pass.Report(analysis.Diagnostic{
+			Pos:     cur.Node().Pos(),
+			Message: find.msg,
+			Related: []analysis.RelatedInformation{{Pos: find.at.Pos(), End: find.at.End(), Message: find.note}},
+		})
+		return
 	}
-	pass := c.pass
-	pass.Report(analysis.Diagnostic{
-		Pos:     cur.Node().Pos(),
-		Message: what + " started for every element of " + types.ExprString(input) + " with no limit on how many run at once",
-		Related: []analysis.RelatedInformation{{Pos: input.Pos(), End: input.End(), Message: "input of unknown size"}},
-	})
+}
+
+// groupReported reports whether a call of (*errgroup.Group).Go or (*sync.WaitGroup).Go
+// is to be reported: a WaitGroup's always, an errgroup's when it is a local group
+// without a SetLimit call.
+func (c *checker) groupReported(cur inspector.Cursor, call *ast.CallExpr) bool {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	if f := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func); f.Pkg().Path() == errgroupPath {
+		return c.unlimitedLocalGroup(cur, sel.X)
+	}
+	return true
+}
+
+func (c *checker) isChan(x ast.Expr) bool {
+	t := c.pass.TypesInfo.TypeOf(x)
+	if t == nil {
+		return false
+	}
+	_, ok := t.Underlying().(*types.Chan)
+	return ok
 }
 
 // unknownRange reports whether ranging over x may run an unknown, possibly large, number
@@ -149,9 +161,10 @@ func (c *checker) unknownRange(x ast.Expr) bool {
 		return false
 	}
 	switch t.Underlying().(type) {
-	case *types.Slice, *types.Map, *types.Chan, *types.Signature:
+	case *types.Slice, *types.Map, *types.Signature:
 	default:
-		return false // arrays, strings, integers (worker counts)
+		return false // arrays, strings, integers (worker counts); channels are inputs
+
 	}
 	return !c.small(x)
 }
@@ -175,7 +188,7 @@ func (c *checker) lenBound(fs *ast.ForStmt) ast.Expr {
 	}
 	x := call.Args[0]
 	switch c.pass.TypesInfo.TypeOf(x).Underlying().(type) {
-	case *types.Slice, *types.Map, *types.Chan:
+	case *types.Slice, *types.Map:
 	default:
 		return nil
 	}
@@ -397,17 +410,12 @@ func (c *checker) unlimitedLocalGroup(cur inspector.Cursor, group ast.Expr) bool
 	if !ok {
 		return false
 	}
-	var fn inspector.Cursor
-	for f := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		fn = f
+	root := c.m.Enclosing(cur)
+	if root == nil {
+		return false
 	}
-	var body *ast.BlockStmt
-	switch f := fn.Node().(type) {
-	case *ast.FuncDecl:
-		body = f.Body
-	case *ast.FuncLit:
-		body = f.Body
-	}
+	root = root.Root()
+	fn, body := root.Cursor, root.Body
 	if body == nil || !(body.Pos() <= v.Pos() && v.Pos() < body.End()) {
 		return false // a parameter, or declared outside the function: not local
 	}
@@ -479,17 +487,9 @@ func (c *checker) declOf(fn ast.Expr) *ast.FuncDecl {
 	if !ok || obj.Pkg() != c.pass.Pkg {
 		return nil
 	}
-	if c.decls == nil {
-		c.decls = make(map[*types.Func]*ast.FuncDecl)
-		for _, f := range c.pass.Files {
-			for _, d := range f.Decls {
-				if fd, ok := d.(*ast.FuncDecl); ok {
-					if o, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
-						c.decls[o] = fd
-					}
-				}
-			}
-		}
+	if d := c.m.Decl(obj); d != nil {
+		decl, _ := d.Node.(*ast.FuncDecl)
+		return decl
 	}
-	return c.decls[obj.Origin()]
+	return nil
 }

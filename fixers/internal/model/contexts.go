@@ -55,9 +55,10 @@ const (
 
 // A CancelUse is one reference to a cancel variable.
 type CancelUse struct {
-	Ident *ast.Ident
-	Kind  CancelUseKind
-	In    *Func // the innermost function of the reference: the derivation's Func, or a literal nested in it
+	Ident  *ast.Ident
+	Cursor inspector.Cursor // of Ident
+	Kind   CancelUseKind
+	In     *Func // the innermost function of the reference: the derivation's Func, or a literal nested in it
 	// Field is the field the function is stored in, for CancelStored (t.cancel = cancel).
 	Field *types.Var
 }
@@ -144,7 +145,7 @@ func newContexts(m *Model) *Contexts {
 		if len(ds) == 0 {
 			continue
 		}
-		u := CancelUse{Ident: id, In: m.Enclosing(cur)}
+		u := CancelUse{Ident: id, Cursor: cur, In: m.Enclosing(cur)}
 		u.Kind, u.Field = m.cancelUse(cur)
 		for _, d := range ds {
 			d.Uses = append(d.Uses, u)

@@ -250,13 +250,19 @@ func (m *Model) indexComments(tf *token.File) *commentIndex {
 	if f == nil {
 		return idx
 	}
-	code := make(map[int]token.Pos) // line -> the end of the last statement or declaration ending on it
+	code := make(map[int]token.Pos)  // line -> the end of the last statement or declaration ending on it
+	start := make(map[int]token.Pos) // line -> the first position of code on it
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n.(type) {
+		case nil, *ast.CommentGroup, *ast.Comment:
+			return n != nil
 		case ast.Stmt, ast.Spec, ast.Decl, *ast.Field:
 			if end := n.End(); end > code[tf.Line(end)] {
 				code[tf.Line(end)] = end
 			}
+		}
+		if p, ok := start[tf.Line(n.Pos())]; !ok || n.Pos() < p {
+			start[tf.Line(n.Pos())] = n.Pos()
 		}
 		return true
 	})
@@ -264,6 +270,9 @@ func (m *Model) indexComments(tf *token.File) *commentIndex {
 		first := tf.Line(cg.Pos())
 		if end, ok := code[first]; ok && end <= cg.Pos() {
 			idx.trailing[cg] = true
+		}
+		if p, ok := start[first]; ok && p < cg.Pos() {
+			idx.trailing[cg] = true // after code that goes on: if cond { // note
 		}
 		for l := first; l <= tf.Line(cg.End()); l++ {
 			idx.byLine[l] = cg

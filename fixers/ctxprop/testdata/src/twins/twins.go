@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"os/exec"
 	"time"
+
+	"twinlib"
 )
 
 // Positives.
@@ -88,7 +90,21 @@ func lookup(ctx context.Context, host string) (int, error) {
 	return len(addrs) + port, err
 }
 
-// A library with the FContext convention, in this package.
+// A library with the FContext convention, in another package: a twin by naming
+// convention only. Its contract cannot be read here, so it is reported without a fix.
+
+func useLibrary(ctx context.Context, c *twinlib.Client, v twinlib.Client) error {
+	if _, err := c.Get("k"); err != nil { // want `\(\*twinlib.Client\).Get called while ctx is in scope; \(\*twinlib.Client\).GetContext takes it \(no fix: not a documented standard library twin: its contract may differ\)`
+		return err
+	}
+	if _, err := v.Get("k"); err != nil { // want `\(\*twinlib.Client\).Get called while ctx is in scope`
+		return err
+	}
+	return twinlib.Fetch("u", 1, 2) // want `twinlib.Fetch called while ctx is in scope; twinlib.FetchWithContext takes it \(no fix: not a documented`
+}
+
+// The same convention in this package: its author wrote both forms and chose one; not
+// reported.
 
 type Client struct{}
 
@@ -96,18 +112,22 @@ func (c *Client) Get(key string) (string, error) { return c.GetContext(context.B
 
 func (c *Client) GetContext(ctx context.Context, key string) (string, error) { return key, nil }
 
-func Fetch(url string, n ...int) error { return FetchWithContext(context.Background(), url, n...) }
+func useOwn(ctx context.Context, c *Client) (string, error) { return c.Get("k") }
 
-func FetchWithContext(ctx context.Context, url string, n ...int) error { return nil }
+// A user type whose WaitContext returns early, with an empty result, where Wait blocks
+// until the work is done (the wrong fix that DESIGN.md records: rewriting x.Wait() into
+// x.WaitContext(ctx) changed a documented blocking contract and added a data race).
+type Job struct{ out []byte }
 
-func useLibrary(ctx context.Context, c *Client, v Client) error {
-	if _, err := c.Get("k"); err != nil { // want `\(\*Client\).Get called while ctx is in scope; \(\*Client\).GetContext takes it`
-		return err
-	}
-	if _, err := v.Get("k"); err != nil { // want `\(\*Client\).Get called while ctx is in scope`
-		return err
-	}
-	return Fetch("u", 1, 2) // want `Fetch called while ctx is in scope; FetchWithContext takes it`
+// Wait blocks until the job is done and returns its output.
+func (j *Job) Wait() []byte { return j.out }
+
+// WaitContext returns the output when the job is done, or nil when ctx is done first;
+// the job keeps running.
+func (j *Job) WaitContext(ctx context.Context) []byte { return j.out }
+
+func collect(ctx context.Context, j *Job) []byte {
+	return j.Wait() // the package's own twin: not reported
 }
 
 // Negatives.

@@ -12,11 +12,23 @@ func fetch(url string) {}
 
 type request struct{}
 
+// A goroutine per value received from a channel: the producer decides how many.
+func handleAll(reqs <-chan *request, handle func(*request)) {
+	for r := range reqs {
+		go handle(r) // want `goroutine started for every value received from reqs with no limit on how many run at once`
+	}
+}
+
+// ---- not reported ----
+
+// Fan-outs over a collection the caller hands in: the caller bounds its size, and no
+// limit is in scope (see limit.go for the limits that are ignored).
+
 func fetchAll(urls []string) {
 	var wg sync.WaitGroup
 	for _, u := range urls {
 		wg.Add(1)
-		go func() { // want `goroutine started for every element of urls with no limit on how many run at once`
+		go func() {
 			defer wg.Done()
 			fetch(u)
 		}()
@@ -24,26 +36,20 @@ func fetchAll(urls []string) {
 	wg.Wait()
 }
 
-func handleAll(reqs <-chan *request, handle func(*request)) {
-	for r := range reqs {
-		go handle(r) // want `goroutine started for every element of reqs`
-	}
-}
-
 func byIndex(m map[string]int, keys func() []string) {
 	ks := keys()
 	for i := 0; i < len(ks); i++ {
-		go fetch(ks[i]) // want `goroutine started for every element of ks`
+		go fetch(ks[i])
 	}
 	for k := range m {
-		go fetch(k) // want `every element of m`
+		go fetch(k)
 	}
 }
 
 func group(urls []string) error {
 	var g errgroup.Group
 	for _, u := range urls {
-		g.Go(func() error { fetch(u); return nil }) // want `errgroup goroutine started for every element of urls`
+		g.Go(func() error { fetch(u); return nil })
 	}
 	return g.Wait()
 }
@@ -51,12 +57,10 @@ func group(urls []string) error {
 func waitGroupGo(urls []string) {
 	var wg sync.WaitGroup
 	for _, u := range urls {
-		wg.Go(func() { fetch(u) }) // want `goroutine started for every element of urls`
+		wg.Go(func() { fetch(u) })
 	}
 	wg.Wait()
 }
-
-// ---- not reported ----
 
 func semaphoreChannel(urls []string) {
 	sem := make(chan struct{}, 8)
@@ -171,6 +175,7 @@ func handOff(urls []string, out chan<- int) {
 	}
 }
 
+// A function value returning one value: nothing says it reads an input.
 func acceptLoop(accept func() string) {
 	for {
 		go fetch(accept())

@@ -1,0 +1,82 @@
+package closerecv
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"github.com/concfix/concfix/fixers/internal/model"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// receivedBefore reports whether the function of the close cl receives from the same
+// channel in a statement of its own (not a select case, not in a loop) of a block that
+// contains the close, before it: every path to the close has received (go-redis's
+// commands_test: `<-started; ...; close(started)` after the goroutine's one send).
+func receivedBefore(ops []op, cl op) bool {
+	closeStmt := cl.cur.Parent()
+	for _, o := range ops {
+		if o.obj != cl.obj || o.kind != opRecv || o.fn != cl.fn || o.inLoop || o.pos > cl.pos {
+			continue
+		}
+		if _, ok := o.cur.Node().(*ast.UnaryExpr); !ok {
+			continue
+		}
+		stmt := recvStmt(o.cur)
+		if !stmt.Valid() {
+			continue
+		}
+		switch stmt.ParentEdgeKind() {
+		case edge.BlockStmt_List, edge.CaseClause_Body:
+		default:
+			continue // a select case, an if or switch header...
+		}
+		block := stmt.Parent().Node()
+		if block.Pos() <= closeStmt.Node().Pos() && closeStmt.Node().End() <= block.End() && stmt.Node().End() <= cl.pos {
+			return true
+		}
+	}
+	return false
+}
+
+// onceGoroutine reports whether the send s is in a function literal that one go
+// statement, outside loops, starts: it runs once.
+func onceGoroutine(s op) bool {
+	f := s.fn
+	return f.Obj == nil && len(f.Started) == 1 && !f.Started[0].InLoop
+}
+
+// recvStmt returns the statement whose whole value is the receive at c (<-ch, v := <-ch,
+// v, ok := <-ch), or a zero cursor.
+func recvStmt(c inspector.Cursor) inspector.Cursor {
+	for c.ParentEdgeKind() == edge.ParenExpr_X {
+		c = c.Parent()
+	}
+	switch c.ParentEdgeKind() {
+	case edge.ExprStmt_X:
+		return c.Parent()
+	case edge.AssignStmt_Rhs:
+		if as := c.Parent().Node().(*ast.AssignStmt); len(as.Rhs) == 1 && (as.Tok == token.DEFINE || as.Tok == token.ASSIGN) {
+			return c.Parent()
+		}
+	}
+	return inspector.Cursor{}
+}
+
+// waitsInGoroutine reports whether a goroutine that f starts (a literal) calls Wait of a
+// sync.WaitGroup or an errgroup.Group: the usual `go func() { wg.Wait(); close(done) }()`
+// that f waits on before it closes (go-redis's autopipeline tests).
+func waitsInGoroutine(info *types.Info, f *model.Func) bool {
+	for c := range f.Cursor.Preorder((*ast.GoStmt)(nil)) {
+		if !f.Encloses(c) {
+			continue
+		}
+		if lit, ok := ast.Unparen(c.Node().(*ast.GoStmt).Call.Fun).(*ast.FuncLit); ok {
+			if litCur, ok := c.FindNode(lit); ok && waits(info, litCur) {
+				return true
+			}
+		}
+	}
+	return false
+}

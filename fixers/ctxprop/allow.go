@@ -1,0 +1,67 @@
+package ctxprop
+
+import "go/types"
+
+// documentedTwins are the standard library's context-aware twins whose documentation
+// says they are the same call honouring a context, by the full name of the plain form
+// (types.Func.FullName) and the twin's name:
+//
+//   - net/http: "NewRequestWithContext ... NewRequest wraps NewRequestWithContext using
+//     context.Background";
+//   - os/exec: "CommandContext is like Command but includes a context";
+//   - database/sql: "Exec uses context.Background internally; to specify the context,
+//     use ExecContext" (likewise Query, QueryRow, Prepare, Ping, Begin/BeginTx of DB,
+//     Exec, Query, QueryRow, Prepare, Stmt of Tx, Exec, Query, QueryRow of Stmt);
+//   - net: "Dial ... see func Dial" / "DialContext connects ... using the provided
+//     context" on Dialer; the Lookup functions "use context.Background internally; to
+//     specify the context, use Resolver.Lookup..." (the net.Dial and net.Lookup* twins
+//     are kinds of their own in findTwin);
+//   - crypto/tls: "HandshakeContext ... Handshake ... uses context.Background";
+//   - log/slog: "InfoContext logs at LevelInfo with the given context" (and Debug, Warn,
+//     Error, of the package and of Logger);
+//   - net/http/httptest: "NewRequestWithContext is like NewRequest but with context".
+//
+// These are every pair F / FContext (or FWithContext) of GOROOT/api with the same
+// parameters after the context, but os/signal's Notify, whose NotifyContext differs.
+var documentedTwins = map[string]string{
+	"net/http.NewRequest": "NewRequestWithContext",
+	"os/exec.Command":     "CommandContext",
+
+	"(*database/sql.DB).Exec":       "ExecContext",
+	"(*database/sql.DB).Query":      "QueryContext",
+	"(*database/sql.DB).QueryRow":   "QueryRowContext",
+	"(*database/sql.DB).Prepare":    "PrepareContext",
+	"(*database/sql.DB).Ping":       "PingContext",
+	"(*database/sql.DB).Begin":      "BeginTx",
+	"(*database/sql.Tx).Exec":       "ExecContext",
+	"(*database/sql.Tx).Query":      "QueryContext",
+	"(*database/sql.Tx).QueryRow":   "QueryRowContext",
+	"(*database/sql.Tx).Prepare":    "PrepareContext",
+	"(*database/sql.Tx).Stmt":       "StmtContext",
+	"(*database/sql.Stmt).Exec":     "ExecContext",
+	"(*database/sql.Stmt).Query":    "QueryContext",
+	"(*database/sql.Stmt).QueryRow": "QueryRowContext",
+
+	"log/slog.Debug":               "DebugContext",
+	"log/slog.Info":                "InfoContext",
+	"log/slog.Warn":                "WarnContext",
+	"log/slog.Error":               "ErrorContext",
+	"(*log/slog.Logger).Debug":     "DebugContext",
+	"(*log/slog.Logger).Info":      "InfoContext",
+	"(*log/slog.Logger).Warn":      "WarnContext",
+	"(*log/slog.Logger).Error":     "ErrorContext",
+	"net/http/httptest.NewRequest": "NewRequestWithContext",
+
+	"(*net.Dialer).Dial":           "DialContext",
+	"(*crypto/tls.Dialer).Dial":    "DialContext",
+	"(*crypto/tls.Conn).Handshake": "HandshakeContext",
+}
+
+// documented reports whether tw is the documented twin of fn: the table above, or the
+// net package's Dial and Lookup twins.
+func documented(fn *types.Func, tw *twin) bool {
+	if tw.kind == dialer || tw.kind == resolver {
+		return true
+	}
+	return documentedTwins[fn.FullName()] == tw.fn.Name()
+}

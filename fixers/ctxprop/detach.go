@@ -1,0 +1,49 @@
+package ctxprop
+
+import (
+	"go/ast"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// detached reports whether the fresh context (context.Background() or TODO()) passed to
+// call is a deliberate detachment: a comment on its line or directly above it states
+// the intent (the shared model's Comment), or call is a clean-up that runs after the
+// main work has ended and must not be cut short by the caller's context (releasing a
+// lease or a lock, rolling back, auditing, shutting down, closing).
+func (ck *checker) detached(fresh, call *ast.CallExpr) bool {
+	if cg := ck.m.Comment(fresh.Pos()); cg != nil && !isExpectation(cg) {
+		return true
+	}
+	fn, ok := typeutil.Callee(ck.pass.TypesInfo, call).(*types.Func)
+	return ok && cleanup(fn.Name())
+}
+
+// cleanupWords are the verbs of functions and methods that undo or finish work.
+var cleanupWords = []string{"release", "rollback", "abort", "revert", "undo", "audit", "shutdown",
+	"close", "cleanup", "teardown", "unlock", "unregister", "deregister", "revoke", "stop"}
+
+// cleanup reports whether a function named name undoes or finishes work.
+func cleanup(name string) bool {
+	name = strings.ToLower(name)
+	for _, w := range cleanupWords {
+		if strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isExpectation reports whether cg is an analysistest expectation (// want "..."),
+// which states what a test expects, not an intent of the code.
+func isExpectation(cg *ast.CommentGroup) bool {
+	for _, c := range cg.List {
+		text := strings.TrimSpace(strings.TrimPrefix(c.Text, "//"))
+		if rest, ok := strings.CutPrefix(text, "want "); ok && (strings.HasPrefix(rest, "`") || strings.HasPrefix(rest, `"`)) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,80 @@
+// Package detach holds fresh contexts that are detached on purpose: a comment says so,
+// or they are given to clean-up that runs after the main work has ended.
+package detach
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+type lease struct{ id string }
+
+func (l *lease) Release(ctx context.Context) error { return nil }
+
+type auditLog struct{}
+
+func (auditLog) Audit(ctx context.Context, what string) {}
+
+func work(ctx context.Context) error { return ctx.Err() }
+
+type store struct {
+	db    *sql.DB
+	audit auditLog
+}
+
+// A positive beside the detached calls: nothing says this one is deliberate.
+func (s *store) update(ctx context.Context, l *lease) error {
+	defer l.Release(context.Background())
+	if err := work(context.Background()); err != nil { // want `context.Background\(\) passed while ctx is in scope`
+		return err
+	}
+	return nil
+}
+
+// ---- not reported ----
+
+func (s *store) commented(ctx context.Context) error {
+	// The cache refresh must finish even if the caller gives up.
+	if err := work(context.Background()); err != nil {
+		return err
+	}
+	return work(context.TODO()) //nolint:contextcheck // detached: the refresh outlives the request
+}
+
+// Clean-up after the main work has ended: release, audit, rollback.
+func (s *store) transfer(ctx context.Context, l *lease) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := work(ctx); err != nil {
+		tx.Rollback()
+		l.Release(context.Background())
+		return err
+	}
+	s.audit.Audit(context.Background(), "transfer")
+	return tx.Commit()
+}
+
+type server struct{}
+
+func (server) Shutdown(ctx context.Context) error { return nil }
+
+// A shutdown with its own timeout, and one given a fresh context directly.
+func stop(ctx context.Context, s server) error {
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.Shutdown(sctx); err != nil {
+		return s.Shutdown(context.Background())
+	}
+	return nil
+}
+
+func (s *store) closeAll(ctx context.Context) {
+	_ = work(ctx)
+	s.Close(context.Background())
+}
+
+func (s *store) Close(ctx context.Context) {}
