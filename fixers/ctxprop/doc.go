@@ -15,9 +15,11 @@
 //     are a context.Context followed by F's, with identical results. Only the standard
 //     library's twins whose documentation says they are the same call honouring the
 //     context are fixed (http.NewRequest, exec.Command, the Exec, Query, QueryRow,
-//     Prepare, Ping and Stmt methods of database/sql, slog's Debug, Info, Warn and Error,
-//     (*net.Dialer).Dial, (*tls.Conn).Handshake: allow.go lists them with their docs);
-//     the same convention in another library is reported without a fix, since the
+//     Prepare, Ping and Stmt methods of database/sql, (*net.Dialer).Dial,
+//     (*tls.Conn).Handshake: allow.go lists them with their docs). Other standard library
+//     pairs are not reported: their context ends no blocking work (slog's InfoContext
+//     only hands it to the log handler). The same convention in another library is
+//     reported without a fix, since the
 //     twin's contract cannot be read (a WaitContext may return early with an empty
 //     result where Wait blocks), and in the package itself not at all (its author wrote
 //     both forms and chose one);

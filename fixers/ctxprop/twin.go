@@ -65,8 +65,8 @@ func (ck *checker) checkTwin(cur inspector.Cursor, call *ast.CallExpr, sig *type
 		// chose (go-redis calls AutoFuture.Wait and then recycles the batch, which
 		// WaitContext's early return would break). Another library's are reported
 		// without a fix, for the maintainer to read its docs.
-		if tw.fn.Pkg() == ck.pass.Pkg {
-			return
+		if _, std := stdSince(tw.fn); std || tw.fn.Pkg() == ck.pass.Pkg {
+			return // or a standard library pair whose context ends no blocking work (slog)
 		}
 		fixkit.Refuse(ck.pass, d, d.Pos, "not a documented standard library twin: its contract may differ")
 		return
