@@ -23,6 +23,8 @@
 // literal. A ticker whose variable escapes (returned, stored, passed, its channel handed
 // on) is someone else's to stop and is not reported; one used by a goroutine or a
 // function literal, created in a loop, or never assigned to a variable is reported
-// without a fix. time.Tick in a function that can return, and time.After in a select
+// without a fix. A ticker in a function that never returns (a goroutine's endless
+// `for range t.C`) lives as long as the function, and a deferred Stop would never run: it
+// is not reported. time.Tick in a function that can return, and time.After in a select
 // inside a loop, are reported without a fix.
 package tickerstop

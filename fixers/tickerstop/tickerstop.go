@@ -224,6 +224,11 @@ func checkNew(pass *analysis.Pass, m *model.Model, callCur inspector.Cursor, nam
 		refuse("the " + what + " is not created by a statement of a block")
 		return
 	}
+	if f := m.Enclosing(callCur); f != nil && !canReturn(info, m, f) {
+		// The function never returns (a goroutine's for range t.C): the ticker lives as
+		// long as it does, and a deferred Stop would never run.
+		return
+	}
 	idx := stmtCur.ParentEdgeIndex()
 	fixkit.Report(pass, d, fmt.Sprintf("Add defer %s.Stop()", obj.Name()), func(fx *fixkit.Fix) error {
 		deferStmt := &dst.DeferStmt{Call: &dst.CallExpr{Fun: &dst.SelectorExpr{X: dst.NewIdent(obj.Name()), Sel: dst.NewIdent("Stop")}}}
@@ -437,17 +442,25 @@ func canReturn(info *types.Info, m *model.Model, f *model.Func) bool {
 	return false
 }
 
-// endlessRangeDone reports whether b is the exit block of a range over a ticker's
-// channel made by time.Tick, which is never closed.
+// endlessRangeDone reports whether b is the exit block of a range over a ticker's or a
+// timer's channel, which is never closed: made by time.Tick, or the C of a time.Ticker or
+// time.Timer.
 func endlessRangeDone(info *types.Info, b *cfg.Block) bool {
 	rs, ok := b.Stmt.(*ast.RangeStmt)
 	if !ok || b.Kind != cfg.KindRangeDone {
 		return false
 	}
-	call, ok := ast.Unparen(rs.X).(*ast.CallExpr)
-	if !ok {
-		return false
+	switch x := ast.Unparen(rs.X).(type) {
+	case *ast.CallExpr:
+		fn, ok := typeutil.Callee(info, x).(*types.Func)
+		return ok && fn.Pkg() != nil && fn.Pkg().Path() == "time" && fn.Name() == "Tick"
+	case *ast.SelectorExpr:
+		sel := info.Selections[x]
+		if sel == nil || sel.Kind() != types.FieldVal || sel.Obj().Name() != "C" {
+			return false
+		}
+		f := sel.Obj().(*types.Var)
+		return f.Pkg() != nil && f.Pkg().Path() == "time"
 	}
-	fn, ok := typeutil.Callee(info, call).(*types.Func)
-	return ok && fn.Pkg() != nil && fn.Pkg().Path() == "time" && fn.Name() == "Tick"
+	return false
 }

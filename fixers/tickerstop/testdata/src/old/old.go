@@ -151,3 +151,25 @@ func tickSelectForever(done chan struct{}, f func()) {
 		}
 	}
 }
+
+// forever ranges over the ticker in a goroutine that never returns (pebble's
+// cmd/pebble/random.go): the ticker lives as long as the loop, and a deferred Stop would
+// never run. Not reported.
+func forever(d time.Duration, f func()) {
+	go func() {
+		t := time.NewTicker(d)
+		for range t.C {
+			f()
+		}
+	}()
+}
+
+// untilDone: the same loop with a way out gets the fix.
+func untilDone(d time.Duration, f func() bool) {
+	t := time.NewTicker(d) // want `ticker from time.NewTicker is never stopped`
+	for range t.C {
+		if !f() {
+			return
+		}
+	}
+}
