@@ -52,7 +52,7 @@ func (c *checker) unsafe(u *unit, planned map[*model.ChanOp]bool) (token.Pos, st
 		}
 	}
 	if pos, what := c.errorSink(u.fn); what != "" {
-		return pos, "the goroutine reports how it ended in " + what + ": returning when the context is done would leave it unset"
+		return pos, "the goroutine reports how it ended " + what + ": returning when the context is done would not"
 	}
 	if pos, what := c.deferredSend(u); what != "" {
 		return pos, "a deferred send on " + what + " would block in its place"
@@ -301,12 +301,15 @@ func (c *checker) carriesError(t types.Type) bool {
 }
 
 // errorSink returns where f, or a function literal in it, stores an error in a variable
-// declared outside f or in a field (res.err = err): the way its caller learns why it
-// ended, which an early return would not set.
+// declared outside f or in a field (res.err = err), or sends one (errc <- err): the way
+// its caller learns why it ended, which an early return would not say.
 func (c *checker) errorSink(f *model.Func) (token.Pos, string) {
 	var pos token.Pos
 	var what string
 	ast.Inspect(f.Body, func(n ast.Node) bool {
+		if s, ok := n.(*ast.SendStmt); ok && what == "" && c.carriesError(c.info.TypeOf(s.Value)) {
+			pos, what = s.Pos(), "on "+types.ExprString(s.Chan)
+		}
 		as, ok := n.(*ast.AssignStmt)
 		if !ok || what != "" || as.Tok == token.DEFINE {
 			return what == ""
@@ -319,11 +322,11 @@ func (c *checker) errorSink(f *model.Func) (token.Pos, string) {
 			switch l := ast.Unparen(l).(type) {
 			case *ast.Ident:
 				if v, ok := c.info.Uses[l].(*types.Var); ok && (v.Pos() < f.Node.Pos() || v.Pos() >= f.Node.End()) {
-					pos, what = l.Pos(), l.Name
+					pos, what = l.Pos(), "in "+l.Name
 				}
 			case *ast.SelectorExpr:
 				if sel := c.info.Selections[l]; sel != nil && sel.Kind() == types.FieldVal {
-					pos, what = l.Pos(), types.ExprString(l)
+					pos, what = l.Pos(), "in "+types.ExprString(l)
 				}
 			}
 		}

@@ -29,7 +29,7 @@ func Names(ctx context.Context) *lister {
 				return
 			}
 			for _, n := range names {
-				res.names <- strings.TrimPrefix(n, "KV_") // want `send on res.names blocks without a case for ctx.Done\(\) \(no fix: the goroutine reports how it ended in res.err`
+				res.names <- strings.TrimPrefix(n, "KV_") // want `send on res.names blocks without a case for ctx.Done\(\) \(no fix: the goroutine reports how it ended in res.err: returning when the context is done would not\)`
 			}
 			if err != nil {
 				return
@@ -83,4 +83,30 @@ func Uploads(ctx context.Context, keys []string) <-chan info {
 		}
 	}()
 	return ch
+}
+
+type getter interface {
+	Get(ctx context.Context, key string) ([]string, bool, error)
+}
+
+// Sync is etcd's mirror syncer shape (client/v3/mirror/syncer.go): the errors go on their
+// own channel; the caller reads both until they are closed.
+func Sync(ctx context.Context, g getter) (<-chan []string, <-chan error) {
+	respc, errc := make(chan []string, 1), make(chan error, 1)
+	go func() {
+		defer close(respc)
+		defer close(errc)
+		for {
+			kvs, more, err := g.Get(ctx, "k")
+			if err != nil {
+				errc <- err // want `send on errc blocks without a case for ctx.Done\(\) \(no fix: the value sent may be the error`
+				return
+			}
+			respc <- kvs // want `send on respc blocks without a case for ctx.Done\(\) \(no fix: the goroutine reports how it ended on errc: returning when the context is done would not\)`
+			if !more {
+				return
+			}
+		}
+	}()
+	return respc, errc
 }
