@@ -55,6 +55,9 @@ type Model struct {
 	locksOnce sync.Once
 	ctxs      *Contexts
 	ctxsOnce  sync.Once
+
+	shared     *Shared
+	sharedOnce sync.Once
 }
 
 // A Func is a function with a body: a declaration or a literal.
