@@ -1,0 +1,185 @@
+package a
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// Count is a counter incremented by goroutines started in a loop: it becomes atomic.
+func Count(jobs []func() bool) int {
+	n := 0
+	var wg sync.WaitGroup
+	for _, job := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if job() {
+				n++ // want `goroutines started in a loop write n with no lock, atomic or channel between them: a data race`
+			}
+		}()
+	}
+	wg.Wait()
+	return n
+}
+
+// Total adds sizes from goroutines; the int64 keeps its type.
+func Total(sizes []int64) int64 {
+	var total int64
+	var wg sync.WaitGroup
+	for _, s := range sizes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			total += s // want `goroutines started in a loop write total`
+		}()
+	}
+	wg.Wait()
+	return total
+}
+
+// FirstErr keeps the first error of several goroutines (kubernetes #91187, containerd
+// #4261: a shared error variable written by goroutines): a mutex next to it.
+func FirstErr(tasks []func() error) error {
+	var firstErr error
+	var wg sync.WaitGroup
+	for _, task := range tasks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := task(); err != nil {
+				// Keep the first failure only.
+				if firstErr == nil { // want `goroutines started in a loop read and write firstErr`
+					firstErr = fmt.Errorf("task: %w", err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+// Collect appends results and errors from goroutines (kubernetes #134107, dragonfly
+// #4774: appends to shared slices): one mutex for both, held around each append.
+func Collect(urls []string, fetch func(string) (string, error)) ([]string, []error) {
+	var pages []string
+	var errs []error
+	var wg sync.WaitGroup
+	for _, u := range urls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			page, err := fetch(u)
+			if err != nil {
+				errs = append(errs, err) // want `goroutines started in a loop write errs`
+				return
+			}
+			pages = append(pages, page) // want `goroutines started in a loop write pages`
+		}()
+	}
+	wg.Wait()
+	return pages, errs
+}
+
+// Index writes a map from goroutines: concurrent map writes crash the program (contiv/vpp
+// #963).
+func Index(keys []string) map[string]int {
+	seen := make(map[string]int)
+	done := make(chan struct{})
+	for i, k := range keys {
+		go func() {
+			seen[k] = i // want `goroutines started in a loop write map seen with no lock between them: a data race, and concurrent map writes crash the program`
+			done <- struct{}{}
+		}()
+	}
+	for range keys {
+		<-done
+	}
+	return seen
+}
+
+// Abort shares the function's err with its goroutines by mistake (kubevirt #17185,
+// fixed by kubevirt #17186 with :=): each goroutine gets its own.
+func Abort(names []string, del func(string) error, errCh chan<- error) error {
+	err := check(names)
+	if err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	for _, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err = del(name) // want `goroutines started in a loop write err`
+			if err != nil {
+				errCh <- err
+			}
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+func check(names []string) error {
+	if len(names) == 0 {
+		return errors.New("no names")
+	}
+	return nil
+}
+
+// Retry's goroutines assign err in an if header.
+func Retry(ids []int, do func(int) error, log func(error)) {
+	var err error
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err = do(id); err != nil { // want `goroutines started in a loop write err`
+				log(err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Forgot holds mu around the append of results but not around the append of skipped
+// names (temporalio/temporal #11352: a read before the lock the rest holds): mu is held
+// there too.
+func Forgot(items []string, ok func(string) bool) ([]string, []string) {
+	var mu sync.Mutex
+	var out, skipped []string
+	var wg sync.WaitGroup
+	for _, it := range items {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if !ok(it) {
+				skipped = append(skipped, it) // want `goroutines started in a loop write skipped`
+				return
+			}
+			mu.Lock()
+			out = append(out, it)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return out, skipped
+}
+
+// Found is a flag set by goroutines: an atomic.Bool.
+func Found(xs []int, want int) bool {
+	found := false
+	var wg sync.WaitGroup
+	for _, x := range xs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if x == want {
+				found = true // want `goroutines started in a loop write found`
+			}
+		}()
+	}
+	wg.Wait()
+	return found
+}
