@@ -30,14 +30,20 @@ func (sh *Shared) Concurrent(v *SharedVar, a, b *Access) bool {
 		return false
 	}
 	sa, sb := a.Spawn, b.Spawn
+	if (sa != nil && sa.atomicSync) || (sb != nil && sb.atomicSync) {
+		return false // ordered through atomics, perhaps
+	}
 	switch {
 	case sa == nil && sb == nil:
 		return false
 	case sa != nil && sb != nil:
-		if sa.In != sb.In {
+		if sa.In != sb.In || sh.gated(sa, a, goGate) || sh.gated(sb, b, goGate) {
 			return false
 		}
 		if sa == sb {
+			if lit := sa.Lit.Node; lit.Pos() <= v.Var.Pos() && v.Var.Pos() < lit.End() {
+				return false // a variable of each goroutine
+			}
 			return sh.reachOf(sa, v).has(sa.at)
 		}
 		return sh.reachOf(sa, v).has(sb.at) || sh.reachOf(sb, v).has(sa.at)
@@ -46,7 +52,7 @@ func (sh *Shared) Concurrent(v *SharedVar, a, b *Access) bool {
 	if s == nil {
 		s, f = sb, a
 	}
-	if f.frame != s.In {
+	if f.frame != s.In || sh.gated(s, s.accessIn(a, b), frameGate) {
 		return false
 	}
 	r := sh.reachOf(s, v)
@@ -241,4 +247,12 @@ func (sh *Shared) ReadAfter(s *Spawn, v *SharedVar) *Access {
 		}
 	}
 	return nil
+}
+
+// accessIn returns whichever of a and b runs in s.
+func (s *Spawn) accessIn(a, b *Access) *Access {
+	if a.Spawn == s {
+		return a
+	}
+	return b
 }

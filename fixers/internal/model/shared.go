@@ -25,6 +25,7 @@ type Shared struct {
 	held    map[*Func]map[*cfg.Block]heldSet
 
 	loopScopes map[*types.Scope]bool // the scopes of for and range statements
+	closures   map[*types.Var]*Func  // local variables that hold one function literal, built on first use
 }
 
 // A SharedVar is a variable that a goroutine's literal uses and does not declare.

@@ -26,7 +26,7 @@ func races(m *model.Model) []string {
 		for _, r := range sh.Races(v) {
 			rs = append(rs, fmt.Sprintf("%d~%d", m.Fset.Position(r.A.Node.Pos()).Line, m.Fset.Position(r.B.Node.Pos()).Line))
 		}
-		s := v.Var.Name() + ": " + strings.Join(rs, " ")
+		s := strings.TrimSpace(v.Var.Name() + ": " + strings.Join(rs, " "))
 		if why := sh.Unseen(v); why != "" {
 			s += " (" + why + ")"
 		}
@@ -431,6 +431,105 @@ func f(xs []int) int {
 	return total
 }
 `, []string{"total: 9~9"}},
+		{"start gate, helper wait, token ring, atomic flag, workers", `package p
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+func gate(n int) int {
+	d := 0
+	hold := make(chan struct{})
+	done := make(chan bool)
+	for range n {
+		go func() {
+			<-hold
+			_ = d
+			done <- true
+		}()
+	}
+	d = 1
+	close(hold)
+	waitAll(done, n)
+	d = 2
+	return d
+}
+
+func waitAll(done chan bool, n int) {
+	for range n {
+		<-done
+	}
+}
+
+func ring(chans []chan bool) int {
+	i := 0
+	for g := range chans {
+		go func() {
+			<-chans[g]
+			i++
+			chans[(g+1)%len(chans)] <- true
+		}()
+	}
+	return 0
+}
+
+func publish() int {
+	var x int
+	var ready atomic.Bool
+	go func() {
+		x = 1
+		ready.Store(true)
+	}()
+	for !ready.Load() {
+	}
+	return x
+}
+
+func workers(jobs chan int, n int) int {
+	count := 0
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range jobs {
+				count++
+			}
+		}()
+	}
+	for j := range 10 {
+		jobs <- j
+	}
+	close(jobs)
+	wg.Wait()
+	return count
+}
+`, []string{"d:", "hold:", "done:", "chans:", "i:", "x:", "jobs:", "count: 64~64"}},
+		{"a variable of each goroutine, used by a goroutine it starts (x/tools cmd/stress)", `package p
+
+import "bytes"
+
+type cmd struct{ out *bytes.Buffer }
+
+func stress(n int, run func(*cmd)) {
+	for range n {
+		go func() {
+			c := &cmd{}
+			var buf bytes.Buffer
+			c.out = &buf
+			done := make(chan bool)
+			go func() {
+				<-done
+				_ = c.out
+			}()
+			run(c)
+			close(done)
+		}()
+	}
+}
+`, []string{"run:", "c: (c.out is reached through a pointer, which other code may share (line 12))",
+			"done: (a goroutine started in another function uses done (line 19))"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := loadWithSync(t, tc.src)

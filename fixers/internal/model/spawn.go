@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
 	"golang.org/x/tools/go/ast/edge"
@@ -40,6 +41,11 @@ type Spawn struct {
 	sh    *Shared
 	at    cfgPos                // its node in In's graph
 	reach map[ast.Node]*reached // by the node that kills the path (the declaration of a variable), nil for none
+
+	helpers    map[*Func]bool       // functions of the package called by In: whether they wait for s
+	atomicSync bool                 // the goroutine loads, stores or swaps atomically: it may publish or wait through atomics
+	gates      [2]map[ast.Node]bool // the nodes of Lit's graph reached only past a gate (frame, goroutines)
+	gatesDone  [2]bool
 }
 
 // A Timing says when the code of a function runs, relative to the function it is in.
@@ -121,12 +127,17 @@ func (sh *Shared) collectSpawns() {
 			sh.addSpawn(&Spawn{Kind: GoStmt, Node: g.Stmt, Cursor: g.Cursor, Lit: g.Runs, In: g.In, Go: g})
 		}
 	}
-	var dones []*Func
+	var dones, atomics []*Func
 	for cur := range m.Inspector.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		fn, ok := typeutil.Callee(m.Info, call).(*types.Func)
 		if !ok {
 			continue
+		}
+		if fn.Pkg() != nil && fn.Pkg().Path() == "sync/atomic" && atomicSyncs(fn.Name()) {
+			if f := m.Enclosing(cur); f != nil {
+				atomics = append(atomics, f)
+			}
 		}
 		switch {
 		case isMethod(fn, "sync", "WaitGroup", "Done"):
@@ -163,6 +174,11 @@ func (sh *Shared) collectSpawns() {
 			r.spawn.done = true
 		}
 	}
+	for _, f := range atomics {
+		if r := sh.runnerOf(f); r.spawn != nil && r.timing != Anytime {
+			r.spawn.atomicSync = true
+		}
+	}
 	cs := m.Chans()
 	for _, op := range cs.Ops {
 		if op.Kind != Send && op.Kind != Close || op.Func == nil {
@@ -186,6 +202,7 @@ func (sh *Shared) addSpawn(s *Spawn) {
 	s.sh = sh
 	s.sends = make(map[*Chan]bool)
 	s.reach = make(map[ast.Node]*reached)
+	s.helpers = make(map[*Func]bool)
 	sh.Spawns = append(sh.Spawns, s)
 	sh.spawnOf[s.Lit] = s
 }
@@ -394,7 +411,16 @@ func (s *Spawn) waits(n ast.Node, ix *index) bool {
 					found = s.Kind == ErrGroupGo
 				case isMethod(fn, "sync", "Cond", "Wait"):
 					found = true
+				case fn.Name() == "Wait" && fn.Pkg() != nil && (fn.Pkg().Path() == "testing/synctest" || fn.Pkg().Path() == "internal/synctest"):
+					found = true // every goroutine of the bubble has exited or is blocked
+				default:
+					// A function of the package that waits (waitDone(done)).
+					if f := s.sh.m.Decl(fn); f != nil && f != s.In && s.helperWaits(f) {
+						found = true
+					}
 				}
+			} else if lit := s.sh.closureOf(x.Fun); lit != nil && s.closureWaits(lit, x) {
+				found = true // a local helper literal that waits on the channel it is given
 			}
 		case *ast.UnaryExpr:
 			if x.Op == token.ARROW && s.signals(x.X) {
@@ -440,3 +466,133 @@ func (s *Spawn) MayReturnBefore() bool { return s.reachFrom(nil).exit }
 // Waited reports whether the function that starts s waits for it on some path: the
 // goroutine signals its end in a way that function waits for somewhere after the start.
 func (s *Spawn) Waited() bool { return s.reachFrom(nil).stopped }
+
+// helperWaits reports whether the body of f, a function of the package, waits for s: a
+// Wait of a WaitGroup when s calls Done, or a receive from a channel s signals (linked
+// through f's parameters), outside nested literals and calls.
+func (s *Spawn) helperWaits(f *Func) bool {
+	if v, ok := s.helpers[f]; ok {
+		return v
+	}
+	s.helpers[f] = false // recursion
+	found := false
+	ast.Inspect(f.Body, func(x ast.Node) bool {
+		if found {
+			return false
+		}
+		switch x := x.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if fn, ok := typeutil.Callee(s.sh.m.Info, x).(*types.Func); ok && isMethod(fn, "sync", "WaitGroup", "Wait") {
+				found = s.done
+			}
+		case *ast.UnaryExpr:
+			found = x.Op == token.ARROW && s.signals(x.X)
+		case *ast.RangeStmt:
+			found = s.signals(x.X)
+		}
+		return !found
+	})
+	s.helpers[f] = found
+	return found
+}
+
+// atomicSyncs reports whether the sync/atomic function or method name orders memory for
+// other variables in the way code relies on: a load, store, swap or compare-and-swap
+// (a flag that publishes data). Add, And and Or are counters.
+func atomicSyncs(name string) bool {
+	for _, p := range []string{"Load", "Store", "Swap", "CompareAndSwap"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// closureOf returns the literal that a call's function denotes when it is a local
+// variable declared with a function literal (v := func(...) {...}) and never assigned
+// again nor its address taken.
+func (sh *Shared) closureOf(fun ast.Expr) *Func {
+	id, ok := ast.Unparen(fun).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	v, ok := sh.m.Info.Uses[id].(*types.Var)
+	if !ok {
+		return nil
+	}
+	if sh.closures == nil {
+		sh.closures = make(map[*types.Var]*Func)
+		var changed []*types.Var
+		for cur := range sh.m.Inspector.Root().Preorder((*ast.AssignStmt)(nil), (*ast.UnaryExpr)(nil)) {
+			switch n := cur.Node().(type) {
+			case *ast.AssignStmt:
+				if n.Tok == token.DEFINE && len(n.Lhs) == 1 && len(n.Rhs) == 1 {
+					if lit, ok := n.Rhs[0].(*ast.FuncLit); ok {
+						if lid, ok := n.Lhs[0].(*ast.Ident); ok {
+							if w, ok := sh.m.Info.Defs[lid].(*types.Var); ok {
+								sh.closures[w] = sh.m.FuncOf(lit)
+								continue
+							}
+						}
+					}
+				}
+				for _, lhs := range n.Lhs {
+					if lid, ok := lhs.(*ast.Ident); ok {
+						if w, ok := sh.m.Info.Uses[lid].(*types.Var); ok {
+							changed = append(changed, w)
+						}
+					}
+				}
+			case *ast.UnaryExpr:
+				if lid, ok := n.X.(*ast.Ident); ok && n.Op == token.AND {
+					if w, ok := sh.m.Info.Uses[lid].(*types.Var); ok {
+						changed = append(changed, w)
+					}
+				}
+			}
+		}
+		for _, w := range changed {
+			delete(sh.closures, w)
+		}
+	}
+	return sh.closures[v]
+}
+
+// closureWaits reports whether the literal lit, called by call, receives from one of its
+// parameters that call passes a channel s signals.
+func (s *Spawn) closureWaits(lit *Func, call *ast.CallExpr) bool {
+	params := lit.Sig.Params()
+	for i, arg := range call.Args {
+		if i >= params.Len() || !s.signals(arg) {
+			continue
+		}
+		p := params.At(i)
+		found := false
+		ast.Inspect(lit.Body, func(x ast.Node) bool {
+			if found {
+				return false
+			}
+			var ch ast.Expr
+			switch x := x.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.UnaryExpr:
+				if x.Op == token.ARROW {
+					ch = x.X
+				}
+			case *ast.RangeStmt:
+				ch = x.X
+			}
+			if id, ok := ast.Unparen(ch).(*ast.Ident); ok && s.sh.m.Info.Uses[id] == p {
+				found = true
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}
