@@ -12,6 +12,7 @@ import (
 	"github.com/concfix/concfix/fixers/ctxprop"
 	"github.com/concfix/concfix/fixers/lostcancel"
 	"github.com/concfix/concfix/fixers/racewrite"
+	"github.com/concfix/concfix/fixers/recvclosed"
 	"github.com/concfix/concfix/fixers/singlesend"
 	"github.com/concfix/concfix/fixers/tickerstop"
 	"github.com/concfix/concfix/fixers/unboundedgo"
@@ -34,6 +35,7 @@ var registry = []*analysis.Analyzer{
 	waitgroup.Analyzer,
 	unlock.Analyzer,
 	racewrite.Analyzer,
+	recvclosed.Analyzer,
 }
 
 // All returns every fixer, wrapped so that suppression comments are honoured.
