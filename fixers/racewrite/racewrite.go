@@ -141,9 +141,9 @@ func (c *checker) message(f *finding) string {
 	fn := b.Frame().Name()
 	switch {
 	case isReturn(b):
-		return fmt.Sprintf("the goroutine writes %s, which %s returns: %s may return while the goroutine still runs, a data race", n, fn, fn)
+		return fmt.Sprintf("the goroutine %s %s, which %s returns: %s may return while the goroutine still runs, a data race", verb(a), n, fn, fn)
 	case b.Timing == model.AtExit:
-		return fmt.Sprintf("the goroutine %s %s, which a function deferred by %s %s: %s may return while the goroutine still runs, a data race", verb(a), n, fn, verb(b)[:len(verb(b))-1], fn)
+		return fmt.Sprintf("the goroutine %s %s, which a function deferred by %s %s: %s may return while the goroutine still runs, a data race", verb(a), n, fn, verb(b), fn)
 	}
 	return fmt.Sprintf("the goroutine %s %s while %s %s it, with nothing ordering them: a data race", verb(a), n, fn, verb(b))
 }
@@ -162,7 +162,7 @@ func (c *checker) report(f *finding) {
 		case isReturn(b):
 			what = "it returns here"
 		case b.Timing == model.AtExit:
-			what = "the deferred function " + verb(b)[:len(verb(b))-1] + "s it here"
+			what = "the deferred function " + verb(b) + " it here"
 		case verb(b) == "writes":
 			what = "written here"
 		default:

@@ -425,12 +425,13 @@ func (sh *Shared) atomicArg(c inspector.Cursor) (AccessKind, bool) {
 // complete adds the returns that set or copy out a named result, and says where each
 // access runs and which locks it holds.
 func (sh *Shared) complete(sv *SharedVar) {
+	idx := -1 // the index of sv among the results
+	var res *types.Tuple
 	if sv.Decl != nil {
-		if res := sv.Decl.Sig.Results(); res != nil {
-			for v := range res.Variables() {
-				if v == sv.Var {
-					sv.Result = true
-				}
+		res = sv.Decl.Sig.Results()
+		for i := range res.Len() {
+			if res.At(i) == sv.Var {
+				sv.Result, idx = true, i
 			}
 		}
 		if sv.DeclAt.Valid() && sv.Decl.Body.Pos() <= sv.DeclID.Pos() && sv.DeclID.Pos() < sv.Decl.Body.End() {
@@ -450,6 +451,11 @@ func (sh *Shared) complete(sv *SharedVar) {
 			a := &Access{Node: ret, Cursor: cur, Kind: Read, Func: sv.Decl}
 			if len(ret.Results) > 0 {
 				a.Kind = Write
+				if idx < len(ret.Results) && len(ret.Results) == res.Len() {
+					if id, ok := ast.Unparen(ret.Results[idx]).(*ast.Ident); ok && sh.m.Info.Uses[id] == sv.Var {
+						a.Kind = Read // return ..., v, ...: v is copied out as it is
+					}
+				}
 			}
 			rets = append(rets, a)
 		}

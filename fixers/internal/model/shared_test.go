@@ -530,6 +530,42 @@ func stress(n int, run func(*cmd)) {
 }
 `, []string{"run:", "c: (c.out is reached through a pointer, which other code may share (line 12))",
 			"done: (a goroutine started in another function uses done (line 19))"}},
+		{"a wait inside once.Do of a local closure (alertmanager cli/silence_import.go), a result returned as it is (nats.go ws_test.go)", `package p
+
+import "sync"
+
+func bulk(errc chan error) int {
+	errDone := make(chan struct{})
+	var once sync.Once
+	closeAll := func() {
+		once.Do(func() {
+			close(errc)
+			<-errDone
+		})
+	}
+	defer closeAll()
+	errCount := 0
+	go func() {
+		for err := range errc {
+			if err != nil {
+				errCount++
+			}
+		}
+		errDone <- struct{}{}
+	}()
+	closeAll()
+	return errCount
+}
+
+func catcher() (addr string, got chan []string) {
+	got = make(chan []string, 1)
+	go func() {
+		got <- nil
+	}()
+	return "x", got
+}
+`, []string{"errc: (a function literal that may run at any time uses errc (line 10))",
+			"errDone: (a function literal that may run at any time uses errDone (line 11))", "errCount:", "got:"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := loadWithSync(t, tc.src)

@@ -400,8 +400,10 @@ func (s *Spawn) waits(n ast.Node, ix *index) bool {
 			return false
 		}
 		switch x := x.(type) {
+		case *ast.GoStmt, *ast.DeferStmt:
+			return false // runs elsewhere, or later
 		case *ast.FuncLit:
-			return false
+			// A literal passed to a call (once.Do(func() { <-done })) is taken to run there.
 		case *ast.CallExpr:
 			if fn, ok := typeutil.Callee(s.sh.m.Info, x).(*types.Func); ok {
 				switch {
@@ -469,7 +471,8 @@ func (s *Spawn) Waited() bool { return s.reachFrom(nil).stopped }
 
 // helperWaits reports whether the body of f, a function of the package, waits for s: a
 // Wait of a WaitGroup when s calls Done, or a receive from a channel s signals (linked
-// through f's parameters), outside nested literals and calls.
+// through f's parameters); a literal passed to a call inside is taken to run there, go
+// and defer statements are not.
 func (s *Spawn) helperWaits(f *Func) bool {
 	if v, ok := s.helpers[f]; ok {
 		return v
@@ -481,7 +484,7 @@ func (s *Spawn) helperWaits(f *Func) bool {
 			return false
 		}
 		switch x := x.(type) {
-		case *ast.FuncLit:
+		case *ast.GoStmt, *ast.DeferStmt:
 			return false
 		case *ast.CallExpr:
 			if fn, ok := typeutil.Callee(s.sh.m.Info, x).(*types.Func); ok && isMethod(fn, "sync", "WaitGroup", "Wait") {
@@ -560,39 +563,45 @@ func (sh *Shared) closureOf(fun ast.Expr) *Func {
 	return sh.closures[v]
 }
 
-// closureWaits reports whether the literal lit, called by call, receives from one of its
-// parameters that call passes a channel s signals.
+// closureWaits reports whether the literal lit, called by call, waits for s: it
+// receives from a channel s signals (captured, or one of its parameters that call
+// passes such a channel), or calls Wait of a WaitGroup when s calls Done.
 func (s *Spawn) closureWaits(lit *Func, call *ast.CallExpr) bool {
 	params := lit.Sig.Params()
+	signalled := make(map[types.Object]bool)
 	for i, arg := range call.Args {
-		if i >= params.Len() || !s.signals(arg) {
-			continue
-		}
-		p := params.At(i)
-		found := false
-		ast.Inspect(lit.Body, func(x ast.Node) bool {
-			if found {
-				return false
-			}
-			var ch ast.Expr
-			switch x := x.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.UnaryExpr:
-				if x.Op == token.ARROW {
-					ch = x.X
-				}
-			case *ast.RangeStmt:
-				ch = x.X
-			}
-			if id, ok := ast.Unparen(ch).(*ast.Ident); ok && s.sh.m.Info.Uses[id] == p {
-				found = true
-			}
-			return !found
-		})
-		if found {
-			return true
+		if i < params.Len() && s.signals(arg) {
+			signalled[params.At(i)] = true
 		}
 	}
-	return false
+	found := false
+	ast.Inspect(lit.Body, func(x ast.Node) bool {
+		if found {
+			return false
+		}
+		var ch ast.Expr
+		switch x := x.(type) {
+		case *ast.GoStmt, *ast.DeferStmt:
+			return false
+		case *ast.CallExpr:
+			if fn, ok := typeutil.Callee(s.sh.m.Info, x).(*types.Func); ok && isMethod(fn, "sync", "WaitGroup", "Wait") {
+				found = s.done
+			}
+		case *ast.UnaryExpr:
+			if x.Op == token.ARROW {
+				ch = x.X
+			}
+		case *ast.RangeStmt:
+			ch = x.X
+		}
+		if ch != nil {
+			if id, ok := ast.Unparen(ch).(*ast.Ident); ok && signalled[s.sh.m.Info.Uses[id]] {
+				found = true
+			} else if s.signals(ch) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
