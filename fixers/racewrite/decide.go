@@ -39,6 +39,10 @@ func (c *checker) decide(f *finding) {
 		f.kind, f.atom = atomic, p
 		return
 	}
+	if p := c.slotPlan(f); p != nil {
+		f.kind, f.slot = slots, p
+		return
+	}
 	p, why := c.lockPlan(f)
 	if p == nil {
 		f.why = why

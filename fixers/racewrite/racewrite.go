@@ -29,6 +29,7 @@ const (
 	noFix  fixKind = iota
 	local          // the goroutine gets a variable of its own
 	atomic         // the variable becomes a sync/atomic type
+	slots          // each goroutine gets its own slot of a preallocated slice
 	mutex          // a mutex held around the goroutines' accesses
 )
 
@@ -42,6 +43,7 @@ type finding struct {
 	why   string // the reason there is no fix
 	local *localPlan
 	atom  *atomicPlan
+	slot  *slotPlan
 	lock  *lockPlan
 }
 
@@ -180,6 +182,10 @@ func (c *checker) report(f *finding) {
 	case atomic:
 		fixkit.Report(c.pass, d, fmt.Sprintf("Make %s an atomic.%s", f.v.Var.Name(), f.atom.typ), func(fx *fixkit.Fix) error {
 			return c.buildAtomic(fx, f)
+		})
+	case slots:
+		fixkit.Report(c.pass, d, fmt.Sprintf("Give each goroutine its own slot of %s", f.v.Var.Name()), func(fx *fixkit.Fix) error {
+			return c.buildSlots(fx, f)
 		})
 	case mutex:
 		fixkit.Report(c.pass, d, f.lock.group.message(), func(fx *fixkit.Fix) error {

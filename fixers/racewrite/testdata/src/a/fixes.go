@@ -183,3 +183,37 @@ func Found(xs []int, want int) bool {
 	wg.Wait()
 	return found
 }
+
+// Squares appends from one goroutine per element (ollama #3320: appends to a shared
+// slice from goroutines): each goroutine gets the slot of its index.
+func Squares(xs []int) []int {
+	var out []int
+	var wg sync.WaitGroup
+	for _, x := range xs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sq := x * x
+			out = append(out, sq) // want `goroutines started in a loop write out`
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// Filtered appends only some results: the slots would leave zeros, so a mutex.
+func Filtered(xs []int, keep func(int) bool) []int {
+	kept := make([]int, 0, len(xs))
+	var wg sync.WaitGroup
+	for _, x := range xs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if keep(x) {
+				kept = append(kept, x) // want `goroutines started in a loop write kept`
+			}
+		}()
+	}
+	wg.Wait()
+	return kept
+}
