@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/ast/inspector"
@@ -90,6 +91,9 @@ func (c *checker) buildLocks(fx *fixkit.Fix, g *lockGroup) error {
 		if fi < 0 || li < 0 {
 			return fmt.Errorf("statement not found in its list")
 		}
+		if g.guard != nil && c.adjoinGuard(fx, g, r.parent, list, fi, li) {
+			continue
+		}
 		lock, unlock := call("Lock"), call("Unlock")
 		// The lock takes the first statement's leading blank line and comments; the
 		// unlock, the last statement's trailing line break.
@@ -170,5 +174,68 @@ func removeStmt(fx *fixkit.Fix, parent ast.Node, s dst.Stmt) error {
 		(*list)[i-1].Decorations().After = s.Decorations().After
 	}
 	*list = slices.Delete(*list, i, i+1)
+	return nil
+}
+
+// adjoinGuard extends a critical section of the existing mutex instead of adding one next
+// to it: when the statement after the section (list[li+1]) takes the guard, the
+// acquire moves before the section; when the statement before it (list[fi-1])
+// releases the guard, the release moves after it. It reports whether it did.
+func (c *checker) adjoinGuard(fx *fixkit.Fix, g *lockGroup, parent ast.Node, list *[]dst.Stmt, fi, li int) bool {
+	stmts := listStmts(parent)
+	if stmts == nil || len(stmts) != len(*list) {
+		return false
+	}
+	isOp := func(i int, acquire bool) bool {
+		if i < 0 || i >= len(stmts) {
+			return false
+		}
+		op := c.m.Locks().Op(stmts[i])
+		if op == nil || op.Deferred || op.Key != g.guard.Key || op.Stmt != stmts[i] {
+			return false
+		}
+		if acquire {
+			return op.Method == model.Lock
+		}
+		return op.Method == model.Unlock
+	}
+	move := func(from, to int) {
+		st := (*list)[from]
+		*list = slices.Delete(*list, from, from+1)
+		if to > from {
+			to--
+		}
+		*list = slices.Insert(*list, to, st)
+	}
+	switch {
+	case isOp(li+1, true):
+		first := (*list)[fi]
+		lock := (*list)[li+1]
+		lock.Decorations().Before, first.Decorations().Before = first.Decorations().Before, dst.NewLine
+		lock.Decorations().Start, first.Decorations().Start = first.Decorations().Start, nil
+		lock.Decorations().After = dst.NewLine
+		move(li+1, fi)
+		return true
+	case isOp(fi-1, false):
+		last := (*list)[li]
+		unlock := (*list)[fi-1]
+		unlock.Decorations().After, last.Decorations().After = last.Decorations().After, dst.NewLine
+		unlock.Decorations().Before = dst.NewLine
+		move(fi-1, li+1)
+		return true
+	}
+	return false
+}
+
+// listStmts returns the statements of a block, case or select clause.
+func listStmts(n ast.Node) []ast.Stmt {
+	switch n := n.(type) {
+	case *ast.BlockStmt:
+		return n.List
+	case *ast.CaseClause:
+		return n.Body
+	case *ast.CommClause:
+		return n.Body
+	}
 	return nil
 }

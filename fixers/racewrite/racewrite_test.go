@@ -11,3 +11,10 @@ import (
 func TestFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(racewrite.Analyzer), "a")
 }
+
+// TestCorpus runs the corpus of race bugs modelled on upstream reports (one function
+// each, the report cited above it): every one is reported, and fixed where the rules
+// allow (see corpus.go.golden).
+func TestCorpus(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(racewrite.Analyzer), "corpus")
+}
