@@ -14,6 +14,15 @@ import (
 // decide chooses f's fix, or the reason it has none.
 func (c *checker) decide(f *finding) {
 	v := f.v
+	if why := c.sh.Unseen(v); why != "" {
+		f.why = why
+		return
+	}
+	// A goroutine's own variable removes every race, with the function too.
+	if p := c.localPlan(v, make(map[*model.SharedVar]bool)); p != nil {
+		f.kind, f.local = local, p
+		return
+	}
 	for _, r := range f.races {
 		if r.B.Spawn != nil {
 			continue
@@ -25,14 +34,6 @@ func (c *checker) decide(f *finding) {
 		default:
 			f.why = fmt.Sprintf("%s uses %s while the goroutine may still run: a lock would not make it wait for the goroutine", fn, v.Var.Name())
 		}
-		return
-	}
-	if why := c.sh.Unseen(v); why != "" {
-		f.why = why
-		return
-	}
-	if p := c.localPlan(v, make(map[*model.SharedVar]bool)); p != nil {
-		f.kind, f.local = local, p
 		return
 	}
 	if p := c.atomicPlan(f); p != nil {

@@ -566,6 +566,27 @@ func catcher() (addr string, got chan []string) {
 }
 `, []string{"errc: (a function literal that may run at any time uses errc (line 10))",
 			"errDone: (a function literal that may run at any time uses errDone (line 11))", "errCount:", "got:"}},
+		{"a wait for ctx.Done() that the goroutine cancels (client-go tools/watch/informerwatcher_test.go)", `package p
+
+import (
+	"context"
+	"time"
+)
+
+func process(out chan int) int {
+	n := 0
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	go func() {
+		for range 10 {
+			<-out
+			n++
+		}
+		cancel()
+	}()
+	<-ctx.Done()
+	return n
+}
+`, []string{"out:", "n:", "cancel:"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := loadWithSync(t, tc.src)

@@ -35,8 +35,9 @@ type Spawn struct {
 	Group  ast.Expr         // the receiver of the Go method (the WaitGroup or group), for the others
 
 	// What the goroutine does that the function starting it can wait for.
-	done  bool           // it calls (*sync.WaitGroup).Done, or WaitGroup.Go started it
-	sends map[*Chan]bool // the channel classes it sends on or closes
+	done    bool           // it calls (*sync.WaitGroup).Done, or WaitGroup.Go started it
+	sends   map[*Chan]bool // the channel classes it sends on or closes
+	cancels bool           // it calls a context.CancelFunc (or CancelCauseFunc)
 
 	sh    *Shared
 	at    cfgPos                // its node in In's graph
@@ -127,9 +128,15 @@ func (sh *Shared) collectSpawns() {
 			sh.addSpawn(&Spawn{Kind: GoStmt, Node: g.Stmt, Cursor: g.Cursor, Lit: g.Runs, In: g.In, Go: g})
 		}
 	}
-	var dones, atomics []*Func
+	var dones, atomics, cancels []*Func
 	for cur := range m.Inspector.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
+		if isCancelFunc(m.Info.TypeOf(call.Fun)) {
+			if f := m.Enclosing(cur); f != nil {
+				cancels = append(cancels, f)
+			}
+			continue
+		}
 		fn, ok := typeutil.Callee(m.Info, call).(*types.Func)
 		if !ok {
 			continue
@@ -172,6 +179,11 @@ func (sh *Shared) collectSpawns() {
 	for _, f := range dones {
 		if r := sh.runnerOf(f); r.spawn != nil && r.timing != Anytime {
 			r.spawn.done = true
+		}
+	}
+	for _, f := range cancels {
+		if r := sh.runnerOf(f); r.spawn != nil && r.timing != Anytime {
+			r.spawn.cancels = true
 		}
 	}
 	for _, f := range atomics {
@@ -450,10 +462,11 @@ func (s *Spawn) receivesSignal(comm ast.Stmt) bool {
 	return ok && u.Op == token.ARROW && s.signals(u.X)
 }
 
-// signals reports whether s's goroutine sends on or closes the channel ch denotes.
+// signals reports whether s's goroutine sends on or closes the channel ch denotes, or
+// it is a ctx.Done() channel and the goroutine calls a context's cancel function.
 func (s *Spawn) signals(ch ast.Expr) bool {
 	c := s.sh.m.Chans().Of(ch)
-	return c != nil && s.sends[c]
+	return c != nil && (s.sends[c] || (c.Done && s.cancels))
 }
 
 // Again reports whether the go statement (or Go call) of s may run again while an earlier
@@ -604,4 +617,11 @@ func (s *Spawn) closureWaits(lit *Func, call *ast.CallExpr) bool {
 		return !found
 	})
 	return found
+}
+
+// isCancelFunc reports whether t is context.CancelFunc or context.CancelCauseFunc.
+func isCancelFunc(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" &&
+		(n.Obj().Name() == "CancelFunc" || n.Obj().Name() == "CancelCauseFunc")
 }

@@ -217,3 +217,21 @@ func Filtered(xs []int, keep func(int) bool) []int {
 	wg.Wait()
 	return kept
 }
+
+// Reconnect shares err between a goroutine's request and the function's own (client-go
+// rest/connection_test.go, v0.37.2): the goroutine gets its own err.
+func Reconnect(get func(string) ([]byte, error), errCh chan<- error) ([]byte, error) {
+	data, err := get("/")
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		_, err = get("/hang") // want `the goroutine writes err while Reconnect writes it`
+		errCh <- err
+	}()
+	data, err = get("/")
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
+}
