@@ -43,11 +43,14 @@
 //     Go 1.22, v is not captured by a function literal (a range variable was shared by
 //     the iterations);
 //   - otherwise v := <-ch becomes v, ok := <-ch followed by if !ok { return }, and
-//     <-ch becomes if _, ok := <-ch; !ok { return }.
+//     <-ch becomes if _, ok := <-ch; !ok { return }; a receive inside a statement
+//     (handle(<-ch), out <- <-in, last = <-ch) moves to a statement of its own before
+//     it, v, ok := <-ch with the same check, when nothing the statement evaluates
+//     before the receive is a call or another receive (whose order would change).
 //
 // It is reported without a fix when the function has results (what it returns once
-// the channel is closed is for its author to decide), when the received value is used
-// inside an expression or assigned to a variable declared elsewhere (v = <-ch not first
-// in the loop), when ok is already declared in the loop's body, or when the receive
-// carries a comment that the fix would move.
+// the channel is closed is for its author to decide), when the statement calls
+// something before the receive, when ok (or every name for the value: v, recv) is
+// already used in the loop's body, or when the receive carries a comment that the fix
+// would move.
 package recvclosed

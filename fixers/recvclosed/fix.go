@@ -10,6 +10,7 @@ import (
 
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
+	"github.com/dave/dst/dstutil"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
@@ -149,14 +150,22 @@ func (c *checker) endsFunction(cur inspector.Cursor) bool {
 // okable says why the receive cannot take an ok and return when it is false ("" when
 // it can).
 func (c *checker) okable(f *finding) string {
-	ch := types.ExprString(f.op.Ch)
 	switch f.form {
-	case nestedForm:
-		return fmt.Sprintf("the value received from %s is used inside an expression", ch)
-	case assignForm:
-		return fmt.Sprintf("the value received from %s goes to a variable declared outside the loop", ch)
+	case nestedForm, assignForm:
+		if why := c.hoistable(f); why != "" {
+			return why
+		}
+		return c.okFree(f)
 	case defineForm:
-		body := f.loop.Node().(*ast.ForStmt).Body
+		return c.okFree(f)
+	}
+	return ""
+}
+
+// okFree says why the loop's body cannot declare ok ("" when it can).
+func (c *checker) okFree(f *finding) string {
+	body := f.loop.Node().(*ast.ForStmt).Body
+	{
 		if s := c.m.Info.Scopes[body]; s != nil && s.Lookup("ok") != nil {
 			return "ok is declared in the loop's body already"
 		}
@@ -171,6 +180,51 @@ func (c *checker) okable(f *finding) string {
 		})
 		if shadows {
 			return "the loop's body uses an ok declared outside it"
+		}
+	}
+	return ""
+}
+
+// hoistable says why the receive cannot move out of its statement into a variable of
+// its own ("" when it can): something the statement evaluates before the receive (a
+// call or another receive, lexically before it) would then run after it, or no name is
+// free for the value.
+func (c *checker) hoistable(f *finding) string {
+	ch := types.ExprString(f.op.Ch)
+	before := false
+	ast.Inspect(f.stmt, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			before = before || n.End() <= f.op.Node.Pos()
+		case *ast.UnaryExpr:
+			before = before || (n.Op == token.ARROW && n.End() <= f.op.Node.Pos())
+		}
+		return !before
+	})
+	if before {
+		return fmt.Sprintf("the statement that receives from %s evaluates a call before the receive", ch)
+	}
+	if c.valueName(f) == "" {
+		return fmt.Sprintf("no name is free for the value received from %s", ch)
+	}
+	return ""
+}
+
+// valueName returns a name free in the loop's body for the received value, or "".
+func (c *checker) valueName(f *finding) string {
+	body := f.loop.Node().(*ast.ForStmt).Body
+	for _, name := range []string{"v", "recv"} {
+		free := true
+		ast.Inspect(body, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Name == name && c.m.Info.ObjectOf(id) != nil {
+				if v, ok := c.m.Info.ObjectOf(id).(*types.Var); !ok || !v.IsField() {
+					free = false
+				}
+			}
+			return free
+		})
+		if free {
+			return name
 		}
 	}
 	return ""
@@ -207,6 +261,21 @@ func (c *checker) buildOK(fx *fixkit.Fix, f *finding) error {
 		check.Decs.After = as.Decs.After
 		as.Decs.After = dst.NewLine
 		*list = slices.Insert(*list, i+1, dst.Stmt(check))
+	case nestedForm, assignForm:
+		name := c.valueName(f)
+		recv := fx.Dst(f.op.Node).(dst.Expr)
+		decl := &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent(name), okIdent()}, Tok: token.DEFINE, Rhs: []dst.Expr{dst.Clone(recv).(dst.Expr)}}
+		decl.Rhs[0].Decorations().Start.Clear()
+		decl.Rhs[0].Decorations().End.Clear()
+		if err := replaceIn(old, recv, dst.NewIdent(name)); err != nil {
+			return err
+		}
+		check := notOKReturn()
+		decl.Decs.Before = old.Decorations().Before
+		decl.Decs.Start = old.Decorations().Start
+		old.Decorations().Before, old.Decorations().Start = dst.NewLine, nil
+		decl.Decs.After, check.Decs.Before, check.Decs.After = dst.NewLine, dst.NewLine, dst.NewLine
+		*list = slices.Insert(*list, i, dst.Stmt(decl), dst.Stmt(check))
 	case exprForm:
 		es := old.(*dst.ExprStmt)
 		check := notOKReturn()
@@ -287,4 +356,21 @@ func hasComments(n dst.Node) bool {
 		return !found
 	})
 	return found
+}
+
+// replaceIn replaces target, a node under root, with repl.
+func replaceIn(root dst.Node, target, repl dst.Expr) error {
+	done := false
+	dstutil.Apply(root, func(c *dstutil.Cursor) bool {
+		if c.Node() == target {
+			c.Replace(repl)
+			done = true
+			return false
+		}
+		return !done
+	}, nil)
+	if !done {
+		return fmt.Errorf("receive not found in its statement")
+	}
+	return nil
 }

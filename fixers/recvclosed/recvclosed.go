@@ -170,5 +170,9 @@ func (c *checker) report(f *finding) {
 		fixkit.Refuse(c.pass, d, d.Pos, why)
 		return
 	}
+	if f.form == nestedForm || f.form == assignForm {
+		fixkit.Report(c.pass, d, fmt.Sprintf("Receive from %s into %s and return once it is closed", ch, c.valueName(f)), func(fx *fixkit.Fix) error { return c.buildOK(fx, f) })
+		return
+	}
 	fixkit.Report(c.pass, d, fmt.Sprintf("Return once %s is closed", ch), func(fx *fixkit.Fix) error { return c.buildOK(fx, f) })
 }

@@ -21,7 +21,7 @@ func Lines() int {
 // is used in an expression.
 func Forward(in, out chan string) {
 	for {
-		out <- strings.ToUpper(<-in) // want `receive from in in a loop .*\(no fix: the value received from in is used inside an expression\)`
+		out <- strings.ToUpper(<-in) // want `receive from in in a loop`
 	}
 }
 
@@ -37,7 +37,7 @@ func Last(vals chan int, report func(int)) {
 	var last int
 	for {
 		report(last)
-		last = <-vals // want `receive from vals in a loop .*\(no fix: the value received from vals goes to a variable declared outside the loop\)`
+		last = <-vals // want `receive from vals in a loop`
 	}
 }
 
@@ -45,4 +45,17 @@ func Values(report func(int)) {
 	vals := make(chan int)
 	go Last(vals, report)
 	close(vals)
+}
+
+// Tagged calls tag before it receives: moving the receive first would change the order.
+func Tagged(in chan string, tag func() string, use func(string, string)) {
+	for {
+		use(tag(), <-in) // want `receive from in in a loop .*\(no fix: the statement that receives from in evaluates a call before the receive\)`
+	}
+}
+
+func Feed(use func(string, string)) {
+	in := make(chan string)
+	go Tagged(in, func() string { return "t" }, use)
+	close(in)
 }
