@@ -55,6 +55,9 @@ func (sh *Shared) Concurrent(v *SharedVar, a, b *Access) bool {
 	if f.frame != s.In || sh.gated(s, s.accessIn(a, b), frameGate) {
 		return false
 	}
+	if f.Timing == Now && sh.objectOrdered(s, s.accessIn(a, b), f) {
+		return false
+	}
 	r := sh.reachOf(s, v)
 	if f.Timing == AtExit {
 		return r.exit

@@ -24,8 +24,9 @@ type Shared struct {
 	indexes map[*Func]*index
 	held    map[*Func]map[*cfg.Block]heldSet
 
-	loopScopes map[*types.Scope]bool // the scopes of for and range statements
-	closures   map[*types.Var]*Func  // local variables that hold one function literal, built on first use
+	loopScopes map[*types.Scope]bool   // the scopes of for and range statements
+	closures   map[*types.Var]*Func    // local variables that hold one function literal, built on first use
+	bases      map[*Spawn][]*types.Var // the captured variables whose methods each goroutine calls
 }
 
 // A SharedVar is a variable that a goroutine's literal uses and does not declare.
@@ -94,7 +95,7 @@ func (sh *Shared) Var(v *types.Var) *SharedVar { return sh.byVar[v] }
 
 func newShared(m *Model) *Shared {
 	sh := &Shared{m: m, byVar: make(map[*types.Var]*SharedVar), spawnOf: make(map[*Func]*Spawn),
-		runners: make(map[*Func]runner), indexes: make(map[*Func]*index), held: make(map[*Func]map[*cfg.Block]heldSet)}
+		runners: make(map[*Func]runner), bases: make(map[*Spawn][]*types.Var), indexes: make(map[*Func]*index), held: make(map[*Func]map[*cfg.Block]heldSet)}
 	sh.collectSpawns()
 	if len(sh.Spawns) == 0 {
 		return sh

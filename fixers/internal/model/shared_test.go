@@ -587,6 +587,45 @@ func process(out chan int) int {
 	return n
 }
 `, []string{"out:", "n:", "cancel:"}},
+		{"ordered through a shared object's methods (client-go util/flowcontrol/throttle_test.go)", `package p
+
+import (
+	"sync"
+	"time"
+)
+
+type limiter struct{ c chan struct{} }
+
+func (l *limiter) Accept() { <-l.c }
+func (l *limiter) Stop()   { close(l.c) }
+
+func never(rl *limiter) bool {
+	finished := false
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		rl.Accept()
+		finished = true
+		wg.Done()
+	}()
+	time.Sleep(time.Millisecond)
+	early := finished
+	rl.Stop()
+	wg.Wait()
+	return early || !finished
+}
+
+func unordered(rl *limiter) bool {
+	finished := false
+	go func() {
+		rl.Accept()
+		finished = true
+	}()
+	rl.Stop()
+	return finished
+}
+`, []string{"rl: (rl is handed on at line 18, where the model does not follow it)", "finished:",
+			"rl: (rl is handed on at line 32, where the model does not follow it)", "finished: 33~36"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := loadWithSync(t, tc.src)
