@@ -40,6 +40,10 @@ func (c *checker) decide(f *finding) {
 		f.kind, f.atom = atomic, p
 		return
 	}
+	if p := c.groupPlan(f); p != nil {
+		f.kind, f.group = group, p
+		return
+	}
 	if p := c.slotPlan(f); p != nil {
 		f.kind, f.slot = slots, p
 		return

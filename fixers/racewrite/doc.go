@@ -54,6 +54,15 @@
 //     store it, and every access of it can be converted, it becomes an atomic.Int64,
 //     atomic.Int32, atomic.Uint32, atomic.Uint64 or atomic.Bool: n++ becomes n.Add(1),
 //     reads become n.Load() (int(n.Load()) for an int).
+//   - With -racewrite.errgroup, in a package that imports golang.org/x/sync/errgroup
+//     already, the WaitGroup-and-first-error shape (wg.Add(1); go func() { defer
+//     wg.Done(); if err := f(x); err != nil { if firstErr == nil { firstErr = err } }
+//     }(); ...; wg.Wait()) becomes g.Go(func() error { return f(x) }) and
+//     firstErr = g.Wait(): the group keeps the first error, as the capture did. Off by
+//     default: it changes the code's dependencies and shape more than a lock does.
+//   - When one goroutine is started per iteration of a range loop and appends one value
+//     to an empty slice exactly once, the slice is preallocated and each goroutine
+//     writes the slot of its index: out = append(out, r) becomes out[i] = r.
 //   - Otherwise, a sync.Mutex is declared next to the variable (one for the variables
 //     that the same goroutines share) and held around each statement of the goroutines
 //     that accesses it; when some of these accesses already hold a mutex, that mutex is

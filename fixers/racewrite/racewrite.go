@@ -30,6 +30,7 @@ const (
 	local          // the goroutine gets a variable of its own
 	atomic         // the variable becomes a sync/atomic type
 	slots          // each goroutine gets its own slot of a preallocated slice
+	group          // an errgroup.Group keeps the first error (-racewrite.errgroup)
 	mutex          // a mutex held around the goroutines' accesses
 )
 
@@ -44,6 +45,7 @@ type finding struct {
 	local *localPlan
 	atom  *atomicPlan
 	slot  *slotPlan
+	group *groupPlan
 	lock  *lockPlan
 }
 
@@ -182,6 +184,10 @@ func (c *checker) report(f *finding) {
 	case atomic:
 		fixkit.Report(c.pass, d, fmt.Sprintf("Make %s an atomic.%s", f.v.Var.Name(), f.atom.typ), func(fx *fixkit.Fix) error {
 			return c.buildAtomic(fx, f)
+		})
+	case group:
+		fixkit.Report(c.pass, d, "Keep the first error with an errgroup.Group", func(fx *fixkit.Fix) error {
+			return c.buildGroup(fx, f)
 		})
 	case slots:
 		fixkit.Report(c.pass, d, fmt.Sprintf("Give each goroutine its own slot of %s", f.v.Var.Name()), func(fx *fixkit.Fix) error {

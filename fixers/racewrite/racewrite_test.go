@@ -18,3 +18,12 @@ func TestFixes(t *testing.T) {
 func TestCorpus(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(racewrite.Analyzer), "corpus")
 }
+
+// TestErrgroup checks the errgroup fix, which only -racewrite.errgroup enables.
+func TestErrgroup(t *testing.T) {
+	if err := racewrite.Analyzer.Flags.Set("errgroup", "true"); err != nil {
+		t.Fatal(err)
+	}
+	defer racewrite.Analyzer.Flags.Set("errgroup", "false")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(racewrite.Analyzer), "group")
+}
