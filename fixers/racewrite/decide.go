@@ -90,10 +90,12 @@ func (c *checker) bareDecl(v *model.SharedVar) *ast.DeclStmt {
 }
 
 // localPlan returns the plan that gives each goroutine its own v, or nil: every
-// goroutine that uses v assigns it, in a statement of the literal's body (or the init of
-// one), before anything else uses it, reads that value afterwards, and nothing reads
-// what a goroutine wrote (the function that starts them assigns v again before it reads
-// it, or never reads it). seen guards the variables assigned together.
+// goroutine that uses v assigns it (v = x, or the init of an if or switch) before
+// anything else uses it, every other use of the goroutine is in the scope the
+// declaration gets (the rest of the block, or the if or switch statement), it reads that
+// value, and nothing reads what a goroutine wrote (the function that starts them
+// assigns v again before it reads it, or never reads it). seen guards the variables
+// assigned together.
 func (c *checker) localPlan(v *model.SharedVar, seen map[*model.SharedVar]bool) *localPlan {
 	if v.Result || seen[v] {
 		return nil
@@ -134,15 +136,28 @@ func (c *checker) localPlan(v *model.SharedVar, seen map[*model.SharedVar]bool) 
 		if st.Tok != token.ASSIGN {
 			return nil
 		}
+		// The scope the declaration gets: the rest of the statement's block, or the
+		// statement whose init it is; every other access of the goroutine is in it.
 		top := first.Cursor.Parent()
 		switch top.ParentEdgeKind() {
-		case edge.BlockStmt_List:
+		case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
 		case edge.IfStmt_Init, edge.SwitchStmt_Init:
 			top = top.Parent()
 		default:
 			return nil
 		}
-		if top.ParentEdgeKind() != edge.BlockStmt_List || top.Parent().Node() != s.Lit.Body {
+		var scopeEnd token.Pos
+		var blockScope *types.Scope
+		if top.Node() == ast.Node(st) {
+			scopeEnd = top.Parent().Node().End()
+			blockScope = c.m.Info.Scopes[top.Parent().Node()]
+			if top.Parent().Node() == s.Lit.Body {
+				blockScope = c.m.Info.Scopes[s.Lit.Node.(*ast.FuncLit).Type]
+			}
+		} else {
+			scopeEnd = top.Node().End()
+		}
+		if c.m.Enclosing(top) != s.Lit {
 			return nil
 		}
 		read := false
@@ -150,8 +165,8 @@ func (c *checker) localPlan(v *model.SharedVar, seen map[*model.SharedVar]bool) 
 			if a == first {
 				continue
 			}
-			if a.Node.Pos() < st.End() || (top.Node() != ast.Node(st) && a.Node.Pos() >= top.Node().End()) {
-				return nil // in the assignment's own right-hand side, or after the statement whose init declares it
+			if a.Node.Pos() < st.End() || a.Node.Pos() >= scopeEnd {
+				return nil // in the assignment's own right-hand side, or outside the new variable's scope
 			}
 			if a.Kind != model.Write {
 				read = true
@@ -162,7 +177,6 @@ func (c *checker) localPlan(v *model.SharedVar, seen map[*model.SharedVar]bool) 
 		}
 		// The other left-hand sides: blank, declared in the literal's scope, or given to
 		// the goroutine as well.
-		scope := c.m.Info.Scopes[s.Lit.Node.(*ast.FuncLit).Type]
 		for _, lhs := range st.Lhs {
 			id, ok := lhs.(*ast.Ident)
 			if !ok {
@@ -175,7 +189,7 @@ func (c *checker) localPlan(v *model.SharedVar, seen map[*model.SharedVar]bool) 
 			if obj == nil {
 				return nil
 			}
-			if top.Node() == ast.Node(st) && obj.Parent() == scope {
+			if blockScope != nil && obj.Parent() == blockScope {
 				continue
 			}
 			w := c.sh.Var(obj)

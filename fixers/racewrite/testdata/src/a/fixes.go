@@ -235,3 +235,60 @@ func Reconnect(get func(string) ([]byte, error), errCh chan<- error) ([]byte, er
 	}
 	return data, nil
 }
+
+// Publish shares the test's err with its producers, assigned in an if inside their loop
+// (nats-server jetstream_cluster_1_test.go, v2.15.3): the if gets its own err.
+func Publish(producers, n int, publish func(int) (int, error), errorf func(error)) error {
+	var err error
+	var wg sync.WaitGroup
+	for range producers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range n {
+				if _, err = publish(i); err != nil { // want `goroutines started in a loop write err`
+					errorf(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	err = nil
+	return err
+}
+
+// Scratch assigns err in the loop's block, then reads it there: the block gets its own.
+func Scratch(n int, step func(int) error, report chan<- error) {
+	var err error
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 3 {
+				err = step(i) // want `goroutines started in a loop write err`
+				if err != nil {
+					report <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Outlives reads err after the loop that assigns it: not a variable of the loop's block.
+func Outlives(n int, step func(int) error, report func(error)) {
+	var err error
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 3 {
+				err = step(i) // want `goroutines started in a loop write err .*\(no fix: the statement at line \d+ calls step, which would run under the lock\)`
+			}
+			report(err)
+		}()
+	}
+	wg.Wait()
+}
