@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"slices"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
 )
@@ -19,13 +20,13 @@ func (sh *Shared) reachOf(s *Spawn, v *SharedVar) *reached {
 	return s.reachFrom(nil)
 }
 
-// Concurrent reports whether accesses a and b of v may run at the same time: both in
+// concurrent reports whether accesses a and b of v may run at the same time: both in
 // goroutines started by one function, where one start reaches the other (or itself, in a
 // loop) before anything waits for the goroutine; or one in a goroutine and the other in
 // the code of the function that starts it, reached from the start before a wait (for a
 // deferred literal: a return reached). Accesses at unknown times (Anytime), and in
 // functions other than the one that starts the goroutine, are not judged (see Unseen).
-func (sh *Shared) Concurrent(v *SharedVar, a, b *Access) bool {
+func (sh *Shared) concurrent(v *SharedVar, a, b *Access) bool {
 	if a.Timing == Anytime || b.Timing == Anytime {
 		return false
 	}
@@ -124,34 +125,54 @@ type Race struct {
 }
 
 // Races returns the races on v, in the order of their first access.
-func (sh *Shared) Races(v *SharedVar) []Race {
-	var out []Race
+func (sh *Shared) Races(v *SharedVar) []Race { return v.races }
+
+// races computes the races on v: the pairs with an access in a goroutine (the goroutine
+// accesses times all accesses, not all pairs: a package-level variable has many).
+func (sh *Shared) races(v *SharedVar) []Race {
+	type pair struct {
+		i, j int
+		r    Race
+	}
+	var ps []pair
 	for i, a := range v.Accesses {
-		for _, b := range v.Accesses[i:] {
-			if a.Spawn == nil && b.Spawn == nil {
-				continue
-			}
-			if (a.Atomic && b.Atomic) || !Conflict(a, b) || Protected(a, b) || !sh.Concurrent(v, a, b) {
-				continue
-			}
-			if a.Spawn == nil {
-				a, b := b, a
-				out = append(out, Race{a, b})
-				continue
-			}
-			out = append(out, Race{a, b})
+		if a.Spawn == nil {
+			continue
 		}
+		for j, b := range v.Accesses {
+			if j < i && b.Spawn != nil {
+				continue // paired when b was first
+			}
+			if (a.Atomic && b.Atomic) || !Conflict(a, b) || Protected(a, b) || !sh.concurrent(v, a, b) {
+				continue
+			}
+			ps = append(ps, pair{min(i, j), max(i, j), Race{a, b}})
+		}
+	}
+	slices.SortStableFunc(ps, func(x, y pair) int {
+		if x.i != y.i {
+			return x.i - y.i
+		}
+		return x.j - y.j
+	})
+	out := make([]Race, len(ps))
+	for k, p := range ps {
+		out[k] = p.r
 	}
 	return out
 }
 
-// Unseen says why the model may not see every access of v that can run while its
+// Unseen returns why the model may not see every access of v that can run while its
+// goroutines do ("" when it sees them all; see unseen).
+func (sh *Shared) Unseen(v *SharedVar) string { return v.unseen }
+
+// unseen says why the model may not see every access of v that can run while its
 // goroutines do ("" when it sees them all): v is at package level, its address is taken,
 // a literal that may run at any time uses it, what it refers to is handed on (or a
 // method that may use it is called) where goroutines may run, a field of it is reached
 // through a pointer (which other code may share), or it is used by goroutines or
 // functions other than the one that declares it and starts its goroutines.
-func (sh *Shared) Unseen(v *SharedVar) string {
+func (sh *Shared) unseen(v *SharedVar) string {
 	if v.Decl == nil {
 		return v.Var.Name() + " is a package-level variable, which other functions may use at the same time"
 	}
@@ -181,18 +202,22 @@ func (sh *Shared) Unseen(v *SharedVar) string {
 // goroutine that uses v does.
 func (sh *Shared) concurrentWithGoroutine(v *SharedVar, a *Access) bool {
 	for _, b := range v.Accesses {
-		if b.Spawn != nil && sh.Concurrent(v, a, b) {
+		if b.Spawn != nil && sh.concurrent(v, a, b) {
 			return true
 		}
 	}
 	return false
 }
 
-// ReadAfter returns an access of v by the function that starts s (its own code, a
+// ReadAfter returns, for a spawn whose goroutine uses v, an access of v by the function
+// that starts it that may see a value the goroutine wrote (see readAfter).
+func (sh *Shared) ReadAfter(s *Spawn, v *SharedVar) *Access { return v.readAfter[s] }
+
+// readAfter returns an access of v by the function that starts s (its own code, a
 // deferred literal, or a return copying out a named result) that may see a value s's
 // goroutine wrote: one reached from the start, waits or not, before the function itself
 // assigns all of v. Nil when there is none.
-func (sh *Shared) ReadAfter(s *Spawn, v *SharedVar) *Access {
+func (sh *Shared) readAfter(s *Spawn, v *SharedVar) *Access {
 	if !s.at.valid() {
 		return nil
 	}

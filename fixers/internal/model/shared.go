@@ -38,6 +38,10 @@ type SharedVar struct {
 	Result   bool      // a named result of Decl
 	Accesses []*Access // in source order; the returns of Decl that set or copy out a named result among them
 	declNode ast.Node  // the node of Decl's graph that declares it, when in Decl's body
+
+	races     []Race
+	unseen    string
+	readAfter map[*Spawn]*Access
 }
 
 // An AccessKind says what an access does with a variable.
@@ -97,6 +101,10 @@ func newShared(m *Model) *Shared {
 	sh := &Shared{m: m, byVar: make(map[*types.Var]*SharedVar), spawnOf: make(map[*Func]*Spawn),
 		runners: make(map[*Func]runner), bases: make(map[*Spawn][]*types.Var), indexes: make(map[*Func]*index), held: make(map[*Func]map[*cfg.Block]heldSet)}
 	sh.collectSpawns()
+	for _, s := range sh.Spawns {
+		r := s.reachFrom(nil)
+		s.again, s.waited, s.mayReturn = r.has(s.at), r.stopped, r.exit
+	}
 	if len(sh.Spawns) == 0 {
 		return sh
 	}
@@ -139,6 +147,20 @@ func newShared(m *Model) *Shared {
 	})
 	for _, sv := range sh.Vars {
 		sh.complete(sv)
+	}
+	// Every answer is computed here: the caches the computation fills are never written
+	// once the model is published to several fixers.
+	for _, sv := range sh.Vars {
+		sv.races = sh.races(sv)
+		sv.unseen = sh.unseen(sv)
+		sv.readAfter = make(map[*Spawn]*Access)
+		for _, a := range sv.Accesses {
+			if s := a.Spawn; s != nil {
+				if _, done := sv.readAfter[s]; !done {
+					sv.readAfter[s] = sh.readAfter(s, sv)
+				}
+			}
+		}
 	}
 	return sh
 }

@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/concfix/concfix/fixers/internal/model"
@@ -735,4 +736,44 @@ func g(xs []int, do func(int) error) error {
 	if want := []string{"f: 0", "g: 31"}; !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
+}
+
+// TestSharedConcurrentReaders reads the shared facts from several goroutines at once, as
+// drivers that run fixers in parallel do (run with -race).
+func TestSharedConcurrentReaders(t *testing.T) {
+	m := loadWithSync(t, `package p
+
+import "sync"
+
+func f(xs []int) (n int, err error) {
+	var wg sync.WaitGroup
+	for range xs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n++
+			err = nil
+		}()
+	}
+	wg.Wait()
+	return
+}
+`)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sh := m.Shared()
+			for _, v := range sh.Vars {
+				_ = sh.Races(v)
+				_ = sh.Unseen(v)
+				for _, s := range sh.Spawns {
+					_ = sh.ReadAfter(s, v)
+					_, _, _ = s.Again(), s.Waited(), s.MayReturnBefore()
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

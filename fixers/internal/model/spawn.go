@@ -42,10 +42,11 @@ type Spawn struct {
 	at    cfgPos                // its node in In's graph
 	reach map[ast.Node]*reached // by the node that kills the path (the declaration of a variable), nil for none
 
-	helpers    map[*Func]bool       // functions of the package called by In: whether they wait for s
-	atomicSync bool                 // the goroutine loads, stores or swaps atomically: it may publish or wait through atomics
-	gates      [2]map[ast.Node]bool // the nodes of Lit's graph reached only past a gate (frame, goroutines)
-	gatesDone  [2]bool
+	helpers                  map[*Func]bool       // functions of the package called by In: whether they wait for s
+	atomicSync               bool                 // the goroutine loads, stores or swaps atomically: it may publish or wait through atomics
+	gates                    [2]map[ast.Node]bool // the nodes of Lit's graph reached only past a gate (frame, goroutines)
+	again, waited, mayReturn bool                 // Again, Waited, MayReturnBefore
+	gatesDone                [2]bool
 }
 
 // A Timing says when the code of a function runs, relative to the function it is in.
@@ -365,15 +366,15 @@ func (s *Spawn) reachFrom(kill ast.Node) *reached {
 // Again reports whether the go statement (or Go call) of s may run again while an earlier
 // goroutine it started still runs: it is in a loop that does not wait for the goroutine
 // before starting the next.
-func (s *Spawn) Again() bool { return s.reachFrom(nil).has(s.at) }
+func (s *Spawn) Again() bool { return s.again }
 
 // MayReturnBefore reports whether the function that starts s may return while s's
 // goroutine still runs.
-func (s *Spawn) MayReturnBefore() bool { return s.reachFrom(nil).exit }
+func (s *Spawn) MayReturnBefore() bool { return s.mayReturn }
 
 // Waited reports whether the function that starts s waits for it on some path: the
 // goroutine signals its end in a way that function waits for somewhere after the start.
-func (s *Spawn) Waited() bool { return s.reachFrom(nil).stopped }
+func (s *Spawn) Waited() bool { return s.waited }
 
 // atomicSyncs reports whether the sync/atomic function or method name orders memory for
 // other variables in the way code relies on: a load, store, swap or compare-and-swap
