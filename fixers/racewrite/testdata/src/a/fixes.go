@@ -292,3 +292,48 @@ func Outlives(n int, step func(int) error, report func(error)) {
 	}
 	wg.Wait()
 }
+
+// Beside appends names outside the section where mu guards sizes: mu, the one mutex the
+// goroutines take, is taken for the names too.
+func Beside(files []string, size func(string) int) (map[string]int, []string) {
+	var mu sync.Mutex
+	sizes := map[string]int{}
+	var empty []string
+	var wg sync.WaitGroup
+	for _, f := range files {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n := size(f)
+			if n == 0 {
+				empty = append(empty, f) // want `goroutines started in a loop write empty`
+			}
+			mu.Lock()
+			sizes[f] = n
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return sizes, empty
+}
+
+// Held appends while mu is held until the goroutine returns (a deferred unlock): a
+// look-alike, nothing to fix.
+func Held(files []string, size func(string) int) (int, []string) {
+	var mu sync.Mutex
+	total := 0
+	var big []string
+	var wg sync.WaitGroup
+	for _, f := range files {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			defer mu.Unlock()
+			total += size(f)
+			big = append(big, f)
+		}()
+	}
+	wg.Wait()
+	return total, big
+}
