@@ -216,7 +216,8 @@ func (sh *Shared) ReadAfter(s *Spawn, v *SharedVar) *Access { return v.readAfter
 // readAfter returns an access of v by the function that starts s (its own code, a
 // deferred literal, or a return copying out a named result) that may see a value s's
 // goroutine wrote: one reached from the start, waits or not, before the function itself
-// assigns all of v. Nil when there is none.
+// assigns all of v, or past a wait for the goroutine after such an assignment. Nil when
+// there is none.
 func (sh *Shared) readAfter(s *Spawn, v *SharedVar) *Access {
 	if !s.at.valid() {
 		return nil
@@ -238,40 +239,56 @@ func (sh *Shared) readAfter(s *Spawn, v *SharedVar) *Access {
 			byNode[n] = append(byNode[n], a)
 		}
 	}
+	// A path is killed by an assignment of all of v, and live again past a wait for the
+	// goroutine (whose write may come after that assignment).
 	type item struct {
-		b *cfg.Block
-		i int
+		b      *cfg.Block
+		i      int
+		killed bool
 	}
-	from := make(map[*cfg.Block]int)
-	work := []item{{s.at.b, s.at.i + 1}}
+	type key struct {
+		b      *cfg.Block
+		killed bool
+	}
+	ix := sh.indexOf(s.In)
+	from := make(map[key]int)
+	work := []item{{s.at.b, s.at.i + 1, false}}
 	for len(work) > 0 {
 		it := work[len(work)-1]
 		work = work[:len(work)-1]
-		if f, ok := from[it.b]; ok && f <= it.i {
+		if f, ok := from[key{it.b, it.killed}]; ok && f <= it.i {
 			continue
 		}
-		from[it.b] = it.i
-		killed := false
+		from[key{it.b, it.killed}] = it.i
+		killed := it.killed
+		if it.i == 0 && s.blockWaits(it.b, ix) {
+			killed = false
+		}
 		for _, n := range it.b.Nodes[it.i:] {
 			as := byNode[n]
-			kill := len(as) > 0
 			for _, a := range as {
-				if a.Kind != Write || len(a.Fields) > 0 {
+				if !killed && (a.Kind != Write || len(a.Fields) > 0) {
 					return a
 				}
 			}
-			if _, ok := n.(*ast.ReturnStmt); ok && atExit != nil {
+			if _, ok := n.(*ast.ReturnStmt); ok && atExit != nil && !killed {
 				return atExit
 			}
-			if kill {
-				killed = true
-				break
+			if len(as) > 0 {
+				all := true
+				for _, a := range as {
+					all = all && a.Kind == Write && len(a.Fields) == 0
+				}
+				if all {
+					killed = true
+				}
+			}
+			if !ix.comms[n] && s.waits(n, ix) {
+				killed = false
 			}
 		}
-		if !killed {
-			for _, succ := range it.b.Succs {
-				work = append(work, item{succ, 0})
-			}
+		for _, succ := range it.b.Succs {
+			work = append(work, item{succ, 0, killed})
 		}
 	}
 	return nil

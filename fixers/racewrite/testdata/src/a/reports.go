@@ -118,3 +118,23 @@ func Later(d time.Duration, xs []int) int {
 	wg.Wait()
 	return sum
 }
+
+// InFlight reads the goroutine's err after receiving its signal, though it wrote err
+// itself in between (client-go rest/connection_test.go, TestReconnectBrokenTCPInFlight):
+// the goroutine's err is what it wants, so the goroutine cannot get its own.
+func InFlight(get func(string) ([]byte, error), fatal func(string)) {
+	data, err := get("/")
+	done := make(chan error, 1)
+	go func() {
+		_, err = get("/hang") // want `the goroutine writes err while InFlight writes it.*\(no fix: InFlight uses err while the goroutine may still run`
+		done <- err
+	}()
+	data, err = get("/")
+	if err != nil || data == nil {
+		fatal("get")
+	}
+	<-done
+	if err == nil {
+		fatal("expected to time out")
+	}
+}
