@@ -24,8 +24,9 @@
 // such a statement, such as handle(<-ch) or out <- <-in), on a channel that the shared
 // model knows to be closed somewhere in the package: a close of the same variable or
 // field, or of a channel linked to it by assignments, calls of the package's functions
-// (a receive-only parameter whose caller closes what it passes) or returns. The
-// channels of ctx.Done() are not reported.
+// (a receive-only parameter whose caller closes what it passes) or returns; a close that
+// can only run once the loop has ended (deferred by the loop's function, or after the
+// loop in it) does not count. The channels of ctx.Done() are not reported.
 //
 // Look-alikes that are left alone: loops with a condition or a bound (they read a fixed
 // number of values), loops that exit on a sentinel value (any return, break or goto out

@@ -66,12 +66,14 @@ func run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		for _, o := range ch.Ops {
-			if o.Kind == model.Close {
+			if o.Kind == model.Close && !c.afterLoop(o, f) {
 				f.close = o
 				break
 			}
 		}
-		c.report(f)
+		if f.close != nil {
+			c.report(f)
+		}
 	}
 	return nil, nil
 }
@@ -175,4 +177,13 @@ func (c *checker) report(f *finding) {
 		return
 	}
 	fixkit.Report(c.pass, d, fmt.Sprintf("Return once %s is closed", ch), func(fx *fixkit.Fix) error { return c.buildOK(fx, f) })
+}
+
+// afterLoop reports whether the close o can only run once the loop of f has ended, which
+// it never does: it is in the loop's function, deferred or after the loop.
+func (c *checker) afterLoop(o *model.ChanOp, f *finding) bool {
+	if o.Func != f.op.Func {
+		return false
+	}
+	return o.Cursor.ParentEdgeKind() == edge.DeferStmt_Call || o.Node.Pos() >= f.loop.Node().End()
 }
