@@ -42,7 +42,9 @@
 // function ordered by wg.Wait() (or a receive, or an errgroup's Wait) before it reads,
 // goroutines serialised by a Wait inside the loop, variables declared inside the loop
 // (one per iteration), and loop variables (per iteration since Go 1.22; go vet's
-// loopclosure reports them before).
+// loopclosure reports them before), and races that a comment on the line of either
+// access (or directly above it) says are meant ("racy", or a race said to be
+// intentional, deliberate, on purpose or provoked), as the tests of race detectors do.
 //
 // The fix is the one a maintainer would write, chosen in this order:
 //

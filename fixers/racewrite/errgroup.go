@@ -10,6 +10,7 @@ import (
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // useErrgroup is the -racewrite.errgroup flag.
@@ -172,11 +173,11 @@ func (c *checker) deferredDone(s ast.Stmt) *types.Var {
 	if !ok || len(d.Call.Args) != 0 {
 		return nil
 	}
-	sel, ok := ast.Unparen(d.Call.Fun).(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != "Done" {
+	fn, ok := typeutil.Callee(c.m.Info, d.Call).(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "sync" || fn.Name() != "Done" || fn.Signature().Recv() == nil {
 		return nil
 	}
-	id, ok := sel.X.(*ast.Ident)
+	id, ok := ast.Unparen(d.Call.Fun).(*ast.SelectorExpr).X.(*ast.Ident)
 	if !ok {
 		return nil
 	}

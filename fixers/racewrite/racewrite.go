@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
@@ -67,7 +68,12 @@ func run(pass *analysis.Pass) (any, error) {
 	c := &checker{pass: pass, m: m, sh: sh}
 	var finds []*finding
 	for _, v := range sh.Vars {
-		races := sh.Races(v)
+		var races []model.Race
+		for _, r := range sh.Races(v) {
+			if !c.deliberate(r) {
+				races = append(races, r)
+			}
+		}
 		if len(races) == 0 {
 			continue
 		}
@@ -200,4 +206,27 @@ func (c *checker) report(f *finding) {
 	default:
 		fixkit.Refuse(c.pass, d, d.Pos, f.why)
 	}
+}
+
+// deliberate reports whether a comment on the line of either access (or directly above
+// it) says the race is meant: "racy", or a race said to be intentional, deliberate, on
+// purpose or provoked ("// racy write", "// deliberate data race"), as tests of race
+// detectors write.
+func (c *checker) deliberate(r model.Race) bool {
+	for _, a := range []*model.Access{r.A, r.B} {
+		if cg := c.m.Comment(a.Node.Pos()); cg != nil {
+			t := strings.ToLower(cg.Text())
+			if strings.Contains(t, "racy") {
+				return true
+			}
+			if strings.Contains(t, "race") {
+				for _, w := range []string{"intentional", "deliberate", "on purpose", "provoke"} {
+					if strings.Contains(t, w) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }

@@ -157,3 +157,16 @@ func Done(f func() string) string {
 	<-done
 	return s
 }
+
+// Provoke races on purpose, as a test of the race detector does (the testing package's
+// doRace): the comments say so.
+func Provoke() {
+	var x int
+	c1 := make(chan bool)
+	go func() {
+		x = 1 // racy write
+		c1 <- true
+	}()
+	_ = x // racy read
+	<-c1
+}
