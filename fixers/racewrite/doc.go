@@ -31,7 +31,9 @@
 // access, what it does (a read, a write, an element of a map or slice), the locks held
 // on every path to it (mutexes, and channels of capacity 1 used as locks), and which
 // accesses the start reaches before the function waits for the goroutine (a WaitGroup's
-// Wait, an errgroup's Wait, a receive from a channel the goroutine sends on or closes).
+// Wait, an errgroup's Wait, a receive from a channel the goroutine sends on or closes
+// or a ctx.Done() it cancels, a helper or local literal that does one of these,
+// synctest.Wait).
 // It reports a variable when two of its accesses touch the same memory (the variable, a
 // field of it, or an element of a map it holds), one of them writes, they may run at the
 // same time and hold no common lock, and they are not both atomic.
@@ -41,8 +43,12 @@
 // through channels, variables that goroutines only read, accesses of the starting
 // function ordered by wg.Wait() (or a receive, or an errgroup's Wait) before it reads,
 // goroutines serialised by a Wait inside the loop, variables declared inside the loop
-// (one per iteration), and loop variables (per iteration since Go 1.22; go vet's
-// loopclosure reports them before), and races that a comment on the line of either
+// (one per iteration) or inside the goroutine, loop variables (per iteration since Go
+// 1.22; go vet's loopclosure reports them before), accesses of a goroutine that may be
+// ordered by what the model does not follow (past a receive from a channel that its
+// starter or another goroutine signals: a start gate, a token ring; in a goroutine that
+// loads, stores or swaps atomically, which can publish; after a method call on an
+// object that the starter calls later, which may be what lets it return), and races that a comment on the line of either
 // access (or directly above it) says are meant ("racy", or a race said to be
 // intentional, deliberate, on purpose or provoked), as the tests of race detectors do.
 //
@@ -50,7 +56,10 @@
 //
 //   - When each goroutine assigns the variable before it reads it and nothing reads the
 //     goroutine's value afterwards (the variable is a scratch err shared by mistake),
-//     the goroutine gets a variable of its own: err = f() becomes err := f().
+//     the goroutine gets a variable of its own: err = f() becomes err := f() (also
+//     in an if's init, or nested in the goroutine's loops, when its other uses are in
+//     the new variable's scope); the declaration of the shared one goes when nothing
+//     else uses it.
 //   - When the variable is a plain counter or flag (int, int32, int64, uint32, uint64 or
 //     bool, declared with its zero value), the goroutines only increment, add to or
 //     store it, and every access of it can be converted, it becomes an atomic.Int64,
@@ -67,8 +76,10 @@
 //     writes the slot of its index: out = append(out, r) becomes out[i] = r.
 //   - Otherwise, a sync.Mutex is declared next to the variable (one for the variables
 //     that the same goroutines share) and held around each statement of the goroutines
-//     that accesses it; when some of these accesses already hold a mutex, that mutex is
-//     taken around the others instead.
+//     that accesses it; when some of these accesses already hold a mutex, or the
+//     goroutines take exactly one mutex of the function, that mutex is taken around the
+//     others instead (unless it may be held there already), and a section next to one
+//     of its own sections joins it.
 //
 // Writes after the function that starts the goroutine may have returned (a goroutine
 // that assigns the function's named results or captured variables and signals its end,
