@@ -11,6 +11,8 @@ import (
 	"github.com/concfix/concfix/fixers/ctxfirst"
 	"github.com/concfix/concfix/fixers/ctxprop"
 	"github.com/concfix/concfix/fixers/lostcancel"
+	"github.com/concfix/concfix/fixers/racewrite"
+	"github.com/concfix/concfix/fixers/recvclosed"
 	"github.com/concfix/concfix/fixers/singlesend"
 	"github.com/concfix/concfix/fixers/tickerstop"
 	"github.com/concfix/concfix/fixers/unboundedgo"
@@ -32,6 +34,8 @@ var registry = []*analysis.Analyzer{
 	chanmutex.Analyzer,
 	waitgroup.Analyzer,
 	unlock.Analyzer,
+	racewrite.Analyzer,
+	recvclosed.Analyzer,
 }
 
 // All returns every fixer, wrapped so that suppression comments are honoured.

@@ -158,6 +158,8 @@ var ruleProps = map[string]sarifRuleProps{
 	"chanmutex":    {"high", []string{"concurrency", "maintainability"}},
 	"waitgroup":    {"high", []string{"concurrency", "race", "deadlock"}},
 	"unlock":       {"high", []string{"concurrency", "deadlock"}},
+	"racewrite":    {"high", []string{"concurrency", "race"}},
+	"recvclosed":   {"high", []string{"concurrency", "channel", "goroutine-leak"}},
 	directiveCheck: {"very-high", []string{"maintainability"}},
 }
 

@@ -52,6 +52,30 @@
 // deferred, silenced with _ =, overwritten, compared, stored in a field or elsewhere,
 // returned, passed).
 //
+// Spawns and shared variables (Model.Shared, Shared, Spawn, SharedVar, Access): each
+// function literal run by a goroutine of its own (a go statement, sync.WaitGroup.Go,
+// errgroup.Group.Go); what its start reaches in the function that starts it before that
+// function waits for the goroutine (a WaitGroup's Wait when the goroutine calls Done, an
+// errgroup's Wait, a receive, range or select case on a channel the goroutine sends on,
+// closes, or whose context it cancels, a helper function or local literal that does
+// so, synctest.Wait), whether the start runs again while the goroutine runs (Again), or
+// the function may return first (MayReturnBefore). Every variable that such a literal
+// uses and does not declare (loop variables and sync values aside), with each access:
+// read, write, update, element read or write (maps apart from slices, where each index
+// is its own), a reference handed on, its address, a sync use; the fields selected and
+// whether through a pointer; atomic or not; the goroutine that runs it or the function
+// whose code it is, and when (now, at exit for a deferred literal, any time for a
+// literal stored or passed); the locks held on every path to it (mutexes, and channels
+// of capacity 1 used as locks, by a must dataflow over the graph), and, for a named
+// result, the returns that set or copy it out. Shared.Races gives the pairs that conflict,
+// may run together and hold no common lock; a goroutine's access past a receive from a
+// channel its starter or another goroutine signals (a start gate, a token), after an
+// atomic load, store or swap, or after a method call on an object its starter calls
+// later, is taken to be ordered. Shared.Unseen says why the model may not see every
+// access; Shared.ReadAfter, whether the starter may read what a goroutine wrote.
+//
+// Loops (Model.Endless): whether a for statement never ends by itself.
+//
 // The parts other than functions and control are computed on first use. A Model is
 // read-only once computed, and safe for the concurrent use of several fixers.
 package model

@@ -56,8 +56,10 @@ type Model struct {
 	ctxs      *Contexts
 	ctxsOnce  sync.Once
 
-	fits    sync.Map // *Chan -> bool (sends.go)
-	ctxDone sync.Map // *Func -> *doneFlow (knowndone.go)
+	fits       sync.Map // *Chan -> bool (sends.go)
+	ctxDone    sync.Map // *Func -> *doneFlow (knowndone.go)
+	shared     *Shared
+	sharedOnce sync.Once
 }
 
 // A Func is a function with a body: a declaration or a literal.

@@ -1,0 +1,288 @@
+package model
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+
+	"github.com/concfix/concfix/fixers/internal/cfg"
+)
+
+// Gates: a goroutine that blocks on a receive before an access waits for whoever sends
+// or closes: the function that starts it (a start gate: close(hold) after the setup), or
+// another goroutine (a token passed around a ring, a producer's hand-off).
+const (
+	frameGate = iota // a channel that the function starting the goroutine sends on or closes
+	goGate           // a channel that a goroutine sends on or closes
+)
+
+// gated reports whether the access a, in s's goroutine, runs only after s's goroutine
+// received from a channel of the given gate kind (or a channel the model does not
+// follow, an element of a slice say) on every path: the sender orders its own earlier
+// accesses before a.
+func (sh *Shared) gated(s *Spawn, a *Access, kind int) bool {
+	if !s.gatesDone[kind] {
+		s.gatesDone[kind] = true
+		s.gates[kind] = sh.ungated(s, kind)
+	}
+	p := sh.posIn(s.Lit, a.Cursor)
+	if !p.valid() {
+		return false
+	}
+	return !s.gates[kind][p.b.Nodes[p.i]]
+}
+
+// ungated returns the nodes of s's literal reached from its entry without passing a
+// receive from a gate channel.
+func (sh *Shared) ungated(s *Spawn, kind int) map[ast.Node]bool {
+	ix := sh.indexOf(s.Lit)
+	reached := make(map[ast.Node]bool)
+	blocks := s.Lit.CFG().Blocks
+	if len(blocks) == 0 {
+		return reached
+	}
+	seen := make(map[*cfg.Block]bool)
+	work := []*cfg.Block{blocks[0]}
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		if seen[b] {
+			continue
+		}
+		seen[b] = true
+		if sh.gateBlock(s, b, kind) {
+			continue
+		}
+		stopped := false
+		for _, n := range b.Nodes {
+			if !ix.comms[n] && sh.gateNode(s, n, kind) {
+				stopped = true
+				break
+			}
+			reached[n] = true
+		}
+		if !stopped {
+			work = append(work, b.Succs...)
+		}
+	}
+	return reached
+}
+
+func (sh *Shared) gateBlock(s *Spawn, b *cfg.Block, kind int) bool {
+	switch b.Kind {
+	case cfg.KindSelectCaseBody:
+		cc, ok := b.Stmt.(*ast.CommClause)
+		if !ok || cc.Comm == nil {
+			return false
+		}
+		var e ast.Expr
+		switch c := cc.Comm.(type) {
+		case *ast.ExprStmt:
+			e = c.X
+		case *ast.AssignStmt:
+			if len(c.Rhs) == 1 {
+				e = c.Rhs[0]
+			}
+		}
+		u, ok := ast.Unparen(e).(*ast.UnaryExpr)
+		return ok && u.Op == token.ARROW && sh.gateChan(s, u.X, kind)
+	case cfg.KindRangeBody:
+		rs, ok := b.Stmt.(*ast.RangeStmt)
+		return ok && isChan(sh.m.Info.TypeOf(rs.X)) && sh.gateChan(s, rs.X, kind)
+	}
+	return false
+}
+
+func (sh *Shared) gateNode(s *Spawn, n ast.Node, kind int) bool {
+	found := false
+	ast.Inspect(n, func(x ast.Node) bool {
+		if found {
+			return false
+		}
+		switch x := x.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.UnaryExpr:
+			found = x.Op == token.ARROW && sh.gateChan(s, x.X, kind)
+		}
+		return !found
+	})
+	return found
+}
+
+// gateChan reports whether a receive from ch is a gate of the kind for s: ch's class has
+// a send or close in the code of the function that starts s (frameGate) or of a
+// goroutine (goGate), or the model does not follow ch (it is not a call's result).
+func (sh *Shared) gateChan(s *Spawn, ch ast.Expr, kind int) bool {
+	c := sh.m.Chans().Of(ch)
+	if c == nil {
+		_, call := ast.Unparen(ch).(*ast.CallExpr)
+		return !call
+	}
+	for _, op := range c.Ops {
+		if (op.Kind != Send && op.Kind != Close) || op.Func == nil {
+			continue
+		}
+		r := sh.runnerOf(op.Func)
+		if r.timing == Anytime {
+			continue
+		}
+		switch kind {
+		case frameGate:
+			if r.spawn == nil && r.frame == s.In {
+				return true
+			}
+		case goGate:
+			if r.spawn != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// objectOrdered reports whether a goroutine's access a and an access f of the function
+// that starts it may be ordered through an object they share: before a, on every path
+// of the goroutine, it calls a method of a captured variable x (rl.Accept()), and after
+// f the function may call a method of x (rl.Stop()), which may be what lets the
+// goroutine's call return. The model does not see inside x's methods: it does not
+// report such pairs.
+func (sh *Shared) objectOrdered(s *Spawn, a, f *Access) bool {
+	pa := sh.posIn(s.Lit, a.Cursor)
+	if !pa.valid() || !f.at.valid() {
+		return false
+	}
+	bases, ok := sh.bases[s]
+	if !ok {
+		bases = sh.methodBases(s.Lit, s.Lit)
+		sh.bases[s] = bases
+	}
+	for _, x := range bases {
+		if !sh.callsAfter(s.In, f.at, x) {
+			continue
+		}
+		if !sh.reachedAvoiding(s.Lit, pa, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// methodBases returns the variables declared outside lit whose methods fn's graph calls.
+func (sh *Shared) methodBases(fn, lit *Func) []*types.Var {
+	var out []*types.Var
+	seen := make(map[*types.Var]bool)
+	for _, b := range fn.CFG().Blocks {
+		for _, n := range b.Nodes {
+			for _, x := range sh.methodCalls(n) {
+				if !seen[x] && (x.Pos() < lit.Node.Pos() || x.Pos() >= lit.Node.End()) {
+					seen[x] = true
+					out = append(out, x)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// methodCalls returns the variables x of the method calls x.M(...) (or x.f.M(...)) in
+// node n, outside function literals, go and defer statements, where x.M is not a
+// method of a sync or sync/atomic value.
+func (sh *Shared) methodCalls(n ast.Node) []*types.Var {
+	var out []*types.Var
+	ast.Inspect(n, func(x ast.Node) bool {
+		switch x := x.(type) {
+		case *ast.FuncLit, *ast.DeferStmt, *ast.GoStmt:
+			return false // later, or elsewhere
+		case *ast.CallExpr:
+			sel, ok := ast.Unparen(x.Fun).(*ast.SelectorExpr)
+			if !ok {
+				break
+			}
+			if s := sh.m.Info.Selections[sel]; s == nil || s.Kind() != types.MethodVal {
+				break
+			}
+			if base, _, ok := sh.m.MutexPath(sel.X); ok && !isSyncType(sh.m.Info.TypeOf(sel.X)) {
+				out = append(out, base) // sync values are modelled as such
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// callsAfter reports whether a node reached from p (after it) in fn's graph calls a
+// method of x.
+func (sh *Shared) callsAfter(fn *Func, p cfgPos, x *types.Var) bool {
+	found := false
+	sh.walkFrom(p, func(n ast.Node) bool {
+		for _, y := range sh.methodCalls(n) {
+			if y == x {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// reachedAvoiding reports whether p is reached from the entry of fn's graph on a path
+// that calls no method of x before p.
+func (sh *Shared) reachedAvoiding(fn *Func, p cfgPos, x *types.Var) bool {
+	blocks := fn.CFG().Blocks
+	if len(blocks) == 0 {
+		return true
+	}
+	seen := make(map[*cfg.Block]bool)
+	work := []*cfg.Block{blocks[0]}
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		if seen[b] {
+			continue
+		}
+		seen[b] = true
+		stopped := false
+		for i, n := range b.Nodes {
+			if b == p.b && i == p.i {
+				return true
+			}
+			if slices.Contains(sh.methodCalls(n), x) {
+				stopped = true
+				break
+			}
+		}
+		if !stopped {
+			work = append(work, b.Succs...)
+		}
+	}
+	return false
+}
+
+// walkFrom calls visit for the nodes reached after p in its graph, until visit returns
+// false.
+func (sh *Shared) walkFrom(p cfgPos, visit func(ast.Node) bool) {
+	type item struct {
+		b *cfg.Block
+		i int
+	}
+	from := make(map[*cfg.Block]int)
+	work := []item{{p.b, p.i + 1}}
+	for len(work) > 0 {
+		it := work[len(work)-1]
+		work = work[:len(work)-1]
+		if f, ok := from[it.b]; ok && f <= it.i {
+			continue
+		}
+		from[it.b] = it.i
+		for _, n := range it.b.Nodes[it.i:] {
+			if !visit(n) {
+				return
+			}
+		}
+		for _, s := range it.b.Succs {
+			work = append(work, item{s, 0})
+		}
+	}
+}

@@ -1,0 +1,172 @@
+package a
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// Slots writes each goroutine's own element of a preallocated slice.
+func Slots(xs []int) []int {
+	out := make([]int, len(xs))
+	var wg sync.WaitGroup
+	for i, x := range xs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = x * x
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// Locked holds a mutex around every write.
+func Locked(xs []int) (int, map[int]bool) {
+	var mu sync.Mutex
+	sum := 0
+	seen := map[int]bool{}
+	var wg sync.WaitGroup
+	for _, x := range xs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			defer mu.Unlock()
+			sum += x
+			seen[x] = true
+		}()
+	}
+	wg.Wait()
+	return sum, seen
+}
+
+// Atomics counts with sync/atomic.
+func Atomics(xs []int) (int64, int32) {
+	var a int64
+	var b atomic.Int32
+	var wg sync.WaitGroup
+	for range xs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			atomic.AddInt64(&a, 1)
+			b.Add(1)
+		}()
+	}
+	wg.Wait()
+	return atomic.LoadInt64(&a), b.Load()
+}
+
+// Sent passes values through a channel.
+func Sent(xs []int) int {
+	out := make(chan int, len(xs))
+	for _, x := range xs {
+		go func() { out <- x * 2 }()
+	}
+	total := 0
+	for range xs {
+		total += <-out
+	}
+	return total
+}
+
+// ReadOnly goroutines only read what they share.
+func ReadOnly(xs []int, scale int, names map[int]string) []string {
+	out := make([]string, len(xs))
+	var wg sync.WaitGroup
+	for i, x := range xs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = names[x*scale]
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// Waited reads only after wg.Wait, and the single goroutine writes before.
+func Waited(f func() int) int {
+	var v int
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		v = f()
+	}()
+	wg.Wait()
+	return v
+}
+
+// Serial waits inside the loop: one goroutine at a time.
+func Serial(xs []int) int {
+	n := 0
+	var wg sync.WaitGroup
+	for range xs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n++
+		}()
+		wg.Wait()
+	}
+	return n
+}
+
+// PerIteration declares the variable inside the loop: one per goroutine.
+func PerIteration(xs []int, use func(int)) {
+	var wg sync.WaitGroup
+	for _, x := range xs {
+		var y int
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			y = x * 2
+			use(y)
+		}()
+	}
+	wg.Wait()
+}
+
+// Token serialises the goroutines with a channel of capacity 1 used as a lock.
+func Token(xs []int) int {
+	n := 0
+	sem := make(chan struct{}, 1)
+	var wg sync.WaitGroup
+	for range xs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			n++
+			<-sem
+		}()
+	}
+	wg.Wait()
+	return n
+}
+
+// Done is received once the goroutine closed it.
+func Done(f func() string) string {
+	var s string
+	done := make(chan struct{})
+	go func() {
+		s = f()
+		close(done)
+	}()
+	<-done
+	return s
+}
+
+// Provoke races on purpose, as a test of the race detector does (the testing package's
+// doRace): the comments say so.
+func Provoke() {
+	var x int
+	c1 := make(chan bool)
+	go func() {
+		x = 1 // racy write
+		c1 <- true
+	}()
+	_ = x // racy read
+	<-c1
+}
