@@ -43,6 +43,17 @@ func (ck *checker) checkTwin(cur inspector.Cursor, call *ast.CallExpr, sig *type
 	if tw == nil || ck.tooNew(tw.fn, call) {
 		return
 	}
+	// A twin by naming convention only: a WaitContext may return early where Wait
+	// blocks, with other results, and its contract cannot be read here. The package's
+	// own twins are not reported at all: their author wrote both and chose (go-redis
+	// calls AutoFuture.Wait and then recycles the batch, which WaitContext's early return
+	// would break); nor are the standard library's pairs outside the allowlist, whose
+	// context ends no blocking work (slog). Another library's are reported without a
+	// fix, for the maintainer to read its docs.
+	doc := documented(fn, tw)
+	if _, std := stdSince(tw.fn); !doc && (std || tw.fn.Pkg() == ck.pass.Pkg) {
+		return
+	}
 	env := ck.env(cur)
 	if env.status == none || ck.resultEscapes(cur, env) || ck.recursive(cur, fn, tw.fn) {
 		return
@@ -58,16 +69,7 @@ func (ck *checker) checkTwin(cur inspector.Cursor, call *ast.CallExpr, sig *type
 	}
 	ctxName := env.text()
 	d.Message = fmt.Sprintf("%s called while %s is in scope; %s takes it", ck.funcName(fn), ctxName, tw.name)
-	if !documented(fn, tw) {
-		// A twin by naming convention only: a WaitContext may return early where Wait
-		// blocks, with other results, and its contract cannot be read here. The
-		// package's own twins are not reported at all: their author wrote both and
-		// chose (go-redis calls AutoFuture.Wait and then recycles the batch, which
-		// WaitContext's early return would break). Another library's are reported
-		// without a fix, for the maintainer to read its docs.
-		if _, std := stdSince(tw.fn); std || tw.fn.Pkg() == ck.pass.Pkg {
-			return // or a standard library pair whose context ends no blocking work (slog)
-		}
+	if !doc {
 		fixkit.Refuse(ck.pass, d, d.Pos, "not a documented standard library twin: its contract may differ")
 		return
 	}

@@ -14,3 +14,9 @@ func logs(ctx context.Context, logger *slog.Logger, err error) error {
 	logger.Debug("retrying")
 	return ctx.Err()
 }
+
+// Several contexts in scope change nothing for them.
+func logsTwo(ctx, other context.Context, logger *slog.Logger) {
+	logger.Warn("two contexts")
+	_, _ = ctx, other
+}
