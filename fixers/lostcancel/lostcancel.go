@@ -12,6 +12,7 @@ import (
 	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/edge"
 )
 
 //go:embed doc.go
@@ -149,6 +150,9 @@ func (a *analyzer) check(c *candidate, g *cfg.CFG) {
 			}
 			d.Message = fmt.Sprintf("%s function returned by %s is never called", c.kind(), c.what())
 			fixkit.Refuse(a.pass, d, c.cancelID.Pos(), "the variable belongs to an enclosing function")
+			return
+		}
+		if a.handedOn(c) {
 			return
 		}
 		witness := lostPath(a.pass.TypesInfo, g, c, refs)
@@ -360,4 +364,26 @@ func (r *refs) count() int {
 		n++
 	}
 	return n
+}
+
+// handedOn reports whether a function literal that calls c's cancel function is handed
+// on as a value (passed to a call, stored, returned): whoever gets it may call cancel at
+// any time, as go vet counts it (client-go's reflector tests give NewReflector ListWatch
+// callbacks that cancel the context they run under). Literals called on the spot, by go
+// or defer statements, and local closures that only c's function calls, are followed by
+// the path search instead.
+func (a *analyzer) handedOn(c *candidate) bool {
+	for _, u := range c.d.Uses {
+		if u.Kind != model.CancelCalled && u.Kind != model.CancelDeferred {
+			continue
+		}
+		for f := u.In; f != nil && f.Node != c.fn && f.Obj == nil; f = f.Outer {
+			lit := f.Node.(*ast.FuncLit)
+			if f.Cursor.ParentEdgeKind() == edge.CallExpr_Fun || c.closures[lit] != nil {
+				continue
+			}
+			return true
+		}
+	}
+	return false
 }
