@@ -31,6 +31,9 @@ func (c *checker) settle() {
 				continue
 			}
 			if pos, why := c.unsafe(u, planned); why != "" {
+				if c.consumed(u, why) {
+					u.quiet = true // not a leak: dropped rather than reported without a fix
+				}
 				c.refuse(u, pos, why)
 				for _, op := range u.ops {
 					delete(planned, op)
@@ -367,4 +370,20 @@ func (c *checker) deferredSend(u *unit) (token.Pos, string) {
 		return false
 	})
 	return pos, what
+}
+
+// consumed reports whether u is a single send, outside any loop of its function, that a
+// peer waits for unconditionally (the reason why it has no fix): it is always received,
+// so it does not leak (grpc's resolver wrapper sends its result from a callback to a
+// function that waits for it).
+func (c *checker) consumed(u *unit, why string) bool {
+	if u.loop != nil || len(u.ops) != 1 || u.ops[0].Kind != model.Send || model.InLoop(u.ops[0].Cursor) {
+		return false
+	}
+	for _, q := range c.cs.Of(u.ops[0].Ch).Ops {
+		if q.Kind != model.Send && why == c.blockedMsg(q) {
+			return true
+		}
+	}
+	return false
 }
