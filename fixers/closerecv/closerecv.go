@@ -105,7 +105,7 @@ func run(pass *analysis.Pass) (any, error) {
 		if guards == nil {
 			guards = newGuards(m)
 		}
-		if guards.guarded(cl, sends) || guards.recovers(sends) {
+		if guards.guarded(cl, sends) || guards.recovers(sends) || ownerCloses(cl, sends) || notStartedBefore(cl, sends) {
 			continue
 		}
 		sendElsewhere := sends[0].pos

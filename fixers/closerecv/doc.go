@@ -22,8 +22,11 @@
 // and tests that flag (net/http's wantConn; senders in _test.go files do not count for a
 // close outside them); a close in a function literal, such as one
 // run by sync.Once.Do; a channel whose every sender defers a recover (the panic of a
-// send after the close is expected and handled); nor a channel whose senders it cannot see (a parameter whose
-// senders are in the callers). The channel operations come from the shared model
+// send after the close is expected and handled); a close on the paths where the
+// goroutine that sends is not started; a close in the Close, Stop or Shutdown method of
+// the type whose field the channel is, when its senders are methods of that type (a send
+// after Close breaks the type's contract); nor a channel whose senders it cannot see (a
+// parameter whose senders are in the callers). The channel operations come from the shared model
 // (fixers/internal/model), compared by the variable or field they name.
 // There is no automatic fix: moving the close to the sender side needs a design decision
 // (a done channel, a sync.Once, a WaitGroup).

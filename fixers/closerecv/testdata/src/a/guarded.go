@@ -193,3 +193,68 @@ func startedMaybe(work func(), wait bool) {
 	work()
 	close(started) // want `channel started is closed`
 }
+
+// fallback is memberlist's probe shape (state.go): the channel is closed on the path where
+// the goroutine that sends on it is not started. Not reported.
+func fallback(tcp bool, ping func() bool, ack <-chan bool) bool {
+	fallbackCh := make(chan bool, 1)
+	if tcp {
+		go func() {
+			fallbackCh <- ping()
+		}()
+	} else {
+		close(fallbackCh)
+	}
+	select {
+	case ok := <-ack:
+		return ok
+	case ok := <-fallbackCh:
+		return ok
+	}
+}
+
+// startedThenClosed: the close follows the go statement on a path. Reported.
+func startedThenClosed(ping func() bool) bool {
+	ch := make(chan bool, 1)
+	go func() {
+		ch <- ping()
+	}()
+	ok := false
+	select {
+	case ok = <-ch:
+	default:
+	}
+	close(ch) // want `channel ch is closed by a function that only receives from it while others send on it`
+	return ok
+}
+
+// bench is nats.go's bench.Benchmark shape: Close ends the value's life, and AddSample
+// is documented not to be called after it. Not reported.
+type bench struct{ samples chan int }
+
+func (b *bench) AddSample(n int) { b.samples <- n }
+
+func (b *bench) Close() []int {
+	close(b.samples)
+	var out []int
+	for n := range b.samples {
+		out = append(out, n)
+	}
+	return out
+}
+
+// notOwner: a Close of another type that closes a channel its owner's methods send on.
+// Reported.
+type feed struct{ ch chan int }
+
+func (f *feed) Push(n int) { f.ch <- n }
+
+type reader struct{ f *feed }
+
+func (r *reader) Close() {
+	select {
+	case <-r.f.ch:
+	default:
+	}
+	close(r.f.ch) // want `channel ch is closed by a function that only receives from it while others send on it`
+}

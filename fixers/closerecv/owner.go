@@ -1,0 +1,126 @@
+package closerecv
+
+import (
+	"go/ast"
+	"go/types"
+
+	"github.com/concfix/concfix/fixers/internal/cfg"
+)
+
+// endOfLife are the method names that end a value's life: a send after them breaks its
+// contract, not the closer's.
+var endOfLife = map[string]bool{"Close": true, "Stop": true, "Shutdown": true}
+
+// ownerCloses reports whether cl is in an end-of-life method (Close, Stop, Shutdown) of
+// the type whose field the channel is, and every send is in a method of that type: the
+// type closes its own channel when its life ends (nats.go's bench.Benchmark.Close: "After
+// Close(), no more samples can be added").
+func ownerCloses(cl op, sends []op) bool {
+	if !cl.obj.IsField() {
+		return false
+	}
+	recv := recvType(cl.fn.Root().Obj)
+	if recv == nil || !endOfLife[cl.fn.Root().Obj.Name()] || !hasField(recv, cl.obj) {
+		return false
+	}
+	for _, s := range sends {
+		if recvType(s.fn.Root().Obj) != recv {
+			return false
+		}
+	}
+	return true
+}
+
+// recvType returns the named type of which fn is a method, or nil.
+func recvType(fn *types.Func) *types.Named {
+	if fn == nil || fn.Signature().Recv() == nil {
+		return nil
+	}
+	t := fn.Signature().Recv().Type()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, _ := types.Unalias(t).(*types.Named)
+	if n != nil {
+		n = n.Origin()
+	}
+	return n
+}
+
+func hasField(n *types.Named, f *types.Var) bool {
+	st, ok := n.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for v := range st.Fields() {
+		if v.Origin() == f.Origin() {
+			return true
+		}
+	}
+	return false
+}
+
+// notStartedBefore reports whether every send is in a goroutine literal that cl's
+// function starts, and no path of that function leads from the go statement to the
+// close: the close is on the paths where no sender runs (memberlist's fallback channel,
+// closed when the fallback goroutine is not started).
+func notStartedBefore(cl op, sends []op) bool {
+	stmt, ok := cl.cur.Parent().Node().(*ast.ExprStmt) // not a deferred close: that runs at the end
+	if !ok {
+		return false
+	}
+	g := cl.fn.CFG()
+	closeAt := blockOf(g, stmt)
+	if closeAt == nil {
+		return false
+	}
+	for _, s := range sends {
+		var goStmt ast.Node
+		for f := s.fn; f != nil && f != cl.fn; f = f.Outer {
+			if f.Outer == cl.fn && len(f.Started) == 1 && f.Started[0].In == cl.fn {
+				goStmt = f.Started[0].Stmt
+			}
+		}
+		if goStmt == nil {
+			return false
+		}
+		from := blockOf(g, goStmt)
+		if from == nil || reaches(from, closeAt) {
+			return false
+		}
+	}
+	return true
+}
+
+// blockOf returns the live block of g that holds node n, or nil.
+func blockOf(g *cfg.CFG, n ast.Node) *cfg.Block {
+	for _, b := range g.Blocks {
+		for _, m := range b.Nodes {
+			if m == n {
+				return b
+			}
+		}
+	}
+	return nil
+}
+
+// reaches reports whether control can go from block a to block b (a itself included:
+// the close may follow the go statement in one block).
+func reaches(a, b *cfg.Block) bool {
+	seen := map[*cfg.Block]bool{a: true}
+	work := []*cfg.Block{a}
+	for len(work) > 0 {
+		x := work[len(work)-1]
+		work = work[:len(work)-1]
+		if x == b {
+			return true
+		}
+		for _, s := range x.Succs {
+			if !seen[s] {
+				seen[s] = true
+				work = append(work, s)
+			}
+		}
+	}
+	return false
+}
