@@ -149,7 +149,7 @@ func Run(opts Options) (*Result, error) {
 // its tests (runtime, net/http) takes as much as dozens of small ones.
 const (
 	batchSize  = 32
-	batchBytes = 4 << 20
+	batchBytes = 2 << 20
 )
 
 // batches splits paths, in order, into batches.
