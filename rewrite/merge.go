@@ -40,9 +40,7 @@ func (r *runner) apply(results []*pkgResult, all []*packages.Package) (rerun []s
 		if len(pr.errs) > 0 || r.onlyFiles != nil && len(pr.diags)+len(pr.parts) > 0 {
 			r.uncached[groupPath(pr.pkg)] = true
 		}
-		for _, err := range pr.errs {
-			r.res.Internal = append(r.res.Internal, err)
-		}
+		r.res.Internal = append(r.res.Internal, pr.errs...)
 		fi := r.fileInfos(pr.pkg, files)
 		for _, d := range pr.diags {
 			if tf := pr.pkg.Fset.File(d.Pos); !r.opts.Generated && tf != nil && fi[tf.Name()] != nil && fi[tf.Name()].generated {

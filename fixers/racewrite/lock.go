@@ -287,10 +287,7 @@ func (c *checker) wrappable(s ast.Stmt) string {
 				why = fmt.Sprintf("the statement at line %d calls %s, which would run under the lock", c.line(n), name)
 			}
 		}
-		if why != "" {
-			return false
-		}
-		return true
+		return why == ""
 	})
 	return why
 }

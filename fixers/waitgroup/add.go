@@ -285,11 +285,6 @@ func (c *checker) planAddMove(gr goroutine, es *ast.ExprStmt, w wgCall) (func(fx
 	}, ""
 }
 
-func mustList(n ast.Node) []ast.Stmt {
-	l, _ := astList(n)
-	return l
-}
-
 // placeholder stands for a base variable whose value does not matter to stable.
 var placeholder = types.NewVar(token.NoPos, nil, "_", types.Typ[types.Int])
 

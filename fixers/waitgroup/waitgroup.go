@@ -156,14 +156,6 @@ func (c *checker) markAssigned(e ast.Expr) {
 	}
 }
 
-func (c *checker) report(d analysis.Diagnostic) {
-	if c.reported[d.Pos] {
-		return
-	}
-	c.reported[d.Pos] = true
-	c.pass.Report(d)
-}
-
 // reportFix reports d with the fix that build makes, unless why is non-empty, in which
 // case d is reported without a fix and why is given as the reason.
 func (c *checker) reportFix(d analysis.Diagnostic, why, message string, build func(fx *fixkit.Fix) error) {

@@ -53,27 +53,6 @@ func funcNamed(t *testing.T, m *model.Model, name string) *model.Func {
 	return nil
 }
 
-// callsIn returns the calls in f's body whose function is named name (x.name or name).
-func callsIn(f *model.Func, name string) []*ast.CallExpr {
-	var out []*ast.CallExpr
-	ast.Inspect(f.Body, func(n ast.Node) bool {
-		if call, ok := n.(*ast.CallExpr); ok {
-			switch fun := ast.Unparen(call.Fun).(type) {
-			case *ast.Ident:
-				if fun.Name == name {
-					out = append(out, call)
-				}
-			case *ast.SelectorExpr:
-				if fun.Sel.Name == name {
-					out = append(out, call)
-				}
-			}
-		}
-		return true
-	})
-	return out
-}
-
 func TestExit(t *testing.T) {
 	m := load(t, `package p
 
