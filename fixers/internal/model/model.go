@@ -117,15 +117,26 @@ func New(pass *analysis.Pass) *Model {
 	return m
 }
 
+// popOutside pops from a stack of enclosing functions those that do not contain n. Files
+// may lie in the file set in any order (go/packages parses them in parallel), so a node
+// of the next file may come before the top of the stack and still be outside it.
+func popOutside(stack []*Func, n ast.Node) []*Func {
+	for len(stack) > 0 {
+		top := stack[len(stack)-1].Node
+		if top.Pos() <= n.Pos() && n.Pos() < top.End() {
+			break
+		}
+		stack = stack[:len(stack)-1]
+	}
+	return stack
+}
+
 // collect finds the functions, the go statements and the references to functions.
 func (m *Model) collect() {
 	var stack []*Func
 	for cur := range m.Inspector.Root().Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.GoStmt)(nil)) {
 		n := cur.Node()
-		// The stack of enclosing functions: pop those that end before n.
-		for len(stack) > 0 && stack[len(stack)-1].Node.End() <= n.Pos() {
-			stack = stack[:len(stack)-1]
-		}
+		stack = popOutside(stack, n)
 		var outer *Func
 		if len(stack) > 0 {
 			outer = stack[len(stack)-1]

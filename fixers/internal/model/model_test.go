@@ -23,21 +23,36 @@ var std = importer.Default()
 // returns its model.
 func load(t *testing.T, src string) *model.Model {
 	t.Helper()
+	return loadFiles(t, src)
+}
+
+// loadFiles type-checks the files srcs of package p (named p.go, p1.go, ...), added to the
+// file set in the reverse order, as go/packages may add them, and returns its model.
+func loadFiles(t *testing.T, srcs ...string) *model.Model {
+	t.Helper()
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "p.go", src, parser.ParseComments|parser.SkipObjectResolution)
-	if err != nil {
-		t.Fatal(err)
+	files := make([]*ast.File, len(srcs))
+	for i := len(srcs) - 1; i >= 0; i-- {
+		name := "p.go"
+		if i > 0 {
+			name = fmt.Sprintf("p%d.go", i)
+		}
+		f, err := parser.ParseFile(fset, name, srcs[i], parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[i] = f
 	}
 	info := &types.Info{
 		Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{}, Uses: map[*ast.Ident]types.Object{},
 		Selections: map[*ast.SelectorExpr]*types.Selection{}, Implicits: map[ast.Node]types.Object{}, Scopes: map[ast.Node]*types.Scope{},
 	}
-	pkg, err := (&types.Config{Importer: std}).Check("p", fset, []*ast.File{f}, info)
+	pkg, err := (&types.Config{Importer: std}).Check("p", fset, files, info)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pass := &analysis.Pass{Fset: fset, Files: []*ast.File{f}, Pkg: pkg, TypesInfo: info,
-		ResultOf: map[*analysis.Analyzer]any{inspect.Analyzer: inspector.New([]*ast.File{f})}}
+	pass := &analysis.Pass{Fset: fset, Files: files, Pkg: pkg, TypesInfo: info,
+		ResultOf: map[*analysis.Analyzer]any{inspect.Analyzer: inspector.New(files)}}
 	return model.New(pass)
 }
 
@@ -51,6 +66,29 @@ func funcNamed(t *testing.T, m *model.Model, name string) *model.Func {
 	}
 	t.Fatalf("no function %s", name)
 	return nil
+}
+
+// Files lie in the file set in any order: a function literal of the second file is not
+// inside the last function of the first, whose positions come after it (a crash of the
+// shared-variable walk on package runtime, and a wrong Outer, before).
+func TestFilesInAnyOrder(t *testing.T) {
+	m := loadFiles(t, `package p
+
+var n int
+
+func last() {
+	n++
+}
+`, `package p
+
+var hook = func() { go func() { n++ }() }
+`)
+	for _, f := range m.Funcs {
+		if f.Obj == nil && f.Outer != nil && f.Outer.Obj != nil {
+			t.Errorf("literal at %v: Outer = %s, want a literal or nil", m.Fset.Position(f.Node.Pos()), f.Outer.Name())
+		}
+	}
+	m.Shared() // must not panic
 }
 
 func TestExit(t *testing.T) {

@@ -181,9 +181,7 @@ func (sh *Shared) walkIdents(visit func(*ast.Ident, inspector.Cursor, []*Func)) 
 	var stack []*Func
 	for cur := range sh.m.Inspector.Root().Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.Ident)(nil)) {
 		n := cur.Node()
-		for len(stack) > 0 && stack[len(stack)-1].Node.End() <= n.Pos() {
-			stack = stack[:len(stack)-1]
-		}
+		stack = popOutside(stack, n)
 		switch n := n.(type) {
 		case *ast.FuncDecl, *ast.FuncLit:
 			if f := sh.m.FuncOf(n); f != nil {
