@@ -93,7 +93,8 @@ func (c *checker) isBackground(v *types.Var) bool {
 
 // exitFor decides what ends the code at pos in fn: ok is false when nothing is in
 // scope (no finding); why is set when the choice is ambiguous (finding without fix).
-func (c *checker) exitFor(fn *model.Func, pos token.Pos, isGo bool) (ex exit, why string, ok bool) {
+// sent are the classes of the channels that the code at pos sends on.
+func (c *checker) exitFor(fn *model.Func, pos token.Pos, isGo bool, sent []*model.Chan) (ex exit, why string, ok bool) {
 	ctxs := c.localVars(pos, func(v *types.Var) bool { return model.IsContext(v.Type()) && !c.isBackground(v) })
 	if len(ctxs) > 1 {
 		var names []string
@@ -105,7 +106,7 @@ func (c *checker) exitFor(fn *model.Func, pos token.Pos, isGo bool) (ex exit, wh
 	if len(ctxs) == 1 {
 		v := ctxs[0]
 		if isGo && !(fn.Node.Pos() <= v.Pos() && v.Pos() < fn.Node.End()) && !c.uses(fn, v) {
-			if stops := c.stopChans(fn, pos); len(stops) > 0 {
+			if stops := c.stopChans(fn, pos, sent); len(stops) > 0 {
 				return ex, fmt.Sprintf("cannot tell whether %s or %s ends this goroutine", v.Name(), stops[0].expr), true
 			}
 		}
@@ -114,7 +115,7 @@ func (c *checker) exitFor(fn *model.Func, pos token.Pos, isGo bool) (ex exit, wh
 	if !isGo {
 		return ex, "", false
 	}
-	stops := c.stopChans(fn, pos)
+	stops := c.stopChans(fn, pos, sent)
 	switch len(stops) {
 	case 0:
 		return ex, "", false
@@ -122,6 +123,26 @@ func (c *checker) exitFor(fn *model.Func, pos token.Pos, isGo bool) (ex exit, wh
 		return stops[0], "", true
 	}
 	return ex, fmt.Sprintf("several stop channels are in scope (%s, %s)", stops[0].expr, stops[1].expr), true
+}
+
+// goesOn reports whether a function other than fn that receives from stop may receive
+// from sent afterwards.
+func (c *checker) goesOn(stop, sent *model.Chan, fn *model.Func) bool {
+	targets := make(map[ast.Node]bool)
+	for _, op := range sent.Ops {
+		if op.Kind == model.Recv || op.Kind == model.Range {
+			targets[op.Node] = true
+		}
+	}
+	for _, op := range stop.Ops {
+		if op.Kind != model.Recv && op.Kind != model.Range || op.Func == nil || op.Func == fn {
+			continue
+		}
+		if op.Func.ReachesAfter(op.Node, targets) {
+			return true
+		}
+	}
+	return false
 }
 
 // uses reports whether fn refers to v.
@@ -139,7 +160,12 @@ func (c *checker) uses(fn *model.Func, v types.Object) bool {
 // stopChans returns the stop channels of fn visible at pos: chan struct{} parameters,
 // captured variables and fields of the method receiver, closed elsewhere in the package
 // and never sent on.
-func (c *checker) stopChans(fn *model.Func, pos token.Pos) []exit {
+//
+// A channel whose receivers go on receiving from a channel of sent (those the goroutine
+// blocks on sending to) after they see it closed is not a stop channel: it
+// says that something finished (the workers, a phase), not that the receivers left, and
+// a select on it would drop values they still take.
+func (c *checker) stopChans(fn *model.Func, pos token.Pos, sent []*model.Chan) []exit {
 	var out []exit
 	isStop := func(o types.Object) bool {
 		ch := c.cs.OfObject(o)
@@ -158,7 +184,15 @@ func (c *checker) stopChans(fn *model.Func, pos token.Pos) []exit {
 				closedOutside = true
 			}
 		}
-		return closedOutside
+		if !closedOutside || len(c.cs.Assigned(o)) > 0 {
+			return false // set again: read by a goroutine while another sets it, or nil
+		}
+		for _, to := range sent {
+			if c.goesOn(ch, to, fn) {
+				return false
+			}
+		}
+		return true
 	}
 	body := fn.Body
 	for _, v := range c.localVars(pos, func(v *types.Var) bool { return isEmptyStructChan(v.Type()) }) {

@@ -190,7 +190,13 @@ func (c *checker) loopUnit(fn *model.Func, l *ast.ForStmt, lcur inspector.Cursor
 	if handled || len(u.items) == 0 && u.refused == "" {
 		return
 	}
-	ex, why, ok := c.exitFor(fn, l.Pos(), isGo)
+	var sent []*model.Chan
+	for _, op := range u.ops {
+		if ch := c.cs.Of(op.Ch); op.Kind == model.Send && ch != nil {
+			sent = append(sent, ch)
+		}
+	}
+	ex, why, ok := c.exitFor(fn, l.Pos(), isGo, sent)
 	if !ok {
 		return
 	}
@@ -224,7 +230,11 @@ func (c *checker) loopUnit(fn *model.Func, l *ast.ForStmt, lcur inspector.Cursor
 // finding, like that of a send whose exit is a stop channel, is reported only with a fix.
 func (c *checker) sendUnit(fn *model.Func, op *model.ChanOp, isGo, quiet bool) {
 	s := op.Node.(*ast.SendStmt)
-	ex, why, ok := c.exitFor(fn, s.Pos(), isGo)
+	var sent []*model.Chan
+	if ch := c.cs.Of(s.Chan); ch != nil {
+		sent = append(sent, ch)
+	}
+	ex, why, ok := c.exitFor(fn, s.Pos(), isGo, sent)
 	if !ok || (why == "" && !ex.ctx && !isGo) || c.ctxsDone(fn, s) {
 		return // a stop channel ends goroutines only
 	}

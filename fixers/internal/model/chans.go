@@ -22,6 +22,9 @@ type Chans struct {
 	byRoot map[types.Object]*Chan
 	opAt   map[ast.Node]*ChanOp
 	done   *Chan
+	// assigned are the variables and fields that an assignment statement (=) sets after
+	// their declaration, with its position.
+	assigned map[types.Object][]token.Pos
 
 	Ops []*ChanOp // every send, receive, range and close of the package, in source order
 }
@@ -71,6 +74,11 @@ func (m *Model) Chans() *Chans {
 	m.chansOnce.Do(func() { m.chans = newChans(m) })
 	return m.chans
 }
+
+// Assigned returns the positions where an assignment statement (=, not := or a
+// declaration) sets the channel variable or field o: a variable that a goroutine reads
+// while another sets it is a data race, and one set to nil blocks its receivers.
+func (cs *Chans) Assigned(o types.Object) []token.Pos { return cs.assigned[o] }
 
 // Of returns the class of the channel that e denotes, or nil when e is not a channel
 // the model follows (an element of a slice or map, a call of another package...).
@@ -123,7 +131,8 @@ func (c *Chan) Capacity() (int64, bool) {
 var doneSentinel = types.NewVar(token.NoPos, nil, "ctx.Done()", nil)
 
 func newChans(m *Model) *Chans {
-	cs := &Chans{m: m, parent: make(map[types.Object]types.Object), byRoot: make(map[types.Object]*Chan), opAt: make(map[ast.Node]*ChanOp)}
+	cs := &Chans{m: m, parent: make(map[types.Object]types.Object), byRoot: make(map[types.Object]*Chan), opAt: make(map[ast.Node]*ChanOp),
+		assigned: make(map[types.Object][]token.Pos)}
 	type makeOf struct {
 		obj types.Object
 		mk  *Make
@@ -191,6 +200,13 @@ func newChans(m *Model) *Chans {
 		case *ast.AssignStmt:
 			if n.Tok == token.ASSIGN || n.Tok == token.DEFINE {
 				linkLists(n.Lhs, n.Rhs)
+			}
+			if n.Tok == token.ASSIGN {
+				for _, l := range n.Lhs {
+					if o := cs.lhsObj(l); o != nil && isChan(o.Type()) {
+						cs.assigned[o] = append(cs.assigned[o], l.Pos())
+					}
+				}
 			}
 		case *ast.ValueSpec:
 			lhs := make([]ast.Expr, len(n.Names))

@@ -5,6 +5,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
@@ -279,4 +280,68 @@ func (m *Model) indexComments(tf *token.File) *commentIndex {
 		}
 	}
 	return idx
+}
+
+// ReachesAfter reports whether a path of f's graph leads from the node that contains
+// from (a statement or expression of f; for the communication of a select case, the
+// case's body) to a node of the graph that contains one of targets. The nodes of function
+// literals in f are not f's graph.
+func (f *Func) ReachesAfter(from ast.Node, targets map[ast.Node]bool) bool {
+	g := f.CFG()
+	holds := func(n ast.Node) bool {
+		found := false
+		ast.Inspect(n, func(x ast.Node) bool {
+			if _, ok := x.(*ast.FuncLit); ok || found {
+				return false
+			}
+			found = targets[x]
+			return !found
+		})
+		return found
+	}
+	var start *cfg.Block
+	next := 0
+	for _, b := range g.Blocks {
+		if cc, ok := b.Stmt.(*ast.CommClause); ok && b.Live && b.Kind == cfg.KindSelectCaseBody && cc.Comm != nil &&
+			cc.Comm.Pos() <= from.Pos() && from.End() <= cc.Comm.End() {
+			start = b
+			break
+		}
+	}
+	for _, b := range g.Blocks {
+		if start != nil {
+			break
+		}
+		for i, n := range b.Nodes {
+			if b.Live && n.Pos() <= from.Pos() && from.End() <= n.End() {
+				start, next = b, i+1
+				break
+			}
+		}
+	}
+	if start == nil {
+		return true // not found: assume it may
+	}
+	for _, n := range start.Nodes[next:] {
+		if holds(n) {
+			return true
+		}
+	}
+	seen := make(map[*cfg.Block]bool)
+	work := slices.Clone(start.Succs)
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		if seen[b] {
+			continue
+		}
+		seen[b] = true
+		for _, n := range b.Nodes {
+			if holds(n) {
+				return true
+			}
+		}
+		work = append(work, b.Succs...)
+	}
+	return false
 }

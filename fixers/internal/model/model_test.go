@@ -501,3 +501,52 @@ func f() {
 		}
 	}
 }
+
+// ReachesAfter follows the graph from a node, and from a select case into its body.
+func TestReachesAfter(t *testing.T) {
+	m := load(t, `package p
+
+func f(a, b, stop chan int) {
+	for {
+		select {
+		case <-stop:
+			return
+		case <-a:
+		}
+		<-b
+	}
+}
+
+func g(a, b chan int) {
+	<-b
+	<-a
+}
+`)
+	recv := func(f *model.Func, name string) ast.Node {
+		var found ast.Node
+		ast.Inspect(f.Body, func(n ast.Node) bool {
+			if u, ok := n.(*ast.UnaryExpr); ok && types.ExprString(u.X) == name {
+				found = u
+			}
+			return found == nil
+		})
+		return found
+	}
+	f, g := funcNamed(t, m, "f"), funcNamed(t, m, "g")
+	for _, tc := range []struct {
+		f        *model.Func
+		from, to string
+		want     bool
+	}{
+		{f, "stop", "b", false}, // the case returns
+		{f, "a", "b", true},
+		{f, "b", "a", true}, // around the loop
+		{f, "b", "stop", true},
+		{g, "a", "b", false},
+		{g, "b", "a", true},
+	} {
+		if got := tc.f.ReachesAfter(recv(tc.f, tc.from), map[ast.Node]bool{recv(tc.f, tc.to): true}); got != tc.want {
+			t.Errorf("%s: from <-%s to <-%s: got %v, want %v", tc.f.Name(), tc.from, tc.to, got, tc.want)
+		}
+	}
+}
