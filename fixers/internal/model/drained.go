@@ -7,8 +7,9 @@ import (
 
 // Drained reports whether every receive of class c is a range loop that only ends when
 // the channel is closed: a for v := range ch whose body has no return, no break or goto
-// out of the loop, no call that does not return, and no channel operation (that could
-// block it), and the channel does not escape the package. A send on such a channel waits
+// out of the loop, no runtime.Goexit (t.Fatal) or call that never returns (a panic or an
+// exit of the process ends the program, not only the loop), and no channel operation
+// (that could block it), and the channel does not escape the package. A send on such a channel waits
 // only as long as the body takes: its receiver never leaves before the channel is closed.
 func (cs *Chans) Drained(c *Chan) bool {
 	if c.Done || c.Escapes != "" {
@@ -55,8 +56,14 @@ func (cs *Chans) drains(op *ChanOp) bool {
 				ok = false
 			}
 		case *ast.ExprStmt:
-			if call, isCall := n.X.(*ast.CallExpr); isCall && !cs.m.MayReturn(call) {
-				ok = false
+			if call, isCall := n.X.(*ast.CallExpr); isCall {
+				// A panic (an invariant check: "unexpected type") or an exit of the process
+				// ends the program, not only the loop; a Goexit (t.Fatal) or a call that never
+				// returns leaves the senders blocked.
+				switch cs.m.Exit(call) {
+				case Goexit, Never:
+					ok = false
+				}
 			}
 		case *ast.BranchStmt:
 			switch n.Tok {

@@ -410,7 +410,10 @@ func twoLoops(a, b []int) {
 func TestDrained(t *testing.T) {
 	m := load(t, `package p
 
-import "fmt"
+import (
+	"fmt"
+	"runtime"
+)
 
 func printer(ch chan int) {
 	for v := range ch {
@@ -457,6 +460,25 @@ func Exported(ch chan int) {
 	}
 }
 
+// prometheus's tsdb/agent loadWAL: a panic on an impossible value ends the program.
+func invariant(ch chan any) {
+	for v := range ch {
+		switch v.(type) {
+		case int:
+		default:
+			panic(fmt.Errorf("unexpected %T", v))
+		}
+	}
+}
+
+func goexit(ch chan int, t interface{ FailNow() }) {
+	for v := range ch {
+		if v < 0 {
+			runtime.Goexit() // the goroutine ends, its senders block
+		}
+	}
+}
+
 func selects(ch chan int, tick chan struct{}) {
 	for v := range ch {
 		select {
@@ -468,7 +490,7 @@ func selects(ch chan int, tick chan struct{}) {
 	}
 }
 `)
-	for fn, want := range map[string]bool{"selects": false, "printer": true, "first": false, "forward": false, "recv": false, "labeled": false, "Exported": false} {
+	for fn, want := range map[string]bool{"selects": false, "printer": true, "first": false, "forward": false, "recv": false, "labeled": false, "Exported": false, "invariant": true, "goexit": false} {
 		if got := m.Chans().Drained(chanIn(t, m, fn, "ch")); got != want {
 			t.Errorf("%s: Drained = %v, want %v", fn, got, want)
 		}
