@@ -173,7 +173,7 @@ func (c *checker) checkFunc(f *model.Func) {
 		if !hasCtxParam && !inLoop {
 			return true // one-shot sends of goroutines: see singlesend
 		}
-		if !inLoop && c.buffered(s.Chan) || c.sendsFit(op) || c.semaphore(op) || c.drained(op) {
+		if !inLoop && c.buffered(s.Chan) || c.sendsFit(op) || c.semaphore(op) || c.drained(op) || c.reply(op) {
 			return true
 		}
 		c.sendUnit(f, op, isGo, !hasCtxParam && f.Obj != nil)

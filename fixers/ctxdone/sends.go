@@ -2,6 +2,7 @@ package ctxdone
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 
@@ -177,4 +178,72 @@ func (c *checker) startedIn(cur inspector.Cursor, fn ast.Node) bool {
 		}
 	}
 	return false
+}
+
+// reply reports whether op sends the reply to a request whose sender waits for it: op
+// is in a range loop over a channel of requests, and every send of a request is followed
+// at once, whatever the select it is a case of chose, by a receive from op's channel
+// (minio-go's Object: doGetRequest sends on reqCh, then receives from resCh). The
+// requester is there to take each reply.
+func (c *checker) reply(op *model.ChanOp) bool {
+	res := c.cs.Of(op.Ch)
+	if res == nil || res.Escapes != "" {
+		return false
+	}
+	var req *model.Chan
+	for p := range op.Cursor.Enclosing((*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		if r, ok := p.Node().(*ast.RangeStmt); ok {
+			if q := c.cs.Op(r); q != nil {
+				req = c.cs.Of(r.X)
+			}
+		}
+		break
+	}
+	if req == nil || req == res || req.Escapes != "" {
+		return false
+	}
+	sends := 0
+	for _, q := range req.Ops {
+		if q.Kind != model.Send {
+			continue
+		}
+		sends++
+		stmt := q.Cursor
+		if q.Select != nil {
+			if body := q.Cursor.Parent().Node().(*ast.CommClause).Body; len(body) > 0 {
+				return false // the case does something else first, perhaps returns
+			}
+			for p := range q.Cursor.Enclosing((*ast.SelectStmt)(nil)) {
+				stmt = p
+				break
+			}
+		}
+		next, ok := stmt.NextSibling()
+		if !ok || !c.receivesFrom(next.Node(), res) {
+			return false
+		}
+	}
+	return sends > 0
+}
+
+// receivesFrom reports whether s is a statement that receives from a channel of class ch:
+// <-ch, v := <-ch, v, ok = <-ch.
+func (c *checker) receivesFrom(s ast.Node, ch *model.Chan) bool {
+	var x ast.Expr
+	switch s := s.(type) {
+	case *ast.ExprStmt:
+		x = s.X
+	case *ast.AssignStmt:
+		if len(s.Rhs) == 1 {
+			x = s.Rhs[0]
+		}
+	case *ast.DeclStmt:
+		if gd, ok := s.Decl.(*ast.GenDecl); ok && len(gd.Specs) == 1 {
+			if vs, ok := gd.Specs[0].(*ast.ValueSpec); ok && len(vs.Values) == 1 {
+				x = vs.Values[0]
+			}
+		}
+	}
+	u, ok := ast.Unparen(x).(*ast.UnaryExpr)
+	return ok && u.Op == token.ARROW && c.cs.Of(u.X) == ch
 }
