@@ -142,8 +142,12 @@ func (c *checker) checkFunc(f *model.Func) {
 		loops = append(loops, loopAt{l, cur})
 		return true
 	})
+	// The endless loop of func main is the program's: it ends when the process does.
+	isMain := f.Obj != nil && f.Obj.Name() == "main" && f.Obj.Type().(*types.Signature).Recv() == nil && c.pass.Pkg.Name() == "main"
 	for _, l := range loops {
-		c.loopUnit(f, l.l, l.cur, isGo)
+		if !isMain {
+			c.loopUnit(f, l.l, l.cur, isGo)
+		}
 	}
 	// Blocking sends.
 	hasCtxParam := false
