@@ -80,8 +80,8 @@ func dstIndex(list []dst.Stmt, s dst.Node) int {
 
 // countsItself reports whether the goroutine calls Done on wg itself (and so counts
 // itself with its Add), and does not wait on it or start goroutines that may call Done on
-// it: an Add before such a go statement is that goroutine's Add, before its go
-// statement, where it belongs.
+// it, by a go statement or by handing a function literal to a call: an Add before such a
+// go statement is that goroutine's Add, before its go statement, where it belongs.
 func (c *checker) countsItself(gr goroutine, key ref) bool {
 	done, other := false, false
 	inspectBody(gr.body, true, func(n ast.Node) bool {
@@ -97,6 +97,14 @@ func (c *checker) countsItself(gr goroutine, key ref) bool {
 				case "Done":
 					done = true
 				case "Wait", "Go":
+					other = true
+				}
+			}
+			// A function literal handed to a call that may start it in a goroutine of its
+			// own (nats-server's s.startGoRoutine(func() { ... })): an Add before the call
+			// may be that goroutine's.
+			for _, arg := range n.Args {
+				if lit, ok := ast.Unparen(arg).(*ast.FuncLit); ok && (c.mentions(lit, key) || c.mayCallDoneIn(lit.Body)) {
 					other = true
 				}
 			}

@@ -43,7 +43,14 @@ func (c *checker) checkDone(gr goroutine) {
 		return
 	}
 	p := c.donePaths(gr, dones)
-	if p.skip == "" {
+	for _, es := range dones {
+		if cur, ok := gr.f.Cursor.FindNode(es); ok && model.InLoop(cur) {
+			p.events = true
+		}
+	}
+	if p.skip == "" || p.events {
+		// With a Done per message, say, a return that skips the rest is the goroutine's
+		// way to fail (nats.go's consumer tests): the WaitGroup does not count it.
 		return
 	}
 	name := types.ExprString(first.recv)
@@ -262,6 +269,7 @@ type paths struct {
 	skip    string    // what skips Done ("a return"...); empty: no finding
 	skipPos token.Pos // where
 	why     string    // why the fix cannot be made
+	events  bool      // a Done is in a loop: the WaitGroup counts events, not the goroutine
 }
 
 // donePaths walks the paths of the goroutine counting its Done statements.

@@ -261,3 +261,19 @@ func startDirect() {
 	wg.Done()
 	wg.Wait()
 }
+
+// A Done per message: the WaitGroup counts messages, and a return on an error is the
+// goroutine's way to fail (nats.go's jetstream consumer tests). Not reported.
+func perMessage(next func() (int, error)) {
+	var wg sync.WaitGroup
+	wg.Add(10)
+	go func() {
+		for {
+			if _, err := next(); err != nil {
+				return
+			}
+			wg.Done()
+		}
+	}()
+	wg.Wait()
+}
