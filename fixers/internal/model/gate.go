@@ -146,8 +146,8 @@ func (sh *Shared) gateChan(s *Spawn, ch ast.Expr, kind int) bool {
 // that starts it may be ordered through an object they share: before a, on every path
 // of the goroutine, it calls a method of a captured variable x (rl.Accept()), and after
 // f the function may call a method of x (rl.Stop()), which may be what lets the
-// goroutine's call return. The model does not see inside x's methods: it does not
-// report such pairs.
+// goroutine's call return; or the mirror of that (below). The model does not see inside
+// x's methods: it does not report such pairs.
 func (sh *Shared) objectOrdered(s *Spawn, a, f *Access) bool {
 	pa := sh.posIn(s.Lit, a.Cursor)
 	if !pa.valid() || !f.at.valid() {
@@ -159,11 +159,54 @@ func (sh *Shared) objectOrdered(s *Spawn, a, f *Access) bool {
 		sh.bases[s] = bases
 	}
 	for _, x := range bases {
-		if !sh.callsAfter(s.In, f.at, x) {
+		if sh.callsAfter(s.In, f.at, x) && !sh.reachedAvoiding(s.Lit, pa, x) {
+			return true
+		}
+		// The mirror: after a, on every path to its end, the goroutine calls a method of
+		// x (commandsRunner.Stop()), and f comes after a call of a method of x that
+		// follows the go statement on every path (commandsRunner.FireCommandsUntilStop(ctx)),
+		// which may be what waits for the goroutine's call (go-redis's e2e tests).
+		if s.at.valid() && !sh.pathAvoiding(s.Lit, pa, cfgPos{}, x) && !sh.pathAvoiding(s.In, s.at, f.at, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// pathAvoiding reports whether a path of fn's graph leads from p (after it) to q, or to
+// the end of fn when q is not valid, without calling a method of x.
+func (sh *Shared) pathAvoiding(fn *Func, p, q cfgPos, x *types.Var) bool {
+	type item struct {
+		b *cfg.Block
+		i int
+	}
+	from := make(map[*cfg.Block]int)
+	work := []item{{p.b, p.i + 1}}
+	for len(work) > 0 {
+		it := work[len(work)-1]
+		work = work[:len(work)-1]
+		if f, ok := from[it.b]; ok && f <= it.i {
 			continue
 		}
-		if !sh.reachedAvoiding(s.Lit, pa, x) {
+		from[it.b] = it.i
+		stopped := false
+		for j := it.i; j < len(it.b.Nodes); j++ {
+			if q.valid() && it.b == q.b && j == q.i {
+				return true
+			}
+			if slices.Contains(sh.methodCalls(it.b.Nodes[j]), x) {
+				stopped = true
+				break
+			}
+		}
+		if stopped {
+			continue
+		}
+		if !q.valid() && len(it.b.Succs) == 0 {
 			return true
+		}
+		for _, s := range it.b.Succs {
+			work = append(work, item{s, 0})
 		}
 	}
 	return false

@@ -627,6 +627,34 @@ func unordered(rl *limiter) bool {
 }
 `, []string{"rl: (rl is handed on at line 18, where the model does not follow it)", "finished:",
 			"rl: (rl is handed on at line 32, where the model does not follow it)", "finished: 33~36"}},
+		{"ordered the other way: the goroutine stops what its starter runs (go-redis's maintnotifications e2e tests)", `package p
+
+type runner struct{ stop chan struct{} }
+
+func (r *runner) Run()  { <-r.stop }
+func (r *runner) Stop() { close(r.stop) }
+
+func wait(r *runner, find func() bool) bool {
+	found := false
+	go func() {
+		found = find()
+		r.Stop()
+	}()
+	r.Run()
+	return found
+}
+
+func early(r *runner, find func() bool) bool {
+	found := false
+	go func() {
+		r.Stop()
+		found = find()
+	}()
+	r.Run()
+	return found
+}
+`, []string{"r: (r is handed on at line 12, where the model does not follow it)", "find:", "found:",
+			"r: (r is handed on at line 21, where the model does not follow it)", "find:", "found: 22~25"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := loadWithSync(t, tc.src)
