@@ -31,11 +31,16 @@
 // the function (or of one that contains it), a field of the receiver or a field of a
 // struct parameter, of integer type, named for concurrency (MaxParallel, Concurrency,
 // Workers, MaxInFlight; Limit as a parameter or a field of the receiver), that the
-// outermost function never refers to. Collections known to be small (a composite literal,
+// outermost function never refers to and that the package does not count with (x++,
+// x += n, atomic.AddInt64(&x, n): a count of what runs, such as an apiInflight, is not a
+// limit). Collections known to be small (a composite literal,
 // or a variable only ever assigned composite literals) are never reported.
 //
 // Something limits the concurrency, and nothing is reported, when:
 //
+//   - the input is a method call on a parameter of an exported function: a Serve(lis
+//     net.Listener) accepts on the caller's listener, which the caller limits
+//     (netutil.LimitListener) as it chooses;
 //   - for a fan-out, the loop body (outside function literals) does a channel send or
 //     receive (a semaphore acquire, a hand-off to a consumer), or calls Wait or Acquire
 //     of a sync, semaphore or errgroup type;

@@ -2,10 +2,12 @@ package unboundedgo
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/model"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // ignoredLimit is the finding of a goroutine started for every element of a collection x
@@ -16,9 +18,23 @@ import (
 // outermost function never refers to. A fan-out over a collection the caller bounds is
 // not reported otherwise: the caller chose its size.
 func (c *checker) ignoredLimit(g *start, f *model.Func, x ast.Expr) finding {
+	name := c.unusedLimit(f)
+	if name == "" {
+		return finding{}
+	}
+	return finding{
+		msg:  "goroutine started for every element of " + types.ExprString(x) + " ignoring the limit " + name,
+		at:   x,
+		note: "the collection",
+	}
+}
+
+// unusedLimit returns how the message names the first documented limit in scope of f
+// that the outermost function never refers to, or "".
+func (c *checker) unusedLimit(f *model.Func) string {
 	limits := c.limitsInScope(f)
 	if len(limits) == 0 {
-		return finding{}
+		return ""
 	}
 	root := f.Root()
 	info := c.pass.TypesInfo
@@ -37,7 +53,7 @@ func (c *checker) ignoredLimit(g *start, f *model.Func, x ast.Expr) finding {
 		return !used
 	})
 	if used {
-		return finding{}
+		return ""
 	}
 	var name string
 	for _, n := range limits {
@@ -45,11 +61,7 @@ func (c *checker) ignoredLimit(g *start, f *model.Func, x ast.Expr) finding {
 			name = n
 		}
 	}
-	return finding{
-		msg:  "goroutine started for every element of " + types.ExprString(x) + " ignoring the limit " + name,
-		at:   x,
-		note: "the collection",
-	}
+	return name
 }
 
 // limitsInScope returns the limits in scope of f, with how the message names each.
@@ -69,6 +81,14 @@ func (c *checker) limitsInScope(f *model.Func) map[types.Object]string {
 			}
 		}
 	}
+	counters := c.countersOf()
+	defer func() {
+		for o := range limits {
+			if counters[o] {
+				delete(limits, o) // a count of what runs (nats-server's js.apiInflight), not a limit
+			}
+		}
+	}()
 	for g := f; g != nil; g = g.Outer {
 		if g.Sig == nil {
 			continue
@@ -104,4 +124,44 @@ func isLimit(v *types.Var, strict bool) bool {
 		}
 	}
 	return false
+}
+
+// countersOf returns the integer variables and fields that the package counts with:
+// x++, x--, x += n, x -= n, atomic.AddInt64(&x, n).
+func (c *checker) countersOf() map[types.Object]bool {
+	if c.counters != nil {
+		return c.counters
+	}
+	c.counters = make(map[types.Object]bool)
+	info := c.pass.TypesInfo
+	mark := func(e ast.Expr) {
+		switch e := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			if o := info.Uses[e]; o != nil {
+				c.counters[o] = true
+			}
+		case *ast.SelectorExpr:
+			if s := info.Selections[e]; s != nil {
+				c.counters[s.Obj()] = true
+			}
+		}
+	}
+	for cur := range c.m.Inspector.Root().Preorder((*ast.IncDecStmt)(nil), (*ast.AssignStmt)(nil), (*ast.CallExpr)(nil)) {
+		switch n := cur.Node().(type) {
+		case *ast.IncDecStmt:
+			mark(n.X)
+		case *ast.AssignStmt:
+			if n.Tok == token.ADD_ASSIGN || n.Tok == token.SUB_ASSIGN {
+				mark(n.Lhs[0])
+			}
+		case *ast.CallExpr:
+			fn, ok := typeutil.Callee(info, n).(*types.Func)
+			if ok && fn.Pkg() != nil && fn.Pkg().Path() == "sync/atomic" && strings.HasPrefix(fn.Name(), "Add") && len(n.Args) > 0 {
+				if u, ok := ast.Unparen(n.Args[0]).(*ast.UnaryExpr); ok && u.Op == token.AND {
+					mark(u.X)
+				}
+			}
+		}
+	}
+	return c.counters
 }

@@ -171,3 +171,15 @@ func drain(q *queue) {
 		go fetch(it)
 	}
 }
+
+// The caller's listener: grpc's (*Server).Serve(lis) accepts on what its caller gives it,
+// and the caller limits it (netutil.LimitListener) as it chooses.
+func Serve(lis net.Listener, handle func(net.Conn)) error {
+	for {
+		c, err := lis.Accept()
+		if err != nil {
+			return err
+		}
+		go handle(c)
+	}
+}

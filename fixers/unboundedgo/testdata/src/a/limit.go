@@ -3,6 +3,7 @@ package a
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 )
 
 // A documented limit in scope that the loop ignores is a real finding: the caller asked
@@ -77,5 +78,20 @@ type ListOptions struct{ Limit int }
 func list(ids []string, opts ListOptions) {
 	for _, id := range ids {
 		go fetch(id)
+	}
+}
+
+// A count of what runs is not a limit: nats-server's jetStream.apiInflight is added to
+// for every API request, and a fan-out in a method of jetStream does not ignore it.
+type js struct {
+	apiInflight int64
+	mu          sync.Mutex
+}
+
+func (j *js) request() { atomic.AddInt64(&j.apiInflight, 1) }
+
+func (j *js) checkAll(items []string) {
+	for _, it := range items {
+		go fetch(it)
 	}
 }
