@@ -13,6 +13,7 @@ import (
 	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 //go:embed doc.go
@@ -155,7 +156,7 @@ func (a *analyzer) check(c *candidate, g *cfg.CFG) {
 		if a.handedOn(c) {
 			return
 		}
-		witness := lostPath(a.pass.TypesInfo, g, c, refs)
+		witness := lostPath(a.pass.TypesInfo, g, c, refs, a.doneAt(c))
 		if witness == nil {
 			return
 		}
@@ -255,7 +256,7 @@ func isLocal(v *types.Var, fn ast.Node) bool {
 // lostPath finds a path through g from c's assignment on which its cancel variable is not
 // used before a return statement, or before it is assigned again. It returns the return
 // statement (possibly synthetic) or the assignment, or nil when every path uses it.
-func lostPath(info *types.Info, g *cfg.CFG, c *candidate, r *refs) ast.Node {
+func lostPath(info *types.Info, g *cfg.CFG, c *candidate, r *refs, done func(*cfg.Block, ast.Node) bool) ast.Node {
 	v := c.cancel
 	isResult := false
 	for res := range c.sig.Results().Variables() {
@@ -303,7 +304,13 @@ func lostPath(info *types.Info, g *cfg.CFG, c *candidate, r *refs) ast.Node {
 	}
 	// walk scans nodes in order; it returns (witness, true) when the path ends there.
 	walk := func(b *cfg.Block, nodes []ast.Node) (ast.Node, bool) {
+		if done(b, nil) {
+			return nil, true
+		}
 		for _, n := range nodes {
+			if done(b, n) {
+				return nil, true // the context is done: it released what it held
+			}
 			switch scan(n) {
 			case 1:
 				return nil, true
@@ -355,6 +362,55 @@ outer:
 		return nil
 	}
 	return search(defblock.Succs)
+}
+
+// doneAt returns whether c's context is known to be done at a node of its function's
+// graph (n nil: at the start of block b): after <-ctx.Done(), in case <-ctx.Done():, or
+// where the model knows it done (ctx.Err() != nil). A done context, cancelled or timed
+// out, has already released its timer and left its parent: a path that goes on from there
+// without cancel loses nothing (grpc's rls test helpers wait for the attempt's context to
+// expire, then derive the next one).
+func (a *analyzer) doneAt(c *candidate) func(*cfg.Block, ast.Node) bool {
+	var v *types.Var
+	// signal.NotifyContext's context is done when a signal comes, but the notification
+	// stays registered until stop is called.
+	if id, ok := ast.Unparen(c.ctxExpr).(*ast.Ident); ok && c.callee.Pkg().Path() == "context" {
+		v, _ = a.pass.TypesInfo.ObjectOf(id).(*types.Var)
+	}
+	isDone := func(e ast.Expr) bool {
+		u, ok := ast.Unparen(e).(*ast.UnaryExpr)
+		if !ok || u.Op != token.ARROW {
+			return false
+		}
+		call, ok := ast.Unparen(u.X).(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		id, ok := ast.Unparen(sel.X).(*ast.Ident)
+		fn, isFn := typeutil.Callee(a.pass.TypesInfo, call).(*types.Func)
+		return ok && isFn && a.pass.TypesInfo.Uses[id] == v && model.IsContextMethod(fn, "Done")
+	}
+	return func(b *cfg.Block, n ast.Node) bool {
+		if v == nil {
+			return false
+		}
+		if n == nil {
+			cc, ok := b.Stmt.(*ast.CommClause)
+			if !ok || b.Kind != cfg.KindSelectCaseBody {
+				return false
+			}
+			es, ok := cc.Comm.(*ast.ExprStmt)
+			return ok && isDone(es.X)
+		}
+		if es, ok := n.(*ast.ExprStmt); ok && isDone(es.X) {
+			return true
+		}
+		return a.m.KnownDone(c.d.Func, v, n)
+	}
 }
 
 // count returns how many statements assign or declare the variable.
