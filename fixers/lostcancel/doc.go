@@ -25,6 +25,9 @@
 // functions that never return, without facts from other packages, so that the concfix
 // command and go vet -vettool report the same paths (a helper of another package that
 // never returns is not known to either); a constant false condition is a dead branch.
+// Unlike go vet, a path ends well where the context of a context.With* call is known to be
+// done (after <-ctx.Done(), in case <-ctx.Done():, where ctx.Err() != nil holds): a done
+// context has already released its timer and left its parent.
 // Any reference to the variable other than `_ = cancel` or
 // an assignment to it counts as a use, since a cancel function that is stored, returned or
 // handed to another function is somebody else's to call. Returning from main.main ends the
