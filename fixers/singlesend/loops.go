@@ -166,12 +166,24 @@ func leavesEarly(n ast.Node) bool {
 }
 
 // oneTopLevelRecv returns the statement of body that receives from the channel when it
-// is a top-level statement of the body and the only receive in it.
+// is a top-level statement of the body (or the init or condition of one if statement)
+// and the only receive in it.
 func (fa *flow) oneTopLevelRecv(body *ast.BlockStmt) ast.Node {
 	if body == nil || fa.recvs(body) != 1 {
 		return nil
 	}
 	for _, st := range body.List {
+		if is, ok := st.(*ast.IfStmt); ok {
+			// if err := <-errc; err != nil { ... }: the init (or the condition) is the
+			// node of the graph (grpc's alts TestClientHandshake).
+			switch {
+			case is.Init != nil && fa.recvs(is.Init) == 1:
+				return is.Init
+			case fa.recvs(is.Cond) == 1:
+				return is.Cond
+			}
+			continue
+		}
 		switch st.(type) {
 		case *ast.ExprStmt, *ast.AssignStmt, *ast.DeclStmt:
 			if fa.recvs(st) == 1 {

@@ -204,3 +204,20 @@ func fanIn(n int, items []string) int {
 	}
 	return total
 }
+
+// Fan-in in an if statement's init (grpc's alts TestClientHandshake): each goroutine's
+// error is received, and the goroutine goes on after its send (chs.Close()).
+func fanInIf(n int, errorf func(error)) {
+	errc := make(chan error)
+	for i := 0; i < n; i++ {
+		go func() {
+			errc <- nil
+			work()
+		}()
+	}
+	for i := 0; i < n; i++ {
+		if err := <-errc; err != nil {
+			errorf(err)
+		}
+	}
+}
