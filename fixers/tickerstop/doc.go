@@ -26,5 +26,6 @@
 // without a fix. A ticker in a function that never returns (a goroutine's endless
 // `for range t.C`) lives as long as the function, and a deferred Stop would never run: it
 // is not reported. time.Tick in a function that can return, and time.After in a select
-// inside a loop, are reported without a fix.
+// inside a loop (outside _test.go files, where the timers live as long as the test), are
+// reported without a fix.
 package tickerstop
