@@ -173,6 +173,29 @@ func (sh *Shared) objectOrdered(s *Spawn, a, f *Access) bool {
 	return false
 }
 
+// stoppedBefore reports whether the access a of s's goroutine is ordered before the node
+// at of the function that starts it by the mirror rule of objectOrdered: after a, on
+// every path, the goroutine calls a method of a captured x, and every path from s's start
+// to at calls a method of x (the next goroutine of go-redis's e2e tests starts after
+// commandsRunner.FireCommandsUntilStop, which the previous one stops).
+func (sh *Shared) stoppedBefore(s *Spawn, a *Access, at cfgPos) bool {
+	pa := sh.posIn(s.Lit, a.Cursor)
+	if !pa.valid() || !s.at.valid() || !at.valid() {
+		return false
+	}
+	bases, ok := sh.bases[s]
+	if !ok {
+		bases = sh.methodBases(s.Lit, s.Lit)
+		sh.bases[s] = bases
+	}
+	for _, x := range bases {
+		if !sh.pathAvoiding(s.Lit, pa, cfgPos{}, x) && !sh.pathAvoiding(s.In, s.at, at, x) {
+			return true
+		}
+	}
+	return false
+}
+
 // pathAvoiding reports whether a path of fn's graph leads from p (after it) to q, or to
 // the end of fn when q is not valid, without calling a method of x.
 func (sh *Shared) pathAvoiding(fn *Func, p, q cfgPos, x *types.Var) bool {

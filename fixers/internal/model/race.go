@@ -47,7 +47,10 @@ func (sh *Shared) concurrent(v *SharedVar, a, b *Access) bool {
 			}
 			return sh.reachOf(sa, v).has(sa.at)
 		}
-		return sh.reachOf(sa, v).has(sb.at) || sh.reachOf(sb, v).has(sa.at)
+		if sh.reachOf(sa, v).has(sb.at) && !sh.stoppedBefore(sa, a, sb.at) {
+			return true
+		}
+		return sh.reachOf(sb, v).has(sa.at) && !sh.stoppedBefore(sb, b, sa.at)
 	}
 	s, f := sa, b
 	if s == nil {

@@ -655,6 +655,28 @@ func early(r *runner, find func() bool) bool {
 }
 `, []string{"r: (r is handed on at line 12, where the model does not follow it)", "find:", "found:",
 			"r: (r is handed on at line 21, where the model does not follow it)", "find:", "found: 22~25"}},
+		{"two goroutines, the second started after what the first stops (go-redis's e2e tests)", `package p
+
+type runner struct{ stop chan struct{} }
+
+func (r *runner) Run()  { <-r.stop }
+func (r *runner) Stop() { close(r.stop) }
+
+func phases(r, q *runner, find func() bool) bool {
+	found := false
+	go func() {
+		found = find()
+		r.Stop()
+	}()
+	r.Run()
+	go func() {
+		found = find()
+		q.Stop()
+	}()
+	q.Run()
+	return found
+}
+`, []string{"r: (r is handed on at line 12, where the model does not follow it)", "q: (q is handed on at line 17, where the model does not follow it)", "find:", "found:"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := loadWithSync(t, tc.src)
