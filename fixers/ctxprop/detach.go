@@ -14,7 +14,7 @@ import (
 // main work has ended and must not be cut short by the caller's context (releasing a
 // lease or a lock, rolling back, auditing, shutting down, closing).
 func (ck *checker) detached(fresh, call *ast.CallExpr) bool {
-	if cg := ck.m.Comment(fresh.Pos()); cg != nil && !isExpectation(cg) {
+	if ck.m.Intent(fresh.Pos()) != nil {
 		return true
 	}
 	fn, ok := typeutil.Callee(ck.pass.TypesInfo, call).(*types.Func)
@@ -30,18 +30,6 @@ func cleanup(name string) bool {
 	name = strings.ToLower(name)
 	for _, w := range cleanupWords {
 		if strings.Contains(name, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// isExpectation reports whether cg is an analysistest expectation (// want "..."),
-// which states what a test expects, not an intent of the code.
-func isExpectation(cg *ast.CommentGroup) bool {
-	for _, c := range cg.List {
-		text := strings.TrimSpace(strings.TrimPrefix(c.Text, "//"))
-		if rest, ok := strings.CutPrefix(text, "want "); ok && (strings.HasPrefix(rest, "`") || strings.HasPrefix(rest, `"`)) {
 			return true
 		}
 	}

@@ -139,6 +139,11 @@ func (a *analyzer) candidate(d *model.Derivation) *candidate {
 func (a *analyzer) check(c *candidate, g *cfg.CFG) {
 	d := analysis.Diagnostic{Pos: c.stmt.Pos(), End: c.stmt.End()}
 	if c.cancel == nil {
+		if a.m.Intent(c.cancelID.Pos()) != nil {
+			// `ctx, _ = context.WithTimeout(...)` under a comment that says why (client-go's
+			// tools/cache wait_test: "This leaks a cancel, but is hard to avoid"): deliberate.
+			return
+		}
 		d.Message = fmt.Sprintf("%s function returned by %s is discarded", c.kind(), c.what())
 		d.Pos, d.End = c.cancelID.Pos(), c.cancelID.End()
 	} else {

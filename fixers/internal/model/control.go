@@ -240,6 +240,22 @@ func (m *Model) Comment(pos token.Pos) *ast.CommentGroup {
 	return nil
 }
 
+// Intent returns Comment(pos) unless it only holds analysistest expectations (// want
+// "..."), which say what a test of concfix expects, not what the code means.
+func (m *Model) Intent(pos token.Pos) *ast.CommentGroup {
+	cg := m.Comment(pos)
+	if cg == nil {
+		return nil
+	}
+	for _, c := range cg.List {
+		text := strings.TrimSpace(strings.TrimPrefix(c.Text, "//"))
+		if rest, ok := strings.CutPrefix(text, "want "); !ok || !(strings.HasPrefix(rest, "`") || strings.HasPrefix(rest, `"`)) {
+			return cg
+		}
+	}
+	return nil
+}
+
 type commentIndex struct {
 	byLine   map[int]*ast.CommentGroup
 	trailing map[*ast.CommentGroup]bool // after code on its first line

@@ -54,3 +54,21 @@ func retryEarly(ctx context.Context) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+type marker struct{ done <-chan struct{} }
+
+// A cancel discarded on purpose, with a comment that says why (client-go's tools/cache
+// wait_test): left alone.
+func delayed(m *marker, d time.Duration) {
+	ctx := context.Background()
+	// This leaks a cancel, but is hard to avoid; it does not matter in a unit test.
+	ctx, _ = context.WithTimeout(ctx, d)
+	m.done = ctx.Done()
+}
+
+// Look-alike: the same without a comment.
+func delayedSilently(m *marker, d time.Duration) {
+	ctx := context.Background()
+	ctx, _ = context.WithTimeout(ctx, d) // want `cancel function returned by context.WithTimeout is discarded`
+	m.done = ctx.Done()
+}
