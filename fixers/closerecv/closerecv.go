@@ -66,6 +66,8 @@ func run(pass *analysis.Pass) (any, error) {
 		return nil, nil
 	}
 	var guards *guards
+	found := make(map[closeKey]*analysis.Diagnostic)
+	var order []closeKey
 	for _, cl := range ops {
 		if cl.kind != opClose {
 			continue
@@ -108,14 +110,29 @@ func run(pass *analysis.Pass) (any, error) {
 		if guards.guarded(cl, sends) || guards.recovers(sends) || ownerCloses(cl, sends) || notStartedBefore(cl, sends) {
 			continue
 		}
-		sendElsewhere := sends[0].pos
-		pass.Report(analysis.Diagnostic{
+		// One finding for the closes of a channel in one function (a close in each case of
+		// a select: client-go's the_real_fifo_test), the others as related lines.
+		key := closeKey{cl.obj, cl.fn}
+		if d := found[key]; d != nil {
+			d.Related = append(d.Related, analysis.RelatedInformation{Pos: cl.pos, Message: "closed here too"})
+			continue
+		}
+		found[key] = &analysis.Diagnostic{
 			Pos:     cl.pos,
 			Message: "channel " + cl.obj.Name() + " is closed by a function that only receives from it while others send on it: a send after the close panics",
-			Related: []analysis.RelatedInformation{{Pos: sendElsewhere, Message: "sent on here"}},
-		})
+			Related: []analysis.RelatedInformation{{Pos: sends[0].pos, Message: "sent on here"}},
+		}
+		order = append(order, key)
+	}
+	for _, k := range order {
+		pass.Report(*found[k])
 	}
 	return nil, nil
+}
+
+type closeKey struct {
+	obj *types.Var
+	fn  *model.Func
 }
 
 // chanVar returns the variable or struct field a channel expression denotes.

@@ -3,6 +3,7 @@ package a
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // The receiver closes while a producer goroutine may still send.
@@ -147,4 +148,20 @@ func (l *idle) close() {
 	if _, ok := <-l.active; ok {
 		close(l.active)
 	}
+}
+
+// A close in each case of a select is one finding (client-go's the_real_fifo_test: the
+// callback may still send after either close).
+func popOne(pop func(func(int))) []int {
+	var got []int
+	received := make(chan int, 100)
+	go pop(func(v int) { received <- v })
+	select {
+	case <-time.After(time.Millisecond):
+		close(received) // want `channel received is closed by a function that only receives from it`
+	case v := <-received:
+		got = append(got, v)
+		close(received)
+	}
+	return got
 }
