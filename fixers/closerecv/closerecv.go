@@ -65,6 +65,12 @@ func run(pass *analysis.Pass) (any, error) {
 	if !hasClose {
 		return nil, nil
 	}
+	// The operations of each channel: a close is compared with those of its own channel
+	// only, so that the work is linear in the operations, not in closes times operations.
+	byObj := make(map[*types.Var][]op)
+	for _, o := range ops {
+		byObj[o.obj] = append(byObj[o.obj], o)
+	}
 	var guards *guards
 	found := make(map[closeKey]*analysis.Diagnostic)
 	var order []closeKey
@@ -74,10 +80,8 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		recv, sendHere := false, false
 		var sends []op
-		for _, o := range ops {
-			if o.obj != cl.obj {
-				continue
-			}
+		chOps := byObj[cl.obj]
+		for _, o := range chOps {
 			same := o.fn == cl.fn
 			switch {
 			case o.kind == opRecv && same:
@@ -94,12 +98,12 @@ func run(pass *analysis.Pass) (any, error) {
 		// A token channel: every function that sends on it received from it first (it
 		// hands back a token it holds), so the closer holding the token has no sender
 		// to race with.
-		if tokenPassing(ops, cl.obj) {
+		if tokenPassing(chOps, cl.obj) {
 			continue
 		}
 		// "<-ch; ...; close(ch)" after the one send there is (outside loops): the sender
 		// is done.
-		if len(sends) == 1 && !sends[0].inLoop && (receivedJustBefore(info, cl) || onceGoroutine(sends[0]) && receivedBefore(ops, cl)) {
+		if len(sends) == 1 && !sends[0].inLoop && (receivedJustBefore(info, cl) || onceGoroutine(sends[0]) && receivedBefore(chOps, cl)) {
 			continue
 		}
 		// A close under a mutex and a closed flag that every sender checks under the
