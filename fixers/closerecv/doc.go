@@ -25,7 +25,10 @@
 // send after the close is expected and handled); a close on the paths where the
 // goroutine that sends is not started; a close in the Close, Stop or Shutdown method of
 // the type whose field the channel is, when its senders are methods of that type (a send
-// after Close breaks the type's contract); nor a channel whose senders it cannot see (a
+// after Close breaks the type's contract), or in a select case of a method of that type
+// that receives from another of its fields on which only its end-of-life methods send or
+// that only they close (the actor loop that closes its queue when Close asks it to stop:
+// prometheus's tsdb/wlog); nor a channel whose senders it cannot see (a
 // parameter whose senders are in the callers). The channel operations come from the shared model
 // (fixers/internal/model), compared by the variable or field they name.
 // There is no automatic fix: moving the close to the sender side needs a design decision

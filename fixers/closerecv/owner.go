@@ -124,3 +124,59 @@ func reaches(a, b *cfg.Block) bool {
 	}
 	return false
 }
+
+// stopHandOff reports whether cl runs, in a method of the type whose field the channel is,
+// on the owner's request to stop: it is in the case of a select that receives from
+// another field of the type, on which only the type's end-of-life methods send or that
+// only they close, and every send on the channel is in a method of the type (prometheus's
+// tsdb/wlog: WL.Close sends on w.stopc, and WL.run closes w.actorc in that case).
+func stopHandOff(info *types.Info, cl op, sends []op, byObj map[*types.Var][]op) bool {
+	if !cl.obj.IsField() {
+		return false
+	}
+	recv := recvType(cl.fn.Root().Obj)
+	if recv == nil || !hasField(recv, cl.obj) {
+		return false
+	}
+	for _, s := range sends {
+		if recvType(s.fn.Root().Obj) != recv {
+			return false
+		}
+	}
+	for p := cl.cur.Parent(); p.Node() != nil; p = p.Parent() {
+		switch n := p.Node().(type) {
+		case *ast.FuncLit, *ast.FuncDecl:
+			return false
+		case *ast.CommClause:
+			var x ast.Expr
+			switch c := n.Comm.(type) {
+			case *ast.ExprStmt:
+				x = c.X
+			case *ast.AssignStmt:
+				if len(c.Rhs) == 1 {
+					x = c.Rhs[0]
+				}
+			}
+			u, ok := ast.Unparen(x).(*ast.UnaryExpr)
+			if !ok {
+				return false
+			}
+			stop := chanVar(info, u.X)
+			if stop == nil || stop == cl.obj || !stop.IsField() || !hasField(recv, stop) {
+				return false
+			}
+			signals := 0
+			for _, o := range byObj[stop] {
+				if o.kind == opRecv {
+					continue
+				}
+				if fn := o.fn.Root().Obj; fn == nil || recvType(fn) != recv || !endOfLife[fn.Name()] {
+					return false
+				}
+				signals++
+			}
+			return signals > 0
+		}
+	}
+	return false
+}

@@ -165,3 +165,54 @@ func popOne(pop func(func(int))) []int {
 	}
 	return got
 }
+
+// The actor closes its queue on the owner's request to stop, which only Close makes
+// (prometheus's tsdb/wlog: WL.run closes w.actorc when WL.Close sends on w.stopc). A send
+// after Close breaks the type's contract. Not reported.
+type wal struct {
+	actorc chan func()
+	stopc  chan chan struct{}
+}
+
+func (w *wal) run() {
+	for {
+		select {
+		case f := <-w.actorc:
+			f()
+		case donec := <-w.stopc:
+			close(w.actorc)
+			close(donec)
+			return
+		}
+	}
+}
+
+func (w *wal) later(f func()) { w.actorc <- f }
+
+func (w *wal) Close() {
+	donec := make(chan struct{})
+	w.stopc <- donec
+	<-donec
+}
+
+// Look-alike: a method that is not the end of the owner's life asks the actor to stop.
+type pool struct {
+	work  chan func()
+	pause chan struct{}
+}
+
+func (p *pool) run() {
+	for {
+		select {
+		case f := <-p.work:
+			f()
+		case <-p.pause:
+			close(p.work) // want `channel work is closed by a function that only receives from it`
+			return
+		}
+	}
+}
+
+func (p *pool) submit(f func()) { p.work <- f }
+
+func (p *pool) Pause() { p.pause <- struct{}{} }
