@@ -17,7 +17,14 @@
 //   - never called, including the case that go vet misses, where the variable is only
 //     silenced with `_ = cancel`;
 //   - not called on some path from the assignment to a return statement, or overwritten
-//     before being called (a second assignment, or the next iteration of a loop).
+//     before being called (a second assignment, or the next iteration of a loop);
+//   - kept in an unexported field of a struct type of the package (t.cancel = cancel,
+//     ctx, t.cancel = context.WithCancel(...), &T{cancel: cancel}) that no code of the
+//     package calls, reads or hands on: the context lives as long as its parent. The fix
+//     calls it when the type's Close (or else Stop, or Shutdown) returns, with `if
+//     t.cancel != nil { defer t.cancel() }` at the start of that method, so that the
+//     method's own work still runs under the live context; with no such method the
+//     finding has no fix.
 //
 // Control flow is followed as in go vet's lostcancel, over the control-flow graph of the
 // shared model (fixers/internal/model), whose no-return policy knows panic, os.Exit,

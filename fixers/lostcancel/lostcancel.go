@@ -44,6 +44,7 @@ func run(pass *analysis.Pass) (any, error) {
 			a.check(c, d.Func.CFG())
 		}
 	}
+	a.checkFields()
 	return nil, nil
 }
 

@@ -173,11 +173,12 @@ func (m *Model) cancelUse(c inspector.Cursor) (CancelUseKind, *types.Var) {
 		if c.ParentEdgeKind() == edge.AssignStmt_Lhs {
 			return CancelAssigned, nil
 		}
-		if len(pn.Lhs) == 1 && len(pn.Rhs) == 1 {
-			if l, ok := pn.Lhs[0].(*ast.Ident); ok && l.Name == "_" {
+		if len(pn.Lhs) == len(pn.Rhs) && c.ParentEdgeKind() == edge.AssignStmt_Rhs {
+			lhs := pn.Lhs[c.ParentEdgeIndex()] // t.ctx, t.cancel = ctx, cancel
+			if l, ok := lhs.(*ast.Ident); ok && l.Name == "_" && len(pn.Lhs) == 1 {
 				return CancelSilenced, nil
 			}
-			if sel, ok := ast.Unparen(pn.Lhs[0]).(*ast.SelectorExpr); ok {
+			if sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr); ok {
 				if s := m.Info.Selections[sel]; s != nil && s.Kind() == types.FieldVal {
 					return CancelStored, s.Obj().(*types.Var)
 				}

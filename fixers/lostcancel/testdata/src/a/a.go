@@ -313,6 +313,9 @@ func (s *server) storesDirect() {
 	s.ctx, s.cancel = context.WithCancel(bg)
 }
 
+// shutdown calls the kept cancel: storing it in the field above is not a leak.
+func (s *server) shutdown() { s.cancel() }
+
 func passesCancel() {
 	ctx, cancel := context.WithCancel(bg)
 	context.AfterFunc(ctx, cancel)
