@@ -28,7 +28,10 @@
 // after Close breaks the type's contract), or in a select case of a method of that type
 // that receives from another of its fields on which only its end-of-life methods send or
 // that only they close (the actor loop that closes its queue when Close asks it to stop:
-// prometheus's tsdb/wlog); nor a channel whose senders it cannot see (a
+// prometheus's tsdb/wlog); a close after the registration of the callback that sends has
+// ended (sub, err := nc.Subscribe(subj, func(m *Msg) { ch <- m }); ...; sub.Unsubscribe();
+// close(ch), or db.Close() of a db opened with a sending listener); nor a channel whose
+// senders it cannot see (a
 // parameter whose senders are in the callers). The channel operations come from the shared model
 // (fixers/internal/model), compared by the variable or field they name.
 // There is no automatic fix: moving the close to the sender side needs a design decision

@@ -5,6 +5,8 @@ import (
 	"go/types"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
 )
 
 // endOfLife are the method names that end a value's life: a send after them breaks its
@@ -176,6 +178,99 @@ func stopHandOff(info *types.Info, cl op, sends []op, byObj map[*types.Var][]op)
 				signals++
 			}
 			return signals > 0
+		}
+	}
+	return false
+}
+
+// deregistered are the methods that end a registration: after them the callback it
+// registered no longer runs.
+var deregistered = map[string]bool{"Close": true, "Stop": true, "Shutdown": true, "Unsubscribe": true, "Unregister": true, "Drain": true}
+
+// registrationEnded reports whether every send is in a function literal that cl's
+// function hands to a call whose result h it keeps (h, err := nc.Subscribe(subj, func(m
+// *Msg) { ch <- m }), db, err := Open(&Options{EventListener: ...})), and an earlier
+// statement of the block that holds the close, or of a block around it, ends h's life
+// (h.Unsubscribe(), require.NoError(t, db.Close())): the callback cannot run after the
+// close (nats-server's monitor tests, pebble's TestTableCacheEvictClose).
+func registrationEnded(info *types.Info, cl op, sends []op) bool {
+	for _, s := range sends {
+		lit := s.fn
+		for lit != nil && lit.Outer != cl.fn {
+			lit = lit.Outer
+		}
+		if lit == nil || lit.Obj != nil {
+			return false
+		}
+		h := registrant(info, lit.Cursor)
+		if h == nil || !endedBefore(info, cl, h) {
+			return false
+		}
+	}
+	return len(sends) > 0
+}
+
+// registrant returns the variable that receives the first result of the call that the
+// function literal at c is an argument of (directly, or inside composite literals).
+func registrant(info *types.Info, c inspector.Cursor) *types.Var {
+	for child, p := c, c.Parent(); p.Node() != nil; child, p = p, p.Parent() {
+		switch p.Node().(type) {
+		case *ast.CompositeLit, *ast.KeyValueExpr, *ast.UnaryExpr:
+			continue
+		case *ast.CallExpr:
+			if child.ParentEdgeKind() != edge.CallExpr_Args {
+				return nil // the literal is called, not handed on
+			}
+			var lhs ast.Expr
+			switch st := p.Parent().Node().(type) {
+			case *ast.AssignStmt:
+				if len(st.Rhs) == 1 && len(st.Lhs) > 0 && p.ParentEdgeKind() == edge.AssignStmt_Rhs {
+					lhs = st.Lhs[0]
+				}
+			case *ast.ValueSpec:
+				if len(st.Values) == 1 && len(st.Names) > 0 {
+					lhs = st.Names[0]
+				}
+			}
+			id, ok := lhs.(*ast.Ident)
+			if !ok {
+				return nil
+			}
+			v, _ := info.ObjectOf(id).(*types.Var)
+			return v
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
+// endedBefore reports whether a statement before the close, in its block or a block
+// around it within its function, calls a method of h that ends a registration.
+func endedBefore(info *types.Info, cl op, h *types.Var) bool {
+	stmt := cl.cur.Parent() // the close's statement
+	for c := stmt; c.Node() != nil && c.Node() != cl.fn.Node; c = c.Parent() {
+		if c.ParentEdgeKind() != edge.BlockStmt_List {
+			continue
+		}
+		for prev, ok := c.PrevSibling(); ok; prev, ok = prev.PrevSibling() {
+			found := false
+			ast.Inspect(prev.Node(), func(n ast.Node) bool {
+				if _, ok := n.(*ast.FuncLit); ok || found {
+					return false
+				}
+				if call, ok := n.(*ast.CallExpr); ok {
+					if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && deregistered[sel.Sel.Name] {
+						if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && info.Uses[id] == h {
+							found = true
+						}
+					}
+				}
+				return !found
+			})
+			if found {
+				return true
+			}
 		}
 	}
 	return false

@@ -216,3 +216,64 @@ func (p *pool) run() {
 func (p *pool) submit(f func()) { p.work <- f }
 
 func (p *pool) Pause() { p.pause <- struct{}{} }
+
+// A callback whose registration ends before the close: nats-server's monitor tests
+// (sub.Unsubscribe(); close(ch)) and pebble's TestTableCacheEvictClose (the event
+// listener of a db that is closed first). Not reported.
+type msg struct{}
+
+type subscription struct{}
+
+func (s *subscription) Unsubscribe() error { return nil }
+
+type conn struct{}
+
+func (c *conn) Subscribe(subject string, cb func(*msg)) (*subscription, error) {
+	return &subscription{}, nil
+}
+
+func waitOne(nc *conn) {
+	ch := make(chan bool)
+	sub, err := nc.Subscribe("inbox", func(*msg) { ch <- true })
+	if err != nil {
+		return
+	}
+	<-ch
+	sub.Unsubscribe()
+	close(ch)
+}
+
+type listener struct{ deleted func(error) }
+
+type store struct{}
+
+func (s *store) Close() error { return nil }
+
+func open(l *listener) (*store, error) { return &store{}, nil }
+
+func evict(check func(error)) {
+	errs := make(chan error, 10)
+	db, err := open(&listener{deleted: func(err error) { errs <- err }})
+	if err != nil {
+		return
+	}
+	check(db.Close())
+	close(errs)
+	for err := range errs {
+		check(err)
+	}
+}
+
+// Look-alike: the close comes before the registration ends.
+func waitOneEarly(nc *conn) {
+	ch := make(chan bool)
+	sub, err := nc.Subscribe("inbox", func(*msg) { ch <- true })
+	if err != nil {
+		return
+	}
+	if len(ch) > 0 {
+		<-ch
+	}
+	close(ch) // want `channel ch is closed by a function that only receives from it`
+	sub.Unsubscribe()
+}
