@@ -35,8 +35,8 @@
 // Unlike go vet, a path ends well where the context of a context.With* call is known to be
 // done (after <-ctx.Done(), in case <-ctx.Done():, where ctx.Err() != nil holds): a done
 // context has already released its timer and left its parent. A release function
-// discarded with _ under a comment that says why (on its line or directly above) is
-// deliberate, and not reported.
+// discarded with _ under a comment that speaks of it (a leak, the cancel, //nolint:govet;
+// on its line or directly above) is deliberate, and not reported.
 // Any reference to the variable other than `_ = cancel` or
 // an assignment to it counts as a use, since a cancel function that is stored, returned or
 // handed to another function is somebody else's to call. Returning from main.main ends the

@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
 	"github.com/concfix/concfix/fixers/internal/model"
@@ -140,7 +141,7 @@ func (a *analyzer) candidate(d *model.Derivation) *candidate {
 func (a *analyzer) check(c *candidate, g *cfg.CFG) {
 	d := analysis.Diagnostic{Pos: c.stmt.Pos(), End: c.stmt.End()}
 	if c.cancel == nil {
-		if a.m.Intent(c.cancelID.Pos()) != nil {
+		if cg := a.m.Intent(c.cancelID.Pos()); cg != nil && explainsDiscard(cg.Text()) {
 			// `ctx, _ = context.WithTimeout(...)` under a comment that says why (client-go's
 			// tools/cache wait_test: "This leaks a cancel, but is hard to avoid"): deliberate.
 			return
@@ -368,6 +369,18 @@ outer:
 		return nil
 	}
 	return search(defblock.Succs)
+}
+
+// explainsDiscard reports whether a comment speaks of the discarded release function:
+// of a leak, of the cancel, or silences vet's check (//nolint:govet, lostcancel).
+func explainsDiscard(text string) bool {
+	text = strings.ToLower(text)
+	for _, w := range []string{"leak", "cancel", "nolint", "govet", "lostcancel", "on purpose", "intentional", "deliberate"} {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // doneAt returns whether c's context is known to be done at a node of its function's

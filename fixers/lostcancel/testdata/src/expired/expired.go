@@ -72,3 +72,11 @@ func delayedSilently(m *marker, d time.Duration) {
 	ctx, _ = context.WithTimeout(ctx, d) // want `cancel function returned by context.WithTimeout is discarded`
 	m.done = ctx.Done()
 }
+
+// Look-alike: a comment that says nothing of the cancel.
+func delayedLong(m *marker, d time.Duration) {
+	ctx := context.Background()
+	// A generous timeout.
+	ctx, _ = context.WithTimeout(ctx, 10*d) // want `cancel function returned by context.WithTimeout is discarded`
+	m.done = ctx.Done()
+}
