@@ -38,6 +38,7 @@ func (a *analyzer) checkFields() {
 		if f == nil {
 			continue
 		}
+		f = f.Origin() // the field of a generic type, whatever its instance
 		k := byField[f]
 		if k == nil {
 			k = &kept{field: f, owner: owner}
@@ -152,6 +153,10 @@ func (a *analyzer) fieldsUsed(byField map[*types.Var]*kept) map[*types.Var]bool 
 			continue
 		}
 		f, _ := s.Obj().(*types.Var)
+		if f == nil {
+			continue
+		}
+		f = f.Origin()
 		if byField[f] == nil || used[f] {
 			continue
 		}

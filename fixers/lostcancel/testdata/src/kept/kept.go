@@ -106,3 +106,20 @@ func NewPublic(ctx context.Context) *Public {
 	_, cancel := context.WithCancel(ctx)
 	return &Public{Cancel: cancel}
 }
+
+// Look-alike: a generic type whose kept cancel is called through an instance.
+type cache[K comparable] struct {
+	cancel context.CancelFunc
+	items  map[K]int
+}
+
+func newCache[K comparable](ctx context.Context) *cache[K] {
+	_, cancel := context.WithCancel(ctx)
+	return &cache[K]{cancel: cancel, items: map[K]int{}}
+}
+
+func drop(c *cache[string]) { c.cancel() }
+
+func (c *cache[K]) restart(ctx context.Context) {
+	_, c.cancel = context.WithCancel(ctx)
+}
