@@ -14,6 +14,7 @@ import (
 	"github.com/concfix/concfix/fixers/racewrite"
 	"github.com/concfix/concfix/fixers/recvclosed"
 	"github.com/concfix/concfix/fixers/singlesend"
+	"github.com/concfix/concfix/fixers/testfatal"
 	"github.com/concfix/concfix/fixers/tickerstop"
 	"github.com/concfix/concfix/fixers/unboundedgo"
 	"github.com/concfix/concfix/fixers/unlock"
@@ -36,6 +37,7 @@ var registry = []*analysis.Analyzer{
 	unlock.Analyzer,
 	racewrite.Analyzer,
 	recvclosed.Analyzer,
+	testfatal.Analyzer,
 }
 
 // All returns every fixer, wrapped so that suppression comments are honoured.
