@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"go/ast"
 	"go/format"
+	"go/scanner"
 	"go/token"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/concfix/concfix/internal/diff"
 	"github.com/dave/dst"
@@ -217,10 +220,24 @@ func (fx *Fix) edits() ([]analysis.TextEdit, error) {
 			return nil, fmt.Errorf("restoring %s: %v", fe.tf.Name(), err)
 		}
 		restored := buf.Bytes()
-		changes := diff.Lines(string(src), string(restored))
+		changes := splitFormatting(diff.Lines(string(src), string(restored)))
+		// In a file that is not gofmt-clean, a line that changes only in white space keeps
+		// its layout even among the lines the fix touches: only the lines that really change
+		// are rewritten (in gofmt's layout). A gofmt-clean file takes gofmt's realignment of
+		// the touched lines.
+		formatted, err := format.Source(src)
+		clean := err == nil && bytes.Equal(formatted, src)
+		spaces := !clean && indentsWithSpaces(src)
+		srcLines, newLines := diff.SplitLines(string(src)), diff.SplitLines(string(restored))
 		var kept []diff.Edit
 		for _, c := range changes {
+			if !clean && layoutOnly(c) {
+				continue
+			}
 			if fe.touches(c) {
+				if spaces {
+					c.New = reindent(c.New, indentUnit(c, srcLines, newLines))
+				}
 				kept = append(kept, diff.ChangeEdit(src, c))
 			}
 		}
@@ -244,6 +261,100 @@ func (fx *Fix) edits() ([]analysis.TextEdit, error) {
 	return edits, nil
 }
 
+// splitFormatting splits each change into the lines that differ only in white space
+// (a file that was not gofmt-clean, restored in gofmt's layout) and the runs that differ
+// in more, so that the lines a fix does not touch keep their layout: a fix in a function
+// indented with spaces changes its own lines only, not the whole function.
+func splitFormatting(changes []diff.Change) []diff.Change {
+	var out []diff.Change
+	for _, c := range changes {
+		if len(c.Old) == 0 || len(c.New) == 0 {
+			out = append(out, c)
+			continue
+		}
+		squeeze := func(ls []string) []string {
+			s := make([]string, len(ls))
+			for i, l := range ls {
+				s[i] = strings.Join(strings.Fields(l), "")
+			}
+			return s
+		}
+		matches := diff.Common(squeeze(c.Old), squeeze(c.New))
+		matches = append(matches, [2]int{len(c.Old), len(c.New)}) // sentinel
+		x, y := 0, 0
+		for _, m := range matches {
+			if m[0] > x || m[1] > y {
+				out = append(out, diff.Change{OldStart: c.OldStart + x, NewStart: c.NewStart + y, Old: c.Old[x:m[0]], New: c.New[y:m[1]]})
+			}
+			if m[0] < len(c.Old) && c.Old[m[0]] != c.New[m[1]] {
+				out = append(out, diff.Change{OldStart: c.OldStart + m[0], NewStart: c.NewStart + m[1], Old: c.Old[m[0] : m[0]+1], New: c.New[m[1] : m[1]+1]})
+			}
+			x, y = m[0]+1, m[1]+1
+		}
+	}
+	return out
+}
+
+// indentsWithSpaces reports whether no line of src starts with a tab and some start with
+// a space.
+func indentsWithSpaces(src []byte) bool {
+	spaces := false
+	for _, l := range diff.SplitLines(string(src)) {
+		switch {
+		case strings.HasPrefix(l, "\t"):
+			return false
+		case strings.HasPrefix(l, " "):
+			spaces = true
+		}
+	}
+	return spaces
+}
+
+// indentUnit returns the spaces that one tab of gofmt's layout stands for at change c: the
+// leading spaces of the line it replaces (or of the line above it) divided by the leading
+// tabs of its restored counterpart; "" when they do not divide.
+func indentUnit(c diff.Change, src, restored []string) string {
+	old, new := "", ""
+	switch {
+	case len(c.Old) > 0 && len(c.New) > 0:
+		old, new = c.Old[0], c.New[0]
+	case c.OldStart > 0 && c.NewStart > 0 && c.OldStart <= len(src) && c.NewStart <= len(restored):
+		old, new = src[c.OldStart-1], restored[c.NewStart-1]
+	}
+	s := len(old) - len(strings.TrimLeft(old, " "))
+	t := len(new) - len(strings.TrimLeft(new, "\t"))
+	if s == 0 || t == 0 || s%t != 0 {
+		return ""
+	}
+	return strings.Repeat(" ", s/t)
+}
+
+// reindent writes the leading tabs of lines (gofmt's layout) as the file's indentation.
+func reindent(lines []string, indent string) []string {
+	if indent == "" {
+		return lines
+	}
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		n := len(l) - len(strings.TrimLeft(l, "\t"))
+		out[i] = strings.Repeat(indent, n) + l[n:]
+	}
+	return out
+}
+
+// layoutOnly reports whether c replaces lines by the same lines but for white space.
+func layoutOnly(c diff.Change) bool {
+	if len(c.Old) != len(c.New) || len(c.Old) == 0 {
+		return false
+	}
+	for i := range c.Old {
+		if strings.Join(strings.Fields(c.Old[i]), "") != strings.Join(strings.Fields(c.New[i]), "") {
+			return false
+		}
+	}
+	return true
+}
+
 // touches reports whether change c (0-based lines) overlaps or borders a touched range.
 func (fe *fileEdit) touches(c diff.Change) bool {
 	first, last := c.OldStart+1, c.OldStart+len(c.Old) // 1-based; last < first for an insertion
@@ -258,14 +369,47 @@ func (fe *fileEdit) touches(c diff.Change) bool {
 	return false
 }
 
-// sameSyntax reports whether a and b are the same Go source but for formatting.
+// sameSyntax reports whether a and b are the same Go source but for formatting: the
+// same tokens, comments included, where a string literal may be written with other quotes
+// (dst restores import paths in double quotes), and parentheses and semicolons do not
+// count (dst drops redundant parentheses, range(x) as range x, and breaks one-line bodies
+// into lines). The engine re-parses and type-checks every fixed file after this.
 func sameSyntax(a, b []byte) bool {
-	fa, err := format.Source(a)
-	if err != nil {
+	ta, ok := tokens(a)
+	if !ok {
 		return false
 	}
-	fb, err := format.Source(b)
-	return err == nil && bytes.Equal(fa, fb)
+	tb, ok := tokens(b)
+	return ok && slices.Equal(ta, tb)
+}
+
+// tokens returns the tokens of src, each as its kind and text (a string literal's value,
+// comments trimmed of trailing space), or false when src does not scan.
+func tokens(src []byte) ([]string, bool) {
+	fset := token.NewFileSet()
+	f := fset.AddFile("", -1, len(src))
+	var s scanner.Scanner
+	bad := false
+	s.Init(f, src, func(token.Position, string) { bad = true }, scanner.ScanComments)
+	var out []string
+	for {
+		_, tok, lit := s.Scan()
+		if tok == token.EOF {
+			break
+		}
+		switch tok {
+		case token.LPAREN, token.RPAREN, token.SEMICOLON:
+			continue // layout: a one-line body's `;` and the newline's are one
+		case token.STRING:
+			if v, err := strconv.Unquote(lit); err == nil {
+				lit = v
+			}
+		case token.COMMENT:
+			lit = strings.TrimRight(lit, " \t")
+		}
+		out = append(out, tok.String()+" "+lit)
+	}
+	return out, !bad
 }
 
 // StmtList returns the statement list that n, the dst twin of a block, a case clause or a
