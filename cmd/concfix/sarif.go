@@ -160,6 +160,7 @@ var ruleProps = map[string]sarifRuleProps{
 	"unlock":       {"high", []string{"concurrency", "deadlock"}},
 	"racewrite":    {"high", []string{"concurrency", "race"}},
 	"recvclosed":   {"high", []string{"concurrency", "channel", "goroutine-leak"}},
+	"testfatal":    {"very-high", []string{"concurrency", "testing"}},
 	directiveCheck: {"very-high", []string{"maintainability"}},
 }
 

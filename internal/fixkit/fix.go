@@ -371,10 +371,18 @@ func (fe *fileEdit) touches(c diff.Change) bool {
 
 // sameSyntax reports whether a and b are the same Go source but for formatting: the
 // same tokens, comments included, where a string literal may be written with other quotes
-// (dst restores import paths in double quotes), and parentheses and semicolons do not
-// count (dst drops redundant parentheses, range(x) as range x, and breaks one-line bodies
-// into lines). The engine re-parses and type-checks every fixed file after this.
+// (dst restores import paths in double quotes), the imports of a block may come in any
+// order, and parentheses and semicolons do not count (dst drops redundant parentheses,
+// range(x) as range x, and breaks one-line bodies into lines). The engine re-parses and
+// type-checks every fixed file after this.
 func sameSyntax(a, b []byte) bool {
+	// gofmt sorts the imports of a block: an order the fix left alone is not a difference.
+	if fa, err := format.Source(a); err == nil {
+		a = fa
+	}
+	if fb, err := format.Source(b); err == nil {
+		b = fb
+	}
 	ta, ok := tokens(a)
 	if !ok {
 		return false
