@@ -160,6 +160,13 @@ func (c *checker) localPlan(v *model.SharedVar, seen map[*model.SharedVar]bool) 
 		if c.m.Enclosing(top) != s.Lit {
 			return nil
 		}
+		if blockScope != nil {
+			// A later := of the same name in that scope would declare no new variable
+			// (redigo's connmux_test: err = c.Send(...), then _, err := c.Receive()).
+			if o := blockScope.Lookup(v.Var.Name()); o != nil && o.Pos() > st.Pos() {
+				return nil
+			}
+		}
 		read := false
 		for _, a := range as {
 			if a == first {

@@ -138,3 +138,23 @@ func InFlight(get func(string) ([]byte, error), fatal func(string)) {
 		fatal("expected to time out")
 	}
 }
+
+// The goroutine's own err is not the fix when a later := of the same block declares err
+// (gomodule/redigo's connmux_test: err = c.Send("PING"), then _, err := c.Receive()).
+func Pipeline(n int, send func() error, receive func() (int, error), check func(error)) {
+	var err error
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 3 {
+				err = send() // want `goroutines started in a loop write err .*\(no fix: the statement at line \d+ calls send, which would run under the lock\)`
+				check(err)
+				_, err := receive()
+				check(err)
+			}
+		}()
+	}
+	wg.Wait()
+}
