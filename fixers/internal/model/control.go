@@ -95,7 +95,14 @@ func stdExit(fn *types.Func) ExitKind {
 // changes.
 func (m *Model) noReturnFuncs() map[*types.Func]ExitKind {
 	found := make(map[*types.Func]ExitKind)
+	foundAt := make(map[*types.Func]int)     // the order in which they were found
 	callers := make(map[*types.Func][]*Func) // package functions -> the declared functions that call them
+	calls := make(map[*Func][]*types.Func)   // the package functions each declared function calls
+	type graph struct {
+		g  *cfg.CFG
+		at int // len(found) when it was built
+	}
+	graphs := make(map[*Func]graph)
 	var work []*Func
 	for _, f := range m.Funcs {
 		if f.Obj == nil {
@@ -105,10 +112,26 @@ func (m *Model) noReturnFuncs() map[*types.Func]ExitKind {
 		if direct {
 			work = append(work, f)
 		}
+		calls[f] = callees
 		for _, c := range callees {
 			callers[c] = append(callers[c], f)
 		}
 	}
+	// A graph built here is f's graph under the final policy unless a function f calls
+	// was found after it was built: keep those, so that Func.CFG does not build them again.
+	defer func() {
+		for f, gr := range graphs {
+			fresh := true
+			for _, c := range calls[f] {
+				if i, ok := foundAt[c]; ok && i >= gr.at {
+					fresh = false
+				}
+			}
+			if fresh {
+				f.cfgOnce.Do(func() { f.cfg = gr.g })
+			}
+		}
+	}()
 	mayReturn := func(call *ast.CallExpr) bool {
 		if fn, ok := typeutil.Callee(m.Info, call).(*types.Func); ok {
 			if _, ok := found[fn.Origin()]; ok {
@@ -124,9 +147,11 @@ func (m *Model) noReturnFuncs() map[*types.Func]ExitKind {
 			continue
 		}
 		g := cfg.NewWith(f.Body, mayReturn, m.ConstCond)
+		graphs[f] = graph{g, len(found)}
 		if !g.NoReturn() {
 			continue
 		}
+		foundAt[f.Obj] = len(found)
 		found[f.Obj] = m.terminalKind(g, found)
 		work = append(work, callers[f.Obj]...)
 	}
