@@ -24,4 +24,11 @@
 // choice), one in a function literal nested in the goroutine (a return would only leave
 // that literal), and Skip, Skipf and SkipNow, which have no counterpart that does not
 // end the goroutine.
+//
+// testify's require functions call t.FailNow when their assertion fails (testifylint's
+// go-require): in such a goroutine, require.X(t, ...) is reported as well, and fixed with
+// the same assertion from assert, which only marks the test failed and says whether it
+// held: if !assert.X(t, ...) { return }, or assert.X(t, ...) alone as the goroutine's last
+// statement. The fix is made where the package already imports assert (a new dependency
+// could not be checked), and with the same refusals as above.
 package testfatal

@@ -96,6 +96,10 @@ func checkGoroutine(pass *analysis.Pass, m *model.Model, f *model.Func) {
 	for cur := range f.Cursor.Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		fn, ok := typeutil.Callee(info, call).(*types.Func)
+		if ok && fn.Pkg() != nil && fn.Pkg().Path() == requirePath {
+			checkRequire(pass, m, f, cur, fn)
+			continue
+		}
 		if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "testing" || instead[fn.Name()] == "" && !skips[fn.Name()] {
 			continue
 		}

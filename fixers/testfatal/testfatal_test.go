@@ -9,5 +9,5 @@ import (
 )
 
 func TestFixes(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(testfatal.Analyzer), "a")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(testfatal.Analyzer), "a", "b", "c")
 }

@@ -166,31 +166,65 @@ func (fx *Fix) AddImport(n ast.Node, path, name string) (string, error) {
 	if len(decl.Specs) > 0 && !decl.Lparen {
 		decl.Lparen = true
 	}
-	// Insert in sorted position within the first import group, as gofmt would keep it.
+	// Insert in sorted position within the import group it belongs to (gofmt sorts each
+	// group): the group whose paths share the most leading elements with path (testify's
+	// assert next to its require), else the first group for a standard library path and
+	// the last group of other paths for the rest.
+	type group struct{ from, to int }
+	var groups []group
+	for j := range decl.Specs {
+		if j == 0 || decl.Specs[j].(*dst.ImportSpec).Decs.Before == dst.EmptyLine || decl.Specs[j-1].Decorations().After == dst.EmptyLine {
+			groups = append(groups, group{j, j})
+		}
+		groups[len(groups)-1].to = j + 1
+	}
+	std := !strings.Contains(strings.Split(path, "/")[0], ".")
+	pick, best := 0, 0
+	for gi, g := range groups {
+		for _, sp := range decl.Specs[g.from:g.to] {
+			p, _ := strconv.Unquote(sp.(*dst.ImportSpec).Path.Value)
+			n := commonElems(p, path)
+			if n > best {
+				pick, best = gi, n
+			}
+			if best == 0 && !std && strings.Contains(strings.Split(p, "/")[0], ".") {
+				pick = gi // the last group of other paths so far
+			}
+		}
+	}
 	i := 0
-	for i < len(decl.Specs) {
-		s := decl.Specs[i].(*dst.ImportSpec)
-		if s.Decs.Before == dst.EmptyLine && i > 0 {
-			break
+	if len(groups) > 0 {
+		g := groups[pick]
+		i = g.from
+		for i < g.to {
+			if p, _ := strconv.Unquote(decl.Specs[i].(*dst.ImportSpec).Path.Value); p > path {
+				break
+			}
+			i++
 		}
-		if p, _ := strconv.Unquote(s.Path.Value); p > path {
-			break
-		}
-		i++
 	}
 	decl.Specs = append(decl.Specs, nil)
 	copy(decl.Specs[i+1:], decl.Specs[i:])
 	decl.Specs[i] = spec
 	if len(decl.Specs) > 1 {
-		spec.Decs.Before = dst.NewLine
-		if i > 0 && decl.Specs[i-1].Decorations().After == dst.EmptyLine {
-			decl.Specs[i-1].Decorations().After = dst.NewLine
-		}
+		// The blank line that separates groups stays between them.
+		spec.Decs.Before, spec.Decs.After = dst.NewLine, dst.NewLine
+		first := len(groups) > 0 && i == groups[pick].from
 		if i+1 < len(decl.Specs) {
-			next := decl.Specs[i+1].(*dst.ImportSpec)
-			if i == 0 && next.Decs.Before == dst.EmptyLine {
+			next := decl.Specs[i+1].(*dst.ImportSpec) // the spec that was at i
+			if next.Decs.Before == dst.EmptyLine && first {
+				next.Decs.Before = dst.NewLine
+				if i > 0 {
+					spec.Decs.Before = dst.EmptyLine
+				}
+			}
+			if i == 0 {
 				next.Decs.Before = dst.NewLine
 			}
+		}
+		if i > 0 && !first && decl.Specs[i-1].Decorations().After == dst.EmptyLine {
+			decl.Specs[i-1].Decorations().After = dst.NewLine
+			spec.Decs.After = dst.EmptyLine
 		}
 	}
 	// The import block, or the line after the package clause, changes.
@@ -418,6 +452,16 @@ func tokens(src []byte) ([]string, bool) {
 		out = append(out, tok.String()+" "+lit)
 	}
 	return out, !bad
+}
+
+// commonElems returns how many leading path elements a and b share.
+func commonElems(a, b string) int {
+	ea, eb := strings.Split(a, "/"), strings.Split(b, "/")
+	n := 0
+	for n < len(ea) && n < len(eb) && ea[n] == eb[n] {
+		n++
+	}
+	return n
 }
 
 // StmtList returns the statement list that n, the dst twin of a block, a case clause or a

@@ -1,0 +1,132 @@
+package testfatal
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"github.com/concfix/concfix/fixers/internal/model"
+	"github.com/concfix/concfix/internal/fixkit"
+	"github.com/dave/dst"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+const (
+	requirePath = "github.com/stretchr/testify/require"
+	assertPath  = "github.com/stretchr/testify/assert"
+)
+
+// checkRequire reports a call of one of testify's require functions, which call
+// t.FailNow when the assertion fails, in the goroutine f the test started (testifylint's
+// go-require; prometheus's netconnlimit test). The fix is the same assertion from assert,
+// which only marks the test failed and says whether it held: if !assert.X(t, ...) {
+// return }, or assert.X(t, ...) alone as the goroutine's last statement.
+func checkRequire(pass *analysis.Pass, m *model.Model, f *model.Func, cur inspector.Cursor, fn *types.Func) {
+	call := cur.Node().(*ast.CallExpr)
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || fn.Signature().Recv() != nil || len(call.Args) == 0 {
+		return // require.New(t)'s Assertions are not followed
+	}
+	if _, ok := ast.Unparen(sel.X).(*ast.Ident); !ok {
+		return
+	}
+	t := receiverVar(pass.TypesInfo, call.Args[0])
+	if t == nil || inside(f.Node, t.Pos()) || !isTestingT(t.Type()) {
+		return
+	}
+	d := analysis.Diagnostic{
+		Pos:     call.Pos(),
+		End:     call.End(),
+		Message: fmt.Sprintf("%s called in a goroutine the test started: it calls %s.FailNow, which ends only that goroutine, and the test goes on", types.ExprString(call.Fun), t.Name()),
+	}
+	switch {
+	case m.Enclosing(cur) != f:
+		fixkit.Refuse(pass, d, call.Pos(), "it is in a function literal nested in the goroutine: a return would only leave that literal")
+		return
+	case f.Sig.Results().Len() > 0:
+		fixkit.Refuse(pass, d, call.Pos(), "the goroutine's function has results: what it should return is the test's choice")
+		return
+	}
+	stmt, owner, last := lastInList(cur)
+	if stmt == nil {
+		fixkit.Refuse(pass, d, call.Pos(), "the call is not a statement of its own")
+		return
+	}
+	if !importsPath(pass.Pkg, assertPath) {
+		// A new import is a dependency that the build has not prepared for the package:
+		// the fix could not be checked.
+		fixkit.Refuse(pass, d, call.Pos(), "the package does not import "+assertPath+" (use assert."+fn.Name()+" and return when it fails)")
+		return
+	}
+	end := last && owner == ast.Node(f.Body) // the goroutine ends after it anyway
+	msg := "Use assert." + fn.Name() + " and return when it fails"
+	if end {
+		msg = "Use assert." + fn.Name()
+	}
+	fixkit.Report(pass, d, msg, func(fx *fixkit.Fix) error {
+		name, err := fx.AddImport(call, assertPath, "assert")
+		if err != nil {
+			return err
+		}
+		list := fixkit.StmtList(fx.Dst(owner))
+		ds := fx.Dst(stmt).(*dst.ExprStmt)
+		dcall, ok := ds.X.(*dst.CallExpr)
+		if !ok {
+			return fixkit.Refusal("the call is in parentheses")
+		}
+		dsel, ok := dcall.Fun.(*dst.SelectorExpr)
+		if !ok {
+			return fixkit.Refusal("the function is in parentheses")
+		}
+		pkg, ok := dsel.X.(*dst.Ident)
+		if !ok {
+			return fixkit.Refusal("the package is not named by an identifier")
+		}
+		pkg.Name = name
+		if end {
+			return nil
+		}
+		ifs := &dst.IfStmt{
+			Cond: &dst.UnaryExpr{Op: token.NOT, X: dcall},
+			Body: &dst.BlockStmt{List: []dst.Stmt{&dst.ReturnStmt{}}},
+		}
+		// A comment that ended the call's line now ends the if's first line.
+		ifs.Decs.Before, ifs.Decs.Start, ifs.Decs.After = ds.Decs.Before, ds.Decs.Start, ds.Decs.After
+		ifs.Body.Decs.Lbrace = ds.Decs.End
+		for i, s := range *list {
+			if s == ds {
+				(*list)[i] = ifs
+				return nil
+			}
+		}
+		return fixkit.Refusal("internal error: statement not found")
+	})
+}
+
+// isTestingT reports whether t is *testing.T, *testing.B, *testing.F or testing.TB.
+func isTestingT(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() != "testing" {
+		return false
+	}
+	switch n.Obj().Name() {
+	case "T", "B", "F", "TB":
+		return true
+	}
+	return false
+}
+
+// importsPath reports whether pkg imports path directly.
+func importsPath(pkg *types.Package, path string) bool {
+	for _, imp := range pkg.Imports() {
+		if imp.Path() == path {
+			return true
+		}
+	}
+	return false
+}
