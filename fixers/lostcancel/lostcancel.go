@@ -30,7 +30,7 @@ var Analyzer = &analysis.Analyzer{
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	if !imports(pass.Pkg, "context") {
+	if !model.Imports(pass.Pkg, "context") {
 		return nil, nil
 	}
 	m := pass.ResultOf[model.Analyzer].(*model.Model)
@@ -47,15 +47,6 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	a.checkFields()
 	return nil, nil
-}
-
-func imports(pkg *types.Package, path string) bool {
-	for _, imp := range pkg.Imports() {
-		if imp.Path() == path {
-			return true
-		}
-	}
-	return false
 }
 
 type analyzer struct {

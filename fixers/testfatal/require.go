@@ -54,7 +54,7 @@ func checkRequire(pass *analysis.Pass, m *model.Model, f *model.Func, cur inspec
 		fixkit.Refuse(pass, d, call.Pos(), "the call is not a statement of its own")
 		return
 	}
-	if !importsPath(pass.Pkg, assertPath) {
+	if !model.Imports(pass.Pkg, assertPath) {
 		// A new import is a dependency that the build has not prepared for the package:
 		// the fix could not be checked.
 		fixkit.Refuse(pass, d, call.Pos(), "the package does not import "+assertPath+" (use assert."+fn.Name()+" and return when it fails)")
@@ -117,16 +117,6 @@ func isTestingT(t types.Type) bool {
 	switch n.Obj().Name() {
 	case "T", "B", "F", "TB":
 		return true
-	}
-	return false
-}
-
-// importsPath reports whether pkg imports path directly.
-func importsPath(pkg *types.Package, path string) bool {
-	for _, imp := range pkg.Imports() {
-		if imp.Path() == path {
-			return true
-		}
 	}
 	return false
 }

@@ -35,12 +35,12 @@ var instead = map[string]string{"Fatal": "Error", "Fatalf": "Errorf", "FailNow":
 var skips = map[string]bool{"Skip": true, "Skipf": true, "SkipNow": true}
 
 func run(pass *analysis.Pass) (any, error) {
-	if !importsTesting(pass.Pkg) {
+	if !model.Imports(pass.Pkg, "testing") {
 		return nil, nil
 	}
 	m := pass.ResultOf[model.Analyzer].(*model.Model)
 	for _, f := range m.Funcs {
-		if f.Obj != nil || !started(pass.TypesInfo, m, f) {
+		if f.Obj != nil || !started(pass.TypesInfo, f) {
 			continue
 		}
 		checkGoroutine(pass, m, f)
@@ -48,46 +48,17 @@ func run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
-func importsTesting(pkg *types.Package) bool {
-	for _, imp := range pkg.Imports() {
-		if imp.Path() == "testing" {
-			return true
-		}
-	}
-	return false
-}
-
 // started reports whether the literal f runs in a goroutine of its own: a go statement
-// starts it, or it is the argument of (*sync.WaitGroup).Go or (*errgroup.Group).Go.
-func started(info *types.Info, m *model.Model, f *model.Func) bool {
+// starts it, or it is the argument of a model.GoMethod (wg.Go, errgroup's Go).
+func started(info *types.Info, f *model.Func) bool {
 	if f.IsGoroutine() {
 		return true
 	}
 	if f.Cursor.ParentEdgeKind() != edge.CallExpr_Args {
 		return false
 	}
-	call := f.Cursor.Parent().Node().(*ast.CallExpr)
-	fn, ok := typeutil.Callee(info, call).(*types.Func)
-	if !ok || fn.Name() != "Go" || fn.Pkg() == nil {
-		return false
-	}
-	recv := fn.Signature().Recv()
-	if recv == nil {
-		return false
-	}
-	t := recv.Type()
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	n, ok := types.Unalias(t).(*types.Named)
-	if !ok {
-		return false
-	}
-	switch fn.Pkg().Path() + "." + n.Obj().Name() {
-	case "sync.WaitGroup", "golang.org/x/sync/errgroup.Group":
-		return true
-	}
-	return false
+	fn, ok := typeutil.Callee(info, f.Cursor.Parent().Node().(*ast.CallExpr)).(*types.Func)
+	return ok && model.GoMethod(fn)
 }
 
 // checkGoroutine reports the calls that end the goroutine of the started literal f.

@@ -5,7 +5,6 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
-	"slices"
 	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
@@ -330,18 +329,18 @@ func (m *Model) indexComments(tf *token.File) *commentIndex {
 func (f *Func) ReachesAfter(from ast.Node, targets map[ast.Node]bool) bool {
 	g := f.CFG()
 	holds := func(n ast.Node) bool {
-		found := false
+		hit := false
 		ast.Inspect(n, func(x ast.Node) bool {
-			if _, ok := x.(*ast.FuncLit); ok || found {
+			if _, ok := x.(*ast.FuncLit); ok || hit {
 				return false
 			}
-			found = targets[x]
-			return !found
+			hit = targets[x]
+			return !hit
 		})
-		return found
+		return hit
 	}
 	var start *cfg.Block
-	next := 0
+	at := -1 // the node of start that contains from; -1 for a case body: all of it
 	for _, b := range g.Blocks {
 		if cc, ok := b.Stmt.(*ast.CommClause); ok && b.Live && b.Kind == cfg.KindSelectCaseBody && cc.Comm != nil &&
 			cc.Comm.Pos() <= from.Pos() && from.End() <= cc.Comm.End() {
@@ -355,7 +354,7 @@ func (f *Func) ReachesAfter(from ast.Node, targets map[ast.Node]bool) bool {
 		}
 		for i, n := range b.Nodes {
 			if b.Live && n.Pos() <= from.Pos() && from.End() <= n.End() {
-				start, next = b, i+1
+				start, at = b, i
 				break
 			}
 		}
@@ -363,26 +362,11 @@ func (f *Func) ReachesAfter(from ast.Node, targets map[ast.Node]bool) bool {
 	if start == nil {
 		return true // not found: assume it may
 	}
-	for _, n := range start.Nodes[next:] {
-		if holds(n) {
-			return true
+	reached, _ := walk(cfgPos{start, at}, func(b *cfg.Block, i int) step {
+		if holds(b.Nodes[i]) {
+			return found
 		}
-	}
-	seen := make(map[*cfg.Block]bool)
-	work := slices.Clone(start.Succs)
-	for len(work) > 0 {
-		b := work[len(work)-1]
-		work = work[:len(work)-1]
-		if seen[b] {
-			continue
-		}
-		seen[b] = true
-		for _, n := range b.Nodes {
-			if holds(n) {
-				return true
-			}
-		}
-		work = append(work, b.Succs...)
-	}
-	return false
+		return goOn
+	})
+	return reached
 }

@@ -153,24 +153,26 @@ func (sh *Shared) objectOrdered(s *Spawn, a, f *Access) bool {
 	if !pa.valid() || !f.at.valid() {
 		return false
 	}
+	for _, x := range sh.basesOf(s) {
+		if sh.callsAfter(s.In, f.at, x) && !sh.reachedAvoiding(s.Lit, pa, x) {
+			return true
+		}
+	}
+	// The mirror: after a, on every path to its end, the goroutine calls a method of x
+	// (commandsRunner.Stop()), and f comes after a call of a method of x that follows the
+	// go statement on every path (commandsRunner.FireCommandsUntilStop(ctx)), which may be
+	// what waits for the goroutine's call (go-redis's e2e tests).
+	return sh.stoppedBefore(s, a, f.at)
+}
+
+// basesOf returns the variables declared outside s's literal whose methods it calls.
+func (sh *Shared) basesOf(s *Spawn) []*types.Var {
 	bases, ok := sh.bases[s]
 	if !ok {
 		bases = sh.methodBases(s.Lit, s.Lit)
 		sh.bases[s] = bases
 	}
-	for _, x := range bases {
-		if sh.callsAfter(s.In, f.at, x) && !sh.reachedAvoiding(s.Lit, pa, x) {
-			return true
-		}
-		// The mirror: after a, on every path to its end, the goroutine calls a method of
-		// x (commandsRunner.Stop()), and f comes after a call of a method of x that
-		// follows the go statement on every path (commandsRunner.FireCommandsUntilStop(ctx)),
-		// which may be what waits for the goroutine's call (go-redis's e2e tests).
-		if s.at.valid() && !sh.pathAvoiding(s.Lit, pa, cfgPos{}, x) && !sh.pathAvoiding(s.In, s.at, f.at, x) {
-			return true
-		}
-	}
-	return false
+	return bases
 }
 
 // stoppedBefore reports whether the access a of s's goroutine is ordered before the node
@@ -183,12 +185,7 @@ func (sh *Shared) stoppedBefore(s *Spawn, a *Access, at cfgPos) bool {
 	if !pa.valid() || !s.at.valid() || !at.valid() {
 		return false
 	}
-	bases, ok := sh.bases[s]
-	if !ok {
-		bases = sh.methodBases(s.Lit, s.Lit)
-		sh.bases[s] = bases
-	}
-	for _, x := range bases {
+	for _, x := range sh.basesOf(s) {
 		if !sh.pathAvoiding(s.Lit, pa, cfgPos{}, x) && !sh.pathAvoiding(s.In, s.at, at, x) {
 			return true
 		}
@@ -199,40 +196,16 @@ func (sh *Shared) stoppedBefore(s *Spawn, a *Access, at cfgPos) bool {
 // pathAvoiding reports whether a path of fn's graph leads from p (after it) to q, or to
 // the end of fn when q is not valid, without calling a method of x.
 func (sh *Shared) pathAvoiding(fn *Func, p, q cfgPos, x *types.Var) bool {
-	type item struct {
-		b *cfg.Block
-		i int
-	}
-	from := make(map[*cfg.Block]int)
-	work := []item{{p.b, p.i + 1}}
-	for len(work) > 0 {
-		it := work[len(work)-1]
-		work = work[:len(work)-1]
-		if f, ok := from[it.b]; ok && f <= it.i {
-			continue
+	reached, end := walk(p, func(b *cfg.Block, i int) step {
+		switch {
+		case q.valid() && b == q.b && i == q.i:
+			return found
+		case slices.Contains(sh.methodCalls(b.Nodes[i]), x):
+			return blocked
 		}
-		from[it.b] = it.i
-		stopped := false
-		for j := it.i; j < len(it.b.Nodes); j++ {
-			if q.valid() && it.b == q.b && j == q.i {
-				return true
-			}
-			if slices.Contains(sh.methodCalls(it.b.Nodes[j]), x) {
-				stopped = true
-				break
-			}
-		}
-		if stopped {
-			continue
-		}
-		if !q.valid() && len(it.b.Succs) == 0 {
-			return true
-		}
-		for _, s := range it.b.Succs {
-			work = append(work, item{s, 0})
-		}
-	}
-	return false
+		return goOn
+	})
+	return reached || !q.valid() && end
 }
 
 // methodBases returns the variables declared outside lit whose methods fn's graph calls.
@@ -300,55 +273,25 @@ func (sh *Shared) reachedAvoiding(fn *Func, p cfgPos, x *types.Var) bool {
 	if len(blocks) == 0 {
 		return true
 	}
-	seen := make(map[*cfg.Block]bool)
-	work := []*cfg.Block{blocks[0]}
-	for len(work) > 0 {
-		b := work[len(work)-1]
-		work = work[:len(work)-1]
-		if seen[b] {
-			continue
+	reached, _ := walk(cfgPos{blocks[0], -1}, func(b *cfg.Block, i int) step {
+		switch {
+		case b == p.b && i == p.i:
+			return found
+		case slices.Contains(sh.methodCalls(b.Nodes[i]), x):
+			return blocked
 		}
-		seen[b] = true
-		stopped := false
-		for i, n := range b.Nodes {
-			if b == p.b && i == p.i {
-				return true
-			}
-			if slices.Contains(sh.methodCalls(n), x) {
-				stopped = true
-				break
-			}
-		}
-		if !stopped {
-			work = append(work, b.Succs...)
-		}
-	}
-	return false
+		return goOn
+	})
+	return reached
 }
 
 // walkFrom calls visit for the nodes reached after p in its graph, until visit returns
 // false.
 func (sh *Shared) walkFrom(p cfgPos, visit func(ast.Node) bool) {
-	type item struct {
-		b *cfg.Block
-		i int
-	}
-	from := make(map[*cfg.Block]int)
-	work := []item{{p.b, p.i + 1}}
-	for len(work) > 0 {
-		it := work[len(work)-1]
-		work = work[:len(work)-1]
-		if f, ok := from[it.b]; ok && f <= it.i {
-			continue
+	walk(p, func(b *cfg.Block, i int) step {
+		if !visit(b.Nodes[i]) {
+			return found
 		}
-		from[it.b] = it.i
-		for _, n := range it.b.Nodes[it.i:] {
-			if !visit(n) {
-				return
-			}
-		}
-		for _, s := range it.b.Succs {
-			work = append(work, item{s, 0})
-		}
-	}
+		return goOn
+	})
 }

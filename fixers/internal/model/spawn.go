@@ -151,8 +151,7 @@ func (sh *Shared) collectSpawns() {
 			if f := m.Enclosing(cur); f != nil {
 				dones = append(dones, f)
 			}
-		case isMethod(fn, "sync", "WaitGroup", "Go"), isMethod(fn, "golang.org/x/sync/errgroup", "Group", "Go"),
-			isMethod(fn, "golang.org/x/sync/errgroup", "Group", "TryGo"):
+		case GoMethod(fn):
 			if len(call.Args) != 1 {
 				continue
 			}
@@ -230,6 +229,23 @@ func sortSpawns(ss []*Spawn) {
 
 // isMethod reports whether fn is the method name of the named type pkg.typ (or of a
 // pointer to it).
+// GoMethod reports whether fn starts its function argument in a goroutine of its own:
+// (*sync.WaitGroup).Go, (*errgroup.Group).Go or TryGo.
+func GoMethod(fn *types.Func) bool {
+	return isMethod(fn, "sync", "WaitGroup", "Go") || isMethod(fn, "golang.org/x/sync/errgroup", "Group", "Go") ||
+		isMethod(fn, "golang.org/x/sync/errgroup", "Group", "TryGo")
+}
+
+// Imports reports whether pkg imports path directly.
+func Imports(pkg *types.Package, path string) bool {
+	for _, imp := range pkg.Imports() {
+		if imp.Path() == path {
+			return true
+		}
+	}
+	return false
+}
+
 func isMethod(fn *types.Func, pkg, typ, name string) bool {
 	if fn.Name() != name || fn.Pkg() == nil || fn.Pkg().Path() != pkg {
 		return false
