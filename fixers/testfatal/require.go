@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
@@ -41,17 +42,9 @@ func checkRequire(pass *analysis.Pass, m *model.Model, f *model.Func, cur inspec
 		End:     call.End(),
 		Message: fmt.Sprintf("%s called in a goroutine the test started: it calls %s.FailNow, which ends only that goroutine, and the test goes on", types.ExprString(call.Fun), t.Name()),
 	}
-	switch {
-	case m.Enclosing(cur) != f:
-		fixkit.Refuse(pass, d, call.Pos(), "it is in a function literal nested in the goroutine: a return would only leave that literal")
-		return
-	case f.Sig.Results().Len() > 0:
-		fixkit.Refuse(pass, d, call.Pos(), "the goroutine's function has results: what it should return is the test's choice")
-		return
-	}
-	stmt, owner, last := lastInList(cur)
-	if stmt == nil {
-		fixkit.Refuse(pass, d, call.Pos(), "the call is not a statement of its own")
+	stmt, owner, last, why := returnable(m, f, cur)
+	if why != "" {
+		fixkit.Refuse(pass, d, call.Pos(), why)
 		return
 	}
 	if !model.Imports(pass.Pkg, assertPath) {
@@ -71,14 +64,9 @@ func checkRequire(pass *analysis.Pass, m *model.Model, f *model.Func, cur inspec
 			return err
 		}
 		list := fixkit.StmtList(fx.Dst(owner))
-		ds := fx.Dst(stmt).(*dst.ExprStmt)
-		dcall, ok := ds.X.(*dst.CallExpr)
-		if !ok {
-			return fixkit.Refusal("the call is in parentheses")
-		}
-		dsel, ok := dcall.Fun.(*dst.SelectorExpr)
-		if !ok {
-			return fixkit.Refusal("the function is in parentheses")
+		ds, dcall, dsel, err := dstCall(fx, stmt)
+		if err != nil {
+			return err
 		}
 		pkg, ok := dsel.X.(*dst.Ident)
 		if !ok {
@@ -95,13 +83,12 @@ func checkRequire(pass *analysis.Pass, m *model.Model, f *model.Func, cur inspec
 		// A comment that ended the call's line now ends the if's first line.
 		ifs.Decs.Before, ifs.Decs.Start, ifs.Decs.After = ds.Decs.Before, ds.Decs.Start, ds.Decs.After
 		ifs.Body.Decs.Lbrace = ds.Decs.End
-		for i, s := range *list {
-			if s == ds {
-				(*list)[i] = ifs
-				return nil
-			}
+		i := slices.Index(*list, dst.Stmt(ds))
+		if i < 0 {
+			return fixkit.Refusal("internal error: statement not found")
 		}
-		return fixkit.Refusal("internal error: statement not found")
+		(*list)[i] = ifs
+		return nil
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/model"
@@ -82,26 +83,18 @@ func checkGoroutine(pass *analysis.Pass, m *model.Model, f *model.Func) {
 		if t == nil || inside(f.Node, t.Pos()) {
 			continue // the literal's own T (a subtest's function started by t.Run, say)
 		}
-		inner := m.Enclosing(cur)
 		d := analysis.Diagnostic{
 			Pos:     call.Pos(),
 			End:     call.End(),
 			Message: fmt.Sprintf("%s called in a goroutine the test started: it ends only that goroutine, and the test goes on", types.ExprString(call.Fun)),
 		}
-		switch {
-		case skips[fn.Name()]:
+		if skips[fn.Name()] {
 			fixkit.Refuse(pass, d, call.Pos(), fn.Name()+" has no counterpart that does not end the goroutine")
 			continue
-		case inner != f:
-			fixkit.Refuse(pass, d, call.Pos(), "it is in a function literal nested in the goroutine: a return would only leave that literal")
-			continue
-		case f.Sig.Results().Len() > 0:
-			fixkit.Refuse(pass, d, call.Pos(), "the goroutine's function has results: what it should return is the test's choice")
-			continue
 		}
-		stmt, owner, last := lastInList(cur)
-		if stmt == nil {
-			fixkit.Refuse(pass, d, call.Pos(), "the call is not a statement of its own")
+		stmt, owner, last, why := returnable(m, f, cur)
+		if why != "" {
+			fixkit.Refuse(pass, d, call.Pos(), why)
 			continue
 		}
 		if !last {
@@ -112,14 +105,9 @@ func checkGoroutine(pass *analysis.Pass, m *model.Model, f *model.Func) {
 		msg := fmt.Sprintf("Call %s.%s and return", types.ExprString(sel.X), name)
 		fixkit.Report(pass, d, msg, func(fx *fixkit.Fix) error {
 			list := fixkit.StmtList(fx.Dst(owner))
-			ds := fx.Dst(stmt).(*dst.ExprStmt)
-			dcall, ok := ds.X.(*dst.CallExpr)
-			if !ok {
-				return fixkit.Refusal("the call is in parentheses")
-			}
-			dsel, ok := dcall.Fun.(*dst.SelectorExpr)
-			if !ok {
-				return fixkit.Refusal("the method is in parentheses")
+			ds, _, dsel, err := dstCall(fx, stmt)
+			if err != nil {
+				return err
 			}
 			dsel.Sel.Name = name
 			// A comment that ends the last line of a clause is the clause's: keep it on the
@@ -130,17 +118,48 @@ func checkGoroutine(pass *analysis.Pass, m *model.Model, f *model.Func) {
 			case *dst.CommClause:
 				moveTrailing(&o.Decs.End, &ds.Decs.End)
 			}
-			for i, s := range *list {
-				if s == ds {
-					ret := &dst.ReturnStmt{}
-					ret.Decs.Before = dst.NewLine
-					*list = append((*list)[:i+1], append([]dst.Stmt{ret}, (*list)[i+1:]...)...)
-					return nil
-				}
+			i := slices.Index(*list, dst.Stmt(ds))
+			if i < 0 {
+				return fixkit.Refusal("internal error: statement not found")
 			}
-			return fixkit.Refusal("internal error: statement not found")
+			ret := &dst.ReturnStmt{}
+			ret.Decs.Before = dst.NewLine
+			*list = slices.Insert(*list, i+1, dst.Stmt(ret))
+			return nil
 		})
 	}
+}
+
+// returnable returns the statement that the call at cur in the goroutine f is, the block
+// or clause that lists it and whether it is the last there, or why a return after it
+// would not end the goroutine as the call does.
+func returnable(m *model.Model, f *model.Func, cur inspector.Cursor) (stmt ast.Stmt, owner ast.Node, last bool, why string) {
+	switch {
+	case m.Enclosing(cur) != f:
+		return nil, nil, false, "it is in a function literal nested in the goroutine: a return would only leave that literal"
+	case f.Sig.Results().Len() > 0:
+		return nil, nil, false, "the goroutine's function has results: what it should return is the test's choice"
+	}
+	stmt, owner, last = lastInList(cur)
+	if stmt == nil {
+		return nil, nil, false, "the call is not a statement of its own"
+	}
+	return stmt, owner, last, ""
+}
+
+// dstCall returns the dst twins of the expression statement stmt, of its call and of the
+// call's selector (t.Fatal, require.NoError).
+func dstCall(fx *fixkit.Fix, stmt ast.Stmt) (*dst.ExprStmt, *dst.CallExpr, *dst.SelectorExpr, error) {
+	ds := fx.Dst(stmt).(*dst.ExprStmt)
+	call, ok := ds.X.(*dst.CallExpr)
+	if !ok {
+		return nil, nil, nil, fixkit.Refusal("the call is in parentheses")
+	}
+	sel, ok := call.Fun.(*dst.SelectorExpr)
+	if !ok {
+		return nil, nil, nil, fixkit.Refusal("the function is in parentheses")
+	}
+	return ds, call, sel, nil
 }
 
 // moveTrailing moves a single line comment from the end decorations from to to, when to
