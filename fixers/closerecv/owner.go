@@ -18,19 +18,25 @@ var endOfLife = map[string]bool{"Close": true, "Stop": true, "Shutdown": true}
 // type closes its own channel when its life ends (nats.go's bench.Benchmark.Close: "After
 // Close(), no more samples can be added").
 func ownerCloses(cl op, sends []op) bool {
+	return owner(cl, sends) != nil && endOfLife[cl.fn.Root().Obj.Name()]
+}
+
+// owner returns the type whose field the channel is when cl is in one of its methods and
+// every send is in one of its methods too, or nil.
+func owner(cl op, sends []op) *types.Named {
 	if !cl.obj.IsField() {
-		return false
+		return nil
 	}
 	recv := recvType(cl.fn.Root().Obj)
-	if recv == nil || !endOfLife[cl.fn.Root().Obj.Name()] || !hasField(recv, cl.obj) {
-		return false
+	if recv == nil || !hasField(recv, cl.obj) {
+		return nil
 	}
 	for _, s := range sends {
 		if recvType(s.fn.Root().Obj) != recv {
-			return false
+			return nil
 		}
 	}
-	return true
+	return recv
 }
 
 // recvType returns the named type of which fn is a method, or nil.
@@ -133,17 +139,9 @@ func reaches(a, b *cfg.Block) bool {
 // only they close, and every send on the channel is in a method of the type (prometheus's
 // tsdb/wlog: WL.Close sends on w.stopc, and WL.run closes w.actorc in that case).
 func stopHandOff(info *types.Info, cl op, sends []op, byObj map[*types.Var][]op) bool {
-	if !cl.obj.IsField() {
+	recv := owner(cl, sends)
+	if recv == nil {
 		return false
-	}
-	recv := recvType(cl.fn.Root().Obj)
-	if recv == nil || !hasField(recv, cl.obj) {
-		return false
-	}
-	for _, s := range sends {
-		if recvType(s.fn.Root().Obj) != recv {
-			return false
-		}
 	}
 	for p := cl.cur.Parent(); p.Node() != nil; p = p.Parent() {
 		switch n := p.Node().(type) {

@@ -306,14 +306,14 @@ func splitFormatting(changes []diff.Change) []diff.Change {
 			out = append(out, c)
 			continue
 		}
-		squeeze := func(ls []string) []string {
+		squeezeAll := func(ls []string) []string {
 			s := make([]string, len(ls))
 			for i, l := range ls {
-				s[i] = strings.Join(strings.Fields(l), "")
+				s[i] = squeeze(l)
 			}
 			return s
 		}
-		matches := diff.Common(squeeze(c.Old), squeeze(c.New))
+		matches := diff.Common(squeezeAll(c.Old), squeezeAll(c.New))
 		matches = append(matches, [2]int{len(c.Old), len(c.New)}) // sentinel
 		x, y := 0, 0
 		for _, m := range matches {
@@ -382,12 +382,15 @@ func layoutOnly(c diff.Change) bool {
 		return false
 	}
 	for i := range c.Old {
-		if strings.Join(strings.Fields(c.Old[i]), "") != strings.Join(strings.Fields(c.New[i]), "") {
+		if squeeze(c.Old[i]) != squeeze(c.New[i]) {
 			return false
 		}
 	}
 	return true
 }
+
+// squeeze returns line without its white space.
+func squeeze(line string) string { return strings.Join(strings.Fields(line), "") }
 
 // touches reports whether change c (0-based lines) overlaps or borders a touched range.
 func (fe *fileEdit) touches(c diff.Change) bool {
