@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
@@ -75,16 +76,11 @@ func (a *analyzer) plan(c *candidate) (*plan, *escape) {
 		stmt = ds
 		parents = parents[:len(parents)-2]
 	}
-	switch o := parents[len(parents)-1].(type) {
-	case *ast.BlockStmt:
-		p.list = o.List
-	case *ast.CaseClause:
-		p.list = o.Body
-	case *ast.CommClause:
-		p.list = o.Body
-	default:
+	list, ok := model.StmtList(parents[len(parents)-1])
+	if !ok {
 		return nil, &escape{stmt, "the assignment is not a statement of a block (if, switch or for header, or labeled)"}
 	}
+	p.list = list
 	p.owner = parents[len(parents)-1]
 	p.stmt = stmt
 	p.index = -1

@@ -182,7 +182,7 @@ func removeStmt(fx *fixkit.Fix, parent ast.Node, s dst.Stmt) error {
 // acquire moves before the section; when the statement before it (list[fi-1])
 // releases the guard, the release moves after it. It reports whether it did.
 func (c *checker) adjoinGuard(fx *fixkit.Fix, g *lockGroup, parent ast.Node, list *[]dst.Stmt, fi, li int) bool {
-	stmts := listStmts(parent)
+	stmts, _ := model.StmtList(parent)
 	if stmts == nil || len(stmts) != len(*list) {
 		return false
 	}
@@ -225,17 +225,4 @@ func (c *checker) adjoinGuard(fx *fixkit.Fix, g *lockGroup, parent ast.Node, lis
 		return true
 	}
 	return false
-}
-
-// listStmts returns the statements of a block, case or select clause.
-func listStmts(n ast.Node) []ast.Stmt {
-	switch n := n.(type) {
-	case *ast.BlockStmt:
-		return n.List
-	case *ast.CaseClause:
-		return n.Body
-	case *ast.CommClause:
-		return n.Body
-	}
-	return nil
 }

@@ -191,16 +191,9 @@ func lastInList(cur inspector.Cursor) (ast.Stmt, ast.Node, bool) {
 	}
 	sc := cur.Parent()
 	stmt := sc.Node().(*ast.ExprStmt)
-	var list []ast.Stmt
 	owner := sc.Parent().Node()
-	switch o := owner.(type) {
-	case *ast.BlockStmt:
-		list = o.List
-	case *ast.CaseClause:
-		list = o.Body
-	case *ast.CommClause:
-		list = o.Body
-	default:
+	list, ok := model.StmtList(owner)
+	if !ok {
 		return nil, nil, false
 	}
 	return stmt, owner, len(list) > 0 && list[len(list)-1] == stmt

@@ -5,20 +5,14 @@ import (
 	"go/ast"
 	"strings"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 )
 
 func (a *analyzer) stmtList(u *unit, s ast.Stmt) []ast.Stmt {
-	switch p := a.parentOf(u, s).(type) {
-	case *ast.BlockStmt:
-		return p.List
-	case *ast.CaseClause:
-		return p.Body
-	case *ast.CommClause:
-		return p.Body
-	}
-	return nil
+	list, _ := model.StmtList(a.parentOf(u, s))
+	return list
 }
 
 func indexOf(list []ast.Stmt, s ast.Stmt) int {

@@ -190,11 +190,11 @@ func (c *checker) planAddMove(gr goroutine, es *ast.ExprStmt, w wgCall) (func(fx
 		return nil, "internal error: statement not found"
 	}
 	addParent := addCur.Parent().Node()
-	if _, ok := astList(addParent); !ok {
+	if _, ok := model.StmtList(addParent); !ok {
 		return nil, "the Add is not in a statement list"
 	}
 	goParent := gr.g.Cursor.Parent().Node()
-	if _, ok := astList(goParent); !ok {
+	if _, ok := model.StmtList(goParent); !ok {
 		return nil, "the go statement is not in a statement list"
 	}
 	if gr.decl != nil {

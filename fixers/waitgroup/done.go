@@ -460,7 +460,7 @@ func (c *checker) whyNotDeferDone(gr goroutine, key ref, first wgCall, dones []*
 	}
 	for _, es := range dones {
 		cur, _ := gr.f.Cursor.FindNode(es)
-		if _, ok := astList(cur.Parent().Node()); !ok {
+		if _, ok := model.StmtList(cur.Parent().Node()); !ok {
 			return "a Done is not in a statement list"
 		}
 	}

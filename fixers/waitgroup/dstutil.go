@@ -6,19 +6,6 @@ import (
 	"github.com/dave/dst"
 )
 
-// astList returns the statement list of a block, case clause or select clause.
-func astList(n ast.Node) ([]ast.Stmt, bool) {
-	switch n := n.(type) {
-	case *ast.BlockStmt:
-		return n.List, true
-	case *ast.CaseClause:
-		return n.Body, true
-	case *ast.CommClause:
-		return n.Body, true
-	}
-	return nil, false
-}
-
 func indexOf(list []ast.Stmt, s ast.Stmt) int {
 	for i, x := range list {
 		if x == s {

@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/types"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
@@ -16,7 +17,7 @@ import (
 // bug fix).
 func (c *checker) useGo() {
 	for n := range c.insp.PreorderSeq((*ast.BlockStmt)(nil), (*ast.CaseClause)(nil), (*ast.CommClause)(nil)) {
-		list, _ := astList(n)
+		list, _ := model.StmtList(n)
 		for i := 0; i+1 < len(list); i++ {
 			add, ok := c.wgStmt(list[i])
 			if !ok || add.method != "Add" || !add.key.ok() || len(add.call.Args) != 1 {

@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/types"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 )
@@ -119,7 +120,7 @@ func isOne(v constant.Value) bool {
 // addBefore returns the call of the Add statement on key directly before the go statement
 // of gr, or nil.
 func (c *checker) addBefore(gr goroutine, key ref) *ast.CallExpr {
-	list, ok := astList(gr.g.Cursor.Parent().Node())
+	list, ok := model.StmtList(gr.g.Cursor.Parent().Node())
 	if !ok {
 		return nil
 	}

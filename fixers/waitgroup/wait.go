@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
@@ -118,7 +119,7 @@ func (c *checker) planWaitMove(cur inspector.Cursor, loop ast.Stmt, body *ast.Bl
 		outer, label = l, l.Label
 		parent = cur.Parent().Parent().Node()
 	}
-	list, ok := astList(parent)
+	list, ok := model.StmtList(parent)
 	if !ok {
 		return nil, "the loop is not in a statement list"
 	}

@@ -38,6 +38,20 @@ func GoStmtOf(c inspector.Cursor) *ast.GoStmt {
 	return c.Parent().Parent().Node().(*ast.GoStmt)
 }
 
+// StmtList returns the statement list of a block, a case clause or a select clause, and
+// false for any other node (the ast twin of fixkit.StmtList).
+func StmtList(n ast.Node) ([]ast.Stmt, bool) {
+	switch n := n.(type) {
+	case *ast.BlockStmt:
+		return n.List, true
+	case *ast.CaseClause:
+		return n.Body, true
+	case *ast.CommClause:
+		return n.Body, true
+	}
+	return nil, false
+}
+
 // StmtBody returns the body of a loop, switch or select statement (the statement that a
 // break inside it leaves), or nil.
 func StmtBody(n ast.Node) ast.Node {
