@@ -66,6 +66,9 @@ func started(info *types.Info, f *model.Func) bool {
 func checkGoroutine(pass *analysis.Pass, m *model.Model, f *model.Func) {
 	info := pass.TypesInfo
 	for cur := range f.Cursor.Preorder((*ast.CallExpr)(nil)) {
+		if inNestedGoroutine(info, m, f, cur) {
+			continue // that goroutine's own walk reports it
+		}
 		call := cur.Node().(*ast.CallExpr)
 		fn, ok := typeutil.Callee(info, call).(*types.Func)
 		if ok && fn.Pkg() != nil && fn.Pkg().Path() == requirePath {
@@ -128,6 +131,16 @@ func checkGoroutine(pass *analysis.Pass, m *model.Model, f *model.Func) {
 			return nil
 		})
 	}
+}
+
+// inNestedGoroutine reports whether cur is in a goroutine started inside f's literal.
+func inNestedGoroutine(info *types.Info, m *model.Model, f *model.Func, cur inspector.Cursor) bool {
+	for g := m.Enclosing(cur); g != nil && g != f; g = g.Outer {
+		if started(info, g) {
+			return true
+		}
+	}
+	return false
 }
 
 // returnable returns the statement that the call at cur in the goroutine f is, the block

@@ -101,3 +101,16 @@ func TestLookAlikes(t *testing.T) {
 	}(t)
 	<-done
 }
+
+// A goroutine that starts another: the call is reported once, for the inner one.
+func TestNested(t *testing.T) {
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		wg.Go(func() {
+			if _, err := dial("g"); err != nil {
+				t.Fatal(err) // want `t.Fatal called in a goroutine the test started`
+			}
+		})
+	})
+	wg.Wait()
+}
