@@ -108,27 +108,32 @@ func newShared(m *Model) *Shared {
 	if len(sh.Spawns) == 0 {
 		return sh
 	}
-	// The variables that spawned literals use and do not declare.
+	// The variables that spawned functions use and do not declare: those that an
+	// identifier of a spawned function uses, in no spawned function nested in it (whose
+	// own identifiers are its), and declared outside it.
 	cand := make(map[*types.Var]bool)
-	sh.walkIdents(func(id *ast.Ident, cur inspector.Cursor, stack []*Func) {
-		v, ok := m.Info.Uses[id].(*types.Var)
-		if !ok || cand[v] || !sh.sharable(v) {
-			return
+	for _, f := range m.Funcs {
+		if sh.spawnOf[f] == nil {
+			continue
 		}
-		for i := len(stack) - 1; i >= 0; i-- {
-			if sh.spawnOf[stack[i]] != nil {
-				if lit := stack[i].Node; v.Pos() < lit.Pos() || v.Pos() >= lit.End() {
+		f.Cursor.Inspect([]ast.Node{(*ast.FuncLit)(nil), (*ast.Ident)(nil)}, func(cur inspector.Cursor) bool {
+			switch n := cur.Node().(type) {
+			case *ast.FuncLit:
+				return n == f.Node || sh.spawnOf[m.FuncOf(n)] == nil
+			case *ast.Ident:
+				if v, ok := m.Info.Uses[n].(*types.Var); ok && !cand[v] && sh.sharable(v) && (v.Pos() < f.Node.Pos() || v.Pos() >= f.Node.End()) {
 					cand[v] = true
 				}
-				return
 			}
-		}
-	})
+			return true
+		})
+	}
 	if len(cand) == 0 {
 		return sh
 	}
-	// Their declarations and accesses.
-	sh.walkIdents(func(id *ast.Ident, cur inspector.Cursor, stack []*Func) {
+	// Their declarations and accesses: in the declarations that declare them, or in the
+	// whole package for a package-level variable.
+	sh.walkIdents(sh.declsOf(cand), func(id *ast.Ident, cur inspector.Cursor, stack []*Func) {
 		if v, ok := m.Info.Defs[id].(*types.Var); ok && cand[v] {
 			sv := sh.varOf(v)
 			sv.DeclID, sv.DeclAt = id, cur
@@ -175,22 +180,52 @@ func (sh *Shared) varOf(v *types.Var) *SharedVar {
 	return sv
 }
 
-// walkIdents calls visit for each identifier of the package with the functions that
-// contain it, innermost last.
-func (sh *Shared) walkIdents(visit func(*ast.Ident, inspector.Cursor, []*Func)) {
+// walkIdents calls visit for each identifier under roots (top-level declarations, in
+// source order; nil for the whole package) with the functions that contain it, outermost
+// first.
+func (sh *Shared) walkIdents(roots []inspector.Cursor, visit func(*ast.Ident, inspector.Cursor, []*Func)) {
+	if roots == nil {
+		roots = []inspector.Cursor{sh.m.Inspector.Root()}
+	}
 	var stack []*Func
-	for cur := range sh.m.Inspector.Root().Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.Ident)(nil)) {
-		n := cur.Node()
-		stack = popOutside(stack, n)
-		switch n := n.(type) {
-		case *ast.FuncDecl, *ast.FuncLit:
-			if f := sh.m.FuncOf(n); f != nil {
-				stack = append(stack, f)
+	for _, root := range roots {
+		stack = stack[:0]
+		for cur := range root.Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.Ident)(nil)) {
+			n := cur.Node()
+			stack = popOutside(stack, n)
+			switch n := n.(type) {
+			case *ast.FuncDecl, *ast.FuncLit:
+				if f := sh.m.FuncOf(n); f != nil {
+					stack = append(stack, f)
+				}
+			case *ast.Ident:
+				visit(n, cur, stack)
 			}
-		case *ast.Ident:
-			visit(n, cur, stack)
 		}
 	}
+}
+
+// declsOf returns the cursors of the outermost functions that declare vars, in source
+// order, or nil (the whole package) when one of them is declared at package level.
+func (sh *Shared) declsOf(vars map[*types.Var]bool) []inspector.Cursor {
+	outer := make(map[*Func]bool)
+	for v := range vars {
+		f := sh.m.declaringFunc(v)
+		if f == nil {
+			return nil
+		}
+		for f.Outer != nil {
+			f = f.Outer
+		}
+		outer[f] = true
+	}
+	var roots []inspector.Cursor
+	for _, f := range sh.m.Funcs { // in source order
+		if outer[f] {
+			roots = append(roots, f.Cursor)
+		}
+	}
+	return roots
 }
 
 // sharable reports whether v is a variable of the package whose accesses the model
