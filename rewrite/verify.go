@@ -12,6 +12,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 
 	"github.com/concfix/concfix/internal/diff"
 
@@ -114,10 +115,16 @@ func (r *runner) check(fset *token.FileSet, set []*candidate, pkgsOf map[string]
 			}
 		}
 	}
+	edits := make(map[string][]edit)
+	for _, c := range set {
+		for name, es := range c.edits {
+			edits[name] = append(edits[name], es...)
+		}
+	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, p := range pkgs {
-		g.Go(func() error { return typeCheck(p, parsed) })
+		g.Go(func() error { return typeCheck(p, parsed, inBodies(p, edits)) })
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
@@ -158,13 +165,51 @@ func (r *runner) newContent(fset *token.FileSet, set []*candidate) (map[string][
 	return content, parsed, nil
 }
 
-// typeCheck type-checks p with the files in replaced instead of its own.
-func typeCheck(p *packages.Package, replaced map[string]*ast.File) error {
+// inBodies reports whether every edit of a file of p lies in the body of a declared
+// function, or in the file's imports: then the package's declarations are the same, and
+// the bodies of its other files cannot have changed meaning.
+func inBodies(p *packages.Package, edits map[string][]edit) bool {
+	for _, f := range p.Syntax {
+		tf := p.Fset.File(f.Pos())
+		es := edits[tf.Name()]
+		if len(es) == 0 {
+			continue
+		}
+		imports := [2]int{tf.Offset(f.Name.End()), tf.Offset(f.Name.End()) + 1}
+		for _, d := range f.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+				imports[1] = max(imports[1], tf.Offset(g.End()))
+			}
+		}
+		for _, e := range es {
+			if imports[0] <= e.Start && e.End <= imports[1] {
+				continue
+			}
+			if !slices.ContainsFunc(f.Decls, func(d ast.Decl) bool {
+				fd, ok := d.(*ast.FuncDecl)
+				return ok && fd.Body != nil && tf.Offset(fd.Body.Lbrace) < e.Start && e.End <= tf.Offset(fd.Body.Rbrace)
+			}) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// typeCheck type-checks p with the files in replaced instead of its own. With
+// bodiesOnly (see inBodies), the other files are checked without their function bodies:
+// on a huge package whose fix changes one function, the check costs the package's
+// declarations and the changed files, not the whole package again.
+func typeCheck(p *packages.Package, replaced map[string]*ast.File, bodiesOnly bool) error {
 	files := make([]*ast.File, len(p.Syntax))
+	unchanged := make(map[*token.File]bool)
 	for i, f := range p.Syntax {
 		files[i] = f
 		if nf, ok := replaced[p.Fset.File(f.Pos()).Name()]; ok {
 			files[i] = nf
+		} else if bodiesOnly {
+			files[i] = withoutBodies(f)
+			unchanged[p.Fset.File(f.Pos())] = true
 		}
 	}
 	var fallback types.Importer
@@ -182,6 +227,9 @@ func typeCheck(p *packages.Package, replaced map[string]*ast.File) error {
 		Sizes:     p.TypesSizes,
 		GoVersion: p.Types.GoVersion(),
 		Error: func(err error) {
+			if te, ok := err.(types.Error); ok && unchanged[p.Fset.File(te.Pos)] && strings.Contains(te.Msg, " imported ") && strings.HasSuffix(te.Msg, " not used") {
+				return // used in a body left out
+			}
 			if firstErr == nil {
 				firstErr = err
 			}
@@ -192,6 +240,24 @@ func typeCheck(p *packages.Package, replaced map[string]*ast.File) error {
 		return fmt.Errorf("result does not type-check: %v", firstErr)
 	}
 	return nil
+}
+
+// withoutBodies returns a copy of f whose declared functions have an empty endless loop
+// for body, for a check of the declarations only: a body, since init and generic
+// functions must have one, and a terminating one, since functions with results must end
+// in one. f is not changed.
+func withoutBodies(f *ast.File) *ast.File {
+	nf := *f
+	nf.Decls = slices.Clone(f.Decls)
+	for i, d := range nf.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+			nfd := *fd
+			loop := &ast.ForStmt{For: fd.Body.Lbrace, Body: &ast.BlockStmt{Lbrace: fd.Body.Lbrace, Rbrace: fd.Body.Lbrace}}
+			nfd.Body = &ast.BlockStmt{Lbrace: fd.Body.Lbrace, List: []ast.Stmt{loop}, Rbrace: fd.Body.Rbrace}
+			nf.Decls[i] = &nfd
+		}
+	}
+	return &nf
 }
 
 type importerFunc func(path string) (*types.Package, error)
