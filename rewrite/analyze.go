@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"go/types"
 	"reflect"
+	"runtime"
 	"runtime/debug"
+	"sync"
 
 	"github.com/concfix/concfix/internal/fixkit"
 
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/packages"
 )
@@ -46,35 +49,51 @@ type factKey struct {
 
 // analyze runs analyzers (the roots) with their requirements on pkg. readFile serves
 // pass.ReadFile, so that fixes are computed against the content the syntax came from.
-func analyze(pkg *packages.Package, analyzers []*analysis.Analyzer, readFile func(string) ([]byte, error)) *pkgResult {
+// given holds the results of requirements computed beforehand (the loader's inspector).
+//
+// Analyzers run in parallel, GOMAXPROCS at a time, each once its requirements are done
+// (the fixers share one model, safe for concurrent use). What they report is kept in the
+// order of analyzers, whatever the order they finish in: of overlapping fixes, the first
+// is applied.
+func analyze(pkg *packages.Package, analyzers []*analysis.Analyzer, readFile func(string) ([]byte, error), given map[*analysis.Analyzer]func() any) *pkgResult {
 	res := &pkgResult{pkg: pkg}
-	results := make(map[*analysis.Analyzer]any)
-	failed := make(map[*analysis.Analyzer]error)
+	var factsMu sync.Mutex
 	facts := make(map[factKey]analysis.Fact)
+	type job struct {
+		once   sync.Once
+		result any
+		err    error
+		diags  []diagnostic
+		parts  []part
+	}
+	jobs := make(map[*analysis.Analyzer]*job)
+	var add func(a *analysis.Analyzer)
+	add = func(a *analysis.Analyzer) {
+		if jobs[a] == nil {
+			jobs[a] = new(job)
+			for _, req := range a.Requires {
+				add(req)
+			}
+		}
+	}
 	roots := make(map[*analysis.Analyzer]bool)
 	for _, a := range analyzers {
 		roots[a] = true
+		add(a)
 	}
 
-	var run func(a *analysis.Analyzer) error
-	run = func(a *analysis.Analyzer) (err error) {
-		if _, ok := results[a]; ok {
-			return nil
+	var run func(a *analysis.Analyzer) *job
+	runOne := func(a *analysis.Analyzer, j *job) (result any, err error) {
+		if res, ok := given[a]; ok && !roots[a] {
+			return res(), nil
 		}
-		if err, ok := failed[a]; ok {
-			return err
-		}
-		defer func() {
-			if err != nil {
-				failed[a] = err
-			}
-		}()
 		inputs := make(map[*analysis.Analyzer]any)
 		for _, req := range a.Requires {
-			if err := run(req); err != nil {
-				return fmt.Errorf("%s: requirement %s: %w", a.Name, req.Name, err)
+			rj := run(req)
+			if rj.err != nil {
+				return nil, fmt.Errorf("%s: requirement %s: %w", a.Name, req.Name, rj.err)
 			}
-			inputs[req] = results[req]
+			inputs[req] = rj.result
 		}
 		pass := &analysis.Pass{
 			Analyzer:     a,
@@ -91,19 +110,27 @@ func analyze(pkg *packages.Package, analyzers []*analysis.Analyzer, readFile fun
 			ReadFile:     readFile,
 			Report: func(d analysis.Diagnostic) {
 				if roots[a] {
-					res.diags = append(res.diags, diagnostic{a, d})
+					j.diags = append(j.diags, diagnostic{a, d})
 				}
 			},
 			ImportObjectFact: func(obj types.Object, fact analysis.Fact) bool {
+				factsMu.Lock()
+				defer factsMu.Unlock()
 				return importFact(facts, factKey{obj, reflect.TypeOf(fact)}, fact)
 			},
 			ExportObjectFact: func(obj types.Object, fact analysis.Fact) {
+				factsMu.Lock()
+				defer factsMu.Unlock()
 				facts[factKey{obj, reflect.TypeOf(fact)}] = fact
 			},
 			ImportPackageFact: func(p *types.Package, fact analysis.Fact) bool {
+				factsMu.Lock()
+				defer factsMu.Unlock()
 				return p == pkg.Types && importFact(facts, factKey{nil, reflect.TypeOf(fact)}, fact)
 			},
 			ExportPackageFact: func(fact analysis.Fact) {
+				factsMu.Lock()
+				defer factsMu.Unlock()
 				facts[factKey{nil, reflect.TypeOf(fact)}] = fact
 			},
 			AllObjectFacts:  func() []analysis.ObjectFact { return nil },
@@ -117,22 +144,40 @@ func analyze(pkg *packages.Package, analyzers []*analysis.Analyzer, readFile fun
 				err = fmt.Errorf("%s panicked on package %s: %v\n%s", a.Name, pkg.PkgPath, r, debug.Stack())
 			}
 		}()
-		result, err := a.Run(pass)
+		result, err = a.Run(pass)
 		if err != nil {
-			return fmt.Errorf("%s on package %s: %v", a.Name, pkg.PkgPath, err)
+			return nil, fmt.Errorf("%s on package %s: %v", a.Name, pkg.PkgPath, err)
 		}
 		if parts, ok := result.(*fixkit.Parts); ok && parts != nil && roots[a] {
 			for _, p := range parts.List {
-				res.parts = append(res.parts, part{a, p})
+				j.parts = append(j.parts, part{a, p})
 			}
 		}
-		results[a] = result
-		return nil
+		return result, nil
 	}
+
+	run = func(a *analysis.Analyzer) *job {
+		j := jobs[a]
+		j.once.Do(func() { j.result, j.err = runOne(a, j) })
+		return j
+	}
+
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, a := range analyzers {
-		if err := run(a); err != nil && roots[a] {
-			res.errs = append(res.errs, err)
+		g.Go(func() error {
+			run(a)
+			return nil
+		})
+	}
+	g.Wait()
+	for _, a := range analyzers {
+		j := jobs[a]
+		if j.err != nil {
+			res.errs = append(res.errs, j.err)
 		}
+		res.diags = append(res.diags, j.diags...)
+		res.parts = append(res.parts, j.parts...)
 	}
 	return res
 }

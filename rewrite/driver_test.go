@@ -172,3 +172,69 @@ func g() {
 		}
 	}
 }
+
+// TestRunVerifiesBodies checks the verification of fixes confined to function bodies,
+// which type-checks the package's other files without their bodies: an import those use
+// only in bodies, a generic function and init do not make a good fix fail, and a fix that
+// breaks its own file is still dropped.
+func TestRunVerifiesBodies(t *testing.T) {
+	dir := writeTree(t, `
+-- go.mod --
+module example.com/m
+
+go 1.22
+-- p/a.go --
+package p
+
+func mark() {}
+
+func f() {
+	mark()
+}
+-- p/b.go --
+package p
+
+import "strings"
+
+func init() { _ = strings.ToUpper("x") }
+
+func first[T any](xs []T) T { return xs[0] }
+
+func n() int { return strings.Count("a", "a") }
+-- q/a.go --
+package q
+
+func mark() {}
+
+func f() {
+	sync := 1
+	_ = sync
+	mark()
+}
+-- q/b.go --
+package q
+
+import "strings"
+
+func n() int { return strings.Count("a", "a") }
+`)
+	res, err := rewrite.Run(rewrite.Options{Dir: dir, Analyzers: []*analysis.Analyzer{fixkittest.Marker}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		s := filepath.Base(filepath.Dir(f.Pos.Filename)) + ": fixed"
+		if !f.Fixed {
+			s = filepath.Base(filepath.Dir(f.Pos.Filename)) + ": " + f.NoFix
+		}
+		got = append(got, s)
+	}
+	want := []string{"p: fixed", "q: fix dropped: result does not type-check: "}
+	if len(got) != 2 || got[0] != want[0] || !strings.HasPrefix(got[1], want[1]) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+	if len(res.Changes) != 1 || filepath.Base(filepath.Dir(res.Changes[0].Path)) != "p" {
+		t.Errorf("changes %+v, want p/a.go alone", res.Changes)
+	}
+}

@@ -36,7 +36,7 @@ func FixFile(filename string, src []byte, analyzers []*analysis.Analyzer) (out [
 	if typeErr != nil {
 		analyzers = slices.DeleteFunc(slices.Clone(analyzers), func(a *analysis.Analyzer) bool { return !a.RunDespiteErrors })
 	}
-	res := analyze(pkg, analyzers, func(string) ([]byte, error) { return src, nil })
+	res := analyze(pkg, analyzers, func(string) ([]byte, error) { return src, nil }, nil)
 	if len(res.errs) > 0 {
 		return nil, typeErr, res.errs[0]
 	}

@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/gcexportdata"
 	"golang.org/x/tools/go/packages"
 )
@@ -138,9 +139,56 @@ func isPlain(p *packages.Package) bool { return !strings.Contains(p.ID, " [") }
 type batchLoader struct {
 	fset    *token.FileSet
 	members map[string]bool       // IDs of the batch's packages, loaded with syntax and types
+	apiOnly map[string]bool       // IDs of members whose test variant is in the batch
 	exports map[string]exportData // plain package ID -> its export data
 	parsed  sync.Map              // file name -> *parsedFile (a package and its test variant share files)
 	export  sync.Mutex            // gcexportdata fills packages shared by every reader
+
+	mu         sync.Mutex
+	inspectors map[*packages.Package]*pendingInspector // by loaded package
+	listed     map[*packages.Package]*packages.Package // loaded package -> its listing, for API-only ones
+}
+
+// A pendingInspector is the syntax index of a package, built while the package
+// type-checks: on a huge package, inspector.New takes a second that the type checker
+// leaves a core idle for.
+type pendingInspector struct {
+	done chan struct{}
+	insp *inspector.Inspector
+}
+
+func (pi *pendingInspector) get() *inspector.Inspector {
+	<-pi.done
+	return pi.insp
+}
+
+// inspector returns the syntax index built for p while it loaded, or nil.
+func (l *batchLoader) inspector(p *packages.Package) func() any {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if pi := l.inspectors[p]; pi != nil {
+		return func() any { return pi.get() }
+	}
+	return nil
+}
+
+// complete returns p type-checked with its function bodies, when it was loaded for its
+// API only (its test variant, which holds every file of it, is the one analysed): the
+// test variant did not type-check, and p is analysed instead.
+func (l *batchLoader) complete(p *packages.Package) *packages.Package {
+	if l == nil {
+		return p
+	}
+	l.mu.Lock()
+	listed := l.listed[p]
+	l.mu.Unlock()
+	if listed == nil {
+		return p
+	}
+	return l.checkAs(listed, p.Imports, false)
 }
 
 type parsedFile struct {
@@ -152,13 +200,22 @@ type parsedFile struct {
 // loadBatch type-checks the listed packages of the batch (every variant of each path).
 // Packages are loaded in dependency order, GOMAXPROCS at a time: a package starts when
 // all its imports are loaded.
-func loadBatch(batch []string, variants map[string][]*packages.Package, exports map[string]exportData) []*packages.Package {
-	l := &batchLoader{fset: token.NewFileSet(), members: make(map[string]bool), exports: exports}
+func loadBatch(batch []string, variants map[string][]*packages.Package, exports map[string]exportData) ([]*packages.Package, *batchLoader) {
+	l := &batchLoader{fset: token.NewFileSet(), members: make(map[string]bool), apiOnly: make(map[string]bool), exports: exports,
+		inspectors: make(map[*packages.Package]*pendingInspector), listed: make(map[*packages.Package]*packages.Package)}
 	var list []*packages.Package
 	for _, path := range batch {
 		for _, p := range variants[path] {
 			l.members[p.ID] = true
 			list = append(list, p)
+		}
+		// A package whose test variant is loaded too is analysed in that variant, which
+		// holds all its files: its own function bodies need not be type-checked again.
+		// Its API serves its importers in the batch, and its syntax the verification.
+		for _, p := range variants[path] {
+			if isPlain(p) && slices.ContainsFunc(variants[path], func(q *packages.Package) bool { return q.ForTest == p.PkgPath && q.PkgPath == p.PkgPath }) {
+				l.apiOnly[p.ID] = true
+			}
 		}
 	}
 	// The graph below the batch: how many imports each package waits for, and who
@@ -222,7 +279,7 @@ func loadBatch(batch []string, variants map[string][]*packages.Package, exports 
 			out[i].Errors = append(slices.Clip(p.Errors), packages.Error{Pos: "-", Msg: "import cycle", Kind: packages.ListError})
 		}
 	}
-	return out
+	return out, l
 }
 
 // copyOf returns a new package with the listing's facts about p, and no types yet.
@@ -251,6 +308,11 @@ func newTypesInfo() *types.Info {
 
 // check makes the loaded copy of p, whose imports are loaded.
 func (l *batchLoader) check(p *packages.Package, imports map[string]*packages.Package) *packages.Package {
+	return l.checkAs(p, imports, l.apiOnly[p.ID])
+}
+
+// checkAs is check, with the function bodies of a member left out when apiOnly.
+func (l *batchLoader) checkAs(p *packages.Package, imports map[string]*packages.Package, apiOnly bool) *packages.Package {
 	lp := l.copyOf(p)
 	lp.Imports = imports
 	member := l.members[p.ID]
@@ -282,6 +344,21 @@ func (l *batchLoader) check(p *packages.Package, imports map[string]*packages.Pa
 			lp.Errors = append(lp.Errors, parseErrors(name, err)...)
 		}
 	}
+	if member && !apiOnly {
+		pi := &pendingInspector{done: make(chan struct{})}
+		go func() {
+			defer close(pi.done)
+			pi.insp = inspector.New(lp.Syntax)
+		}()
+		l.mu.Lock()
+		l.inspectors[lp] = pi
+		l.mu.Unlock()
+	}
+	if apiOnly {
+		l.mu.Lock()
+		l.listed[lp] = p
+		l.mu.Unlock()
+	}
 	conf := &types.Config{
 		Importer: importerFunc(func(path string) (*types.Package, error) {
 			if path == "unsafe" {
@@ -299,7 +376,7 @@ func (l *batchLoader) check(p *packages.Package, imports map[string]*packages.Pa
 			}
 			return ip.Types, nil
 		}),
-		IgnoreFuncBodies: !member, // a test variant of a dependency: its API is enough
+		IgnoreFuncBodies: !member || apiOnly, // a test variant of a dependency, or a package analysed in its test variant: its API is enough
 		Sizes:            p.TypesSizes,
 		Error: func(err error) {
 			if te, ok := err.(types.Error); ok {

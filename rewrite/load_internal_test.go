@@ -95,7 +95,8 @@ var _ = bad.X
 		m("c", "usebad"),
 	} {
 		var ids []string
-		for _, p := range loadBatch(batch, variants, exports) {
+		pkgs, _ := loadBatch(batch, variants, exports)
+		for _, p := range pkgs {
 			ids = append(ids, p.ID)
 			broken := strings.Contains(p.PkgPath, "bad")
 			if broken != p.IllTyped || p.Name == "bad" && len(p.Errors) == 0 || !broken && len(p.Errors) > 0 {
@@ -123,6 +124,65 @@ var _ = bad.X
 	}
 }
 
+// TestLoadBatchAPIOnly checks that a package loaded with its test variant is
+// type-checked for its API only (the variant, which holds all its files, is the one
+// analysed), with its syntax and the syntax index of the variant built while it loaded;
+// and that complete gives it with its bodies, for when the variant does not type-check.
+func TestLoadBatchAPIOnly(t *testing.T) {
+	variants, exports := listModule(t, true, `
+-- go.mod --
+module example.com/m
+
+go 1.22
+-- a/a.go --
+package a
+
+func F() int {
+	x := 1
+	return x
+}
+-- a/a_test.go --
+package a
+
+var _ = F()
+`)
+	pkgs, loader := loadBatch([]string{"example.com/m/a"}, variants, exports)
+	var plain, test *packages.Package
+	for _, p := range pkgs {
+		switch p.ID {
+		case "example.com/m/a":
+			plain = p
+		case "example.com/m/a [example.com/m/a.test]":
+			test = p
+		}
+	}
+	if plain == nil || test == nil {
+		t.Fatalf("loaded %v, want a and its test variant", pkgs)
+	}
+	uses := func(p *packages.Package) int {
+		n := 0
+		for id := range p.TypesInfo.Uses {
+			if id.Name == "x" {
+				n++
+			}
+		}
+		return n
+	}
+	if len(plain.Syntax) != 1 || plain.Types.Scope().Lookup("F") == nil || uses(plain) != 0 {
+		t.Errorf("a: %d files, F %v, %d uses of x in bodies; want its syntax and API, no bodies", len(plain.Syntax), plain.Types.Scope().Lookup("F"), uses(plain))
+	}
+	if uses(test) != 1 || loader.inspector(test) == nil || loader.inspector(plain) != nil {
+		t.Errorf("test variant: %d uses of x, want 1; only it has a syntax index", uses(test))
+	}
+	full := loader.complete(plain)
+	if full == plain || uses(full) != 1 || full.IllTyped || loader.inspector(full) == nil {
+		t.Errorf("complete(a): %d uses of x, ill-typed %v; want it checked with its bodies", uses(full), full.IllTyped)
+	}
+	if loader.complete(test) != test {
+		t.Errorf("complete(test variant) is not the variant itself")
+	}
+}
+
 // TestLoadBatchCycle checks that packages in an import cycle, which go list reports (and
 // breaks in the listing: loadBatch also stops if a cycle is left), come back ill-typed.
 func TestLoadBatchCycle(t *testing.T) {
@@ -144,7 +204,8 @@ import "example.com/cyc/a"
 
 var B = a.A
 `)
-	for _, p := range loadBatch(slices.Sorted(maps.Keys(variants)), variants, exports) {
+	pkgs, _ := loadBatch(slices.Sorted(maps.Keys(variants)), variants, exports)
+	for _, p := range pkgs {
 		if !p.IllTyped {
 			t.Errorf("%s is not ill-typed", p.ID)
 		}

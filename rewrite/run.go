@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -274,7 +276,8 @@ func (r *runner) runListing(l *listing) error {
 	r.dependencyProblems(exports)
 	for _, batch := range batches(paths, variants) {
 		since, internal := len(r.order), len(r.res.Internal)
-		if err := r.rounds(l, loadBatch(batch, variants, exports)); err != nil {
+		pkgs, loader := loadBatch(batch, variants, exports)
+		if err := r.rounds(l, pkgs, loader); err != nil {
 			return err
 		}
 		if r.cache != nil && len(r.res.Internal) == internal {
@@ -322,7 +325,7 @@ func (r *runner) overlayFor(dirs []string) map[string][]byte {
 // rounds runs the analysis until no fix is left out because it overlapped another.
 // The first round analyses the loaded batch; later rounds load the directories of the
 // conflicting packages again, with their fixed content.
-func (r *runner) rounds(l *listing, pkgs []*packages.Package) error {
+func (r *runner) rounds(l *listing, pkgs []*packages.Package, loader *batchLoader) error {
 	var dirs []string
 	defer r.loadedFrom(nil)
 	for round := 0; round < maxRounds; round++ {
@@ -337,9 +340,10 @@ func (r *runner) rounds(l *listing, pkgs []*packages.Package) error {
 				return err
 			}
 			r.loadedFrom(overlay) // positions in this round's files are mapped back
+			loader = nil
 		}
-		roots, all := r.roots(pkgs, round == 0)
-		results := r.analyzeAll(roots)
+		roots, all := r.roots(pkgs, round == 0, loader.complete)
+		results := r.analyzeAll(roots, loader)
 		conflicts := r.apply(results, all)
 		if len(conflicts) == 0 {
 			return nil
@@ -368,7 +372,9 @@ func (r *runner) rounds(l *listing, pkgs []*packages.Package) error {
 // (it holds every file of it and the in-package tests), the external test package, and
 // no generated test main. Packages with errors are reported (once, in the first round)
 // and skipped. all is every loaded root package, to be verified when files change.
-func (r *runner) roots(pkgs []*packages.Package, report bool) (roots, all []*packages.Package) {
+// complete gives a package loaded for its API only (see batchLoader.apiOnly) with its
+// function bodies, when it is analysed after all.
+func (r *runner) roots(pkgs []*packages.Package, report bool, complete func(*packages.Package) *packages.Package) (roots, all []*packages.Package) {
 	hasTestVariant := make(map[string]bool)
 	for _, p := range pkgs {
 		if p.ForTest != "" && p.ForTest == p.PkgPath && len(p.Errors) == 0 {
@@ -390,6 +396,13 @@ func (r *runner) roots(pkgs []*packages.Package, report bool) (roots, all []*pac
 		if p.ForTest == "" && hasTestVariant[p.PkgPath] {
 			continue
 		}
+		if p = complete(p); len(p.Errors) > 0 || p.IllTyped {
+			r.uncached[groupPath(p)] = true
+			if report {
+				r.packageProblems(p)
+			}
+			continue
+		}
 		roots = append(roots, p)
 	}
 	return roots, all
@@ -404,13 +417,19 @@ func isTestMain(p *packages.Package) bool {
 	return true
 }
 
-func (r *runner) analyzeAll(roots []*packages.Package) []*pkgResult {
+// analyzeAll analyses the roots, GOMAXPROCS at a time. The loader, when the roots are
+// its packages, gives the syntax index it built for them.
+func (r *runner) analyzeAll(roots []*packages.Package, loader *batchLoader) []*pkgResult {
 	results := make([]*pkgResult, len(roots))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, p := range roots {
 		g.Go(func() error {
-			results[i] = analyze(p, r.opts.Analyzers, r.readFile)
+			given := make(map[*analysis.Analyzer]func() any)
+			if insp := loader.inspector(p); insp != nil {
+				given[inspect.Analyzer] = insp
+			}
+			results[i] = analyze(p, r.opts.Analyzers, r.readFile, given)
 			return nil
 		})
 	}
