@@ -15,50 +15,70 @@ import (
 
 	"github.com/concfix/concfix/internal/diff"
 	"github.com/dave/dst"
-	"github.com/dave/dst/decorator"
 	"golang.org/x/tools/go/analysis"
 )
 
 // A Fix is a suggested fix under construction. Fixers mutate the dst twins of the pass's
-// ast nodes (Fix.Dst); Build turns the mutations into minimal TextEdits. Each file is
-// decorated privately, once per Fix, and only when the fix touches it: the shared,
-// type-checked AST is never changed.
+// ast nodes (Fix.Dst); Build turns the mutations into minimal TextEdits. Each declaration
+// is decorated privately, once per Fix, and only when the fix reaches into it (see
+// pieces.go): the shared, type-checked AST is never changed.
 type Fix struct {
 	pass  *analysis.Pass
 	files map[*ast.File]*fileEdit
 	order []*ast.File
+	whole map[*ast.File]bool // files decorated whole (see needWhole)
 }
 
 type fileEdit struct {
 	ast     *ast.File
 	tf      *token.File
-	dec     *decorator.Decorator
-	dst     *dst.File
-	touched [][2]int // 1-based inclusive line ranges of the original file the fix may change
+	pieces  map[int]*piece // by declaration index, headerPiece or wholeFile
+	touched [][2]int       // 1-based inclusive line ranges of the original file the fix may change
 }
+
+// needWhole is the panic of a Fix that finds, after it decorated pieces of file, that
+// the file cannot be cut where it needs: Build starts over with the file whole.
+type needWhole struct{ file *ast.File }
 
 // Build runs build on a new Fix and returns the suggested fix with the given message.
 // An error from build is the reason there is no fix: return a Refusal, or any error
 // whose text says why. A panic in build or in dst (which has open bugs around comments
 // and generics) is a bug of concfix, returned as an *InternalError, never propagated.
 func Build(pass *analysis.Pass, message string, build func(fx *Fix) error) (sf analysis.SuggestedFix, err error) {
-	fx := &Fix{pass: pass, files: make(map[*ast.File]*fileEdit)}
+	whole := make(map[*ast.File]bool)
+	for {
+		sf, again, err := try(pass, message, build, whole)
+		if again == nil {
+			return sf, err
+		}
+		whole[again] = true
+	}
+}
+
+// try is one attempt of Build, with the files of whole decorated whole. It returns the
+// file to decorate whole when it has to start over.
+func try(pass *analysis.Pass, message string, build func(fx *Fix) error, whole map[*ast.File]bool) (sf analysis.SuggestedFix, again *ast.File, err error) {
+	fx := &Fix{pass: pass, files: make(map[*ast.File]*fileEdit), whole: whole}
 	defer func() {
 		if r := recover(); r != nil {
+			if nw, ok := r.(needWhole); ok && !whole[nw.file] {
+				again = nw.file
+				return
+			}
 			err = &InternalError{Value: r, Stack: debug.Stack()}
 		}
 	}()
 	if err := build(fx); err != nil {
-		return sf, err
+		return sf, nil, err
 	}
 	edits, err := fx.edits()
 	if err != nil {
-		return sf, err
+		return sf, nil, err
 	}
 	if len(edits) == 0 {
-		return sf, Refusal("fix changes nothing")
+		return sf, nil, Refusal("fix changes nothing")
 	}
-	return analysis.SuggestedFix{Message: message, TextEdits: edits}, nil
+	return analysis.SuggestedFix{Message: message, TextEdits: edits}, nil, nil
 }
 
 // Report reports d with the fix that build makes (see Build), or without a fix, with the
@@ -86,12 +106,10 @@ func (fx *Fix) File(pos token.Pos) *ast.File {
 func (fx *Fix) edit(f *ast.File) *fileEdit {
 	fe, ok := fx.files[f]
 	if !ok {
-		dec := decorator.NewDecorator(fx.pass.Fset) // no import management: it corrupts files (DESIGN.md)
-		df, err := dec.DecorateFile(f)
-		if err != nil {
-			panic(fmt.Sprintf("decorating %s: %v", fx.pass.Fset.File(f.Pos()).Name(), err))
+		fe = &fileEdit{ast: f, tf: fx.pass.Fset.File(f.Pos()), pieces: make(map[int]*piece)}
+		if fx.whole[f] {
+			fe.decorateWhole(fx.pass.Fset)
 		}
-		fe = &fileEdit{ast: f, tf: fx.pass.Fset.File(f.Pos()), dec: dec, dst: df}
 		fx.files[f] = fe
 		fx.order = append(fx.order, f)
 	}
@@ -105,7 +123,7 @@ func (fx *Fix) edit(f *ast.File) *fileEdit {
 // statement's neighbour).
 func (fx *Fix) Dst(n ast.Node) dst.Node {
 	fe := fx.edit(fx.File(n.Pos()))
-	d, ok := fe.dec.Dst.Nodes[n]
+	d, ok := fe.pieceOf(fx.pass.Fset, n).dec.Dst.Nodes[n]
 	if !ok {
 		panic(fmt.Sprintf("no dst node for %T at %v", n, fx.pass.Fset.Position(n.Pos())))
 	}
@@ -119,9 +137,11 @@ func (fx *Fix) Touch(n ast.Node) {
 	fe.touched = append(fe.touched, [2]int{fe.tf.Line(n.Pos()), fe.tf.Line(n.End())})
 }
 
-// DstFile returns the dst twin of the file that contains n.
+// DstFile returns the dst file that holds the twin of n: the top-level declaration that
+// contains n, decorated on its own after the package clause (or the whole file, when its
+// declarations share lines). Walk it to find the twins around n.
 func (fx *Fix) DstFile(n ast.Node) *dst.File {
-	return fx.edit(fx.File(n.Pos())).dst
+	return fx.edit(fx.File(n.Pos())).pieceOf(fx.pass.Fset, n).dst
 }
 
 // AddImport makes the file containing n import path (unnamed) and returns the name to
@@ -149,9 +169,10 @@ func (fx *Fix) AddImport(n ast.Node, path, name string) (string, error) {
 		}
 	}
 	fe := fx.edit(f)
+	df := fe.pieceOf(fx.pass.Fset, f.Name).dst
 	spec := &dst.ImportSpec{Path: &dst.BasicLit{Kind: token.STRING, Value: strconv.Quote(path)}}
 	var decl *dst.GenDecl
-	for _, d := range fe.dst.Decls {
+	for _, d := range df.Decls {
 		if g, ok := d.(*dst.GenDecl); ok && g.Tok == token.IMPORT {
 			decl = g
 			break
@@ -161,7 +182,7 @@ func (fx *Fix) AddImport(n ast.Node, path, name string) (string, error) {
 		decl = &dst.GenDecl{Tok: token.IMPORT}
 		decl.Decs.Before = dst.EmptyLine
 		decl.Decs.After = dst.EmptyLine
-		fe.dst.Decls = append([]dst.Decl{decl}, fe.dst.Decls...)
+		df.Decls = append([]dst.Decl{decl}, df.Decls...)
 	}
 	if len(decl.Specs) > 0 && !decl.Lparen {
 		decl.Lparen = true
@@ -249,11 +270,10 @@ func (fx *Fix) edits() ([]analysis.TextEdit, error) {
 		if err != nil {
 			return nil, err
 		}
-		var buf bytes.Buffer
-		if err := decorator.NewRestorer().Fprint(&buf, fe.dst); err != nil {
-			return nil, fmt.Errorf("restoring %s: %v", fe.tf.Name(), err)
+		restored, err := fe.restore(src)
+		if err != nil {
+			return nil, err
 		}
-		restored := buf.Bytes()
 		changes := splitFormatting(diff.Lines(string(src), string(restored)))
 		// In a file that is not gofmt-clean, a line that changes only in white space keeps
 		// its layout even among the lines the fix touches: only the lines that really change

@@ -1,0 +1,5 @@
+package bridge
+
+func e() {
+	mark() // want "mark"
+}
