@@ -1,7 +1,6 @@
 package rewrite
 
 import (
-	"bytes"
 	"fmt"
 	"go/ast"
 	"go/format"
@@ -15,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/concfix/concfix/internal/diff"
+	"github.com/concfix/concfix/internal/fixkit"
 
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/tools/go/packages"
@@ -150,7 +150,7 @@ func (r *runner) newContent(fset *token.FileSet, set []*candidate) (map[string][
 			return nil, nil, err
 		}
 		out := diff.Apply(src, es)
-		if gofmtClean(src) {
+		if fixkit.GofmtClean(src) {
 			if formatted, err := format.Source(out); err == nil {
 				out = formatted
 			}
@@ -263,9 +263,3 @@ func withoutBodies(f *ast.File) *ast.File {
 type importerFunc func(path string) (*types.Package, error)
 
 func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
-
-// gofmtClean reports whether src is formatted as gofmt would.
-func gofmtClean(src []byte) bool {
-	out, err := format.Source(src)
-	return err == nil && bytes.Equal(out, src)
-}

@@ -1,7 +1,6 @@
 package fixkit
 
 import (
-	"bytes"
 	"fmt"
 	"go/ast"
 	"go/format"
@@ -279,8 +278,7 @@ func (fx *Fix) edits() ([]analysis.TextEdit, error) {
 		// its layout even among the lines the fix touches: only the lines that really change
 		// are rewritten (in gofmt's layout). A gofmt-clean file takes gofmt's realignment of
 		// the touched lines.
-		formatted, err := format.Source(src)
-		clean := err == nil && bytes.Equal(formatted, src)
+		clean := GofmtClean(src)
 		spaces := !clean && indentsWithSpaces(src)
 		srcLines, newLines := diff.SplitLines(string(src)), diff.SplitLines(string(restored))
 		var kept []diff.Edit
