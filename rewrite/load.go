@@ -454,11 +454,12 @@ func (l *batchLoader) parse(name string) (*ast.File, error) {
 			pf.err = err
 			return
 		}
-		// ast.Object resolution kept, as go/packages does: analyzers may rely on it. A
-		// file that does not parse is not analysed: its first error on each line is
-		// enough, as gofmt and the compiler report them (AllErrors adds the parser's
-		// recovery, such as an "expected ';'" after the error that made it).
-		pf.f, pf.err = parser.ParseFile(l.fset, name, src, parser.ParseComments)
+		// No ast.Object resolution (deprecated; concfix's analyzers read go/types): it is
+		// a tenth of the syntax's memory. A file that does not parse is not analysed: its
+		// first error on each line is enough, as gofmt and the compiler report them
+		// (AllErrors adds the parser's recovery, such as an "expected ';'" after the error
+		// that made it).
+		pf.f, pf.err = parser.ParseFile(l.fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
 	})
 	return pf.f, pf.err
 }
