@@ -162,14 +162,16 @@ func (pi *pendingInspector) get() *inspector.Inspector {
 	return pi.insp
 }
 
-// inspector returns the syntax index built for p while it loaded, or nil.
-func (l *batchLoader) inspector(p *packages.Package) func() any {
+// takeInspector returns the syntax index built for p while it loaded, or nil, and
+// forgets it: p is analysed once.
+func (l *batchLoader) takeInspector(p *packages.Package) func() any {
 	if l == nil {
 		return nil
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if pi := l.inspectors[p]; pi != nil {
+		delete(l.inspectors, p)
 		return func() any { return pi.get() }
 	}
 	return nil

@@ -171,11 +171,11 @@ var _ = F()
 	if len(plain.Syntax) != 1 || plain.Types.Scope().Lookup("F") == nil || uses(plain) != 0 {
 		t.Errorf("a: %d files, F %v, %d uses of x in bodies; want its syntax and API, no bodies", len(plain.Syntax), plain.Types.Scope().Lookup("F"), uses(plain))
 	}
-	if uses(test) != 1 || loader.inspector(test) == nil || loader.inspector(plain) != nil {
-		t.Errorf("test variant: %d uses of x, want 1; only it has a syntax index", uses(test))
+	if uses(test) != 1 || loader.takeInspector(test) == nil || loader.takeInspector(test) != nil || loader.takeInspector(plain) != nil {
+		t.Errorf("test variant: %d uses of x, want 1; only it has a syntax index, taken once", uses(test))
 	}
 	full := loader.complete(plain)
-	if full == plain || uses(full) != 1 || full.IllTyped || loader.inspector(full) == nil {
+	if full == plain || uses(full) != 1 || full.IllTyped || loader.takeInspector(full) == nil {
 		t.Errorf("complete(a): %d uses of x, ill-typed %v; want it checked with its bodies", uses(full), full.IllTyped)
 	}
 	if loader.complete(test) != test {

@@ -418,7 +418,9 @@ func isTestMain(p *packages.Package) bool {
 }
 
 // analyzeAll analyses the roots, GOMAXPROCS at a time. The loader, when the roots are
-// its packages, gives the syntax index it built for them.
+// its packages, gives the syntax index it built for them. A root's type information is
+// released once it is analysed (what follows needs its syntax and its API only), so that
+// a batch holds the type information of the packages in analysis, not of all.
 func (r *runner) analyzeAll(roots []*packages.Package, loader *batchLoader) []*pkgResult {
 	results := make([]*pkgResult, len(roots))
 	var g errgroup.Group
@@ -426,10 +428,11 @@ func (r *runner) analyzeAll(roots []*packages.Package, loader *batchLoader) []*p
 	for i, p := range roots {
 		g.Go(func() error {
 			given := make(map[*analysis.Analyzer]func() any)
-			if insp := loader.inspector(p); insp != nil {
+			if insp := loader.takeInspector(p); insp != nil {
 				given[inspect.Analyzer] = insp
 			}
 			results[i] = analyze(p, r.opts.Analyzers, r.readFile, given)
+			p.TypesInfo, p.TypeErrors = nil, nil
 			return nil
 		})
 	}
