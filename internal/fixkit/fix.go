@@ -31,6 +31,8 @@ type Fix struct {
 type fileEdit struct {
 	ast     *ast.File
 	tf      *token.File
+	src     []byte
+	lines   []string       // of src
 	pieces  map[int]*piece // by declaration index, headerPiece or wholeFile
 	touched [][2]int       // 1-based inclusive line ranges of the original file the fix may change
 }
@@ -105,7 +107,12 @@ func (fx *Fix) File(pos token.Pos) *ast.File {
 func (fx *Fix) edit(f *ast.File) *fileEdit {
 	fe, ok := fx.files[f]
 	if !ok {
-		fe = &fileEdit{ast: f, tf: fx.pass.Fset.File(f.Pos()), pieces: make(map[int]*piece)}
+		tf := fx.pass.Fset.File(f.Pos())
+		src, err := fx.pass.ReadFile(tf.Name())
+		if err != nil {
+			panic(fmt.Sprintf("reading %s: %v", tf.Name(), err))
+		}
+		fe = &fileEdit{ast: f, tf: tf, src: src, lines: diff.SplitLines(string(src)), pieces: make(map[int]*piece)}
 		if fx.whole[f] {
 			fe.decorateWhole(fx.pass.Fset)
 		}
@@ -122,7 +129,8 @@ func (fx *Fix) edit(f *ast.File) *fileEdit {
 // statement's neighbour).
 func (fx *Fix) Dst(n ast.Node) dst.Node {
 	fe := fx.edit(fx.File(n.Pos()))
-	d, ok := fe.pieceOf(fx.pass.Fset, n).dec.Dst.Nodes[n]
+	p := fe.pieceOf(fx.pass.Fset, n)
+	d, ok := p.dec.Dst.Nodes[p.twin(n)]
 	if !ok {
 		panic(fmt.Sprintf("no dst node for %T at %v", n, fx.pass.Fset.Position(n.Pos())))
 	}
@@ -265,11 +273,8 @@ func (fx *Fix) edits() ([]analysis.TextEdit, error) {
 	var edits []analysis.TextEdit
 	for _, f := range fx.order {
 		fe := fx.files[f]
-		src, err := fx.pass.ReadFile(fe.tf.Name())
-		if err != nil {
-			return nil, err
-		}
-		restored, err := fe.restore(src)
+		src := fe.src
+		restored, err := fe.restore()
 		if err != nil {
 			return nil, err
 		}

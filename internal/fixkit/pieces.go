@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
+	"reflect"
 	"sort"
 	"strings"
 
-	"github.com/concfix/concfix/internal/diff"
 	"github.com/dave/dst"
 	"github.com/dave/dst/decorator"
 )
@@ -22,8 +23,9 @@ import (
 
 // A piece is a part of a file decorated on its own.
 type piece struct {
-	from, to int  // the 1-based lines of the original file it spans
-	header   bool // the package clause and the imports: restored with the package clause
+	from, to int                   // the 1-based lines of the original file it spans
+	header   bool                  // the package clause and the imports: restored with the package clause
+	nodes    map[ast.Node]ast.Node // the file's nodes -> their twins parsed with the piece
 	dec      *decorator.Decorator
 	dst      *dst.File
 }
@@ -43,7 +45,7 @@ func (fe *fileEdit) pieceOf(fset *token.FileSet, n ast.Node) *piece {
 	if p := fe.pieces[key]; p != nil {
 		return p
 	}
-	p, ok := fe.cut(fset, key)
+	p, ok := fe.cut(key)
 	if !ok {
 		// Declarations that share lines: the file is decorated whole, from the start
 		// of the fix, since twins of the pieces decorated so far may be held.
@@ -67,25 +69,27 @@ func (fe *fileEdit) declOf(n ast.Node) int {
 	return i
 }
 
-// cut decorates the piece key of fe, or reports that the file cannot be cut there.
-func (fe *fileEdit) cut(fset *token.FileSet, key int) (*piece, bool) {
+// cut decorates the piece key of fe, or reports that the file cannot be cut there. The
+// piece's lines are parsed again on their own, after a package clause, so that the
+// decorator, which steps through every byte of a file, sees them alone; its nodes are the
+// twins of the file's, in the same order.
+func (fe *fileEdit) cut(key int) (*piece, bool) {
 	f, tf := fe.ast, fe.tf
 	line := func(p token.Pos) int { return tf.Line(p) }
 	pkgLine := line(f.Name.End())
-	part := &ast.File{Package: f.Package, Name: f.Name, FileStart: f.FileStart, FileEnd: f.FileEnd, GoVersion: f.GoVersion}
 	p := &piece{header: key == headerPiece}
-	var end token.Pos // where the nodes of the piece end, comments aside
+	var orig []ast.Node // the nodes of the piece
+	var end token.Pos   // where they end, comments aside
 	if p.header {
 		p.from, p.to = line(f.Package), pkgLine
-		end = f.Name.End()
+		orig, end = []ast.Node{f.Name}, f.Name.End()
 		for _, d := range f.Decls {
 			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
-				part.Decls = append(part.Decls, d)
+				orig = append(orig, d)
 				p.to, end = max(p.to, line(d.End())), d.End()
 			}
 		}
-		part.Imports = f.Imports
-		if len(part.Decls) > 0 && line(part.Decls[0].Pos()) == pkgLine {
+		if len(orig) > 1 && line(orig[1].Pos()) == pkgLine {
 			return nil, false
 		}
 	} else {
@@ -95,14 +99,13 @@ func (fe *fileEdit) cut(fset *token.FileSet, key int) (*piece, bool) {
 			prev = line(f.Decls[key-1].End())
 		}
 		p.from, p.to = line(d.Pos()), line(d.End())
-		end = d.End()
+		orig, end = []ast.Node{d}, d.End()
 		if p.from <= prev || key+1 < len(f.Decls) && line(f.Decls[key+1].Pos()) == p.to {
 			return nil, false // a declaration that shares a line with another
 		}
 		if doc := declDoc(d); doc != nil && line(doc.Pos()) <= prev {
 			return nil, false // its doc comment starts on the line of the one before
 		}
-		part.Decls = []ast.Decl{d}
 		// The comments before it, from the line after the previous declaration.
 		for _, cg := range f.Comments {
 			if l := line(cg.Pos()); l > prev && cg.Pos() < d.Pos() {
@@ -110,29 +113,81 @@ func (fe *fileEdit) cut(fset *token.FileSet, key int) (*piece, bool) {
 			}
 		}
 	}
-	// The comments in the piece's lines, and those that start on its last line.
+	// The comments that start on its last line.
 	for _, cg := range f.Comments {
-		l := line(cg.Pos())
-		if cg == f.Doc || cg.Pos() < f.Package || l < p.from || l > p.to {
-			continue
-		}
-		if l == p.to && cg.Pos() >= end {
+		if line(cg.Pos()) == p.to && cg.Pos() >= end {
 			p.to = max(p.to, line(cg.End()))
 		}
-		part.Comments = append(part.Comments, cg)
 	}
 	for _, q := range fe.pieces {
 		if p.from <= q.to && q.from <= p.to {
 			return nil, false
 		}
 	}
-	p.dec = decorator.NewDecorator(fset) // no import management: it corrupts files (DESIGN.md)
-	df, err := p.dec.DecorateFile(part)
+	text := strings.Join(fe.lines[p.from-1:p.to], "")
+	if !p.header {
+		text = "package " + f.Name.Name + "\n\n" + text
+	}
+	pfset := token.NewFileSet()
+	pf, err := parser.ParseFile(pfset, tf.Name(), text, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
+		return nil, false
+	}
+	twins := []ast.Node{pf.Name}
+	for _, d := range pf.Decls {
+		twins = append(twins, d)
+	}
+	if !p.header {
+		twins = twins[1:]
+	}
+	if p.nodes = pairNodes(orig, twins); p.nodes == nil {
+		return nil, false
+	}
+	p.dec = decorator.NewDecorator(pfset) // no import management: it corrupts files (DESIGN.md)
+	if p.dst, err = p.dec.DecorateFile(pf); err != nil {
 		panic(fmt.Sprintf("decorating %s: %v", tf.Name(), err))
 	}
-	p.dst = df
 	return p, true
+}
+
+// pairNodes maps each node under orig to the node at its place under twins, or returns
+// nil when the trees differ in shape.
+func pairNodes(orig, twins []ast.Node) map[ast.Node]ast.Node {
+	if len(orig) != len(twins) {
+		return nil
+	}
+	preorder := func(n ast.Node) []ast.Node {
+		var out []ast.Node
+		ast.Inspect(n, func(n ast.Node) bool {
+			if n != nil {
+				out = append(out, n)
+			}
+			return true
+		})
+		return out
+	}
+	pairs := make(map[ast.Node]ast.Node)
+	for i := range orig {
+		a, b := preorder(orig[i]), preorder(twins[i])
+		if len(a) != len(b) {
+			return nil
+		}
+		for j := range a {
+			if reflect.TypeOf(a[j]) != reflect.TypeOf(b[j]) {
+				return nil
+			}
+			pairs[a[j]] = b[j]
+		}
+	}
+	return pairs
+}
+
+// twin returns the node of the piece's syntax that stands for n, a node of the file.
+func (p *piece) twin(n ast.Node) ast.Node {
+	if p.nodes == nil {
+		return n // the whole file, decorated from the file's syntax
+	}
+	return p.nodes[n]
 }
 
 // decorateWhole decorates the whole file, as its one piece.
@@ -157,8 +212,9 @@ func declDoc(d ast.Decl) *ast.CommentGroup {
 	return nil
 }
 
-// restore returns src with the lines of each piece replaced by the piece restored.
-func (fe *fileEdit) restore(src []byte) ([]byte, error) {
+// restore returns the file's content with the lines of each piece replaced by the piece
+// restored.
+func (fe *fileEdit) restore() ([]byte, error) {
 	if p := fe.pieces[wholeFile]; p != nil {
 		var buf bytes.Buffer
 		if err := decorator.NewRestorer().Fprint(&buf, p.dst); err != nil {
@@ -171,7 +227,7 @@ func (fe *fileEdit) restore(src []byte) ([]byte, error) {
 		ps = append(ps, p)
 	}
 	sort.Slice(ps, func(i, j int) bool { return ps[i].from < ps[j].from })
-	lines := diff.SplitLines(string(src))
+	lines := fe.lines
 	var out strings.Builder
 	next := 0 // 0-based index of the next original line to copy
 	for _, p := range ps {
