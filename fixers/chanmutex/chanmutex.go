@@ -99,7 +99,7 @@ func run(pass *analysis.Pass) (any, error) {
 	// local variable.
 	cands := make(map[*types.Var]*candidate)
 	var order []*candidate
-	for c := range in.Root().Preorder((*ast.CallExpr)(nil)) {
+	for _, c := range m.Calls {
 		call := c.Node().(*ast.CallExpr)
 		if !isMakeChan1(info, call) {
 			continue

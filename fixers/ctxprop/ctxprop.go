@@ -65,7 +65,7 @@ func run(pass *analysis.Pass) (any, error) {
 		done:    make(map[*types.Var]bool),
 		scanned: make(map[ast.Node]bool),
 	}
-	for cur := range ck.insp.Root().Preorder((*ast.CallExpr)(nil)) {
+	for _, cur := range ck.m.Calls {
 		ck.checkCall(cur)
 	}
 	return nil, nil

@@ -33,7 +33,7 @@ func run(pass *analysis.Pass) (any, error) {
 	if len(m.Gos) == 0 {
 		return nil, nil // nothing to do in a package without go statements
 	}
-	for cur := range m.Inspector.Root().Preorder((*ast.CallExpr)(nil)) {
+	for _, cur := range m.Calls {
 		if isUnbufferedMake(pass.TypesInfo, cur.Node().(*ast.CallExpr)) {
 			checkMake(pass, m, cur)
 		}

@@ -100,7 +100,7 @@ func newContexts(m *Model) *Contexts {
 		return cs
 	}
 	byVar := make(map[*types.Var][]*Derivation)
-	for cur := range m.Inspector.Root().Preorder((*ast.CallExpr)(nil)) {
+	for _, cur := range m.Calls {
 		call := cur.Node().(*ast.CallExpr)
 		fn, _ := typeutil.Callee(m.Info, call).(*types.Func)
 		ok, cause := ReleaseFunc(fn)

@@ -101,7 +101,7 @@ func newLocks(m *Model) *Locks {
 			break
 		}
 	}
-	for cur := range m.Inspector.Root().Preorder((*ast.CallExpr)(nil)) {
+	for _, cur := range m.Calls {
 		call := cur.Node().(*ast.CallExpr)
 		if fn := typeutil.StaticCallee(m.Info, call); fn != nil {
 			if callee := m.Decl(fn); callee != nil {

@@ -41,6 +41,10 @@ type Model struct {
 
 	Funcs []*Func // every function with a body, declared or literal, in source order
 	Gos   []*Go   // every go statement, in source order
+	// Calls are the cursors of every call expression (conversions too), in source order:
+	// the fixers and the model's parts that look at calls iterate them instead of
+	// walking the package again, each.
+	Calls []inspector.Cursor
 
 	byNode   map[ast.Node]*Func    // by *ast.FuncDecl and *ast.FuncLit
 	byObj    map[*types.Func]*Func // declared functions and methods (origins)
@@ -134,8 +138,12 @@ func popOutside(stack []*Func, n ast.Node) []*Func {
 // collect finds the functions, the go statements and the references to functions.
 func (m *Model) collect() {
 	var stack []*Func
-	for cur := range m.Inspector.Root().Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.GoStmt)(nil)) {
+	for cur := range m.Inspector.Root().Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.GoStmt)(nil), (*ast.CallExpr)(nil)) {
 		n := cur.Node()
+		if _, ok := n.(*ast.CallExpr); ok {
+			m.Calls = append(m.Calls, cur)
+			continue
+		}
 		stack = popOutside(stack, n)
 		var outer *Func
 		if len(stack) > 0 {

@@ -550,3 +550,32 @@ func g(a, b chan int) {
 		}
 	}
 }
+
+// TestCalls checks that Model.Calls holds every call of the package, nested ones and those
+// in function literals and package-level initialisers too, in source order.
+func TestCalls(t *testing.T) {
+	m := loadFiles(t, `package p
+
+var x = f(g(1))
+
+func f(int) int { return 0 }
+
+func g(n int) int {
+	go func() { f(n) }()
+	return int(f(n))
+}
+`, `package p
+
+func h() { defer g(f(2)) }
+`)
+	var got, want []string
+	for _, c := range m.Calls {
+		got = append(got, types.ExprString(c.Node().(*ast.CallExpr)))
+	}
+	for c := range m.Inspector.Root().Preorder((*ast.CallExpr)(nil)) {
+		want = append(want, types.ExprString(c.Node().(*ast.CallExpr)))
+	}
+	if !slices.Equal(got, want) || len(got) != 8 {
+		t.Errorf("Calls = %q, want %q (8)", got, want)
+	}
+}

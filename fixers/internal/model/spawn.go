@@ -129,7 +129,7 @@ func (sh *Shared) collectSpawns() {
 		}
 	}
 	var dones, atomics, cancels []*Func
-	for cur := range m.Inspector.Root().Preorder((*ast.CallExpr)(nil)) {
+	for _, cur := range m.Calls {
 		call := cur.Node().(*ast.CallExpr)
 		if isCancelFunc(m.Info.TypeOf(call.Fun)) {
 			if f := m.Enclosing(cur); f != nil {
