@@ -4,13 +4,11 @@ import (
 	"fmt"
 	"go/types"
 	"reflect"
-	"runtime"
 	"runtime/debug"
 	"sync"
 
 	"github.com/concfix/concfix/internal/fixkit"
 
-	"golang.org/x/sync/errgroup"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/packages"
 )
@@ -51,7 +49,7 @@ type factKey struct {
 // pass.ReadFile, so that fixes are computed against the content the syntax came from.
 // given holds the results of requirements computed beforehand (the loader's inspector).
 //
-// Analyzers run in parallel, GOMAXPROCS at a time, each once its requirements are done
+// Analyzers run in parallel, each once its requirements are done
 // (the fixers share one model, safe for concurrent use). What they report is kept in the
 // order of analyzers, whatever the order they finish in: of overlapping fixes, the first
 // is applied.
@@ -162,15 +160,14 @@ func analyze(pkg *packages.Package, analyzers []*analysis.Analyzer, readFile fun
 		return j
 	}
 
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
+	// Every analyzer at once: the scheduler shares the processors among them, so that a
+	// slow analyzer late in the list does not run alone at the end. The packages of a
+	// batch are analysed GOMAXPROCS at a time (runner.analyzeAll).
+	var wg sync.WaitGroup
 	for _, a := range analyzers {
-		g.Go(func() error {
-			run(a)
-			return nil
-		})
+		wg.Go(func() { run(a) })
 	}
-	g.Wait()
+	wg.Wait()
 	for _, a := range analyzers {
 		j := jobs[a]
 		if j.err != nil {
