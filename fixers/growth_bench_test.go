@@ -15,6 +15,9 @@ package fixers
 // the benchmark would scan it. The rows, each a sub-benchmark lines=N/row:
 //
 //   - inspect: inspector.New over the files;
+//   - walk: one pass over every node with the types.Info lookup an analyzer makes per
+//     node. It is linear by construction, so that its growth is the machine's (caches:
+//     the maps of types.Info outgrow them), the yardstick for the other rows;
 //   - model: model.New, the eager part of the model (functions, go statements, no-return
 //     functions), given the inspector;
 //   - model.cfg, model.chans, model.locks, model.contexts, model.shared: each lazily
@@ -36,6 +39,7 @@ package fixers
 
 import (
 	"fmt"
+	"go/ast"
 	"go/types"
 	"os"
 	"strconv"
@@ -222,6 +226,28 @@ func benchGrowth(b *testing.B, g *growthPkg) {
 		}
 		return n, cpuTime() - start
 	})
+	row("walk", func(b *testing.B) (n int, cpu time.Duration) {
+		info := g.pkg.TypesInfo
+		start := cpuTime()
+		for b.Loop() {
+			known := 0
+			for c := range insp.Root().Preorder() {
+				switch e := c.Node().(type) {
+				case *ast.Ident:
+					if info.ObjectOf(e) != nil {
+						known++
+					}
+				case ast.Expr:
+					if _, ok := info.Types[e]; ok {
+						known++
+					}
+				}
+			}
+			walked = known
+			n++
+		}
+		return n, cpuTime() - start
+	})
 	row("model", func(b *testing.B) (n int, cpu time.Duration) {
 		start := cpuTime()
 		for b.Loop() {
@@ -278,6 +304,9 @@ func benchGrowth(b *testing.B, g *growthPkg) {
 		return n, cpu
 	})
 }
+
+// walked keeps the walk row's result alive.
+var walked int
 
 func needsModel(a *analysis.Analyzer) bool {
 	for _, req := range a.Requires {
