@@ -198,10 +198,13 @@ var chanmutexBug = template{
 	name:    "chanmutex",
 	imports: []string{},
 	body: `
-// counter@ uses a channel as its mutex.
+type count@ int
+
+// counter@ uses a channel as its mutex. (Its count has a type of its own: counters of
+// one struct would convert to each other, and chanmutex would refuse to fix them.)
 type counter@ struct {
 	sem chan struct{}
-	n   int
+	n   count@
 }
 
 func newCounter@() *counter@ { return &counter@{sem: make(chan struct{}, 1)} }
@@ -212,7 +215,7 @@ func (c *counter@) inc() {
 	<-c.sem
 }
 
-func (c *counter@) get() int {
+func (c *counter@) get() count@ {
 	c.sem <- struct{}{}
 	defer func() { <-c.sem }()
 	return c.n
