@@ -5,9 +5,12 @@ package fixers
 //
 //	go test ./fixers -run '^$' -bench Growth -benchmem -timeout 60m
 //
+// (about 3 minutes per -count on 2 cores; GROWTH_LINES=10000,100000 picks the sizes,
+// -bench 'Growth/lines=100000/chanmutex$' one row).
+//
 // For each size (GROWTH_LINES, comma-separated; default 10000,30000,100000) it writes a
-// package of about that many lines shaped like real concurrent code, with a bug for one
-// of the fixers every few hundred lines (package growth), and loads it once, as the test
+// package of about that many lines shaped like real concurrent code, with one bug of
+// each fixer every 5000 lines (package growth), and loads it once, as the test
 // variant (example.com/big [example.com/big.test]), so that the _test.go files, and
 // testfatal with them, are analysed too. The package is type-checked from source and its
 // dependencies come from export data, as concfix's loader and go vet do: with
@@ -27,15 +30,14 @@ package fixers
 //     filter): its Run, on a model of its own whose parts above are computed before the
 //     timer starts, so that the row is the fixer's own cost; the queries that the model
 //     memoizes per channel or function (Chans.Fits, KnownDone, the comment index) are
-//     computed in the first iteration only, and counted in the next row;
+//     computed in its first iteration only, and are counted in full in the all row;
 //   - all: inspector, model and every fixer, fresh each time: the whole cost per package.
 //
 // Besides ns/op, B/op and allocs/op each row reports lines (of the package, tests
 // included), ns/line (linear growth keeps it constant across sizes), cpu-ns/line (the
 // same in CPU time of the process, where the platform has getrusage: on a busy machine
 // it varies less) and, for a fixer, findings (the diagnostics it reported, so that its
-// reporting and fix paths ran).
-// Nothing here asserts a speed.
+// reporting and fix paths ran). Nothing here asserts a speed.
 
 import (
 	"fmt"
