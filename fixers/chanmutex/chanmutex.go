@@ -143,6 +143,7 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 
 	pc := newPkgChecks(pass, m)
+	var decided []*candidate // in order, those whose checks are left
 	for _, cd := range order {
 		if cd.skip || !cd.decl.Valid() {
 			continue
@@ -167,6 +168,17 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 			cd.setNoFix(cd.v.Pos(), "cannot prove that every acquire is released on every path")
 		}
+		decided = append(decided, cd)
+	}
+	// The checks of the fields' structs, for all of them at once: each walks the package.
+	var owners []types.Type
+	for _, cd := range decided {
+		if cd.field {
+			owners = append(owners, cd.owner)
+		}
+	}
+	pc.index(owners)
+	for _, cd := range decided {
 		if cd.field {
 			pc.checkField(cd)
 		}

@@ -7,12 +7,14 @@ import (
 	"go/types"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // pkgChecks answers, for a struct type that holds a candidate field, whether a mutex may
@@ -21,9 +23,17 @@ import (
 type pkgChecks struct {
 	pass       *analysis.Pass
 	m          *model.Model
-	reachable  map[types.Type]bool // types other packages can get hold of
-	ignored    map[string]string   // identifiers of the package's files that the build excludes -> a file
-	testIdents map[string]bool     // identifiers of in-package test files absent from this pass
+	reachable  map[types.Type]bool       // types other packages can get hold of
+	ignored    map[string]string         // identifiers of the package's files that the build excludes -> a file
+	testIdents map[string]bool           // identifiers of in-package test files absent from this pass
+	unkeyed    typeutil.Map              // types of the composite literals that list elements without keys
+	copies     map[types.Type]copyReason // by owner (see index)
+}
+
+// A copyReason is where, and why, a value of a struct type is or could be copied.
+type copyReason struct {
+	pos token.Pos
+	why string
 }
 
 func newPkgChecks(pass *analysis.Pass, m *model.Model) *pkgChecks {
@@ -61,20 +71,7 @@ func (pc *pkgChecks) checkField(cd *candidate) {
 // unkeyedLiteral reports whether a composite literal of struct type t lists its
 // elements without field names.
 func (pc *pkgChecks) unkeyedLiteral(t types.Type) bool {
-	info := pc.pass.TypesInfo
-	for c := range pc.m.Inspector.Root().Preorder((*ast.CompositeLit)(nil)) {
-		lit := c.Node().(*ast.CompositeLit)
-		if len(lit.Elts) == 0 {
-			continue
-		}
-		if _, keyed := lit.Elts[0].(*ast.KeyValueExpr); keyed {
-			continue
-		}
-		if lt := info.TypeOf(lit); lt != nil && types.Identical(lt, t) {
-			return true
-		}
-	}
-	return false
+	return pc.unkeyed.At(t) != nil
 }
 
 // exposed reports whether t can be reached from the package's exported API (exported
@@ -266,79 +263,163 @@ func (pc *pkgChecks) loadTestIdents() {
 	}
 }
 
-// copied returns where a value of struct type t is copied, or could be: a method with a
-// value receiver, a type that holds t by value (a struct field, an array, slice, map or
-// channel element, a parameter or result), another named type with the same
-// struct, or an expression of type t used other than by address, by field or
-// pointer-method selection, or as a fresh composite literal that defines a variable.
+// copied returns where a value of struct type t, an owner given to index, is copied, or
+// could be: a method with a value receiver, a type that holds t by value (a struct field,
+// an array, slice, map or channel element, a parameter or result), another named type
+// with the same struct, or an expression of type t used other than by address, by field
+// or pointer-method selection, or as a fresh composite literal that defines a variable.
 func (pc *pkgChecks) copied(t types.Type) (token.Pos, string) {
-	pass := pc.pass
-	info := pass.TypesInfo
-	is := func(u types.Type) bool {
+	r := pc.copies[t]
+	return r.pos, r.why
+}
+
+// index computes, in one walk of the package, the composite literals without keys and
+// where each of the owners (the struct types of candidate fields) is copied: asked per
+// field, each answer walked the whole package.
+func (pc *pkgChecks) index(owners []types.Type) {
+	info := pc.pass.TypesInfo
+	for c := range pc.m.Inspector.Root().Preorder((*ast.CompositeLit)(nil)) {
+		lit := c.Node().(*ast.CompositeLit)
+		if len(lit.Elts) == 0 {
+			continue
+		}
+		if _, keyed := lit.Elts[0].(*ast.KeyValueExpr); keyed {
+			continue
+		}
+		if lt := info.TypeOf(lit); lt != nil {
+			pc.unkeyed.Set(lt, true)
+		}
+	}
+	pc.copies = make(map[types.Type]copyReason)
+	if len(owners) == 0 {
+		return
+	}
+	// The owners by type (identical types are one owner), and by their struct.
+	var byType, byStruct typeutil.Map
+	var distinct []types.Type
+	for _, t := range owners {
+		if byType.At(t) == nil {
+			byType.Set(t, len(distinct))
+			distinct = append(distinct, t)
+			list, _ := byStruct.At(t.Underlying()).([]int)
+			byStruct.Set(t.Underlying(), append(list, len(distinct)-1))
+		}
+	}
+	reasons := make([]copyReason, len(distinct))
+	left := len(distinct)
+	set := func(k int, pos token.Pos, why string) {
+		if reasons[k].why == "" {
+			reasons[k] = copyReason{pos, why}
+			left--
+		}
+	}
+	// is reports whether u is owner k: the same named type, or an identical struct.
+	is := func(k int, u types.Type) bool {
+		t := distinct[k]
 		if _, ok := t.(*types.Named); ok {
 			return u == t
 		}
 		return u != nil && types.Identical(u, t)
 	}
+	ownerOf := func(u types.Type) int {
+		if u == nil {
+			return -1
+		}
+		if k, ok := byType.At(u).(int); ok && is(k, u) {
+			return k
+		}
+		return -1
+	}
+	sameStruct := func(u types.Type) []int {
+		if u == nil {
+			return nil
+		}
+		list, _ := byStruct.At(u.Underlying()).([]int)
+		return list
+	}
 
-	if named, ok := t.(*types.Named); ok {
-		for i := 0; i < named.NumMethods(); i++ {
-			m := named.Method(i)
-			if _, ptr := m.Type().(*types.Signature).Recv().Type().(*types.Pointer); !ptr {
-				return m.Pos(), "method " + m.Name() + " has a value receiver, which copies the struct"
+	for k, t := range distinct {
+		if named, ok := t.(*types.Named); ok {
+			for i := 0; i < named.NumMethods(); i++ {
+				m := named.Method(i)
+				if _, ptr := m.Type().(*types.Signature).Recv().Type().(*types.Pointer); !ptr {
+					set(k, m.Pos(), "method "+m.Name()+" has a value receiver, which copies the struct")
+					break
+				}
 			}
 		}
 	}
-
-	h := holder{is: is, memo: make(map[types.Type]int)}
+	h := holder{ownerOf: ownerOf, memo: make(map[types.Type]*heldSet), tops: make(map[types.Type]*heldSet)}
 	for id, obj := range info.Defs {
+		if left == 0 {
+			break
+		}
 		if obj == nil {
 			continue
 		}
-		if tn, ok := obj.(*types.TypeName); ok {
-			if u := tn.Type(); u != t && !tn.IsAlias() && types.Identical(t.Underlying(), u.Underlying()) {
-				return id.Pos(), "type " + tn.Name() + " has the same struct: the two convert to each other"
+		if tn, ok := obj.(*types.TypeName); ok && !tn.IsAlias() {
+			for _, k := range sameStruct(tn.Type()) {
+				if tn.Type() != distinct[k] {
+					set(k, id.Pos(), "type "+tn.Name()+" has the same struct: the two convert to each other")
+				}
 			}
 		}
-		if h.holds(obj.Type()) {
-			return id.Pos(), obj.Name() + " holds the struct by value"
+		for _, k := range h.holds(obj.Type()).owners() {
+			set(k, id.Pos(), obj.Name()+" holds the struct by value")
 		}
 	}
 	for _, obj := range info.Implicits {
-		if v, ok := obj.(*types.Var); ok && is(v.Type()) {
-			return v.Pos(), "a type switch copies the struct"
+		if v, ok := obj.(*types.Var); ok {
+			if k := ownerOf(v.Type()); k >= 0 {
+				set(k, v.Pos(), "a type switch copies the struct")
+			}
 		}
 	}
-
-	for c := range pc.m.Inspector.Root().Preorder() {
-		e, ok := c.Node().(ast.Expr)
-		if !ok {
-			continue
-		}
-		tv, ok := info.Types[e]
-		if !ok || !tv.IsValue() {
-			continue
-		}
-		if h.holds(tv.Type) {
-			return e.Pos(), "an expression holds the struct by value"
-		}
-		if !is(tv.Type) {
-			// Another type with the same struct, or a pointer to one: a conversion
-			// from or to t would no longer compile.
+	if left > 0 {
+		for c := range pc.m.Inspector.Root().Preorder() {
+			if left == 0 {
+				break
+			}
+			e, ok := c.Node().(ast.Expr)
+			if !ok {
+				continue
+			}
+			tv, ok := info.Types[e]
+			if !ok || !tv.IsValue() {
+				continue
+			}
+			for _, k := range h.holds(tv.Type).owners() {
+				set(k, e.Pos(), "an expression holds the struct by value")
+			}
+			if k := ownerOf(tv.Type); k >= 0 {
+				if !copyFree(info, c) {
+					set(k, e.Pos(), "the struct is copied here")
+				}
+			}
+			// Another type with the same struct, or a pointer to one: a conversion from
+			// or to an owner would no longer compile.
 			u := tv.Type
-			if p, ok := u.Underlying().(*types.Pointer); ok && !is(p.Elem()) {
-				u = p.Elem()
+			cands := sameStruct(u)
+			if p, ok := u.Underlying().(*types.Pointer); ok {
+				cands = append(slices.Clip(cands), sameStruct(p.Elem())...)
 			}
-			if !is(u) && types.Identical(u.Underlying(), t.Underlying()) {
-				return e.Pos(), "a value of the same struct type converts to it here"
+			for _, k := range cands {
+				if is(k, tv.Type) {
+					continue
+				}
+				u := tv.Type
+				if p, ok := u.Underlying().(*types.Pointer); ok && !is(k, p.Elem()) {
+					u = p.Elem()
+				}
+				if !is(k, u) && types.Identical(u.Underlying(), distinct[k].Underlying()) {
+					set(k, e.Pos(), "a value of the same struct type converts to it here")
+				}
 			}
-			continue
-		}
-		if !copyFree(info, c) {
-			return e.Pos(), "the struct is copied here"
 		}
 	}
-	return token.NoPos, ""
+	for _, t := range owners {
+		pc.copies[t] = reasons[byType.At(t).(int)]
+	}
 }
 
 // copyFree reports whether the expression at c, of the struct type, is used without a
@@ -373,85 +454,141 @@ func copyFree(info *types.Info, c inspector.Cursor) bool {
 	return false
 }
 
-// holder decides whether a type holds the struct by value below its top level.
+// holder decides which owners a type holds by value below its top level.
 type holder struct {
-	is   func(types.Type) bool
-	memo map[types.Type]int // 1 visiting, 2 no, 3 yes
+	ownerOf func(types.Type) int    // the owner a type is, or -1
+	memo    map[types.Type]*heldSet // inner, by type
+	tops    map[types.Type]*heldSet // holds, by type
 }
 
-func (h *holder) holds(t types.Type) bool {
+// A heldSet is a set of owners, by index.
+type heldSet struct {
+	bits     []uint64
+	visiting bool
+}
+
+func (s *heldSet) add(k int) {
+	for len(s.bits) <= k/64 {
+		s.bits = append(s.bits, 0)
+	}
+	s.bits[k/64] |= 1 << (k % 64)
+}
+
+func (s *heldSet) union(o *heldSet) {
+	for i, b := range o.bits {
+		if b != 0 {
+			for len(s.bits) <= i {
+				s.bits = append(s.bits, 0)
+			}
+			s.bits[i] |= b
+		}
+	}
+}
+
+// owners returns the indexes in s, in order.
+func (s *heldSet) owners() []int {
+	var out []int
+	for i, b := range s.bits {
+		for j := 0; b != 0; j++ {
+			if b&1 != 0 {
+				out = append(out, i*64+j)
+			}
+			b >>= 1
+		}
+	}
+	return out
+}
+
+// holds returns the owners that t holds by value below its top level (t itself aside).
+func (h *holder) holds(t types.Type) *heldSet {
+	if s, ok := h.tops[t]; ok {
+		return s
+	}
+	s := h.holdsOnce(t)
+	h.tops[t] = s
+	return s
+}
+
+func (h *holder) holdsOnce(t types.Type) *heldSet {
+	out := new(heldSet)
 	switch t := t.(type) {
 	case *types.Named:
-		if t.TypeArgs().Len() > 0 {
-			for i := 0; i < t.TypeArgs().Len(); i++ {
-				if h.inner(t.TypeArgs().At(i)) {
-					return true
-				}
-			}
+		for i := 0; i < t.TypeArgs().Len(); i++ {
+			out.union(h.inner(t.TypeArgs().At(i)))
 		}
-		return h.below(t.Underlying())
+		out.union(h.below(t.Underlying()))
+		return out
 	case *types.Alias:
 		return h.holds(types.Unalias(t))
 	}
 	return h.below(t)
 }
 
-// inner reports whether t is or holds the struct by value.
-func (h *holder) inner(t types.Type) bool {
+// inner returns the owners that t is or holds by value.
+func (h *holder) inner(t types.Type) *heldSet {
 	if t == nil {
-		return false
+		return new(heldSet)
 	}
-	if h.is(t) {
-		return true
+	if s, ok := h.memo[t]; ok {
+		if s.visiting {
+			// A cycle (type T struct{ ts []T }): what T holds below is found where it
+			// started; T itself is here.
+			own := new(heldSet)
+			if k := h.ownerOf(t); k >= 0 {
+				own.add(k)
+			}
+			return own
+		}
+		return s
 	}
-	switch h.memo[t] {
-	case 1, 2:
-		return false
-	case 3:
-		return true
+	s := &heldSet{visiting: true}
+	h.memo[t] = s
+	if k := h.ownerOf(t); k >= 0 {
+		s.add(k)
 	}
-	h.memo[t] = 1
-	r := h.holds(t)
-	h.memo[t] = 2
-	if r {
-		h.memo[t] = 3
-	}
-	return r
+	s.union(h.holds(t))
+	s.visiting = false
+	return s
 }
 
-// below reports whether one of t's components is or holds the struct by value.
-func (h *holder) below(t types.Type) bool {
+// below returns the owners that t's components are or hold by value.
+func (h *holder) below(t types.Type) *heldSet {
+	out := new(heldSet)
 	switch t := t.(type) {
 	case *types.Struct:
 		for i := 0; i < t.NumFields(); i++ {
-			if h.inner(t.Field(i).Type()) {
-				return true
-			}
+			out.union(h.inner(t.Field(i).Type()))
 		}
 	case *types.Array:
-		return h.inner(t.Elem())
+		out.union(h.inner(t.Elem()))
 	case *types.Slice:
-		return h.inner(t.Elem())
+		out.union(h.inner(t.Elem()))
 	case *types.Chan:
-		return h.inner(t.Elem())
+		out.union(h.inner(t.Elem()))
 	case *types.Map:
-		return h.inner(t.Key()) || h.inner(t.Elem())
+		out.union(h.inner(t.Key()))
+		out.union(h.inner(t.Elem()))
 	case *types.Signature:
-		if r := t.Recv(); r != nil && h.is(r.Type()) {
-			return true
+		if r := t.Recv(); r != nil {
+			if k := h.ownerOf(r.Type()); k >= 0 {
+				out.add(k)
+			}
 		}
-		return h.tuple(t.Params()) || h.tuple(t.Results())
+		out.union(h.tuple(t.Params()))
+		out.union(h.tuple(t.Results()))
 	case *types.Tuple:
-		return h.tuple(t)
+		out.union(h.tuple(t))
 	}
-	return false
+	return out
 }
 
-func (h *holder) tuple(t *types.Tuple) bool {
-	for i := 0; i < t.Len(); i++ {
-		if h.inner(t.At(i).Type()) {
-			return true
-		}
+func (h *holder) tuple(t *types.Tuple) *heldSet {
+	out := new(heldSet)
+	if t == nil {
+		return out
 	}
-	return false
+	for i := 0; i < t.Len(); i++ {
+		out.union(h.inner(t.At(i).Type()))
+	}
+	return out
 }

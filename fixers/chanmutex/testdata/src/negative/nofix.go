@@ -167,3 +167,19 @@ func conditional(b bool) {
 		<-ch
 	}
 }
+
+// Held by value through a slice of itself: a recursive type, whose elements are copied
+// when the slice grows.
+type tree struct {
+	ch   chan struct{} // want `channel tree.ch of capacity 1 is used as a mutex \(no fix: kids holds the struct by value\)`
+	kids []tree
+	n    int
+}
+
+func newTree() *tree { return &tree{ch: make(chan struct{}, 1)} }
+
+func (t *tree) inc() {
+	t.ch <- struct{}{}
+	t.n++
+	<-t.ch
+}
