@@ -1,6 +1,7 @@
 package chanmutex
 
 import (
+	"cmp"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -350,12 +351,22 @@ func (pc *pkgChecks) index(owners []types.Type) {
 		}
 	}
 	h := holder{ownerOf: ownerOf, memo: make(map[types.Type]*heldSet), tops: make(map[types.Type]*heldSet)}
+	// The definitions in source order, so that the reason given is the first one.
+	defs := make([]*ast.Ident, 0, len(info.Defs))
 	for id, obj := range info.Defs {
+		if obj != nil {
+			defs = append(defs, id)
+		}
+	}
+	slices.SortFunc(defs, func(a, b *ast.Ident) int { return cmp.Compare(a.Pos(), b.Pos()) })
+	for _, id := range defs {
 		if left == 0 {
 			break
 		}
-		if obj == nil {
-			continue
+		obj := info.Defs[id]
+		self := -1 // a struct holding itself (through a slice of itself): its field says where
+		if tn, ok := obj.(*types.TypeName); ok {
+			self = ownerOf(tn.Type())
 		}
 		if tn, ok := obj.(*types.TypeName); ok && !tn.IsAlias() {
 			for _, k := range sameStruct(tn.Type()) {
@@ -365,7 +376,9 @@ func (pc *pkgChecks) index(owners []types.Type) {
 			}
 		}
 		for _, k := range h.holds(obj.Type()).owners() {
-			set(k, id.Pos(), obj.Name()+" holds the struct by value")
+			if k != self {
+				set(k, id.Pos(), obj.Name()+" holds the struct by value")
+			}
 		}
 	}
 	for _, obj := range info.Implicits {
