@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"github.com/concfix/concfix/fixers/internal/model"
 	"golang.org/x/tools/go/ast/inspector"
@@ -43,6 +44,14 @@ func (f finding) throttled(c *checker, body *ast.BlockStmt) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit, *ast.GoStmt:
 			return false
+		case *ast.SelectStmt:
+			// A send as a case of a select that has no default waits, as a plain send
+			// does, until the token is taken or another case ends the wait:
+			// select { case sem <- struct{}{}: case <-ctx.Done(): return }.
+			if !slices.ContainsFunc(n.Body.List, func(s ast.Stmt) bool { return s.(*ast.CommClause).Comm == nil }) &&
+				slices.ContainsFunc(n.Body.List, func(s ast.Stmt) bool { _, ok := s.(*ast.CommClause).Comm.(*ast.SendStmt); return ok }) {
+				found = true
+			}
 		case *ast.CommClause:
 			// The comm of a select case multiplexes inputs; its body may throttle.
 			for _, s := range n.Body {

@@ -93,7 +93,43 @@ func lines(r io.Reader) {
 	}
 }
 
+// A send in a select that has a default does not wait: no limit.
+func (s *server) serveTry(sem chan struct{}) error {
+	for {
+		conn, err := s.ln.Accept()
+		if err != nil {
+			return err
+		}
+		select {
+		case sem <- struct{}{}:
+		default:
+		}
+		go s.handle(conn) // want `goroutine started for every result of s.ln.Accept\(\)`
+	}
+}
+
 // ---- not reported ----
+
+// A semaphore taken in a select that also waits for the end of the server, as servers
+// with a context write it (the growth benchmark's Server.Serve).
+func (s *server) serveCtx(ctx context.Context, sem chan struct{}) error {
+	for {
+		conn, err := s.ln.Accept()
+		if err != nil {
+			return err
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			conn.Close()
+			return ctx.Err()
+		}
+		go func() {
+			defer func() { <-sem }()
+			s.handle(conn)
+		}()
+	}
+}
 
 // A semaphore taken before each start.
 func (s *server) serveLimited(sem chan struct{}) error {
