@@ -144,9 +144,10 @@ type batchLoader struct {
 	parsed  sync.Map              // file name -> *parsedFile (a package and its test variant share files)
 	export  sync.Mutex            // gcexportdata fills packages shared by every reader
 
+	listed map[string]*packages.Package // the listing of each member, by ID
+
 	mu         sync.Mutex
 	inspectors map[*packages.Package]*pendingInspector // by loaded package
-	listed     map[*packages.Package]*packages.Package // loaded package -> its listing, for API-only ones
 }
 
 // A pendingInspector is the syntax index of a package, built while the package
@@ -181,16 +182,10 @@ func (l *batchLoader) takeInspector(p *packages.Package) func() any {
 // API only (its test variant, which holds every file of it, is the one analysed): the
 // test variant did not type-check, and p is analysed instead.
 func (l *batchLoader) complete(p *packages.Package) *packages.Package {
-	if l == nil {
+	if l == nil || !l.apiOnly[p.ID] {
 		return p
 	}
-	l.mu.Lock()
-	listed := l.listed[p]
-	l.mu.Unlock()
-	if listed == nil {
-		return p
-	}
-	return l.checkAs(listed, p.Imports, false)
+	return l.checkAs(l.listed[p.ID], p.Imports, false)
 }
 
 type parsedFile struct {
@@ -204,11 +199,12 @@ type parsedFile struct {
 // all its imports are loaded.
 func loadBatch(batch []string, variants map[string][]*packages.Package, exports map[string]exportData) ([]*packages.Package, *batchLoader) {
 	l := &batchLoader{fset: token.NewFileSet(), members: make(map[string]bool), apiOnly: make(map[string]bool), exports: exports,
-		inspectors: make(map[*packages.Package]*pendingInspector), listed: make(map[*packages.Package]*packages.Package)}
+		inspectors: make(map[*packages.Package]*pendingInspector), listed: make(map[string]*packages.Package)}
 	var list []*packages.Package
 	for _, path := range batch {
 		for _, p := range variants[path] {
 			l.members[p.ID] = true
+			l.listed[p.ID] = p
 			list = append(list, p)
 		}
 		// A package whose test variant is loaded too is analysed in that variant, which
@@ -354,11 +350,6 @@ func (l *batchLoader) checkAs(p *packages.Package, imports map[string]*packages.
 		}()
 		l.mu.Lock()
 		l.inspectors[lp] = pi
-		l.mu.Unlock()
-	}
-	if apiOnly {
-		l.mu.Lock()
-		l.listed[lp] = p
 		l.mu.Unlock()
 	}
 	conf := &types.Config{

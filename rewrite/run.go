@@ -385,6 +385,10 @@ func (r *runner) roots(pkgs []*packages.Package, report bool, complete func(*pac
 		if isGeneratedTestMain(p) && isTestMain(p) {
 			continue
 		}
+		analysed := p.ForTest != "" || !hasTestVariant[p.PkgPath]
+		if analysed {
+			p = complete(p)
+		}
 		if len(p.Errors) > 0 || p.IllTyped {
 			r.uncached[groupPath(p)] = true
 			if report {
@@ -393,17 +397,9 @@ func (r *runner) roots(pkgs []*packages.Package, report bool, complete func(*pac
 			continue
 		}
 		all = append(all, p)
-		if p.ForTest == "" && hasTestVariant[p.PkgPath] {
-			continue
+		if analysed {
+			roots = append(roots, p)
 		}
-		if p = complete(p); len(p.Errors) > 0 || p.IllTyped {
-			r.uncached[groupPath(p)] = true
-			if report {
-				r.packageProblems(p)
-			}
-			continue
-		}
-		roots = append(roots, p)
 	}
 	return roots, all
 }

@@ -97,7 +97,8 @@ func (r *runner) readFileLocked(name string) ([]byte, error) {
 // the packages of the changed files (of the files of only, when given). It returns the
 // new content of every changed file.
 func (r *runner) check(fset *token.FileSet, set []*candidate, pkgsOf map[string][]*packages.Package, only ...*candidate) (map[string][]byte, error) {
-	content, parsed, err := r.newContent(fset, set)
+	edits := editsByFile(set)
+	content, parsed, err := r.contentOf(fset, edits)
 	if err != nil {
 		return nil, err
 	}
@@ -115,12 +116,6 @@ func (r *runner) check(fset *token.FileSet, set []*candidate, pkgsOf map[string]
 			}
 		}
 	}
-	edits := make(map[string][]edit)
-	for _, c := range set {
-		for name, es := range c.edits {
-			edits[name] = append(edits[name], es...)
-		}
-	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, p := range pkgs {
@@ -136,12 +131,22 @@ func (r *runner) check(fset *token.FileSet, set []*candidate, pkgsOf map[string]
 // file. A file that was gofmt-clean is kept clean; one that was not is left as its author
 // had it apart from the fixed lines, which the bridge formats.
 func (r *runner) newContent(fset *token.FileSet, set []*candidate) (map[string][]byte, map[string]*ast.File, error) {
+	return r.contentOf(fset, editsByFile(set))
+}
+
+// editsByFile gathers the edits of set by file.
+func editsByFile(set []*candidate) map[string][]edit {
 	byFile := make(map[string][]edit)
 	for _, c := range set {
 		for name, es := range c.edits {
 			byFile[name] = append(byFile[name], es...)
 		}
 	}
+	return byFile
+}
+
+// contentOf is newContent, with the edits gathered by file.
+func (r *runner) contentOf(fset *token.FileSet, byFile map[string][]edit) (map[string][]byte, map[string]*ast.File, error) {
 	content := make(map[string][]byte)
 	parsed := make(map[string]*ast.File)
 	for name, es := range byFile {
