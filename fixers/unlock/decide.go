@@ -44,6 +44,9 @@ func (a *analyzer) analyzeKeys(u *unit, order []string, keys map[string][]*op, b
 			// when it also releases a mutex its caller locked.
 			a.relocks(u, keys[k][0], r)
 		}
+		if r.unprovable == "" && (bad[k] == "" || bad[k] == usedElsewhere && a.lockedOnlyInGoroutines(u, k)) {
+			a.heldBlocks(u, keys[k][0], r)
+		}
 		if bad[k] != "" || r.unprovable != "" || r.unlockForeign {
 			continue
 		}

@@ -24,9 +24,11 @@ import (
 // The same mutex across calls: a package-level variable (and its fields) is the same
 // everywhere; a mutex reached from a variable (c.mu) is the same in a method called on
 // that variable (c.refresh()), through its receiver, step by step. A function on the
-// chain that releases the mutex without deferring it (it expects it held and juggles
-// it) ends the search, and the lock that ends the chain must be a statement of its
-// function's body, not under a condition (a "locked" flag, say).
+// chain whose first operation on the mutex (in source order) is a release expects it
+// held and juggles it (Unlock, a callback, Lock): it ends the search; one that locks
+// first and releases later is a critical section of its own, as much a re-lock as one
+// that defers. The lock that ends the chain must be a statement of its function's body,
+// not under a condition (a "locked" flag, say).
 
 const relockWhy = "where to release it, or which variant expects it held, is a design decision"
 
@@ -117,8 +119,11 @@ func (a *analyzer) relockChain(f *model.Func, t target, global bool, seen map[*m
 	key := model.PathKey(t.base, t.fields)
 	ops := a.locks.Of(f)
 	for _, lo := range ops {
-		if lo.Key == key && lo.Method.Releases() && !lo.Deferred {
-			return model.Chain{}, false // it releases the mutex it is given held
+		if lo.Key == key && !lo.Deferred {
+			if lo.Method.Releases() {
+				return model.Chain{}, false // it releases the mutex it is given held
+			}
+			break // it takes the mutex first: a critical section of its own
 		}
 	}
 	for _, lo := range ops {

@@ -153,6 +153,8 @@ func (a *analyzer) analyzeUnit(u *unit) {
 	a.analyzeKeys(u, order, keys, bad)
 }
 
+const usedElsewhere = "used by a function literal or go statement, as a method value, or with TryLock"
+
 // unprovableKeys returns, for the mutexes of the unit's operations, why their balance
 // cannot be decided from this function alone: the mutex is used otherwise than by the
 // unit's own lock statements (in a closure or go statement, passed, as a method value,
@@ -179,8 +181,8 @@ func (a *analyzer) unprovableKeys(u *unit, keys map[string][]*op) map[string]str
 			if base, fields, ok := a.m.MutexPath(n.X); ok && s.Kind() == types.MethodVal {
 				fields = append(fields, model.EmbeddedFields(s.Recv(), s.Index()[:len(s.Index())-1])...)
 				k := model.PathKey(base, fields)
-				if keys[k] != nil {
-					bad[k] = "used by a function literal or go statement, as a method value, or with TryLock"
+				if keys[k] != nil && bad[k] == "" {
+					bad[k] = usedElsewhere // the reasons climb finds are stronger
 				}
 			}
 		case *ast.Ident:
@@ -232,6 +234,9 @@ func (a *analyzer) climb(c inspector.Cursor, keys map[string][]*op, bad map[stri
 		case *ast.SelectorExpr:
 			if own[pn] {
 				return
+			}
+			if _, ok := model.MutexMethod(a.info.Selections[pn]); ok && keys[ks] != nil {
+				return // another lock method call or value: usedElsewhere
 			}
 			if c.ParentEdgeKind() == edge.SelectorExpr_X {
 				if s := a.info.Selections[pn]; s != nil && s.Kind() == types.FieldVal {

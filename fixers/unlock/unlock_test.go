@@ -9,5 +9,5 @@ import (
 )
 
 func Test(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(unlock.Analyzer), "a", "dead", "relock", "shapes")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(unlock.Analyzer), "a", "dead", "heldblock", "relock", "shapes")
 }

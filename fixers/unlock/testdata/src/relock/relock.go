@@ -236,3 +236,16 @@ func (s *Set[T]) AddAll(vs []T) {
 		}
 	}
 }
+
+// Through a callee that locks and releases without defer: a critical section of its own.
+func (c *Cache) Touch() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.bump() // want `c.mu is locked again while held: Cache.Touch → Cache.bump → c.mu.Lock deadlocks`
+}
+
+func (c *Cache) bump() {
+	c.mu.Lock()
+	c.stale = true
+	c.mu.Unlock()
+}

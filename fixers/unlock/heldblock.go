@@ -1,0 +1,377 @@
+package unlock
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"github.com/concfix/concfix/fixers/internal/model"
+	"github.com/concfix/concfix/internal/fixkit"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Held while blocking (issue 13, class 3), reported without a fix: a function that holds
+// a mutex on every path to an operation that waits for another goroutine, when that
+// goroutine locks the same mutex before it can end the wait:
+//
+//   - wg.Wait(), and a goroutine counted by wg locks the mutex on a path to its
+//     wg.Done() (any path, when the Done is deferred): Wait needs every Done;
+//   - a send on an unbuffered channel, and every receive of the channel in the package
+//     is in a goroutine that locks the mutex on a path to the receive (the other case of
+//     its select, the handler of the previous message);
+//   - a receive (or a range), and every send and close of the channel is in a goroutine
+//     that locks the mutex on a path to it.
+//
+// The goroutine blocks in its Lock, the function blocks in its wait, and neither lets
+// the other go. Under RLock, only a Lock of the other side blocks it. The operation must
+// not be a case of a select (another case may be ready) and the channel must not escape
+// the package (another package may be the other side).
+//
+// The same mutex, WaitGroup or channel in the other goroutine: a package-level variable
+// is the same everywhere; a variable of the function is the same in a function literal
+// it contains; the receiver of a method is the same as the receiver of a method of the
+// same type, or of a literal in one (Stop and the loop that Start runs, both on s). Each
+// path from that variable must then select the same fields (s.mu, s.wg, s.events).
+//
+// Where the fix lies (release the mutex first, buffer the channel, let the goroutine
+// take the lock with TryLock) depends on what the critical section must cover, and
+// releasing it early lets other callers in while the wait lasts (a second Stop would
+// return before the goroutines end): the finding is reported without a fix.
+
+const heldBlockWhy = "releasing it first lets other callers in while this one waits, and buffering or restructuring is a design decision"
+
+// lockedOnlyInGoroutines reports whether every lock method of mutex key that u selects
+// outside its own lock statements is called in a function literal that a go statement
+// starts: the held-locks dataflow of u stays exact, since those run elsewhere.
+func (a *analyzer) lockedOnlyInGoroutines(u *unit, key string) bool {
+	for _, lo := range a.locks.Ops {
+		if lo.Key != key || !inNode(u.f.Node, lo.Call.Pos()) {
+			continue
+		}
+		if !lo.Method.Acquires() && !lo.Method.Releases() {
+			return false // TryLock, RLocker
+		}
+		if lo.Func != u.f && !inGoroutine(lo.Func, u.f) {
+			return false
+		}
+	}
+	for cur := range u.cur.Preorder((*ast.SelectorExpr)(nil)) {
+		if _, ok := model.MutexMethod(a.info.Selections[cur.Node().(*ast.SelectorExpr)]); ok {
+			if call, ok := cur.Parent().Node().(*ast.CallExpr); !ok || ast.Unparen(call.Fun) != cur.Node() {
+				return false // a method value
+			}
+		}
+	}
+	return true
+}
+
+// inGoroutine reports whether literal f, nested in outer, is or is inside a literal
+// that a go statement starts.
+func inGoroutine(f, outer *model.Func) bool {
+	for ; f != nil && f != outer; f = f.Outer {
+		if f.IsGoroutine() {
+			return true
+		}
+	}
+	return false
+}
+
+// A waiter is an operation that blocks until another goroutine acts.
+type waiter struct {
+	node  ast.Node // the CFG node's part that blocks: the Wait call, the send, the receive
+	what  string   // how the message names it
+	wg    *types.Var
+	wgF   []*types.Var // the WaitGroup's path, for a Wait
+	class *model.Chan  // the channel's class, for a send or receive
+	send  bool
+	chB   *types.Var
+	chF   []*types.Var // the channel's path
+}
+
+// heldBlocks reports the operations that wait, while u holds the mutex of o, for a
+// goroutine that needs that mutex first.
+func (a *analyzer) heldBlocks(u *unit, o *op, r *result) {
+	if len(r.in) == 0 || len(a.m.Gos) == 0 {
+		return
+	}
+	mB, mF, ok := a.path(o)
+	if !ok {
+		return
+	}
+	recv := types.ExprString(o.sel.X)
+	for _, b := range u.g.Blocks {
+		cur := r.in[b.Index]
+		if cur == 0 {
+			continue
+		}
+		for _, n := range b.Nodes {
+			if held, ok := heldFor(cur); ok {
+				for _, w := range a.waiters(u, n) {
+					chain, ok := a.blockedBy(u, w, held, target{mB, mF})
+					if !ok {
+						continue
+					}
+					msg := fmt.Sprintf("%s with %s held, and %s locks it first (%s): deadlock", w.what, recv, a.otherSide(w), chain)
+					d := analysis.Diagnostic{Pos: w.node.Pos(), End: w.node.End(), Message: msg}
+					fixkit.Refuse(a.pass, d, d.Pos, heldBlockWhy)
+				}
+			}
+			if lo := u.opAt[n]; lo != nil && lo.key == o.key {
+				cur = a.step(lo, cur, nil)
+			}
+		}
+	}
+}
+
+func (a *analyzer) otherSide(w waiter) string {
+	switch {
+	case w.wg != nil:
+		return "a goroutine it waits for"
+	case w.send:
+		return "its receiver"
+	}
+	return "its sender"
+}
+
+// waiters returns the operations of CFG node n that block until another goroutine acts:
+// a Wait of a sync.WaitGroup on a path, a send or receive that is no case of a select on
+// a channel of a class that does not escape (for a send, unbuffered).
+func (a *analyzer) waiters(u *unit, n ast.Node) []waiter {
+	var out []waiter
+	chans := a.m.Chans()
+	ast.Inspect(n, func(x ast.Node) bool {
+		switch x := x.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.GoStmt, *ast.DeferStmt:
+			return false // runs elsewhere or later; its arguments do not wait
+		case *ast.CallExpr:
+			if isWaitGroup(a.info, x, "Wait") {
+				sel := ast.Unparen(x.Fun).(*ast.SelectorExpr)
+				if base, fields, ok := a.m.MutexPath(sel.X); ok {
+					out = append(out, waiter{node: x, what: types.ExprString(sel) + "() waits", wg: base, wgF: fields})
+				}
+			}
+		case *ast.SendStmt, *ast.UnaryExpr, *ast.RangeStmt:
+			op := chans.Op(x)
+			if op == nil || op.Select != nil || op.Func != u.f || op.Kind == model.Close {
+				return true
+			}
+			c := chans.Of(op.Ch)
+			if c == nil || c.Done || c.Escapes != "" {
+				return true
+			}
+			base, fields, ok := a.m.MutexPath(op.Ch)
+			if !ok {
+				return true
+			}
+			w := waiter{node: x, class: c, send: op.Kind == model.Send, chB: base, chF: fields}
+			if w.send {
+				if n, ok := c.Capacity(); !ok || n != 0 {
+					return true // a buffered send blocks only when the buffer is full
+				}
+				w.what = "send on " + types.ExprString(op.Ch) + " blocks"
+			} else {
+				w.what = "receive from " + types.ExprString(op.Ch) + " blocks"
+			}
+			out = append(out, w)
+		}
+		return true
+	})
+	return out
+}
+
+// isWaitGroup reports whether call calls the method name of sync.WaitGroup.
+func isWaitGroup(info *types.Info, call *ast.CallExpr, name string) bool {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok || fn.Name() != name || fn.Pkg() == nil || fn.Pkg().Path() != "sync" {
+		return false
+	}
+	recv := fn.Signature().Recv()
+	if recv == nil {
+		return false
+	}
+	t := recv.Type()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := t.(*types.Named)
+	return ok && n.Obj().Name() == "WaitGroup"
+}
+
+// blockedBy returns the chain by which the other side of w locks mutex m (held by u as
+// held) before it can end w's wait, when it does.
+func (a *analyzer) blockedBy(u *unit, w waiter, held kind, m target) (model.Chain, bool) {
+	if w.wg != nil {
+		// One goroutine that cannot reach its Done is enough.
+		for _, cur := range a.m.Calls {
+			call := cur.Node().(*ast.CallExpr)
+			if !isWaitGroup(a.info, call, "Done") {
+				continue
+			}
+			g := a.m.Enclosing(cur)
+			if g == nil || g == u.f || len(g.Started) == 0 {
+				continue
+			}
+			sel := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+			if !a.samePath(u, g, sel.X, w.wg, w.wgF) {
+				continue
+			}
+			deferred := false
+			if d, ok := cur.Parent().Node().(*ast.DeferStmt); ok && d.Call == call {
+				deferred = true
+			}
+			if chain, ok := a.locksBefore(u, g, m, held, call, deferred); ok {
+				return chain, true
+			}
+		}
+		return model.Chain{}, false
+	}
+	// Every other side must need the mutex: any other may end the wait.
+	var found model.Chain
+	others := 0
+	for _, op := range w.class.Ops {
+		if (op.Kind == model.Send || op.Kind == model.Close) != !w.send || op.Func == u.f {
+			continue
+		}
+		others++
+		g := op.Func
+		if g == nil || len(g.Started) == 0 || !a.samePath(u, g, op.Ch, w.chB, w.chF) {
+			return model.Chain{}, false
+		}
+		chain, ok := a.locksBefore(u, g, m, held, op.Node, false)
+		if !ok {
+			return model.Chain{}, false
+		}
+		if found.Op == nil {
+			found = chain
+		}
+	}
+	return found, others > 0
+}
+
+// locksBefore returns the chain by which g, a function run by a goroutine, takes mutex m
+// of u (held as held) on a path to node at (anywhere in g's live code when atExit: a
+// deferred call runs at every exit).
+func (a *analyzer) locksBefore(u *unit, g *model.Func, m target, held kind, at ast.Node, atExit bool) (model.Chain, bool) {
+	base, ok := a.sameVar(u, g, m.base)
+	if !ok {
+		return model.Chain{}, false
+	}
+	t := target{base, m.fields}
+	key := model.PathKey(t.base, t.fields)
+	global := base.Parent() != nil && base.Parent() == base.Pkg().Scope()
+	blocks := func(lo *model.LockOp) bool {
+		return lo.Method == model.Lock || lo.Method == model.RLock && held == kWrite
+	}
+	reaches := func(from ast.Node) bool {
+		if atExit {
+			return live(g, from)
+		}
+		return g.ReachesAfter(from, map[ast.Node]bool{at: true})
+	}
+	for _, lo := range a.locks.Of(g) {
+		if lo.Key == key && lo.Stmt != nil && !lo.Deferred && blocks(lo) && reaches(lo.Stmt) {
+			return model.Chain{Funcs: []*model.Func{g}, Op: lo}, true
+		}
+	}
+	for _, cs := range a.locks.CallSites(g) {
+		if cs.Go {
+			continue
+		}
+		next := t
+		if !global {
+			if next, ok = a.through(cs.Call, cs.Callee, t); !ok {
+				continue
+			}
+		}
+		chain, ok := a.relockChain(cs.Callee, next, global, make(map[*model.Func]bool), []*model.Func{g})
+		if ok && blocks(chain.Op) && reaches(cs.Call) {
+			return chain, true
+		}
+	}
+	return model.Chain{}, false
+}
+
+// live reports whether the node that contains n is in a live block of g's graph.
+func live(g *model.Func, n ast.Node) bool {
+	for _, b := range g.CFG().Blocks {
+		if !b.Live {
+			continue
+		}
+		for _, x := range b.Nodes {
+			if x.Pos() <= n.Pos() && n.End() <= x.End() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// samePath reports whether e, in g, is the path (base, fields) of u.
+func (a *analyzer) samePath(u *unit, g *model.Func, e ast.Expr, base *types.Var, fields []*types.Var) bool {
+	b, f, ok := a.m.MutexPath(e)
+	if !ok || len(f) != len(fields) {
+		return false
+	}
+	for i := range f {
+		if f[i] != fields[i] {
+			return false
+		}
+	}
+	same, ok := a.sameVar(u, g, base)
+	return ok && same == b
+}
+
+// sameVar returns the variable of g that holds what v holds in u: v itself when it is a
+// package-level variable, or a variable of a function that contains g; g's receiver (or
+// that of the method g is a literal of) when v is u's and both are of one type.
+func (a *analyzer) sameVar(u *unit, g *model.Func, v *types.Var) (*types.Var, bool) {
+	if v.Parent() != nil && v.Parent() == v.Pkg().Scope() {
+		return v, true
+	}
+	if !inNode(g.Node, v.Pos()) {
+		for o := g.Outer; o != nil; o = o.Outer {
+			if inNode(o.Node, v.Pos()) {
+				return v, true
+			}
+		}
+	}
+	if v == self(u.f) {
+		if s := self(g); s != nil && recvNamed(s) != nil && recvNamed(s) == recvNamed(v) {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+// self returns the receiver of f's method, or of the method f is a literal of.
+func self(f *model.Func) *types.Var {
+	for f.Outer != nil {
+		f = f.Outer
+	}
+	if f.Sig == nil || f.Sig.Recv() == nil {
+		return nil
+	}
+	r := f.Sig.Recv()
+	if r.Name() == "" || r.Name() == "_" {
+		return nil
+	}
+	return r.Origin()
+}
+
+// recvNamed returns the named type of receiver v, through a pointer.
+func recvNamed(v *types.Var) *types.TypeName {
+	t := v.Type()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if n, ok := types.Unalias(t).(*types.Named); ok {
+		return n.Origin().Obj()
+	}
+	return nil
+}
+
+func inNode(n ast.Node, pos token.Pos) bool { return n.Pos() <= pos && pos < n.End() }
