@@ -41,8 +41,20 @@
 // second RLock deadlocks when a writer waits in between (reported when the package
 // write-locks the mutex somewhere). The finding names the chain of calls
 // (Cache.Get → Cache.refresh → c.mu.Lock). A function on the way that releases the
-// mutex itself, a lock under a condition, and a function started by a go statement end
-// the search.
+// mutex it is given (its first operation on it is a release), a lock under a condition,
+// and a function started by a go statement end the search.
+//
+// It also reports, without a fix, a mutex held on every path to an operation that waits
+// for another goroutine which locks the same mutex before it can end the wait: wg.Wait()
+// while a goroutine counted by wg locks it on its way to wg.Done(); a send on an
+// unbuffered channel whose every receiver locks it on its way to the receive (the other
+// case of its select, the handler of the previous message); a receive whose every sender
+// or closer does (sensu/sensu-go#1264, viamrobotics/goutils#353). The same mutex in the
+// other goroutine is a package-level variable, a variable the goroutine's literal
+// captures, or the receiver of a method of the same type. Under RLock only the other
+// side's Lock blocks. Selects, buffered sends and channels that escape the package are
+// left alone. Whether to release first, buffer or restructure is the maintainer's call:
+// releasing early lets other callers in while the wait lasts.
 //
 // The fixes:
 //
