@@ -13,9 +13,12 @@ import "go/types"
 //     use ExecContext" (likewise Query, QueryRow, Prepare, Ping, Begin/BeginTx of DB,
 //     Exec, Query, QueryRow, Prepare, Stmt of Tx, Exec, Query, QueryRow of Stmt);
 //   - net: "Dial ... see func Dial" / "DialContext connects ... using the provided
-//     context" on Dialer; the Lookup functions "use context.Background internally; to
-//     specify the context, use Resolver.Lookup..." (the net.Dial and net.Lookup* twins
-//     are kinds of their own in findTwin);
+//     context" on Dialer; "DialTimeout acts like Dial but takes a timeout" (it is
+//     Dialer{Timeout: timeout}.Dial, and Dialer.Dial "uses context.Background
+//     internally; to specify the context, use Dialer.DialContext"); the Lookup functions
+//     "use context.Background internally; to specify the context, use
+//     Resolver.Lookup..." (the net.Dial, net.DialTimeout and net.Lookup* twins are kinds
+//     of their own in findTwin);
 //   - crypto/tls: "HandshakeContext ... Handshake ... uses context.Background";
 //   - net/http/httptest: "NewRequestWithContext is like NewRequest but with context".
 //
@@ -52,9 +55,9 @@ var documentedTwins = map[string]string{
 }
 
 // documented reports whether tw is the documented twin of fn: the table above, or the
-// net package's Dial and Lookup twins.
+// net package's Dial, DialTimeout and Lookup twins.
 func documented(fn *types.Func, tw *twin) bool {
-	if tw.kind == dialer || tw.kind == resolver {
+	if tw.kind == dialer || tw.kind == dialTimeout || tw.kind == resolver {
 		return true
 	}
 	return documentedTwins[fn.FullName()] == tw.fn.Name()

@@ -41,6 +41,8 @@ type checker struct {
 	funcs   map[*model.Func]*flowInfo // per function: Done/Err markers over its CFG
 	done    map[*types.Var]bool       // variables assigned ctx.Done()
 	scanned map[ast.Node]bool         // outermost functions whose variables were analysed
+
+	reqNames map[*ast.AssignStmt]string // request variables of the rewrites of http.Get & co.
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -64,6 +66,8 @@ func run(pass *analysis.Pass) (any, error) {
 		funcs:   make(map[*model.Func]*flowInfo),
 		done:    make(map[*types.Var]bool),
 		scanned: make(map[ast.Node]bool),
+
+		reqNames: make(map[*ast.AssignStmt]string),
 	}
 	for _, cur := range ck.m.Calls {
 		ck.checkCall(cur)
@@ -166,6 +170,7 @@ func (ck *checker) checkCall(cur inspector.Cursor) {
 	}
 	if !ck.isTestFile(call.Pos()) {
 		ck.checkTwin(cur, call, sig)
+		ck.checkHTTP(cur, call)
 	}
 }
 
@@ -221,11 +226,8 @@ func (ck *checker) foreignAPI(call *ast.CallExpr) bool {
 // takesTimeBound reports whether call passes a time.Duration or a time.Time.
 func (ck *checker) takesTimeBound(call *ast.CallExpr) bool {
 	for _, a := range call.Args {
-		if named, ok := types.Unalias(ck.pass.TypesInfo.TypeOf(a)).(*types.Named); ok {
-			obj := named.Obj()
-			if obj.Pkg() != nil && obj.Pkg().Path() == "time" && (obj.Name() == "Duration" || obj.Name() == "Time") {
-				return true
-			}
+		if t := ck.pass.TypesInfo.TypeOf(a); isTimeType(t, "Duration") || isTimeType(t, "Time") {
+			return true
 		}
 	}
 	return false
@@ -289,10 +291,13 @@ func (ck *checker) refersToPackage(pos token.Pos, name string, pkg *types.Packag
 }
 
 // hasComments reports whether a comment lies inside n.
-func (ck *checker) hasComments(n ast.Node) bool {
-	if f := ck.m.File(n.Pos()); f != nil {
+func (ck *checker) hasComments(n ast.Node) bool { return ck.commentsBetween(n.Pos(), n.End()) }
+
+// commentsBetween reports whether a comment lies between from and to.
+func (ck *checker) commentsBetween(from, to token.Pos) bool {
+	if f := ck.m.File(from); f != nil {
 		for _, cg := range f.Comments {
-			if cg.Pos() < n.End() && cg.End() > n.Pos() {
+			if cg.Pos() < to && cg.End() > from {
 				return true
 			}
 		}

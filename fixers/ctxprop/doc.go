@@ -23,9 +23,39 @@
 //     twin's contract cannot be read (a WaitContext may return early with an empty
 //     result where Wait blocks), and in the package itself not at all (its author wrote
 //     both forms and chose one);
-//   - DB.Begin (BeginTx(ctx, nil)), net.Dial ((&net.Dialer{}).DialContext) and the
-//     net.Lookup* functions whose net.DefaultResolver method has the same parameters
-//     after the context and the same results;
+//   - DB.Begin (BeginTx(ctx, nil)), net.Dial ((&net.Dialer{}).DialContext),
+//     net.DialTimeout(network, address, d) ((&net.Dialer{Timeout: d}).DialContext(ctx,
+//     network, address): DialTimeout is Dialer{Timeout: d}.Dial) and the net.Lookup*
+//     functions whose net.DefaultResolver method has the same parameters after the
+//     context and the same results. DialTimeout keeps its time bound as the Dialer's
+//     Timeout, and the dial ends at the earlier of the timeout and the context's end:
+//     the context adds cancellation, it replaces no bound the author chose, so the
+//     exception for context.Background() next to a time.Duration (below) does not
+//     apply. The timeout moves before the other arguments: when it and the network or
+//     the address are computed by calls, or comments surround it, there is no fix;
+//   - http.Get, Head, Post and PostForm, and the same methods of *http.Client, which
+//     build their request with http.NewRequest ("To make a request with a specified
+//     context.Context, use NewRequestWithContext and Client.Do"). The call must be the
+//     whole right-hand side of an assignment of two variables (not _) in a block or a
+//     case clause; `resp, err := c.Post(u, ct, body)` becomes `req, err :=
+//     http.NewRequestWithContext(ctx, http.MethodPost, u, body)`, `var resp
+//     *http.Response` and `if err == nil { req.Header.Set("Content-Type", ct); resp,
+//     err = c.Do(req) }` on lines of their own, which is what Client.Post does:
+//     NewRequest, its error returned with a nil response, the header, then Do (Get and
+//     Head set no header; PostForm's body is strings.NewReader(data.Encode()) with
+//     "application/x-www-form-urlencoded"; the package's functions use
+//     http.DefaultClient). For `resp, err = ...` the var line is `resp = nil`, and when
+//     err is declared outside the statement's block req is declared apart (var req
+//     *http.Request; req, err = ...), since := would declare a new err. The request
+//     variable is the first of req, req2, ... req9 that names nothing at the statement,
+//     appears nowhere in the rest of the block, and no earlier rewrite of the block
+//     took. There is no fix, only the report, for any other shape (return http.Get(u),
+//     an if's init, a discarded response or error, an error assigned to a field), a
+//     client that is not a variable or a chain of fields (it is evaluated after the
+//     request is built) or is embedded in another type (whose own Do would be called),
+//     a content type computed by a call, a client or content type that reads the names
+//     the rewrite assigns first, a PostForm form that is not a url.Values, and comments
+//     inside the statement;
 //   - nil passed as a context.Context, also when no context is in scope (the fix then
 //     passes context.TODO()), except in _test.go files, where a nil context is usually
 //     what the test is about.
@@ -59,7 +89,8 @@
 //   - calls whose results may hold the context (anything but basic values and errors)
 //     and may outlive the function: stored in a field, a global or a composite value,
 //     sent, captured by a goroutine or a literal that may run later, appended, or
-//     returned while the context could be cancelled before the caller uses them;
+//     returned while the context could be cancelled before the caller uses them (an
+//     *http.Response whose body the caller would read after a deferred cancel);
 //     an *exec.Cmd that the function does not wait for (Run, Output, CombinedOutput,
 //     Wait) would be killed with the context, so exec.Command is left alone then;
 //   - a call of a twin from inside the twin itself, or when the twin (declared in the

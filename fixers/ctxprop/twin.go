@@ -16,10 +16,11 @@ import (
 type twinKind int
 
 const (
-	renamed  twinKind = iota // F(args) -> FContext(ctx, args)
-	beginTx                  // db.Begin() -> db.BeginTx(ctx, nil)
-	dialer                   // net.Dial(n, a) -> (&net.Dialer{}).DialContext(ctx, n, a)
-	resolver                 // net.LookupX(args) -> net.DefaultResolver.LookupX(ctx, args)
+	renamed     twinKind = iota // F(args) -> FContext(ctx, args)
+	beginTx                     // db.Begin() -> db.BeginTx(ctx, nil)
+	dialer                      // net.Dial(n, a) -> (&net.Dialer{}).DialContext(ctx, n, a)
+	dialTimeout                 // net.DialTimeout(n, a, d) -> (&net.Dialer{Timeout: d}).DialContext(ctx, n, a)
+	resolver                    // net.LookupX(args) -> net.DefaultResolver.LookupX(ctx, args)
 )
 
 type twin struct {
@@ -73,6 +74,12 @@ func (ck *checker) checkTwin(cur inspector.Cursor, call *ast.CallExpr, sig *type
 		fixkit.Refuse(ck.pass, d, d.Pos, "not a documented standard library twin: its contract may differ")
 		return
 	}
+	if tw.kind == dialTimeout {
+		if why := ck.dialTimeoutRefusal(call); why != "" {
+			fixkit.Refuse(ck.pass, d, d.Pos, why)
+			return
+		}
+	}
 	fixkit.Report(ck.pass, d, fmt.Sprintf("Call %s with %s", tw.name, ctxName), func(fx *fixkit.Fix) error {
 		dcall := fx.Dst(call).(*dst.CallExpr)
 		args := []dst.Expr{env.expr()}
@@ -83,6 +90,10 @@ func (ck *checker) checkTwin(cur inspector.Cursor, call *ast.CallExpr, sig *type
 			args[0].Decorations().Before = dcall.Args[0].Decorations().Before
 		}
 		dcall.Args = append(args, dcall.Args...)
+		var timeout []dst.Expr // the dialer's fields
+		if tw.kind == dialTimeout {
+			timeout = []dst.Expr{&dst.KeyValueExpr{Key: dst.NewIdent("Timeout"), Value: popLast(dcall)}}
+		}
 		switch fun := dcall.Fun.(type) {
 		case *dst.Ident:
 			fun.Name = tw.fn.Name()
@@ -90,11 +101,12 @@ func (ck *checker) checkTwin(cur inspector.Cursor, call *ast.CallExpr, sig *type
 			switch tw.kind {
 			case renamed, beginTx:
 				fun.Sel.Name = tw.fn.Name()
-			case dialer:
-				// (&net.Dialer{}).DialContext
+			case dialer, dialTimeout:
+				// (&net.Dialer{}).DialContext, (&net.Dialer{Timeout: d}).DialContext
 				dcall.Fun = &dst.SelectorExpr{
 					X: &dst.ParenExpr{X: &dst.UnaryExpr{Op: token.AND, X: &dst.CompositeLit{
 						Type: &dst.SelectorExpr{X: dst.Clone(fun.X).(dst.Expr), Sel: dst.NewIdent("Dialer")},
+						Elts: timeout,
 					}}},
 					Sel: dst.NewIdent(tw.fn.Name()),
 				}
@@ -143,12 +155,15 @@ func (ck *checker) findTwin(call *ast.CallExpr, fn *types.Func) *twin {
 		// Special twins of the net package, whose context-aware forms live on
 		// Dialer and Resolver values.
 		if pkg.Path() == "net" && qualifier != "" {
-			if fn.Name() == "Dial" {
-				if tn, ok := pkg.Scope().Lookup("Dialer").(*types.TypeName); ok {
-					m, _, _ := types.LookupFieldOrMethod(types.NewPointer(tn.Type()), false, pkg, "DialContext")
-					if m, ok := m.(*types.Func); ok && ck.matches(sig, m.Signature()) {
-						return &twin{kind: dialer, fn: m, name: "(&" + qualifier + ".Dialer{}).DialContext"}
-					}
+			switch m := dialContext(pkg); {
+			case fn.Name() == "Dial":
+				if m != nil && ck.matches(sig, m.Signature()) {
+					return &twin{kind: dialer, fn: m, name: "(&" + qualifier + ".Dialer{}).DialContext"}
+				}
+				return nil
+			case fn.Name() == "DialTimeout":
+				if m != nil && ck.matchesTimeout(sig, m.Signature()) {
+					return &twin{kind: dialTimeout, fn: m, name: "(&" + qualifier + ".Dialer{Timeout: timeout}).DialContext"}
 				}
 				return nil
 			}

@@ -81,6 +81,35 @@ func dial(ctx context.Context, addr string) error {
 	return c.Close()
 }
 
+// DialTimeout is Dialer{Timeout: timeout}.Dial: the timeout stays, and the context ends
+// the dial earlier when the caller gives up (uber/tchannel-go#540: "should use
+// net.DialContext (instead of net.DialTimeout) ... prone to causing goroutine leaks if
+// the calling goroutine exits before the dial operation returns").
+func dialTimeout(ctx context.Context, addr string, d time.Duration) error {
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second) // want `net.DialTimeout called while ctx is in scope; \(&net.Dialer\{Timeout: timeout\}\).DialContext takes it`
+	if err != nil {
+		return err
+	}
+	c.Close()
+	c, err = net.DialTimeout("tcp", // want `net.DialTimeout called while ctx is in scope`
+		addr,
+		d,
+	)
+	if err != nil {
+		return err
+	}
+	return c.Close()
+}
+
+// The timeout would be computed before the address, both by calls.
+func dialOrder(ctx context.Context, addr func() string, d func() time.Duration) error {
+	c, err := net.DialTimeout("tcp", addr(), d()) // want `net.DialTimeout called while ctx is in scope; .*\(no fix: the timeout and the address are computed by calls, which the rewrite would reorder\)`
+	if err != nil {
+		return err
+	}
+	return c.Close()
+}
+
 func lookup(ctx context.Context, host string) (int, error) {
 	addrs, err := net.LookupHost(host) // want `net.LookupHost called while ctx is in scope; net.DefaultResolver.LookupHost takes it`
 	if err != nil {
