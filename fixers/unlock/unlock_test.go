@@ -11,3 +11,11 @@ import (
 func Test(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(unlock.Analyzer), "a", "dead", "heldblock", "relock", "shapes")
 }
+
+// TestCorpus runs the corpus of lock bugs modelled on upstream reports (one function or
+// small type each, the report cited above it) and the look-alikes beside them: each bug
+// is reported, and fixed where the rules allow (see corpus.go.golden), or marked MISSED
+// with the reason.
+func TestCorpus(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(unlock.Analyzer), "corpus")
+}
