@@ -219,11 +219,7 @@ func (a *analyzer) blockedBy(u *unit, w waiter, held kind, m target) (model.Chai
 			if !a.samePath(u, g, sel.X, w.wg, w.wgF) {
 				continue
 			}
-			deferred := false
-			if d, ok := cur.Parent().Node().(*ast.DeferStmt); ok && d.Call == call {
-				deferred = true
-			}
-			if chain, ok := a.locksBefore(u, g, m, held, call, deferred); ok {
+			if chain, ok := a.locksBefore(u, g, m, held, reachesOp(g, call)); ok {
 				return chain, true
 			}
 		}
@@ -241,7 +237,7 @@ func (a *analyzer) blockedBy(u *unit, w waiter, held kind, m target) (model.Chai
 		if g == nil || len(g.Started) == 0 || !a.samePath(u, g, op.Ch, w.chB, w.chF) {
 			return model.Chain{}, false
 		}
-		chain, ok := a.locksBefore(u, g, m, held, op.Node, false)
+		chain, ok := a.locksBefore(u, g, m, held, reachesOp(g, op.Node))
 		if !ok {
 			return model.Chain{}, false
 		}
@@ -253,9 +249,8 @@ func (a *analyzer) blockedBy(u *unit, w waiter, held kind, m target) (model.Chai
 }
 
 // locksBefore returns the chain by which g, a function run by a goroutine, takes mutex m
-// of u (held as held) on a path to node at (anywhere in g's live code when atExit: a
-// deferred call runs at every exit).
-func (a *analyzer) locksBefore(u *unit, g *model.Func, m target, held kind, at ast.Node, atExit bool) (model.Chain, bool) {
+// of u (held as held) at a node from which reaches holds (see reachesOp).
+func (a *analyzer) locksBefore(u *unit, g *model.Func, m target, held kind, reaches func(from ast.Node) bool) (model.Chain, bool) {
 	base, ok := a.sameVar(u, g, m.base)
 	if !ok {
 		return model.Chain{}, false
@@ -265,12 +260,6 @@ func (a *analyzer) locksBefore(u *unit, g *model.Func, m target, held kind, at a
 	global := base.Parent() != nil && base.Parent() == base.Pkg().Scope()
 	blocks := func(lo *model.LockOp) bool {
 		return lo.Method == model.Lock || lo.Method == model.RLock && held == kWrite
-	}
-	reaches := func(from ast.Node) bool {
-		if atExit {
-			return live(g, from)
-		}
-		return g.ReachesAfter(from, map[ast.Node]bool{at: true})
 	}
 	for _, lo := range a.locks.Of(g) {
 		if lo.Key == key && lo.Stmt != nil && !lo.Deferred && blocks(lo) && reaches(lo.Stmt) {
@@ -294,6 +283,33 @@ func (a *analyzer) locksBefore(u *unit, g *model.Func, m target, held kind, at a
 	}
 	return model.Chain{}, false
 }
+
+// reachesOp returns whether a path of g leads from a node to op, an operation of g: to
+// the exits for a deferred call (a deferred close or Done runs at every exit); to the
+// receive of each iteration for a range over a channel (from inside its body, or to its
+// operand, before the loop); to op itself otherwise.
+func reachesOp(g *model.Func, op ast.Node) func(from ast.Node) bool {
+	var deferred bool
+	ast.Inspect(g.Body, func(n ast.Node) bool {
+		if d, ok := n.(*ast.DeferStmt); ok && d.Call == op {
+			deferred = true
+		}
+		_, lit := n.(*ast.FuncLit)
+		return !deferred && !lit
+	})
+	switch {
+	case deferred:
+		return func(from ast.Node) bool { return live(g, from) }
+	case isRange(op):
+		rs := op.(*ast.RangeStmt)
+		return func(from ast.Node) bool {
+			return inNode(rs.Body, from.Pos()) && live(g, from) || g.ReachesAfter(from, map[ast.Node]bool{rs.X: true})
+		}
+	}
+	return func(from ast.Node) bool { return g.ReachesAfter(from, map[ast.Node]bool{op: true}) }
+}
+
+func isRange(n ast.Node) bool { _, ok := n.(*ast.RangeStmt); return ok }
 
 // live reports whether the node that contains n is in a live block of g's graph.
 func live(g *model.Func, n ast.Node) bool {
