@@ -53,6 +53,8 @@ func (a *analyzer) analyzeKeys(u *unit, order []string, keys map[string][]*op, b
 		a.mismatches(keys[k], r)
 		if !foreign && r.problems() {
 			a.leak(u, k, keys[k], r)
+		} else if !foreign {
+			a.panicLeak(u, k, keys[k], r)
 		}
 	}
 }

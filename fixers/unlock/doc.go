@@ -44,6 +44,13 @@
 // mutex it is given (its first operation on it is a release), a lock under a condition,
 // and a function started by a go statement end the search.
 //
+// In an HTTP handler (func(http.ResponseWriter, *http.Request)), a mutex released without
+// defer while a hook of the program runs under it (a func value, or a method of an
+// interface of the same repository) is left locked when the hook panics: net/http
+// recovers the panic and serves the next request, which hangs on the mutex
+// (hashicorp/vault#6920). The fix defers the release, under the conditions of the first
+// fix below; a mutex released mid-function is reported without a fix.
+//
 // It also reports, without a fix, a mutex held on every path to an operation that waits
 // for another goroutine which locks the same mutex before it can end the wait: wg.Wait()
 // while a goroutine counted by wg locks it on its way to wg.Done(); a send on an

@@ -9,7 +9,7 @@ import (
 )
 
 func Test(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(unlock.Analyzer), "a", "dead", "heldblock", "relock", "shapes")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(unlock.Analyzer), "a", "dead", "heldblock", "panicleak", "relock", "shapes")
 }
 
 // TestCorpus runs the corpus of lock bugs modelled on upstream reports (one function or
