@@ -356,11 +356,74 @@ func (a *analyzer) sameVar(u *unit, g *model.Func, v *types.Var) (*types.Var, bo
 		}
 	}
 	if v == self(u.f) {
-		if s := self(g); s != nil && recvNamed(s) != nil && recvNamed(s) == recvNamed(v) {
+		if s := self(g); s != nil && recvNamed(s) != nil && recvNamed(s) == recvNamed(v) && a.startedOnSelf(g) {
 			return s, true
 		}
 	}
 	return nil, false
+}
+
+// startedOnSelf reports whether every go statement that starts method g calls it on the
+// receiver of the method that runs the statement (go s.run() in s.Start): the goroutine
+// works on the same value as its starter, not on another of its type (a child node).
+// A literal works on the receiver it captures.
+func (a *analyzer) startedOnSelf(g *model.Func) bool {
+	if g.Obj == nil {
+		return true
+	}
+	for _, gs := range g.Started {
+		sel, ok := ast.Unparen(gs.Stmt.Call.Fun).(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		id, ok := ast.Unparen(sel.X).(*ast.Ident)
+		if !ok || gs.In == nil {
+			return false
+		}
+		if v, ok := a.info.Uses[id].(*types.Var); !ok || v != self(gs.In) && !a.builtIn(gs.In, v) {
+			return false
+		}
+	}
+	return len(g.Started) > 0
+}
+
+// builtIn reports whether v is a local variable of f that f declares with a value it
+// builds (v := &T{...}, new(T)): a constructor's, the value it returns. v must not be
+// assigned again.
+func (a *analyzer) builtIn(f *model.Func, v *types.Var) bool {
+	built, again := false, false
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != len(as.Rhs) {
+			return true
+		}
+		for i, l := range as.Lhs {
+			id, ok := l.(*ast.Ident)
+			if !ok || a.info.ObjectOf(id) != v {
+				continue
+			}
+			if as.Tok != token.DEFINE || a.info.Defs[id] != v || !fresh(a.info, as.Rhs[i]) {
+				again = true
+			} else {
+				built = true
+			}
+		}
+		return true
+	})
+	return built && !again
+}
+
+// fresh reports whether e builds a new value: &T{...} or new(T).
+func fresh(info *types.Info, e ast.Expr) bool {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.UnaryExpr:
+		_, lit := ast.Unparen(e.X).(*ast.CompositeLit)
+		return e.Op == token.AND && lit
+	case *ast.CallExpr:
+		id, ok := ast.Unparen(e.Fun).(*ast.Ident)
+		return ok && info.Uses[id] == types.Universe.Lookup("new")
+	}
+	return false
 }
 
 // self returns the receiver of f's method, or of the method f is a literal of.
