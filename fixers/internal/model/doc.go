@@ -33,7 +33,8 @@
 // a class can ever receive (a constant, plus so many per iteration of a fan-out loop),
 // when every use of the class is one the model follows; Chans.Fits whether the capacity
 // covers them, so that no send can block (sends.go, bound.go); Chans.Drained whether
-// every receiver ranges over the channel until it is closed (drained.go). TripCount and
+// every receiver ranges over the channel until it is closed, or a goroutine that the
+// function making it starts from a deferred literal does (drained.go). TripCount and
 // Func.TripKey say how many times a loop runs (loops.go).
 //
 // Known-done contexts (Model.KnownDone, knowndone.go): where a context variable is known

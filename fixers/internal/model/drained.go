@@ -3,6 +3,8 @@ package model
 import (
 	"go/ast"
 	"go/token"
+
+	"golang.org/x/tools/go/ast/edge"
 )
 
 // Drained reports whether every receive of class c is a range loop that only ends when
@@ -11,9 +13,19 @@ import (
 // exit of the process ends the program, not only the loop), and no channel operation
 // (that could block it), and the channel does not escape the package. A send on such a channel waits
 // only as long as the body takes: its receiver never leaves before the channel is closed.
+//
+// A channel is drained too when one of its receivers is such a range loop in a goroutine
+// that the function making the channel starts from a deferred function literal: while
+// the function runs it receives itself (a select on the channel and a timeout, say), and
+// once it has returned the goroutine reads until the channel is closed (hashicorp/
+// go-plugin's Client.Start: "after we exit we read the lines from stdout forever so they
+// don't block").
 func (cs *Chans) Drained(c *Chan) bool {
 	if c.Done || c.Escapes != "" {
 		return false
+	}
+	if cs.drainedOnExit(c) {
+		return true
 	}
 	ranges := 0
 	for _, op := range c.Ops {
@@ -28,6 +40,34 @@ func (cs *Chans) Drained(c *Chan) bool {
 		}
 	}
 	return ranges > 0
+}
+
+// drainedOnExit reports whether a range loop that drains c runs in a goroutine started
+// by a literal that the function making c's one channel defers.
+func (cs *Chans) drainedOnExit(c *Chan) bool {
+	if len(c.Makes) != 1 {
+		return false
+	}
+	mkCur, ok := cs.m.cursorOf(c.Makes[0].Call)
+	if !ok {
+		return false
+	}
+	F := cs.m.Enclosing(mkCur)
+	for _, op := range c.Ops {
+		if op.Kind != Range || op.Func == nil || len(op.Func.Started) != 1 || !cs.drains(op) {
+			continue
+		}
+		d := op.Func.Started[0].In // the literal that starts the goroutine
+		if d == nil || d.Obj != nil || d.Outer != F || F == nil {
+			continue
+		}
+		if call, ok := d.Cursor.Parent().Node().(*ast.CallExpr); ok && d.Cursor.ParentEdgeKind() == edge.CallExpr_Fun {
+			if _, ok := d.Cursor.Parent().Parent().Node().(*ast.DeferStmt); ok && call.Fun == d.Node {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // drains reports whether the range loop op only ends when its channel is closed.

@@ -489,8 +489,56 @@ func selects(ch chan int, tick chan struct{}) {
 		fmt.Println(v)
 	}
 }
+
+// hashicorp/go-plugin's Client.Start: the function reads while it waits, and a goroutine
+// it starts from a deferred literal reads the rest until the channel is closed.
+func handOff(lines func() (string, bool), timeout <-chan struct{}) string {
+	ch := make(chan string)
+	go func() {
+		defer close(ch)
+		for {
+			l, ok := lines()
+			if !ok {
+				return
+			}
+			ch <- l
+		}
+	}()
+	defer func() {
+		go func() {
+			for range ch {
+			}
+		}()
+	}()
+	select {
+	case l := <-ch:
+		return l
+	case <-timeout:
+		return ""
+	}
+}
+
+// Look-alike: the drainer is started by a plain call, on one path only.
+func handOffLate(lines func() string, timeout <-chan struct{}) string {
+	ch := make(chan string)
+	go func() { ch <- lines() }()
+	drain := func() {
+		go func() {
+			for range ch {
+			}
+		}()
+	}
+	select {
+	case l := <-ch:
+		drain()
+		return l
+	case <-timeout:
+		return ""
+	}
+}
 `)
-	for fn, want := range map[string]bool{"selects": false, "printer": true, "first": false, "forward": false, "recv": false, "labeled": false, "Exported": false, "invariant": true, "goexit": false} {
+	for fn, want := range map[string]bool{"selects": false, "printer": true, "first": false, "forward": false, "recv": false, "labeled": false, "Exported": false, "invariant": true, "goexit": false,
+		"handOff": true, "handOffLate": false} {
 		if got := m.Chans().Drained(chanIn(t, m, fn, "ch")); got != want {
 			t.Errorf("%s: Drained = %v, want %v", fn, got, want)
 		}
