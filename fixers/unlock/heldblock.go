@@ -241,6 +241,12 @@ func (a *analyzer) blockedBy(u *unit, w waiter, held kind, m target) (model.Chai
 		if !ok {
 			return model.Chain{}, false
 		}
+		if n, known := w.class.Capacity(); (!known || n > 0) && a.underLock(g, chain.Op.Key, op.Node) {
+			// A buffered send made under the same lock never blocks there, and the lock
+			// orders it with the wait: a protocol (fasthttp's GetTimeout checks a
+			// "responded" flag, set with the send, before it receives under the lock).
+			return model.Chain{}, false
+		}
 		if found.Op == nil {
 			found = chain
 		}
@@ -282,6 +288,19 @@ func (a *analyzer) locksBefore(u *unit, g *model.Func, m target, held kind, reac
 		}
 	}
 	return model.Chain{}, false
+}
+
+// underLock reports whether, in g's source order, the last operation on mutex key
+// before node n acquires it (a deferred release keeps it held): n runs with the lock held.
+func (a *analyzer) underLock(g *model.Func, key string, n ast.Node) bool {
+	held := false
+	for _, lo := range a.locks.Of(g) {
+		if lo.Key != key || lo.Call.Pos() >= n.Pos() || lo.Deferred {
+			continue
+		}
+		held = lo.Method.Acquires()
+	}
+	return held
 }
 
 // reachesOp returns whether a path of g leads from a node to op, an operation of g: to

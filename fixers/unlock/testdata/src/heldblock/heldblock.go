@@ -274,3 +274,33 @@ func (s *Server) StopOther(o *Server) {
 	defer s.mu.Unlock()
 	o.wg.Wait()
 }
+
+// Look-alike: valyala/fasthttp's GetTimeout. The goroutine sends on a buffered channel
+// under mu and sets responded with it; the caller receives under mu only when responded
+// says the value is already in the buffer.
+func GetTimeout(do func() int, timeout <-chan struct{}) int {
+	ch := make(chan int, 1)
+	var mu sync.Mutex
+	var timedout, responded bool
+	go func() {
+		v := do()
+		mu.Lock()
+		if !timedout {
+			ch <- v
+			responded = true
+		}
+		mu.Unlock()
+	}()
+	select {
+	case v := <-ch:
+		return v
+	case <-timeout:
+		mu.Lock()
+		defer mu.Unlock()
+		if responded {
+			return <-ch
+		}
+		timedout = true
+		return -1
+	}
+}
