@@ -12,7 +12,9 @@ import (
 // call is a deliberate detachment: a comment on its line or directly above it states
 // the intent (the shared model's Comment), or call is a clean-up that runs after the
 // main work has ended and must not be cut short by the caller's context (releasing a
-// lease or a lock, rolling back, auditing, shutting down, closing).
+// lease or a lock, rolling back, auditing, shutting down, closing, ending the process:
+// caddy's admin stop handler calls exitProcess(context.Background(), …), which stops
+// every app, the admin server and its request with them, before it cleans up locks).
 func (ck *checker) detached(fresh, call *ast.CallExpr) bool {
 	if ck.m.Intent(fresh.Pos()) != nil {
 		return true
@@ -23,7 +25,8 @@ func (ck *checker) detached(fresh, call *ast.CallExpr) bool {
 
 // cleanupWords are the verbs of functions and methods that undo or finish work.
 var cleanupWords = []string{"release", "rollback", "abort", "revert", "undo", "audit", "shutdown",
-	"close", "cleanup", "teardown", "unlock", "unregister", "deregister", "revoke", "stop"}
+	"close", "cleanup", "teardown", "unlock", "unregister", "deregister", "revoke", "stop",
+	"exit", "quit", "terminate"}
 
 // cleanup reports whether a function named name undoes or finishes work.
 func cleanup(name string) bool {

@@ -83,7 +83,7 @@
 //     (the comment states the intent), or passed to a clean-up call after the main work
 //     has ended: a function or method whose name says it releases, rolls back, aborts,
 //     reverts, undoes, audits, shuts down, closes, cleans up, tears down, unlocks,
-//     unregisters, revokes or stops;
+//     unregisters, revokes, stops, exits, quits or terminates;
 //   - arguments of the context package's own functions (context.WithoutCancel,
 //     context.WithTimeout(context.Background(), d)) and contexts assigned to variables;
 //   - calls whose results may hold the context (anything but basic values and errors)
