@@ -44,8 +44,11 @@ const heldBlockWhy = "releasing it first lets other callers in while this one wa
 
 // lockedOnlyInGoroutines reports whether every lock method of mutex key that u selects
 // outside its own lock statements is called in a function literal that a go statement
-// starts: the held-locks dataflow of u stays exact, since those run elsewhere.
+// starts, which takes the mutex before it releases it: the held-locks dataflow of u
+// stays exact, since those run elsewhere. A goroutine that first releases it takes over
+// the lock u holds.
 func (a *analyzer) lockedOnlyInGoroutines(u *unit, key string) bool {
+	first := make(map[*model.Func]bool) // functions whose first operation on key was seen
 	for _, lo := range a.locks.Ops {
 		if lo.Key != key || !inNode(u.f.Node, lo.Call.Pos()) {
 			continue
@@ -56,6 +59,10 @@ func (a *analyzer) lockedOnlyInGoroutines(u *unit, key string) bool {
 		if lo.Func != u.f && !inGoroutine(lo.Func, u.f) {
 			return false
 		}
+		if lo.Func != u.f && lo.Method.Releases() && !first[lo.Func] {
+			return false // the goroutine releases what u holds: a hand-over (runtime/pprof's blockMutex)
+		}
+		first[lo.Func] = true
 	}
 	for cur := range u.cur.Preorder((*ast.SelectorExpr)(nil)) {
 		if _, ok := model.MutexMethod(a.info.Selections[cur.Node().(*ast.SelectorExpr)]); ok {

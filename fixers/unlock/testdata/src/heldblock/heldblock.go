@@ -304,3 +304,24 @@ func GetTimeout(do func() int, timeout <-chan struct{}) int {
 		return -1
 	}
 }
+
+// Look-alike: runtime/pprof's blockMutex test hands the lock to a goroutine that
+// releases it, and the waiters lock it after that.
+func HandOver(n int, wait func()) {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	mu.Lock()
+	go func() {
+		wait()
+		mu.Unlock()
+	}()
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+}
