@@ -82,7 +82,4 @@ func (ck *checker) hasCall(e ast.Expr) bool {
 }
 
 // isTimeType reports whether t is the named type name of package time.
-func isTimeType(t types.Type, name string) bool {
-	named, ok := types.Unalias(t).(*types.Named)
-	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "time" && named.Obj().Name() == name
-}
+func isTimeType(t types.Type, name string) bool { return isNamed(t, "time", name) }

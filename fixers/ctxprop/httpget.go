@@ -84,20 +84,10 @@ func (ck *checker) httpCall(call *ast.CallExpr) *types.Func {
 	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "net/http" || httpMethods[fn.Name()] == "" {
 		return nil
 	}
-	if recv := fn.Signature().Recv(); recv != nil && !isClient(recv.Type()) {
+	if recv := fn.Signature().Recv(); recv != nil && !isPtrTo(recv.Type(), "net/http", "Client") {
 		return nil
 	}
 	return fn
-}
-
-// isClient reports whether t is *net/http.Client.
-func isClient(t types.Type) bool {
-	p, ok := t.(*types.Pointer)
-	if !ok {
-		return false
-	}
-	named, ok := types.Unalias(p.Elem()).(*types.Named)
-	return ok && named.Obj().Name() == "Client" && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "net/http"
 }
 
 // httpSite returns the site of call when the fix can rewrite it, or why not.

@@ -171,13 +171,18 @@ func (ck *checker) requestParam(l level, scope *types.Scope, pos token.Pos) *typ
 }
 
 // isRequest reports whether t is *net/http.Request.
-func isRequest(t types.Type) bool {
+func isRequest(t types.Type) bool { return isPtrTo(t, "net/http", "Request") }
+
+// isPtrTo reports whether t is a pointer to the named type name of package path.
+func isPtrTo(t types.Type, path, name string) bool {
 	p, ok := t.(*types.Pointer)
-	if !ok {
-		return false
-	}
-	named, ok := types.Unalias(p.Elem()).(*types.Named)
-	return ok && named.Obj().Name() == "Request" && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "net/http"
+	return ok && isNamed(p.Elem(), path, name)
+}
+
+// isNamed reports whether t is the named type name of package path.
+func isNamed(t types.Type, path, name string) bool {
+	named, ok := types.Unalias(t).(*types.Named)
+	return ok && named.Obj().Name() == name && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == path
 }
 
 // calledOnTheSpot reports whether the function literal at lit is called where it

@@ -216,3 +216,21 @@ func (a *analyzer) isExit(b *cfg.Block) bool {
 	}
 	return true
 }
+
+// eachNode calls visit for each node of u's graph that the dataflow r for mutex key
+// reaches, with the mutex's states before the node, and applies the node's own
+// operation on key after it.
+func (a *analyzer) eachNode(u *unit, key string, r *result, visit func(n ast.Node, cur mask)) {
+	for _, b := range u.g.Blocks {
+		cur := r.in[b.Index]
+		if cur == 0 {
+			continue
+		}
+		for _, n := range b.Nodes {
+			visit(n, cur)
+			if lo := u.opAt[n]; lo != nil && lo.key == key {
+				cur = a.step(lo, cur, nil)
+			}
+		}
+	}
+}

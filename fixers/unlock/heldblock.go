@@ -9,6 +9,7 @@ import (
 	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -32,8 +33,11 @@ import (
 // The same mutex, WaitGroup or channel in the other goroutine: a package-level variable
 // is the same everywhere; a variable of the function is the same in a function literal
 // it contains; the receiver of a method is the same as the receiver of a method of the
-// same type, or of a literal in one (Stop and the loop that Start runs, both on s). Each
-// path from that variable must then select the same fields (s.mu, s.wg, s.events).
+// same type, or of a literal in one (Stop and the loop that Start runs, both on s), when
+// every go statement that starts that method calls it on its own function's receiver or
+// on a value that function builds (a constructor's &T{}). Each path from that variable
+// must then select the same fields (s.mu, s.wg, s.events). A receive from a buffered
+// channel whose sender sends under the same lock is a protocol the lock orders.
 //
 // Where the fix lies (release the mutex first, buffer the channel, let the goroutine
 // take the lock with TryLock) depends on what the critical section must cover, and
@@ -85,16 +89,15 @@ func inGoroutine(f, outer *model.Func) bool {
 	return false
 }
 
-// A waiter is an operation that blocks until another goroutine acts.
+// A waiter is an operation that blocks until another goroutine acts: a WaitGroup's
+// Wait (class nil), or a send or receive on a channel of class.
 type waiter struct {
-	node  ast.Node // the CFG node's part that blocks: the Wait call, the send, the receive
-	what  string   // how the message names it
-	wg    *types.Var
-	wgF   []*types.Var // the WaitGroup's path, for a Wait
-	class *model.Chan  // the channel's class, for a send or receive
-	send  bool
-	chB   *types.Var
-	chF   []*types.Var // the channel's path
+	node   ast.Node // the CFG node's part that blocks: the Wait call, the send, the receive
+	what   string   // how the message names it
+	class  *model.Chan
+	send   bool
+	base   *types.Var // the WaitGroup's or the channel's path
+	fields []*types.Var
 }
 
 // heldBlocks reports the operations that wait, while u holds the mutex of o, for a
@@ -108,33 +111,26 @@ func (a *analyzer) heldBlocks(u *unit, o *op, r *result) {
 		return
 	}
 	recv := types.ExprString(o.sel.X)
-	for _, b := range u.g.Blocks {
-		cur := r.in[b.Index]
-		if cur == 0 {
-			continue
+	a.eachNode(u, o.key, r, func(n ast.Node, cur mask) {
+		held, ok := heldFor(cur)
+		if !ok {
+			return
 		}
-		for _, n := range b.Nodes {
-			if held, ok := heldFor(cur); ok {
-				for _, w := range a.waiters(u, n) {
-					chain, ok := a.blockedBy(u, w, held, target{mB, mF})
-					if !ok {
-						continue
-					}
-					msg := fmt.Sprintf("%s with %s held, and %s locks it first (%s): deadlock", w.what, recv, a.otherSide(w), chain)
-					d := analysis.Diagnostic{Pos: w.node.Pos(), End: w.node.End(), Message: msg}
-					fixkit.Refuse(a.pass, d, d.Pos, heldBlockWhy)
-				}
+		for _, w := range a.waiters(u, n) {
+			chain, ok := a.blockedBy(u, w, held, target{mB, mF})
+			if !ok {
+				continue
 			}
-			if lo := u.opAt[n]; lo != nil && lo.key == o.key {
-				cur = a.step(lo, cur, nil)
-			}
+			msg := fmt.Sprintf("%s with %s held, and %s locks it first (%s): deadlock", w.what, recv, a.otherSide(w), chain)
+			d := analysis.Diagnostic{Pos: w.node.Pos(), End: w.node.End(), Message: msg}
+			fixkit.Refuse(a.pass, d, d.Pos, heldBlockWhy)
 		}
-	}
+	})
 }
 
 func (a *analyzer) otherSide(w waiter) string {
 	switch {
-	case w.wg != nil:
+	case w.class == nil:
 		return "a goroutine it waits for"
 	case w.send:
 		return "its receiver"
@@ -158,7 +154,7 @@ func (a *analyzer) waiters(u *unit, n ast.Node) []waiter {
 			if isWaitGroup(a.info, x, "Wait") {
 				sel := ast.Unparen(x.Fun).(*ast.SelectorExpr)
 				if base, fields, ok := a.m.MutexPath(sel.X); ok {
-					out = append(out, waiter{node: x, what: types.ExprString(sel) + "() waits", wg: base, wgF: fields})
+					out = append(out, waiter{node: x, what: types.ExprString(sel) + "() waits", base: base, fields: fields})
 				}
 			}
 		case *ast.SendStmt, *ast.UnaryExpr, *ast.RangeStmt:
@@ -174,7 +170,7 @@ func (a *analyzer) waiters(u *unit, n ast.Node) []waiter {
 			if !ok {
 				return true
 			}
-			w := waiter{node: x, class: c, send: op.Kind == model.Send, chB: base, chF: fields}
+			w := waiter{node: x, class: c, send: op.Kind == model.Send, base: base, fields: fields}
 			if w.send {
 				if n, ok := c.Capacity(); !ok || n != 0 {
 					return true // a buffered send blocks only when the buffer is full
@@ -193,40 +189,25 @@ func (a *analyzer) waiters(u *unit, n ast.Node) []waiter {
 // isWaitGroup reports whether call calls the method name of sync.WaitGroup.
 func isWaitGroup(info *types.Info, call *ast.CallExpr, name string) bool {
 	fn, ok := typeutil.Callee(info, call).(*types.Func)
-	if !ok || fn.Name() != name || fn.Pkg() == nil || fn.Pkg().Path() != "sync" {
-		return false
-	}
-	recv := fn.Signature().Recv()
-	if recv == nil {
-		return false
-	}
-	t := recv.Type()
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	n, ok := t.(*types.Named)
-	return ok && n.Obj().Name() == "WaitGroup"
+	return ok && model.IsMethod(fn, "sync", "WaitGroup", name)
 }
 
 // blockedBy returns the chain by which the other side of w locks mutex m (held by u as
 // held) before it can end w's wait, when it does.
 func (a *analyzer) blockedBy(u *unit, w waiter, held kind, m target) (model.Chain, bool) {
-	if w.wg != nil {
+	if w.class == nil {
 		// One goroutine that cannot reach its Done is enough.
-		for _, cur := range a.m.Calls {
+		for _, cur := range a.doneCalls() {
 			call := cur.Node().(*ast.CallExpr)
-			if !isWaitGroup(a.info, call, "Done") {
-				continue
-			}
 			g := a.m.Enclosing(cur)
 			if g == nil || g == u.f || len(g.Started) == 0 {
 				continue
 			}
 			sel := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-			if !a.samePath(u, g, sel.X, w.wg, w.wgF) {
+			if !a.samePath(u, g, sel.X, w.base, w.fields) {
 				continue
 			}
-			if chain, ok := a.locksBefore(u, g, m, held, reachesOp(g, call)); ok {
+			if chain, ok := a.locksBefore(u, g, m, held, reachesOp(g, cur)); ok {
 				return chain, true
 			}
 		}
@@ -241,10 +222,10 @@ func (a *analyzer) blockedBy(u *unit, w waiter, held kind, m target) (model.Chai
 		}
 		others++
 		g := op.Func
-		if g == nil || len(g.Started) == 0 || !a.samePath(u, g, op.Ch, w.chB, w.chF) {
+		if g == nil || len(g.Started) == 0 || !a.samePath(u, g, op.Ch, w.base, w.fields) {
 			return model.Chain{}, false
 		}
-		chain, ok := a.locksBefore(u, g, m, held, reachesOp(g, op.Node))
+		chain, ok := a.locksBefore(u, g, m, held, reachesOp(g, op.Cursor))
 		if !ok {
 			return model.Chain{}, false
 		}
@@ -310,24 +291,16 @@ func (a *analyzer) underLock(g *model.Func, key string, n ast.Node) bool {
 	return held
 }
 
-// reachesOp returns whether a path of g leads from a node to op, an operation of g: to
-// the exits for a deferred call (a deferred close or Done runs at every exit); to the
-// receive of each iteration for a range over a channel (from inside its body, or to its
-// operand, before the loop); to op itself otherwise.
-func reachesOp(g *model.Func, op ast.Node) func(from ast.Node) bool {
-	var deferred bool
-	ast.Inspect(g.Body, func(n ast.Node) bool {
-		if d, ok := n.(*ast.DeferStmt); ok && d.Call == op {
-			deferred = true
-		}
-		_, lit := n.(*ast.FuncLit)
-		return !deferred && !lit
-	})
-	switch {
-	case deferred:
+// reachesOp returns whether a path of g leads from a node to op (at cur), an operation
+// of g: to the exits for a deferred call (a deferred close or Done runs at every exit);
+// to the receive of each iteration for a range over a channel (from inside its body, or
+// to its operand, before the loop); to op itself otherwise.
+func reachesOp(g *model.Func, cur inspector.Cursor) func(from ast.Node) bool {
+	op := cur.Node()
+	if d, ok := cur.Parent().Node().(*ast.DeferStmt); ok && d.Call == op {
 		return func(from ast.Node) bool { return live(g, from) }
-	case isRange(op):
-		rs := op.(*ast.RangeStmt)
+	}
+	if rs, ok := op.(*ast.RangeStmt); ok {
 		return func(from ast.Node) bool {
 			return inNode(rs.Body, from.Pos()) && live(g, from) || g.ReachesAfter(from, map[ast.Node]bool{rs.X: true})
 		}
@@ -335,7 +308,18 @@ func reachesOp(g *model.Func, op ast.Node) func(from ast.Node) bool {
 	return func(from ast.Node) bool { return g.ReachesAfter(from, map[ast.Node]bool{op: true}) }
 }
 
-func isRange(n ast.Node) bool { _, ok := n.(*ast.RangeStmt); return ok }
+// doneCalls returns the package's calls of sync.WaitGroup's Done, found once.
+func (a *analyzer) doneCalls() []inspector.Cursor {
+	if a.dones == nil {
+		a.dones = []inspector.Cursor{}
+		for _, cur := range a.m.Calls {
+			if isWaitGroup(a.info, cur.Node().(*ast.CallExpr), "Done") {
+				a.dones = append(a.dones, cur)
+			}
+		}
+	}
+	return a.dones
+}
 
 // live reports whether the node that contains n is in a live block of g's graph.
 func live(g *model.Func, n ast.Node) bool {

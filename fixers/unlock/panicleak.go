@@ -41,22 +41,17 @@ func (a *analyzer) panicLeak(u *unit, key string, ops []*op, r *result) {
 		return
 	}
 	var hook *ast.CallExpr
-	for _, b := range u.g.Blocks {
-		cur := r.in[b.Index]
-		for _, n := range b.Nodes {
-			if hook == nil && cur != 0 && heldUndeferred(cur) {
-				for _, call := range callsIn(n) {
-					if a.isHook(call) {
-						hook = call
-						break
-					}
-				}
-			}
-			if lo := u.opAt[n]; lo != nil && lo.key == key {
-				cur = a.step(lo, cur, nil)
+	a.eachNode(u, key, r, func(n ast.Node, cur mask) {
+		if hook != nil || !heldUndeferred(cur) {
+			return
+		}
+		for _, call := range callsIn(n) {
+			if a.isHook(call) {
+				hook = call
+				return
 			}
 		}
-	}
+	})
 	if hook == nil {
 		return
 	}

@@ -64,42 +64,34 @@ func (a *analyzer) relocks(u *unit, o *op, r *result) {
 		d := analysis.Diagnostic{Pos: at.Pos(), End: at.End(), Message: msg}
 		fixkit.Refuse(a.pass, d, d.Pos, relockWhy)
 	}
-	for _, b := range u.g.Blocks {
-		cur := r.in[b.Index]
-		if cur == 0 {
-			continue
+	a.eachNode(u, o.key, r, func(n ast.Node, cur mask) {
+		held, ok := heldFor(cur)
+		if !ok {
+			return
 		}
-		for _, n := range b.Nodes {
-			if held, ok := heldFor(cur); ok {
-				// A lock statement of u's own, on the same mutex; not in a test, where a
-				// second lock is how a test makes a goroutine block (sync's and
-				// runtime/pprof's tests do).
-				if lo := u.opAt[n]; lo != nil && lo.key == o.key && lo.lock && !lo.deferred && !u.f.Test {
-					chain := model.Chain{Funcs: []*model.Func{u.f}, Op: a.locks.Op(lo.call)}
-					report(lo.call, held, chain)
-				}
-				for _, call := range callsIn(n) {
-					callee := a.m.Decl(typeutil.StaticCallee(a.info, call))
-					if callee == nil {
-						continue
-					}
-					t := target{base, fields}
-					if !global {
-						var ok bool
-						if t, ok = a.through(call, callee, t); !ok {
-							continue
-						}
-					}
-					if chain, ok := a.relockChain(callee, t, global, make(map[*model.Func]bool), []*model.Func{u.f}); ok {
-						report(call, held, chain)
-					}
+		// A lock statement of u's own, on the same mutex; not in a test, where a second
+		// lock is how a test makes a goroutine block (sync's and runtime/pprof's tests do).
+		if lo := u.opAt[n]; lo != nil && lo.key == o.key && lo.lock && !lo.deferred && !u.f.Test {
+			chain := model.Chain{Funcs: []*model.Func{u.f}, Op: a.locks.Op(lo.call)}
+			report(lo.call, held, chain)
+		}
+		for _, call := range callsIn(n) {
+			callee := a.m.Decl(typeutil.StaticCallee(a.info, call))
+			if callee == nil {
+				continue
+			}
+			t := target{base, fields}
+			if !global {
+				var ok bool
+				if t, ok = a.through(call, callee, t); !ok {
+					continue
 				}
 			}
-			if lo := u.opAt[n]; lo != nil && lo.key == o.key {
-				cur = a.step(lo, cur, nil)
+			if chain, ok := a.relockChain(callee, t, global, make(map[*model.Func]bool), []*model.Func{u.f}); ok {
+				report(call, held, chain)
 			}
 		}
-	}
+	})
 }
 
 // A target is a mutex as a path from a variable, in the function being searched.

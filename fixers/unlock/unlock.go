@@ -109,6 +109,7 @@ type analyzer struct {
 	units   []*unit // the functions with lock operations, in source order
 	byFunc  map[*model.Func]*unit
 	written map[*types.Var]bool // package-level variables written after initialization
+	dones   []inspector.Cursor  // the calls of sync.WaitGroup's Done (heldblock.go); nil until needed
 }
 
 // A unit is a function body analysed on its own: a declared function or a literal.

@@ -67,11 +67,11 @@ func (s *Spawn) waits(n ast.Node, ix *index) bool {
 		case *ast.CallExpr:
 			if fn, ok := typeutil.Callee(s.sh.m.Info, x).(*types.Func); ok {
 				switch {
-				case isMethod(fn, "sync", "WaitGroup", "Wait"):
+				case IsMethod(fn, "sync", "WaitGroup", "Wait"):
 					found = s.done
-				case isMethod(fn, "golang.org/x/sync/errgroup", "Group", "Wait"):
+				case IsMethod(fn, "golang.org/x/sync/errgroup", "Group", "Wait"):
 					found = s.Kind == ErrGroupGo
-				case isMethod(fn, "sync", "Cond", "Wait"):
+				case IsMethod(fn, "sync", "Cond", "Wait"):
 					found = true
 				case fn.Name() == "Wait" && fn.Pkg() != nil && (fn.Pkg().Path() == "testing/synctest" || fn.Pkg().Path() == "internal/synctest"):
 					found = true // every goroutine of the bubble has exited or is blocked
@@ -135,7 +135,7 @@ func (s *Spawn) helperWaits(f *Func) bool {
 		case *ast.GoStmt, *ast.DeferStmt:
 			return false
 		case *ast.CallExpr:
-			if fn, ok := typeutil.Callee(s.sh.m.Info, x).(*types.Func); ok && isMethod(fn, "sync", "WaitGroup", "Wait") {
+			if fn, ok := typeutil.Callee(s.sh.m.Info, x).(*types.Func); ok && IsMethod(fn, "sync", "WaitGroup", "Wait") {
 				found = s.done
 			}
 		case *ast.UnaryExpr:
@@ -220,7 +220,7 @@ func (s *Spawn) closureWaits(lit *Func, call *ast.CallExpr) bool {
 		case *ast.GoStmt, *ast.DeferStmt:
 			return false
 		case *ast.CallExpr:
-			if fn, ok := typeutil.Callee(s.sh.m.Info, x).(*types.Func); ok && isMethod(fn, "sync", "WaitGroup", "Wait") {
+			if fn, ok := typeutil.Callee(s.sh.m.Info, x).(*types.Func); ok && IsMethod(fn, "sync", "WaitGroup", "Wait") {
 				found = s.done
 			}
 		case *ast.UnaryExpr:

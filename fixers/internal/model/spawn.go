@@ -147,7 +147,7 @@ func (sh *Shared) collectSpawns() {
 			}
 		}
 		switch {
-		case isMethod(fn, "sync", "WaitGroup", "Done"):
+		case IsMethod(fn, "sync", "WaitGroup", "Done"):
 			if f := m.Enclosing(cur); f != nil {
 				dones = append(dones, f)
 			}
@@ -232,8 +232,8 @@ func sortSpawns(ss []*Spawn) {
 // GoMethod reports whether fn starts its function argument in a goroutine of its own:
 // (*sync.WaitGroup).Go, (*errgroup.Group).Go or TryGo.
 func GoMethod(fn *types.Func) bool {
-	return isMethod(fn, "sync", "WaitGroup", "Go") || isMethod(fn, "golang.org/x/sync/errgroup", "Group", "Go") ||
-		isMethod(fn, "golang.org/x/sync/errgroup", "Group", "TryGo")
+	return IsMethod(fn, "sync", "WaitGroup", "Go") || IsMethod(fn, "golang.org/x/sync/errgroup", "Group", "Go") ||
+		IsMethod(fn, "golang.org/x/sync/errgroup", "Group", "TryGo")
 }
 
 // Imports reports whether pkg imports path directly.
@@ -246,7 +246,8 @@ func Imports(pkg *types.Package, path string) bool {
 	return false
 }
 
-func isMethod(fn *types.Func, pkg, typ, name string) bool {
+// IsMethod reports whether fn is the method name of type typ (or *typ) of package pkg.
+func IsMethod(fn *types.Func, pkg, typ, name string) bool {
 	if fn.Name() != name || fn.Pkg() == nil || fn.Pkg().Path() != pkg {
 		return false
 	}
