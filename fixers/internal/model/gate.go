@@ -154,7 +154,7 @@ func (sh *Shared) objectOrdered(s *Spawn, a, f *Access) bool {
 		return false
 	}
 	for _, x := range sh.basesOf(s) {
-		if sh.callsAfter(s.In, f.at, x) && !sh.reachedAvoiding(s.Lit, pa, x) {
+		if sh.callsAfter(s.In, f.at, x) && !sh.reachedAvoiding(s.Lit, pa, sh.callsOn(x)) {
 			return true
 		}
 	}
@@ -163,6 +163,95 @@ func (sh *Shared) objectOrdered(s *Spawn, a, f *Access) bool {
 	// go statement on every path (commandsRunner.FireCommandsUntilStop(ctx)), which may be
 	// what waits for the goroutine's call (go-redis's e2e tests).
 	return sh.stoppedBefore(s, a, f.at)
+}
+
+// serialised reports whether accesses a and b, of goroutines sa and sb, may be ordered
+// by an object of the package's own that both goroutines share and that synchronises
+// (see serialisers): a state machine that admits one goroutine at a time, a semaphore,
+// a pool. The model does not see inside its methods; it does not report such pairs.
+func (sh *Shared) serialised(sa *Spawn, a *Access, sb *Spawn, b *Access) bool {
+	xs := sh.serialisers(sb, b)
+	return slices.ContainsFunc(sh.serialisers(sa, a), func(x *types.Var) bool { return slices.Contains(xs, x) })
+}
+
+// serialisers returns the variables x, declared outside s's literal, that bracket the
+// access a of s's goroutine: on every path from the goroutine's entry to a it calls a
+// method on x (x.M(), not x.f.M()), and on every path from a to its end it calls one
+// again; and x's type, declared in the package, holds a mutex, a condition variable or
+// a channel, so that its methods may admit the goroutines one at a time (go-redis's
+// ConnStateMachine: AwaitAndTransition before the access, Transition after it).
+func (sh *Shared) serialisers(s *Spawn, a *Access) []*types.Var {
+	pa := sh.posIn(s.Lit, a.Cursor)
+	if !pa.valid() {
+		return nil
+	}
+	var out []*types.Var
+	for _, x := range sh.basesOf(s) {
+		if !sh.synchroniser(x.Type()) {
+			continue
+		}
+		calls := func(n ast.Node) bool { return sh.callsMethodOn(n, x) }
+		if !sh.reachedAvoiding(s.Lit, pa, calls) && !sh.pathAvoiding(s.Lit, pa, cfgPos{}, calls) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// synchroniser reports whether t, or what it points to, is a struct type declared in the
+// package with a field of its own that is a sync.Mutex, sync.RWMutex or sync.Cond (or a
+// pointer to one) or a channel.
+func (sh *Shared) synchroniser(t types.Type) bool {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() != sh.m.Pkg {
+		return false
+	}
+	st, ok := n.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for f := range st.Fields() {
+		ft := f.Type()
+		if isChan(ft) {
+			return true
+		}
+		if p, ok := ft.Underlying().(*types.Pointer); ok {
+			ft = p.Elem()
+		}
+		if n, ok := types.Unalias(ft).(*types.Named); ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "sync" {
+			switch n.Obj().Name() {
+			case "Mutex", "RWMutex", "Cond":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// callsMethodOn reports whether n calls a method on x itself (x.M(...)), outside
+// function literals, go and defer statements.
+func (sh *Shared) callsMethodOn(n ast.Node, x *types.Var) bool {
+	found := false
+	ast.Inspect(n, func(c ast.Node) bool {
+		switch c := c.(type) {
+		case *ast.FuncLit, *ast.DeferStmt, *ast.GoStmt:
+			return false
+		case *ast.CallExpr:
+			sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
+			if !ok {
+				break
+			}
+			id, ok := ast.Unparen(sel.X).(*ast.Ident)
+			if s := sh.m.Info.Selections[sel]; ok && s != nil && s.Kind() == types.MethodVal && sh.m.Info.Uses[id] == x {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // basesOf returns the variables declared outside s's literal whose methods it calls.
@@ -186,21 +275,26 @@ func (sh *Shared) stoppedBefore(s *Spawn, a *Access, at cfgPos) bool {
 		return false
 	}
 	for _, x := range sh.basesOf(s) {
-		if !sh.pathAvoiding(s.Lit, pa, cfgPos{}, x) && !sh.pathAvoiding(s.In, s.at, at, x) {
+		if calls := sh.callsOn(x); !sh.pathAvoiding(s.Lit, pa, cfgPos{}, calls) && !sh.pathAvoiding(s.In, s.at, at, calls) {
 			return true
 		}
 	}
 	return false
 }
 
+// callsOn returns whether a node calls a method of x (see methodCalls).
+func (sh *Shared) callsOn(x *types.Var) func(ast.Node) bool {
+	return func(n ast.Node) bool { return slices.Contains(sh.methodCalls(n), x) }
+}
+
 // pathAvoiding reports whether a path of fn's graph leads from p (after it) to q, or to
-// the end of fn when q is not valid, without calling a method of x.
-func (sh *Shared) pathAvoiding(fn *Func, p, q cfgPos, x *types.Var) bool {
+// the end of fn when q is not valid, through no node for which calls holds.
+func (sh *Shared) pathAvoiding(fn *Func, p, q cfgPos, calls func(ast.Node) bool) bool {
 	reached, end := walk(p, func(b *cfg.Block, i int) step {
 		switch {
 		case q.valid() && b == q.b && i == q.i:
 			return found
-		case slices.Contains(sh.methodCalls(b.Nodes[i]), x):
+		case calls(b.Nodes[i]):
 			return blocked
 		}
 		return goOn
@@ -267,8 +361,8 @@ func (sh *Shared) callsAfter(fn *Func, p cfgPos, x *types.Var) bool {
 }
 
 // reachedAvoiding reports whether p is reached from the entry of fn's graph on a path
-// that calls no method of x before p.
-func (sh *Shared) reachedAvoiding(fn *Func, p cfgPos, x *types.Var) bool {
+// through no node before p for which calls holds.
+func (sh *Shared) reachedAvoiding(fn *Func, p cfgPos, calls func(ast.Node) bool) bool {
 	blocks := fn.CFG().Blocks
 	if len(blocks) == 0 {
 		return true
@@ -277,7 +371,7 @@ func (sh *Shared) reachedAvoiding(fn *Func, p cfgPos, x *types.Var) bool {
 		switch {
 		case b == p.b && i == p.i:
 			return found
-		case slices.Contains(sh.methodCalls(b.Nodes[i]), x):
+		case calls(b.Nodes[i]):
 			return blocked
 		}
 		return goOn

@@ -54,9 +54,9 @@ func TripCount(info *types.Info, loop ast.Node) (int64, bool) {
 }
 
 // TripKey describes how many times loop runs, when that is a function of values f does
-// not change (Func.Stable): "n" for `for i := 0; i < n; i++` and `for range n`, "len(x)"
-// for a range over a slice, array or map x and for `for i := 0; i < len(x); i++`. It
-// returns "" for any other loop. overMap says the loop ranges over a map, whose length
+// not change (Func.Stable): "n" for `for i := 0; i < n; i++`, `for i := 1; i <= n; i++`
+// and `for range n`, "len(x)" for a range over a slice, array or map x and for
+// `for i := 0; i < len(x); i++`. It returns "" for any other loop. overMap says the loop ranges over a map, whose length
 // the loop's body may change.
 func (f *Func) TripKey(loop ast.Node) (key string, overMap bool) {
 	info := f.m.Info
@@ -67,7 +67,8 @@ func (f *Func) TripKey(loop ast.Node) (key string, overMap bool) {
 		if !ok || len(init.Lhs) != 1 || len(init.Rhs) != 1 || init.Tok != token.DEFINE {
 			return "", false
 		}
-		if v, ok := intConst(info, init.Rhs[0]); !ok || v != 0 {
+		from, ok := intConst(info, init.Rhs[0])
+		if !ok {
 			return "", false
 		}
 		id, ok := init.Lhs[0].(*ast.Ident)
@@ -76,7 +77,7 @@ func (f *Func) TripKey(loop ast.Node) (key string, overMap bool) {
 		}
 		iv := info.Defs[id]
 		cond, ok := l.Cond.(*ast.BinaryExpr)
-		if !ok || cond.Op != token.LSS || !isVar(info, cond.X, iv) {
+		if !ok || !isVar(info, cond.X, iv) || !(from == 0 && cond.Op == token.LSS || from == 1 && cond.Op == token.LEQ) {
 			return "", false
 		}
 		if post, ok := l.Post.(*ast.IncDecStmt); !ok || post.Tok != token.INC || !isVar(info, post.X, iv) {

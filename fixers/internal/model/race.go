@@ -38,7 +38,7 @@ func (sh *Shared) concurrent(v *SharedVar, a, b *Access) bool {
 	case sa == nil && sb == nil:
 		return false
 	case sa != nil && sb != nil:
-		if sa.In != sb.In || sh.gated(sa, a, goGate) || sh.gated(sb, b, goGate) {
+		if sa.In != sb.In || sh.gated(sa, a, goGate) || sh.gated(sb, b, goGate) || sh.serialised(sa, a, sb, b) {
 			return false
 		}
 		if sa == sb {
@@ -59,7 +59,7 @@ func (sh *Shared) concurrent(v *SharedVar, a, b *Access) bool {
 	if f.frame != s.In || sh.gated(s, s.accessIn(a, b), frameGate) {
 		return false
 	}
-	if f.Timing == Now && sh.objectOrdered(s, s.accessIn(a, b), f) {
+	if ga := s.accessIn(a, b); f.Timing == Now && (sh.objectOrdered(s, ga, f) || sh.countedFanIn(s, ga, f)) {
 		return false
 	}
 	r := sh.reachOf(s, v)

@@ -288,6 +288,396 @@ func count(xs []int) int {
 	return n
 }
 `, []string{"n:", "sem:", "done:"}},
+		// minio-go v7.4.1 api-put-object-streaming.go (putObjectMultipartStreamFromReadAt).
+		{"counted fan-in", `package p
+
+import "context"
+
+type result struct {
+	size int
+	err  error
+}
+
+func upload(ctx context.Context, parts, threads int, opts string, put func(string, int) (int, error)) (string, error) {
+	jobs := make(chan int)
+	results := make(chan result)
+	go func() {
+		defer close(jobs)
+		for p := 1; p <= parts; p++ {
+			select {
+			case <-ctx.Done():
+				return
+			case jobs <- p:
+			}
+		}
+	}()
+	for w := 0; w < threads; w++ {
+		go func() {
+			for {
+				var job int
+				var ok bool
+				select {
+				case <-ctx.Done():
+					return
+				case job, ok = <-jobs:
+					if !ok {
+						return
+					}
+				}
+				n, err := put(opts, job)
+				select {
+				case <-ctx.Done():
+				case results <- result{n, err}:
+				}
+			}
+		}()
+	}
+	for u := 1; u <= parts; u++ {
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case r := <-results:
+			if r.err != nil {
+				return "", r.err
+			}
+		}
+	}
+	opts = "complete"
+	return opts, nil
+}
+`, []string{"ctx: (ctx is handed on at line 17, where the model does not follow it)", "parts:", "opts:", "put:", "jobs:", "results:"}},
+		{"a fan-in that may break early", `package p
+
+import "context"
+
+type result struct {
+	size int
+	err  error
+}
+
+func upload(ctx context.Context, parts, threads int, opts string, put func(string, int) (int, error)) (string, error) {
+	jobs := make(chan int)
+	results := make(chan result)
+	go func() {
+		defer close(jobs)
+		for p := 1; p <= parts; p++ {
+			select {
+			case <-ctx.Done():
+				return
+			case jobs <- p:
+			}
+		}
+	}()
+	for w := 0; w < threads; w++ {
+		go func() {
+			for {
+				var job int
+				var ok bool
+				select {
+				case <-ctx.Done():
+					return
+				case job, ok = <-jobs:
+					if !ok {
+						return
+					}
+				}
+				n, err := put(opts, job)
+				select {
+				case <-ctx.Done():
+				case results <- result{n, err}:
+				}
+			}
+		}()
+	}
+recv:
+	for u := 1; u <= parts; u++ {
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case r := <-results:
+			if r.err != nil {
+				break recv
+			}
+		}
+	}
+	opts = "complete"
+	return opts, nil
+}
+`, []string{"ctx: (ctx is handed on at line 17, where the model does not follow it)", "parts:", "opts: 36~55", "put:", "jobs:", "results:"}},
+		{"fewer results than jobs", `package p
+
+import "context"
+
+type result struct {
+	size int
+	err  error
+}
+
+func upload(ctx context.Context, parts, threads int, opts string, put func(string, int) (int, error)) (string, error) {
+	jobs := make(chan int)
+	results := make(chan result)
+	go func() {
+		defer close(jobs)
+		for p := 1; p <= parts; p++ {
+			select {
+			case <-ctx.Done():
+				return
+			case jobs <- p:
+			}
+		}
+	}()
+	for w := 0; w < threads; w++ {
+		go func() {
+			for {
+				var job int
+				var ok bool
+				select {
+				case <-ctx.Done():
+					return
+				case job, ok = <-jobs:
+					if !ok {
+						return
+					}
+				}
+				n, err := put(opts, job)
+				select {
+				case <-ctx.Done():
+				case results <- result{n, err}:
+				}
+			}
+		}()
+	}
+	for u := 1; u < parts; u++ {
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case r := <-results:
+			if r.err != nil {
+				return "", r.err
+			}
+		}
+	}
+	opts = "complete"
+	return opts, nil
+}
+`, []string{"ctx: (ctx is handed on at line 17, where the model does not follow it)", "parts:", "opts: 36~54", "put:", "jobs:", "results:"}},
+		{"a closed job channel received without ok", `package p
+
+import "context"
+
+type result struct {
+	size int
+	err  error
+}
+
+func upload(ctx context.Context, parts, threads int, opts string, put func(string, int) (int, error)) (string, error) {
+	jobs := make(chan int)
+	results := make(chan result)
+	go func() {
+		defer close(jobs)
+		for p := 1; p <= parts; p++ {
+			select {
+			case <-ctx.Done():
+				return
+			case jobs <- p:
+			}
+		}
+	}()
+	for w := 0; w < threads; w++ {
+		go func() {
+			for {
+				var job int
+				var ok bool
+				select {
+				case <-ctx.Done():
+					return
+				case job = <-jobs:
+					_ = ok
+				}
+				n, err := put(opts, job)
+				select {
+				case <-ctx.Done():
+				case results <- result{n, err}:
+				}
+			}
+		}()
+	}
+	for u := 1; u <= parts; u++ {
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case r := <-results:
+			if r.err != nil {
+				return "", r.err
+			}
+		}
+	}
+	opts = "complete"
+	return opts, nil
+}
+`, []string{"ctx: (ctx is handed on at line 17, where the model does not follow it)", "parts:", "opts: 34~52", "put:", "jobs:", "results:"}},
+		{"an access after the result", `package p
+
+import "context"
+
+type result struct {
+	size int
+	err  error
+}
+
+func upload(ctx context.Context, parts, threads int, opts string, put func(string, int) (int, error)) (string, error) {
+	jobs := make(chan int)
+	results := make(chan result)
+	go func() {
+		defer close(jobs)
+		for p := 1; p <= parts; p++ {
+			select {
+			case <-ctx.Done():
+				return
+			case jobs <- p:
+			}
+		}
+	}()
+	for w := 0; w < threads; w++ {
+		go func() {
+			for {
+				var job int
+				var ok bool
+				select {
+				case <-ctx.Done():
+					return
+				case job, ok = <-jobs:
+					if !ok {
+						return
+					}
+				}
+				n, err := put(opts, job)
+				select {
+				case <-ctx.Done():
+				case results <- result{n, err}:
+				}
+				_ = len(opts)
+			}
+		}()
+	}
+	for u := 1; u <= parts; u++ {
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case r := <-results:
+			if r.err != nil {
+				return "", r.err
+			}
+		}
+	}
+	opts = "complete"
+	return opts, nil
+}
+`, []string{"ctx: (ctx is handed on at line 17, where the model does not follow it)", "parts:", "opts: 41~55", "put:", "jobs:", "results:"}},
+		// go-redis v9.23.0 internal/pool/conn_state_test.go (TestConnStateMachine_FIFOOrdering):
+		// the state machine admits one goroutine at a time between AwaitAndTransition and
+		// Transition, and the goroutines read order there outside orderMu.
+		{"serialised by an object of the package", `package p
+
+import "sync"
+
+type machine struct {
+	mu    sync.Mutex
+	state int
+}
+
+func (m *machine) await(from, to int) error { return nil }
+func (m *machine) set(s int)                {}
+
+func fifo(n int, log func(...any)) []int {
+	m := &machine{}
+	var order []int
+	var orderMu sync.Mutex
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := m.await(0, 1); err != nil {
+				return
+			}
+			orderMu.Lock()
+			order = append(order, i)
+			orderMu.Unlock()
+			log(len(order))
+			m.set(0)
+		}()
+	}
+	wg.Wait()
+	return order
+}
+`, []string{"log:", "m: (m is handed on at line 22, where the model does not follow it)", "order:"}},
+		{"an object without a lock does not serialise", `package p
+
+import "sync"
+
+type machine struct{ state int }
+
+func (m *machine) await(from, to int) error { return nil }
+func (m *machine) set(s int)                {}
+
+func fifo(n int, log func(...any)) []int {
+	m := &machine{}
+	var order []int
+	var orderMu sync.Mutex
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := m.await(0, 1); err != nil {
+				return
+			}
+			orderMu.Lock()
+			order = append(order, i)
+			orderMu.Unlock()
+			log(len(order))
+			m.set(0)
+		}()
+	}
+	wg.Wait()
+	return order
+}
+`, []string{"log:", "m: (m is handed on at line 19, where the model does not follow it)", "order: 23~25"}},
+		{"a path that skips the release is not serialised", `package p
+
+import "sync"
+
+type machine struct {
+	mu    sync.Mutex
+	state int
+}
+
+func (m *machine) await(from, to int) error { return nil }
+func (m *machine) set(s int)                {}
+
+func fifo(n int, log func(...any)) int {
+	m := &machine{}
+	total := 0
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := m.await(0, 1); err != nil {
+				return
+			}
+			total += i
+			if i%2 == 0 {
+				return
+			}
+			m.set(0)
+		}()
+	}
+	wg.Wait()
+	return total
+}
+`, []string{"m: (m is handed on at line 21, where the model does not follow it)", "total: 24~24"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := loadWithSync(t, tc.src)

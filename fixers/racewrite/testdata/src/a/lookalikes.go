@@ -1,6 +1,7 @@
 package a
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 )
@@ -169,4 +170,100 @@ func Provoke() {
 	}()
 	_ = x // racy read
 	<-c1
+}
+
+// connState admits one goroutine at a time: Await blocks until the state is idle and
+// takes it, Release makes it idle again.
+type connState struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	state int
+}
+
+func (c *connState) Await() error { return nil }
+func (c *connState) Release()     {}
+
+// FIFOOrder reads order outside orderMu, between Await and Release of a state machine
+// that admits one goroutine at a time (go-redis v9.23.0, internal/pool/conn_state_test.go,
+// TestConnStateMachine_FIFOOrdering): the goroutines are serialised by it.
+func FIFOOrder(n int, logf func(string, ...any)) []int {
+	sm := &connState{}
+	var order []int
+	var orderMu sync.Mutex
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func(id int) {
+			defer wg.Done()
+			if err := sm.Await(); err != nil {
+				logf("goroutine %d: %v", id, err)
+				return
+			}
+			orderMu.Lock()
+			order = append(order, id)
+			orderMu.Unlock()
+			logf("goroutine %d: position %d", id, len(order))
+			sm.Release()
+		}(i)
+	}
+	wg.Wait()
+	return order
+}
+
+type partResult struct {
+	size int
+	err  error
+}
+
+// UploadParts reads opts in the workers and assigns it once every part has answered
+// (minio-go v7.4.1, api-put-object-streaming.go, putObjectMultipartStreamFromReadAt):
+// parts jobs, one result each, parts results received, so no worker still reads opts.
+func UploadParts(ctx context.Context, parts, threads int, opts string, put func(string, int) (int, error)) (string, int, error) {
+	jobs := make(chan int)
+	results := make(chan partResult)
+	go func() {
+		defer close(jobs)
+		for p := 1; p <= parts; p++ {
+			select {
+			case <-ctx.Done():
+				return
+			case jobs <- p:
+			}
+		}
+	}()
+	for w := 0; w < threads; w++ {
+		go func() {
+			for {
+				var job int
+				var ok bool
+				select {
+				case <-ctx.Done():
+					return
+				case job, ok = <-jobs:
+					if !ok {
+						return
+					}
+				}
+				n, err := put(opts, job)
+				select {
+				case <-ctx.Done():
+				case results <- partResult{n, err}:
+				}
+			}
+		}()
+	}
+	total := 0
+	for u := 1; u <= parts; u++ {
+		select {
+		case <-ctx.Done():
+			return "", 0, ctx.Err()
+		case r := <-results:
+			if r.err != nil {
+				return "", 0, r.err
+			}
+			total += r.size
+		}
+	}
+	opts = "complete"
+	return opts, total, nil
 }

@@ -158,3 +158,60 @@ func Pipeline(n int, send func() error, receive func() (int, error), check func(
 	}
 	wg.Wait()
 }
+
+// counter has no lock or channel: calling its methods orders nothing.
+type counter struct{ hits int }
+
+func (c *counter) Begin() {}
+func (c *counter) End()   {}
+
+// Bracketed reads order between two calls on an object that cannot serialise the
+// goroutines: still a race.
+func Bracketed(n int, logf func(string, ...any)) []int {
+	c := &counter{}
+	var order []int
+	var orderMu sync.Mutex
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func(id int) {
+			defer wg.Done()
+			c.Begin()
+			orderMu.Lock()
+			order = append(order, id) // want `goroutines started in a loop read and write order with no lock, atomic or channel between them: a data race \(no fix: the statement at line \d+ calls logf, which would run under the lock\)`
+			orderMu.Unlock()
+			logf("goroutine %d: position %d", id, len(order))
+			c.End()
+		}(i)
+	}
+	wg.Wait()
+	return order
+}
+
+// UploadSome leaves the loop on the first error, before every part has answered: a
+// worker may still read opts while it is assigned.
+func UploadSome(parts, threads int, opts string, put func(string, int) error) (string, error) {
+	jobs := make(chan int)
+	results := make(chan error)
+	go func() {
+		defer close(jobs)
+		for p := 0; p < parts; p++ {
+			jobs <- p
+		}
+	}()
+	for w := 0; w < threads; w++ {
+		go func() {
+			for job := range jobs {
+				results <- put(opts, job) // want `the goroutine reads opts while UploadSome writes it, with nothing ordering them: a data race \(no fix: .*\)`
+			}
+		}()
+	}
+	var err error
+	for u := 0; u < parts; u++ {
+		if err = <-results; err != nil {
+			break
+		}
+	}
+	opts = "complete"
+	return opts, err
+}
