@@ -48,7 +48,10 @@
 // ordered by what the model does not follow (past a receive from a channel that its
 // starter or another goroutine signals: a start gate, a token ring; in a goroutine that
 // loads, stores or swaps atomically, which can publish; after a method call on an
-// object that the starter calls later, which may be what lets it return), and races that a comment on the line of either
+// object that the starter calls later, which may be what lets it return; between calls
+// on an object of the package that synchronises, such as a state machine that admits one
+// goroutine at a time; in the workers of a counted fan-in, whose starter has received
+// one result for each job sent before it goes on), and races that a comment on the line of either
 // access (or directly above it) says are meant ("racy", or a race said to be
 // intentional, deliberate, on purpose or provoked), as the tests of race detectors do.
 //

@@ -72,7 +72,12 @@
 // may run together and hold no common lock; a goroutine's access past a receive from a
 // channel its starter or another goroutine signals (a start gate, a token), after an
 // atomic load, store or swap, or after a method call on an object its starter calls
-// later, is taken to be ordered. Shared.Unseen says why the model may not see every
+// later, is taken to be ordered; so are goroutines whose accesses lie between method
+// calls on an object of the package's own that synchronises (its type holds a mutex,
+// cond or channel: a state machine, a semaphore), and the per-job accesses of workers
+// in a counted fan-in (one result on R per job taken from J, as many results received
+// in a loop as the jobs that a loop with the same bound sends) before what their starter
+// does after that loop (fanin.go). Shared.Unseen says why the model may not see every
 // access; Shared.ReadAfter, whether the starter may read what a goroutine wrote.
 //
 // Loops (Model.Endless): whether a for statement never ends by itself.
