@@ -177,7 +177,7 @@ func (c *checker) checkFunc(f *model.Func) {
 		if !hasCtxParam && !inLoop {
 			return true // one-shot sends of goroutines: see singlesend
 		}
-		if !inLoop && c.buffered(s.Chan) || c.sendsFit(op) || c.semaphore(op) || c.drained(op) || c.reply(op) {
+		if c.coveredPerRun(f, op, inLoop) || c.sendsFit(op) || c.semaphore(op) || c.drained(op) || c.reply(op) {
 			return true
 		}
 		c.sendUnit(f, op, isGo, !hasCtxParam && f.Obj != nil)
@@ -185,10 +185,46 @@ func (c *checker) checkFunc(f *model.Func) {
 	})
 }
 
-// buffered reports whether every make of the channel e is buffered.
-func (c *checker) buffered(e ast.Expr) bool {
-	ch := c.cs.Of(e)
-	return ch != nil && ch.Buffered()
+// coveredPerRun reports whether every make of op's channel is buffered, and the
+// capacity covers the sends made on it: a send outside loops; or sends in a loop, when
+// f makes every send on the channel, runs once (a goroutine started once, outside
+// loops) and makes at most capacity of them (model.Chans.MaxSends: etcd's mirror
+// syncer sends its one error from its loop, then returns).
+func (c *checker) coveredPerRun(f *model.Func, op *model.ChanOp, inLoop bool) bool {
+	ch := c.cs.Of(op.Ch)
+	if ch == nil || !ch.Buffered() {
+		return false
+	}
+	if !inLoop {
+		return true
+	}
+	capacity, ok := ch.Capacity()
+	if !ok || !c.startedOnce(f) {
+		return false
+	}
+	for _, q := range ch.Ops {
+		if q.Kind == model.Send && q.Func != f {
+			return false
+		}
+	}
+	n, ok := c.cs.MaxSends(f, ch)
+	return ok && n <= capacity
+}
+
+// startedOnce reports whether f runs once per run of the function that starts it: a
+// function literal or declared function that one go statement, outside loops, starts,
+// and that nothing else refers to.
+func (c *checker) startedOnce(f *model.Func) bool {
+	var starts []*model.Go
+	for _, g := range c.m.Gos {
+		if g.Runs == f {
+			starts = append(starts, g)
+		}
+	}
+	if len(starts) != 1 || starts[0].InLoop {
+		return false
+	}
+	return f.Obj == nil || f.Refs == 1
 }
 
 // drained reports whether the channel of op is only received from by range loops that

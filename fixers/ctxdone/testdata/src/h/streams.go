@@ -99,7 +99,7 @@ func Sync(ctx context.Context, g getter) (<-chan []string, <-chan error) {
 		for {
 			kvs, more, err := g.Get(ctx, "k")
 			if err != nil {
-				errc <- err // want `send on errc blocks without a case for ctx.Done\(\) \(no fix: the value sent may be the error`
+				errc <- err // the one send on errc, of capacity 1, then return: it cannot block
 				return
 			}
 			respc <- kvs // want `send on respc blocks without a case for ctx.Done\(\) \(no fix: the goroutine reports how it ended on errc: returning when the context is done would not\)`
