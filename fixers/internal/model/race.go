@@ -96,13 +96,26 @@ func overlap(p, q []*types.Var) bool {
 	return true
 }
 
+// behindPointer reports whether a reads a pointer field that b's longer path goes
+// through: b accesses memory the pointer refers to, and only reads the pointer itself
+// (s.cfg != nil against s.cfg.started = true).
+func behindPointer(a, b *Access) bool {
+	n := len(a.Fields)
+	if n == 0 || n >= len(b.Fields) || a.Kind != Read {
+		return false
+	}
+	_, ptr := b.Fields[n-1].Type().Underlying().(*types.Pointer)
+	return ptr
+}
+
 // Conflict reports whether accesses a and b touch the same memory and one of them
 // writes it. Element accesses of a slice or array are taken to be at indices of their
 // own (per-index slots); an element access reads the variable that holds the container.
-// References, addresses and sync uses are not judged here (see Unseen).
+// A read of a pointer field does not conflict with a write through it. References,
+// addresses and sync uses are not judged here (see Unseen).
 func Conflict(a, b *Access) bool {
 	data := func(x *Access) bool { return x.Kind <= ElemWrite }
-	if !data(a) || !data(b) || !overlap(a.Fields, b.Fields) {
+	if !data(a) || !data(b) || !overlap(a.Fields, b.Fields) || behindPointer(a, b) || behindPointer(b, a) {
 		return false
 	}
 	ae, be := a.Kind == ElemRead || a.Kind == ElemWrite, b.Kind == ElemRead || b.Kind == ElemWrite

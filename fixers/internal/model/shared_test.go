@@ -574,6 +574,68 @@ func upload(ctx context.Context, parts, threads int, opts string, put func(strin
 	return opts, nil
 }
 `, []string{"ctx: (ctx is handed on at line 17, where the model does not follow it)", "parts:", "opts: 41~55", "put:", "jobs:", "results:"}},
+		// gocron v2 executor.go (executor.start): the goroutines read e.limitMode, the
+		// pointer, and the loop sets e.limitMode.started, behind it.
+		{"a read of a pointer field and a write through it", `package p
+
+import "sync"
+
+type config struct {
+	started bool
+	mode    int
+}
+
+type state struct{ cfg *config }
+
+func run(n int, use func(int)) {
+	var st state
+	st.cfg = &config{}
+	var wg sync.WaitGroup
+	for range n {
+		if !st.cfg.started {
+			st.cfg.started = true
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if st.cfg != nil {
+				use(st.cfg.mode)
+			}
+		}()
+	}
+	wg.Wait()
+}
+`, []string{"use:", "st: (st.cfg.started is reached through a pointer, which other code may share (line 17))"}},
+		{"a write of the pointer field itself", `package p
+
+import "sync"
+
+type config struct {
+	started bool
+	mode    int
+}
+
+type state struct{ cfg *config }
+
+func run(n int, use func(int)) {
+	var st state
+	st.cfg = &config{}
+	var wg sync.WaitGroup
+	for range n {
+		if !st.cfg.started {
+			st.cfg = &config{started: true}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if st.cfg != nil {
+				use(st.cfg.mode)
+			}
+		}()
+	}
+	wg.Wait()
+}
+`, []string{"use:", "st: 23~18 24~18 (st.cfg.started is reached through a pointer, which other code may share (line 17))"}},
 		// go-redis v9.23.0 internal/pool/conn_state_test.go (TestConnStateMachine_FIFOOrdering):
 		// the state machine admits one goroutine at a time between AwaitAndTransition and
 		// Transition, and the goroutines read order there outside orderMu.
