@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"go/version"
+	"slices"
 	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
@@ -225,7 +226,7 @@ func checkNew(pass *analysis.Pass, m *model.Model, callCur inspector.Cursor, nam
 		refuse("the " + what + " is not created by a statement of a block")
 		return
 	}
-	if f := m.Enclosing(callCur); f != nil && !canReturn(info, m, f) {
+	if f := m.Enclosing(callCur); f != nil && !canReturn(info, m, f, callCur.Node()) {
 		// The function never returns (a goroutine's for range t.C): the ticker lives as
 		// long as it does, and a deferred Stop would never run.
 		return
@@ -349,7 +350,7 @@ func checkTick(pass *analysis.Pass, m *model.Model, cur inspector.Cursor) {
 	if fd, ok := fnCur.Node().(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" && pass.Pkg.Name() == "main" {
 		return
 	}
-	if !canReturn(pass.TypesInfo, m, f) {
+	if !canReturn(pass.TypesInfo, m, f, cur.Node()) {
 		return
 	}
 	call := cur.Node().(*ast.CallExpr)
@@ -396,9 +397,11 @@ func checkAfter(pass *analysis.Pass, m *model.Model, cur inspector.Cursor) {
 	})
 }
 
-// canReturn reports whether the function can return (rather than loop forever or end in
-// a call that does not return, by the model's no-return policy).
-func canReturn(info *types.Info, m *model.Model, f *model.Func) bool {
+// canReturn reports whether the function can return once it has evaluated the node at
+// (rather than loop forever or end in a call that does not return, by the model's
+// no-return policy): a return before the ticker is made does not leak it (nsq's to_nsq
+// returns when throttling is off, then ranges over time.Tick forever).
+func canReturn(info *types.Info, m *model.Model, f *model.Func, at ast.Node) bool {
 	mayReturn := m.MayReturn
 	g := f.CFG()
 	hasResults := f.Sig.Results().Len() > 0
@@ -410,10 +413,18 @@ func canReturn(info *types.Info, m *model.Model, f *model.Func) bool {
 		_, lit := n.(*ast.FuncLit)
 		return !lit
 	})
-	// Reachability from the entry, where a range over time.Tick(d) never ends.
+	// Reachability from the block that evaluates at, where a range over time.Tick(d)
+	// never ends.
+	start := g.Blocks[0]
+	for _, b := range g.Blocks {
+		if b.Live && slices.ContainsFunc(b.Nodes, func(n ast.Node) bool { return n.Pos() <= at.Pos() && at.End() <= n.End() }) {
+			start = b
+			break
+		}
+	}
 	seen := make(map[*cfg.Block]bool)
-	work := []*cfg.Block{g.Blocks[0]}
-	seen[g.Blocks[0]] = true
+	work := []*cfg.Block{start}
+	seen[start] = true
 	for len(work) > 0 {
 		b := work[len(work)-1]
 		work = work[:len(work)-1]

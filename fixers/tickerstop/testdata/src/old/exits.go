@@ -53,7 +53,30 @@ func watch(f func()) {
 	}
 }
 
-// Look-alikes: the helper may return, the condition is not constant.
+// throttle returns only before it makes the ticker; once made, the range over it never
+// ends (nsq v1.3.0 apps/to_nsq/to_nsq.go: the rate limiter's goroutine).
+func throttle(enabled bool, refill func()) {
+	if !enabled {
+		return
+	}
+	for range time.Tick(time.Second) {
+		refill()
+	}
+}
+
+// Look-alikes: the helper may return, the condition is not constant, a return after
+// the ticker is made.
+
+func throttleUntil(enabled bool, refill func() bool) {
+	if !enabled {
+		return
+	}
+	for range time.Tick(time.Second) { // want `time.Tick in a function that returns`
+		if !refill() {
+			return
+		}
+	}
+}
 
 func warn(format string, args ...any) { log.Printf(format, args...) }
 
