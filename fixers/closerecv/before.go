@@ -80,3 +80,40 @@ func waitsInGoroutine(info *types.Info, f *model.Func) bool {
 	}
 	return false
 }
+
+// sentBeforeCloser reports whether every send happens before the function that closes
+// exists: each is a statement of its own, outside loops, of a function that contains the
+// closing literal, in a block that holds the literal after it. The send is over before
+// the literal is made, so no close can come first (temporal's activity test fills its
+// one-slot channel, then installs the mock callback that drains and closes it).
+func sentBeforeCloser(cl op, sends []op) bool {
+	for _, s := range sends {
+		if s.inLoop {
+			return false
+		}
+		var lit *model.Func
+		for f := cl.fn; f != nil; f = f.Outer {
+			if f.Outer == s.fn {
+				lit = f
+				break
+			}
+		}
+		if lit == nil {
+			return false
+		}
+		stmt := s.cur
+		if _, ok := stmt.Node().(*ast.SendStmt); !ok {
+			return false
+		}
+		switch stmt.ParentEdgeKind() {
+		case edge.BlockStmt_List, edge.CaseClause_Body:
+		default:
+			return false
+		}
+		block := stmt.Parent().Node()
+		if lit.Node.Pos() < block.Pos() || block.End() < lit.Node.End() || lit.Node.Pos() < stmt.Node().End() {
+			return false
+		}
+	}
+	return true
+}

@@ -277,3 +277,34 @@ func waitOneEarly(nc *conn) {
 	close(ch) // want `channel ch is closed by a function that only receives from it`
 	sub.Unsubscribe()
 }
+
+type heartbeat struct{ onRecord func() }
+
+// heartbeatOnce fills the one slot of waitCh, then installs the callback that drains
+// and closes it (temporal sdk v1.51.0 internal/activity_test.go,
+// TestActivityHeartbeat_WorkerStop): the send is over before the closer exists.
+func heartbeatOnce(h *heartbeat) chan struct{} {
+	waitCh := make(chan struct{}, 1)
+	waitCh <- struct{}{}
+	done := make(chan struct{})
+	h.onRecord = func() {
+		if _, ok := <-waitCh; ok {
+			close(waitCh)
+			return
+		}
+		close(done)
+	}
+	return done
+}
+
+// heartbeatLate sends after it installs the closing callback: the callback may close
+// first, and the send panics.
+func heartbeatLate(h *heartbeat) {
+	waitCh := make(chan struct{}, 1)
+	h.onRecord = func() {
+		if _, ok := <-waitCh; ok {
+			close(waitCh) // want `channel waitCh is closed by a function that only receives from it while others send on it`
+		}
+	}
+	waitCh <- struct{}{}
+}
