@@ -25,7 +25,9 @@
 // function literal, created in a loop, or never assigned to a variable is reported
 // without a fix. A ticker in a function that never returns (a goroutine's endless
 // `for range t.C`) lives as long as the function, and a deferred Stop would never run: it
-// is not reported. time.Tick in a function that can return, and time.After in a select
-// inside a loop (outside _test.go files, where the timers live as long as the test), are
-// reported without a fix.
+// is not reported; nor is one in a function that returns only before it makes it.
+// time.Tick in a function that can return once it has made the ticker, and time.After in
+// a select inside a loop whose other cases may go round the loop while the timer waits
+// (outside _test.go files, where the timers live as long as the test; a select whose
+// other cases all return leaves at most one timer pending), are reported without a fix.
 package tickerstop

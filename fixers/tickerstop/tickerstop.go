@@ -386,6 +386,9 @@ func checkAfter(pass *analysis.Pass, m *model.Model, cur inspector.Cursor) {
 	if c.ParentEdgeKind() != edge.CommClause_Comm || !inLoop(c, fnCur) {
 		return
 	}
+	if othersEnd(m, c.Parent()) {
+		return // at most one timer is left pending, when the function returns
+	}
 	call := cur.Node().(*ast.CallExpr)
 	if strings.HasSuffix(pass.Fset.File(call.Pos()).Name(), "_test.go") {
 		return // the timers of a test's loop live as long as the test: not worth a change
@@ -395,6 +398,38 @@ func checkAfter(pass *analysis.Pass, m *model.Model, cur inspector.Cursor) {
 		End:     call.End(),
 		Message: "time.After in a loop's select makes a timer per iteration that is not freed until it fires before Go 1.23",
 	})
+}
+
+// othersEnd reports whether every other case of the select of the comm clause cc ends
+// the function (its last statement is a return or a call that does not return): the
+// loop goes round only when the timer has fired, so timers cannot pile up (amqp091-go's
+// reconnection backoff, yamux's keepalive; the case of issue 14 is a select whose other
+// cases keep the loop going while the timer waits).
+func othersEnd(m *model.Model, cc inspector.Cursor) bool {
+	sel, ok := cc.Parent().Parent().Node().(*ast.SelectStmt)
+	if !ok {
+		return false
+	}
+	for _, st := range sel.Body.List {
+		other := st.(*ast.CommClause)
+		if other == cc.Node() {
+			continue
+		}
+		if len(other.Body) == 0 {
+			return false
+		}
+		switch last := other.Body[len(other.Body)-1].(type) {
+		case *ast.ReturnStmt:
+		case *ast.ExprStmt:
+			call, ok := ast.Unparen(last.X).(*ast.CallExpr)
+			if !ok || m.MayReturn(call) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // canReturn reports whether the function can return once it has evaluated the node at

@@ -95,6 +95,23 @@ func after(ctx context.Context, c chan int) {
 
 // ---- not reported ----
 
+// backoff waits between attempts; its other case returns, so the loop goes round only
+// once the timer has fired (amqp091-go v1.17.0 connection.go, the reconnection backoff;
+// yamux v0.1.2 session.go, keepalive).
+func backoff(cancel <-chan struct{}, attempts int, try func() bool) bool {
+	for i := 0; i < attempts; i++ {
+		select {
+		case <-cancel:
+			return false
+		case <-time.After(time.Second):
+		}
+		if try() {
+			return true
+		}
+	}
+	return false
+}
+
 func stopped(d time.Duration) {
 	t := time.NewTicker(d)
 	defer t.Stop()
