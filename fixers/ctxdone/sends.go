@@ -31,10 +31,14 @@ func (c *checker) sendsFit(op *model.ChanOp) bool {
 		return false
 	}
 	capacity, ok := ch.Capacity()
+	if !ok && len(ch.Makes) == 1 && len(ch.Makes[0].Call.Args) == 2 {
+		// A capacity that is not a constant: a fill loop that runs that many times.
+		return c.freshFill(op, o, 0, ch.Makes[0].Call.Args[1])
+	}
 	if !ok || capacity <= 0 {
 		return false
 	}
-	if c.freshFill(op, o, capacity) {
+	if c.freshFill(op, o, capacity, nil) {
 		return true
 	}
 	var total int64
@@ -83,8 +87,10 @@ func (c *checker) dropsResource(s *ast.SendStmt) string {
 // freshFill reports whether op fills a channel just made: the statement that defines
 // v is followed in its block by the statement containing op, nothing in between (nor
 // in that statement) refers to v except op's channel, and op runs at most capacity
-// times there — like the prefill of a semaphore.
-func (c *checker) freshFill(op *model.ChanOp, v *types.Var, capacity int64) bool {
+// times there — like the prefill of a semaphore. When the capacity is an expression
+// capExpr rather than a constant, op must be in a single loop that runs capExpr times
+// (model.Func.RunsTimes: minio-go fills its pool of nBuffers buffers).
+func (c *checker) freshFill(op *model.ChanOp, v *types.Var, capacity int64, capExpr ast.Expr) bool {
 	id, ok := c.defCursor(v)
 	if !ok {
 		return false
@@ -118,9 +124,17 @@ func (c *checker) freshFill(op *model.ChanOp, v *types.Var, capacity int64) bool
 		}
 		if s.Pos() <= op.Node.Pos() && op.Node.End() <= s.End() {
 			n := int64(1)
+			loops := 0
 			for p := op.Cursor.Parent(); p.Valid() && p.Node() != blk; p = p.Parent() {
 				switch p := p.Node().(type) {
 				case *ast.ForStmt, *ast.RangeStmt:
+					loops++
+					if capExpr != nil {
+						if loops > 1 || !op.Func.RunsTimes(p, capExpr) {
+							return false
+						}
+						continue
+					}
 					k, ok := model.TripCount(c.info, p)
 					if !ok {
 						return false
@@ -129,11 +143,11 @@ func (c *checker) freshFill(op *model.ChanOp, v *types.Var, capacity int64) bool
 				case *ast.FuncLit:
 					return false
 				}
-				if n > capacity {
+				if capExpr == nil && n > capacity {
 					return false
 				}
 			}
-			return true
+			return capExpr == nil || loops == 1
 		}
 	}
 	return false

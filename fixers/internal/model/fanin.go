@@ -348,7 +348,7 @@ func (sh *Shared) afterResults(s *Spawn, f *Access, r *Chan, jobs ast.Node, fn *
 			continue
 		}
 		lr := loops[0]
-		if k, overMap := S.TripKey(lr); k != key || overMap || !sameObjects(sh.m.Info, loopBound(jobs), loopBound(lr)) {
+		if k, overMap := S.TripKey(lr); k != key || overMap || !fn.sameBound(jobs, loopBound(lr)) {
 			continue
 		}
 		if !receivesFirst(lr, op) || leavesLoop(lr) {
@@ -374,6 +374,24 @@ func loopBound(loop ast.Node) ast.Expr {
 		return l.X
 	}
 	return nil
+}
+
+// RunsTimes reports whether loop, a loop of f, runs e times: its trip key (TripKey) is
+// e, written with the same objects, and f does not change e (Stable).
+func (f *Func) RunsTimes(loop ast.Node, e ast.Expr) bool {
+	key, overMap := f.TripKey(loop)
+	return key != "" && !overMap && key == types.ExprString(e) && f.sameBound(loop, e)
+}
+
+// sameBound reports whether the bound of loop (loopBound) uses the objects of e.
+func (f *Func) sameBound(loop ast.Node, e ast.Expr) bool {
+	b := loopBound(loop)
+	if _, isRange := loop.(*ast.RangeStmt); isRange {
+		if call, ok := ast.Unparen(e).(*ast.CallExpr); ok && len(call.Args) == 1 {
+			e = call.Args[0] // len(x) against range x
+		}
+	}
+	return sameObjects(f.m.Info, b, e) && f.Stable(e)
 }
 
 // sameObjects reports whether a and b use the same objects, in the same order.

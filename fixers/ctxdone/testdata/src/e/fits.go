@@ -72,7 +72,29 @@ func fanOut(ctx context.Context, shards [][]string) error {
 	return nil
 }
 
+// bufferPool fills a pool of n buffers, made with capacity n (minio-go v7.4.1
+// api-put-object-streaming.go, putObjectMultipartStreamParallel): the fill cannot block.
+func bufferPool(ctx context.Context, threads int, size int64) <-chan []byte {
+	n := int64(threads)
+	bufs := make(chan []byte, n)
+	all := make([]byte, n*size)
+	for i := int64(0); i < n; i++ {
+		bufs <- all[i*size : (i+1)*size]
+	}
+	return bufs
+}
+
 // Look-alikes: these sends can block.
+
+// overfill fills one buffer more than the pool holds.
+func overfill(ctx context.Context, threads int, size int64) <-chan []byte {
+	n := int64(threads)
+	bufs := make(chan []byte, n)
+	for i := int64(0); i <= n; i++ {
+		bufs <- make([]byte, size) // want `send on bufs blocks without a case for ctx.Done\(\)`
+	}
+	return bufs
+}
 
 // twoSenders: two goroutines, capacity one: the second blocks if the caller left.
 func twoSenders(ctx context.Context, a, b []string) error {
