@@ -124,6 +124,9 @@ func checkNew(pass *analysis.Pass, m *model.Model, callCur inspector.Cursor, nam
 			return
 		}
 		if p.Sel.Name == "C" && !escapesValue(parent) {
+			if f := m.Enclosing(callCur); f != nil && !canReturn(info, m, f, call) {
+				return // for range time.NewTicker(d).C forever: it lives as long as the function
+			}
 			refuse("the " + what + " is not kept in a variable")
 		}
 		return

@@ -4,6 +4,7 @@ package old
 
 import (
 	"context"
+	"os"
 	"time"
 )
 
@@ -94,6 +95,16 @@ func after(ctx context.Context, c chan int) {
 }
 
 // ---- not reported ----
+
+// watchParent ranges over its ticker until the process exits (fiber v2.52.15
+// prefork.go, watchMaster): the ticker lives as long as the process.
+func watchParent(orphaned func() bool) {
+	for range time.NewTicker(time.Second).C {
+		if orphaned() {
+			os.Exit(1)
+		}
+	}
+}
 
 // backoff waits between attempts; its other case returns, so the loop goes round only
 // once the timer has fired (amqp091-go v1.17.0 connection.go, the reconnection backoff;
