@@ -176,10 +176,12 @@ func (sh *Shared) serialised(sa *Spawn, a *Access, sb *Spawn, b *Access) bool {
 
 // serialisers returns the variables x, declared outside s's literal, that bracket the
 // access a of s's goroutine: on every path from the goroutine's entry to a it calls a
-// method on x (x.M(), not x.f.M()), and on every path from a to its end it calls one
-// again; and x's type, declared in the package, holds a mutex, a condition variable or
-// a channel, so that its methods may admit the goroutines one at a time (go-redis's
-// ConnStateMachine: AwaitAndTransition before the access, Transition after it).
+// method on x (x.M(), not x.f.M()) that may wait for another goroutine (waits), and on
+// every path from a to its end it calls a method on x again; and x's type, declared in
+// the package, holds a mutex, a condition variable or a channel, so that its methods may
+// admit the goroutines one at a time (go-redis's ConnStateMachine: AwaitAndTransition
+// waits for the state before the access, Transition sets it after). A counter whose
+// methods only lock and unlock around their own work orders nothing between two calls.
 func (sh *Shared) serialisers(s *Spawn, a *Access) []*types.Var {
 	pa := sh.posIn(s.Lit, a.Cursor)
 	if !pa.valid() {
@@ -190,8 +192,9 @@ func (sh *Shared) serialisers(s *Spawn, a *Access) []*types.Var {
 		if !sh.synchroniser(x.Type()) {
 			continue
 		}
-		calls := func(n ast.Node) bool { return sh.callsMethodOn(n, x) }
-		if !sh.reachedAvoiding(s.Lit, pa, calls) && !sh.pathAvoiding(s.Lit, pa, cfgPos{}, calls) {
+		calls := func(n ast.Node) bool { return sh.callsMethodOn(n, x, false) }
+		waits := func(n ast.Node) bool { return sh.callsMethodOn(n, x, true) }
+		if !sh.reachedAvoiding(s.Lit, pa, waits) && !sh.pathAvoiding(s.Lit, pa, cfgPos{}, calls) {
 			out = append(out, x)
 		}
 	}
@@ -232,8 +235,9 @@ func (sh *Shared) synchroniser(t types.Type) bool {
 }
 
 // callsMethodOn reports whether n calls a method on x itself (x.M(...)), outside
-// function literals, go and defer statements.
-func (sh *Shared) callsMethodOn(n ast.Node, x *types.Var) bool {
+// function literals, go and defer statements; with waiting, a method that may wait for
+// another goroutine (waits).
+func (sh *Shared) callsMethodOn(n ast.Node, x *types.Var, waiting bool) bool {
 	found := false
 	ast.Inspect(n, func(c ast.Node) bool {
 		switch c := c.(type) {
@@ -246,12 +250,47 @@ func (sh *Shared) callsMethodOn(n ast.Node, x *types.Var) bool {
 			}
 			id, ok := ast.Unparen(sel.X).(*ast.Ident)
 			if s := sh.m.Info.Selections[sel]; ok && s != nil && s.Kind() == types.MethodVal && sh.m.Info.Uses[id] == x {
-				found = true
+				fn, _ := s.Obj().(*types.Func)
+				found = !waiting || fn != nil && sh.waits(fn)
 			}
 		}
 		return !found
 	})
 	return found
+}
+
+// waits reports whether the package's method fn may wait, in its own body, for another
+// goroutine: a receive, a range over a channel, a select without default, or a Wait of
+// a sync.Cond or sync.WaitGroup.
+func (sh *Shared) waits(fn *types.Func) bool {
+	if w, ok := sh.waiting[fn]; ok {
+		return w
+	}
+	sh.waiting[fn] = false // a recursive method waits only if its other code does
+	f := sh.m.Decl(fn)
+	if f == nil {
+		return false
+	}
+	w := false
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.UnaryExpr:
+			w = w || n.Op == token.ARROW
+		case *ast.RangeStmt:
+			w = w || isChan(sh.m.Info.TypeOf(n.X))
+		case *ast.SelectStmt:
+			w = w || !slices.ContainsFunc(n.Body.List, func(c ast.Stmt) bool { return c.(*ast.CommClause).Comm == nil })
+		case *ast.CallExpr:
+			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Wait" && isSyncType(sh.m.Info.TypeOf(sel.X)) {
+				w = true
+			}
+		}
+		return !w
+	})
+	sh.waiting[fn] = w
+	return w
 }
 
 // basesOf returns the variables declared outside s's literal whose methods it calls.

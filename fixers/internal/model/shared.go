@@ -27,6 +27,7 @@ type Shared struct {
 	loopScopes map[*types.Scope]bool   // the scopes of for and range statements
 	closures   map[*types.Var]*Func    // local variables that hold one function literal, built on first use
 	bases      map[*Spawn][]*types.Var // the captured variables whose methods each goroutine calls
+	waiting    map[*types.Func]bool    // methods of the package that may wait for another goroutine (waits)
 }
 
 // A SharedVar is a variable that a goroutine's literal uses and does not declare.
@@ -99,7 +100,7 @@ func (sh *Shared) Var(v *types.Var) *SharedVar { return sh.byVar[v] }
 
 func newShared(m *Model) *Shared {
 	sh := &Shared{m: m, byVar: make(map[*types.Var]*SharedVar), spawnOf: make(map[*Func]*Spawn),
-		runners: make(map[*Func]runner), bases: make(map[*Spawn][]*types.Var), indexes: make(map[*Func]*index), held: make(map[*Func]map[*cfg.Block]heldSet)}
+		runners: make(map[*Func]runner), bases: make(map[*Spawn][]*types.Var), waiting: make(map[*types.Func]bool), indexes: make(map[*Func]*index), held: make(map[*Func]map[*cfg.Block]heldSet)}
 	sh.collectSpawns()
 	for _, s := range sh.Spawns {
 		r := s.reachFrom(nil)

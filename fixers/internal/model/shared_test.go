@@ -645,11 +645,19 @@ import "sync"
 
 type machine struct {
 	mu    sync.Mutex
+	ready chan struct{}
 	state int
 }
 
-func (m *machine) await(from, to int) error { return nil }
-func (m *machine) set(s int)                {}
+func (m *machine) await(from, to int) error {
+	<-m.ready
+	m.mu.Lock()
+	m.state = to
+	m.mu.Unlock()
+	return nil
+}
+
+func (m *machine) set(s int) { m.ready <- struct{}{} }
 
 func fifo(n int, log func(...any)) []int {
 	m := &machine{}
@@ -673,7 +681,52 @@ func fifo(n int, log func(...any)) []int {
 	wg.Wait()
 	return order
 }
-`, []string{"log:", "m: (m is handed on at line 22, where the model does not follow it)", "order:"}},
+`, []string{"log:", "m: (m is handed on at line 30, where the model does not follow it)", "order:"}},
+		{"an object whose methods only lock around their own work", `package p
+
+import "sync"
+
+type machine struct {
+	mu    sync.Mutex
+	state int
+}
+
+func (m *machine) await(from, to int) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.state = to
+	return nil
+}
+
+func (m *machine) set(s int) {
+	m.mu.Lock()
+	m.state = s
+	m.mu.Unlock()
+}
+
+func fifo(n int, log func(...any)) []int {
+	m := &machine{}
+	var order []int
+	var orderMu sync.Mutex
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := m.await(0, 1); err != nil {
+				return
+			}
+			orderMu.Lock()
+			order = append(order, i)
+			orderMu.Unlock()
+			log(len(order))
+			m.set(0)
+		}()
+	}
+	wg.Wait()
+	return order
+}
+`, []string{"log:", "m: (m is handed on at line 32, where the model does not follow it)", "order: 36~38"}},
 		{"an object without a lock does not serialise", `package p
 
 import "sync"

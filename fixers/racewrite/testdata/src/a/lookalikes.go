@@ -175,13 +175,27 @@ func Provoke() {
 // connState admits one goroutine at a time: Await blocks until the state is idle and
 // takes it, Release makes it idle again.
 type connState struct {
-	mu    sync.Mutex
-	cond  *sync.Cond
-	state int
+	mu   sync.Mutex
+	cond *sync.Cond
+	busy bool
 }
 
-func (c *connState) Await() error { return nil }
-func (c *connState) Release()     {}
+func (c *connState) Await() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for c.busy {
+		c.cond.Wait()
+	}
+	c.busy = true
+	return nil
+}
+
+func (c *connState) Release() {
+	c.mu.Lock()
+	c.busy = false
+	c.mu.Unlock()
+	c.cond.Signal()
+}
 
 // FIFOOrder reads order outside orderMu, between Await and Release of a state machine
 // that admits one goroutine at a time (go-redis v9.23.0, internal/pool/conn_state_test.go,

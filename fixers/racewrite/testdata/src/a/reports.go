@@ -159,11 +159,24 @@ func Pipeline(n int, send func() error, receive func() (int, error), check func(
 	wg.Wait()
 }
 
-// counter has no lock or channel: calling its methods orders nothing.
-type counter struct{ hits int }
+// counter locks only around its own work, and waits for nobody: calling its methods
+// orders nothing between the calls.
+type counter struct {
+	mu   sync.Mutex
+	hits int
+}
 
-func (c *counter) Begin() {}
-func (c *counter) End()   {}
+func (c *counter) Begin() {
+	c.mu.Lock()
+	c.hits++
+	c.mu.Unlock()
+}
+
+func (c *counter) End() {
+	c.mu.Lock()
+	c.hits--
+	c.mu.Unlock()
+}
 
 // Bracketed reads order between two calls on an object that cannot serialise the
 // goroutines: still a race.
