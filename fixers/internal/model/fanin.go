@@ -20,8 +20,9 @@ import (
 // countedFanIn reports whether the access a of s's goroutine is ordered before the
 // access f of the function that starts it by a counted fan-in:
 //
-//   - the goroutine sends on R, and nothing else does: no other function sends on R,
-//     nothing closes it, and it does not escape;
+//   - R and J are variables of the function that starts s (so that no other run of it
+//     shares them); the goroutine sends on R, and nothing else does: no other function
+//     sends on R, nothing closes it, and it does not escape;
 //   - a runs only for a job: on every path to a from the goroutine's entry, or from one
 //     of its sends on R, it receives from J, a channel that does not escape; and from
 //     the entry or a send on R, no path reaches another send on R without receiving
@@ -39,11 +40,11 @@ func (sh *Shared) countedFanIn(s *Spawn, a, f *Access) bool {
 		return false
 	}
 	for r := range s.sends {
-		if !sh.resultsOnly(s, r) {
+		if !sh.resultsOnly(s, r) || !localTo(r, s.In) {
 			continue
 		}
 		for _, j := range sh.jobClasses(s) {
-			if j == r {
+			if j == r || !localTo(j, s.In) {
 				continue
 			}
 			loop, fn := sh.jobLoop(s, j)
@@ -56,6 +57,18 @@ func (sh *Shared) countedFanIn(s *Spawn, a, f *Access) bool {
 		}
 	}
 	return false
+}
+
+// localTo reports whether every member of c is a variable declared in fn's body (its
+// own or a literal's in it): the channels of one run of fn, which no other run shares.
+func localTo(c *Chan, fn *Func) bool {
+	for _, o := range c.Members {
+		v, ok := o.(*types.Var)
+		if !ok || v.IsField() || v.Pos() < fn.Body.Pos() || v.Pos() >= fn.Body.End() {
+			return false
+		}
+	}
+	return len(c.Members) > 0
 }
 
 // resultsOnly reports whether s's goroutine is the only code that sends on r, and
