@@ -36,7 +36,9 @@
 // It also reports, without a fix, a mutex locked again by the goroutine that holds it on
 // every path: a call, directly or through the package's functions, of a function that
 // locks it (for a field, through the receiver: c.refresh() while c.mu is held, and
-// refresh locks its receiver's mu), or a lock statement of the function itself. Under
+// refresh locks its receiver's mu; a call of a func-typed field of c, into the literals
+// the package stores in that field, c.onEvent = func() { c.get() }), or a lock
+// statement of the function itself. Under
 // Lock a second Lock or RLock deadlocks; under RLock a Lock (an upgrade) deadlocks, and a
 // second RLock deadlocks when a writer waits in between (reported when the package
 // write-locks the mutex somewhere). The finding names the chain of calls

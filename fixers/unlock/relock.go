@@ -28,7 +28,10 @@ import (
 // held and juggles it (Unlock, a callback, Lock): it ends the search; one that locks
 // first and releases later is a critical section of its own, as much a re-lock as one
 // that defers. The lock that ends the chain must be a statement of its function's body,
-// not under a condition (a "locked" flag, say).
+// not under a condition (a "locked" flag, say). A call of a func-typed field of the
+// mutex's variable (c.onEvent(...), or fn := c.onEvent; fn(...)) is followed into the
+// literals that the package stores in that field through a variable (v.onEvent =
+// func...), where the mutex is the same fields of v (funcvalue.go).
 
 const relockWhy = "where to release it, or which variant expects it held, is a design decision"
 
@@ -78,6 +81,9 @@ func (a *analyzer) relocks(u *unit, o *op, r *result) {
 		for _, call := range callsIn(n) {
 			callee := a.m.Decl(typeutil.StaticCallee(a.info, call))
 			if callee == nil {
+				if chain, ok := a.relockThroughField(u.f, call, target{base, fields}, global); ok {
+					report(call, held, chain)
+				}
 				continue
 			}
 			t := target{base, fields}
