@@ -50,8 +50,12 @@
 // defer while a hook of the program runs under it (a func value, or a method of an
 // interface of the same repository) is left locked when the hook panics: net/http
 // recovers the panic and serves the next request, which hangs on the mutex
-// (hashicorp/vault#6920). The fix defers the release, under the conditions of the first
-// fix below; a mutex released mid-function is reported without a fix.
+// (hashicorp/vault#6920). So is a mutex released without defer across a panic(...) of
+// a function whose panics the package recovers: the function itself, or one that calls
+// it directly, defers a literal that calls recover (syncthing/syncthing#6556; a recover
+// in a _test.go file does not count for the program's code). The fix defers the
+// release, under the conditions of the first fix below; a mutex released mid-function
+// is reported without a fix.
 //
 // It also reports, without a fix, a mutex held on every path to an operation that waits
 // for another goroutine which locks the same mutex before it can end the wait: wg.Wait()

@@ -3,9 +3,12 @@ package unlock
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
@@ -16,15 +19,22 @@ import (
 // variable of func type; or a method of an interface declared in the module) and then
 // releases the mutex without defer. net/http recovers a handler's panic and serves the
 // next request, so a panic of the hook leaves the mutex locked and every later request
-// that takes it hangs. The fix is `defer mu.Unlock()` after the Lock, under the same
+// that takes it hangs. The same holds for a function whose panics the package recovers
+// (it, or a function that calls it directly, statically and not through a go statement,
+// defers a literal that calls recover), for a panic(...) of its own under the lock
+// (syncthing/syncthing#6556: Request panics on a reused id with the mutex held). The fix is `defer mu.Unlock()` after the Lock, under the same
 // conditions as for a leaking return (deferable): one Lock, as a statement of the body,
 // whose releases end the body or are followed by returns that call nothing.
 
 // panicLeak reports the mutex of key when u is an HTTP handler that calls a hook while
 // it holds the mutex with no deferred release.
 func (a *analyzer) panicLeak(u *unit, key string, ops []*op, r *result) {
-	if !isHandler(u.f.Sig) {
-		return
+	handler := isHandler(u.f.Sig)
+	var recoverer *recovery
+	if !handler {
+		if recoverer = a.recoveredBy(u.f); recoverer == nil {
+			return
+		}
 	}
 	var locks, releases []*op
 	for _, o := range ops {
@@ -46,7 +56,7 @@ func (a *analyzer) panicLeak(u *unit, key string, ops []*op, r *result) {
 			return
 		}
 		for _, call := range callsIn(n) {
-			if a.isHook(call) {
+			if handler && a.isHook(call) || !handler && a.isPanic(call) {
 				hook = call
 				return
 			}
@@ -63,6 +73,15 @@ func (a *analyzer) panicLeak(u *unit, key string, ops []*op, r *result) {
 		Message: fmt.Sprintf("%s stays locked if %s panics: net/http recovers the handler's panic, and the next request that locks %s hangs",
 			recv, types.ExprString(hook.Fun), recv),
 		Related: []analysis.RelatedInformation{{Pos: hook.Pos(), Message: "this call may panic with the lock held"}},
+	}
+	if recoverer != nil {
+		what := types.ExprString(hook.Fun)
+		if a.isPanic(hook) {
+			what = "the panic at line " + fmt.Sprint(a.pass.Fset.Position(hook.Pos()).Line)
+		}
+		d.Message = fmt.Sprintf("%s stays locked if %s is recovered: %s recovers it, and the next lock of %s hangs",
+			recv, what, recoverer.chain, recv)
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: recoverer.at, Message: "recovered here"})
 	}
 	p := pendingLeak{class: lk.class}
 	if a.deferable(u, key, locks, releases, ops) {
@@ -141,4 +160,83 @@ func sameRepo(p, q string) bool {
 		return strings.Join(elems[:min(n, len(elems))], "/")
 	}
 	return root(p) == root(q)
+}
+
+// A recovery is where the panics of a function are recovered: the chain of calls from
+// the recovering function to it, and the recover call.
+type recovery struct {
+	chain string
+	at    token.Pos
+}
+
+// recoveredBy returns where the package recovers the panics of f: f itself, or a
+// function that calls it directly (statically, not in a go or defer statement), defers
+// a function literal that calls recover. A recover in a _test.go file counts only for a
+// function of a _test.go file: a test that recovers a panic on purpose says nothing of
+// the program. Nil when none does.
+func (a *analyzer) recoveredBy(f *model.Func) *recovery {
+	if a.callers == nil {
+		a.callers = make(map[*model.Func][]*model.Func)
+		for _, c := range a.m.Calls {
+			switch c.Parent().Node().(type) {
+			case *ast.GoStmt, *ast.DeferStmt:
+				continue
+			}
+			callee := a.m.Decl(typeutil.StaticCallee(a.info, c.Node().(*ast.CallExpr)))
+			caller := a.m.Enclosing(c)
+			if callee != nil && caller != nil && !slices.Contains(a.callers[callee], caller) {
+				a.callers[callee] = append(a.callers[callee], caller)
+			}
+		}
+	}
+	for _, c := range append([]*model.Func{f}, a.callers[f]...) {
+		if c.Test && !f.Test {
+			continue
+		}
+		if at := a.deferredRecover(c); at.IsValid() {
+			chain := f.Name()
+			if c != f {
+				chain = c.Name() + " → " + chain
+			}
+			return &recovery{chain: chain, at: at}
+		}
+	}
+	return nil
+}
+
+// deferredRecover returns the position of a recover() called by a function literal
+// that f defers (defer func() { ... recover() ... }()), or NoPos.
+func (a *analyzer) deferredRecover(f *model.Func) token.Pos {
+	at := token.NoPos
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.DeferStmt:
+			lit, ok := ast.Unparen(n.Call.Fun).(*ast.FuncLit)
+			if !ok {
+				return false
+			}
+			ast.Inspect(lit.Body, func(m ast.Node) bool {
+				if _, nested := m.(*ast.FuncLit); nested {
+					return false
+				}
+				if call, ok := m.(*ast.CallExpr); ok && at == token.NoPos {
+					if b, ok := typeutil.Callee(a.info, call).(*types.Builtin); ok && b.Name() == "recover" {
+						at = call.Pos()
+					}
+				}
+				return at == token.NoPos
+			})
+			return false
+		}
+		return at == token.NoPos
+	})
+	return at
+}
+
+// isPanic reports whether call is a call of the builtin panic.
+func (a *analyzer) isPanic(call *ast.CallExpr) bool {
+	b, ok := typeutil.Callee(a.info, call).(*types.Builtin)
+	return ok && b.Name() == "panic"
 }
