@@ -215,13 +215,7 @@ func (c *checker) coveredPerRun(f *model.Func, op *model.ChanOp, inLoop bool) bo
 // function literal or declared function that one go statement, outside loops, starts,
 // and that nothing else refers to.
 func (c *checker) startedOnce(f *model.Func) bool {
-	var starts []*model.Go
-	for _, g := range c.m.Gos {
-		if g.Runs == f {
-			starts = append(starts, g)
-		}
-	}
-	if len(starts) != 1 || starts[0].InLoop {
+	if len(f.Started) != 1 || f.Started[0].InLoop {
 		return false
 	}
 	return f.Obj == nil || f.Refs == 1

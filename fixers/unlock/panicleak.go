@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"slices"
 	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/model"
@@ -175,21 +174,7 @@ type recovery struct {
 // function of a _test.go file: a test that recovers a panic on purpose says nothing of
 // the program. Nil when none does.
 func (a *analyzer) recoveredBy(f *model.Func) *recovery {
-	if a.callers == nil {
-		a.callers = make(map[*model.Func][]*model.Func)
-		for _, c := range a.m.Calls {
-			switch c.Parent().Node().(type) {
-			case *ast.GoStmt, *ast.DeferStmt:
-				continue
-			}
-			callee := a.m.Decl(typeutil.StaticCallee(a.info, c.Node().(*ast.CallExpr)))
-			caller := a.m.Enclosing(c)
-			if callee != nil && caller != nil && !slices.Contains(a.callers[callee], caller) {
-				a.callers[callee] = append(a.callers[callee], caller)
-			}
-		}
-	}
-	for _, c := range append([]*model.Func{f}, a.callers[f]...) {
+	for _, c := range append([]*model.Func{f}, a.locks.Callers(f)...) {
 		if c.Test && !f.Test {
 			continue
 		}

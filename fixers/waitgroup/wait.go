@@ -249,7 +249,7 @@ func (c *checker) planWaitMove(cur inspector.Cursor, loop ast.Stmt, body *ast.Bl
 // breaks reports whether body has a break that leaves the loop it is the body of.
 func breaks(body *ast.BlockStmt, label *ast.Ident) bool {
 	found := false
-	walkBranches(body, func(b *ast.BranchStmt, depth int) {
+	model.WalkBranches(body, func(b *ast.BranchStmt, depth int) {
 		if b.Tok == token.BREAK && (b.Label == nil && depth == 0 || b.Label != nil && label != nil && b.Label.Name == label.Name) {
 			found = true
 		}
@@ -285,29 +285,6 @@ func leavesLoop(body *ast.BlockStmt, label *ast.Ident) string {
 		return why == ""
 	})
 	return why
-}
-
-// walkBranches calls f for each branch statement of body with the number of loops,
-// switches and selects between it and body.
-func walkBranches(body ast.Node, f func(*ast.BranchStmt, int)) {
-	var walk func(n ast.Node, depth int)
-	walk = func(root ast.Node, depth int) {
-		ast.Inspect(root, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
-				if n != root {
-					walk(n, depth+1)
-					return false
-				}
-			case *ast.BranchStmt:
-				f(n, depth)
-			}
-			return true
-		})
-	}
-	walk(body, 0)
 }
 
 // perIteration returns the variables that are fresh in each iteration of the loop:

@@ -30,11 +30,38 @@ func f(c *C) {
 	f := funcNamed(t, m, "f")
 	var got []string
 	for _, cs := range m.Locks().CallSites(f) {
-		got = append(got, fmt.Sprintf("%s go=%v", cs.Callee.Name(), cs.Go))
+		got = append(got, fmt.Sprintf("%s go=%v defer=%v", cs.Callee.Name(), cs.Go, cs.Defer))
 	}
-	want := []string{"C.refresh go=false", "helper go=false", "helper go=false", "run go=true",
-		"helper go=true", "helper go=false", "run go=false"}
+	want := []string{"C.refresh go=false defer=false", "helper go=false defer=false", "helper go=false defer=false",
+		"run go=true defer=false", "helper go=true defer=false", "helper go=false defer=false", "run go=false defer=true"}
 	if !slices.Equal(got, want) {
 		t.Errorf("call sites of f:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestCallers(t *testing.T) {
+	m := load(t, `package p
+
+func run() {}
+
+func b() { run() }
+
+func a() {
+	go run()    // in another goroutine: not a caller where it runs
+	defer run() // at the exit: not either
+	func() { run() }()
+	run()
+	b()
+}
+`)
+	var got []string
+	for _, c := range m.Locks().Callers(funcNamed(t, m, "run")) {
+		got = append(got, c.Name())
+	}
+	// b calls run first in the source; the literal's call is the literal's; a's own call
+	// comes after it.
+	want := []string{"b", "func literal at line 10", "a"}
+	if !slices.Equal(got, want) {
+		t.Errorf("callers of run:\n got %q\nwant %q", got, want)
 	}
 }

@@ -127,10 +127,10 @@ func (sh *Shared) jobLoop(s *Spawn, j *Chan) (ast.Node, *Func) {
 		return nil, nil
 	}
 	fn := send.Func
-	if fn != s.In && !slices.ContainsFunc(sh.m.Gos, func(g *Go) bool { return g.Runs == fn && g.In == s.In && !g.InLoop }) {
+	if fn != s.In && !slices.ContainsFunc(fn.Started, func(g *Go) bool { return g.In == s.In && !g.InLoop }) {
 		return nil, nil
 	}
-	loops := enclosingLoops(send.Cursor, fn)
+	loops := enclosingLoops(send.Cursor)
 	if len(loops) != 1 {
 		return nil, nil
 	}
@@ -140,15 +140,16 @@ func (sh *Shared) jobLoop(s *Spawn, j *Chan) (ast.Node, *Func) {
 	return loops[0], fn
 }
 
-// enclosingLoops returns the for and range statements of fn that contain c, innermost
-// first.
-func enclosingLoops(c inspector.Cursor, fn *Func) []ast.Node {
+// enclosingLoops returns the for and range statements that contain c in its innermost
+// function, innermost first.
+func enclosingLoops(c inspector.Cursor) []ast.Node {
 	var out []ast.Node
-	for p := c.Parent(); p.Valid() && p.Node() != fn.Node; p = p.Parent() {
+	for p := range c.Parent().Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
 		switch p.Node().(type) {
-		case *ast.ForStmt, *ast.RangeStmt:
-			out = append(out, p.Node())
+		case *ast.FuncLit, *ast.FuncDecl:
+			return out // fn, the innermost function of c
 		}
+		out = append(out, p.Node())
 	}
 	return out
 }
@@ -165,34 +166,19 @@ func (sh *Shared) perJob(s *Spawn, pa cfgPos, j, r *Chan) bool {
 	closed := j.Closed()
 	// A block entered by a case that receives from j, or the body of a range over j,
 	// takes a job; a case that sends on r sends a result.
-	caseComm := func(b *cfg.Block) (ast.Stmt, *ast.CommClause) {
-		if b.Kind != cfg.KindSelectCaseBody {
-			return nil, nil
-		}
-		cc, ok := b.Stmt.(*ast.CommClause)
-		if !ok {
-			return nil, nil
-		}
-		return cc.Comm, cc
-	}
 	takesJob := func(b *cfg.Block) bool {
-		switch b.Kind {
-		case cfg.KindRangeBody:
-			rs, ok := b.Stmt.(*ast.RangeStmt)
-			return ok && cs.Of(rs.X) == j
-		case cfg.KindSelectCaseBody:
-			comm, cc := caseComm(b)
-			if comm == nil {
-				return false
-			}
-			recv, ok := sh.recvFrom(comm, j)
-			return ok && (!closed || okGuarded(sh.m.Info, recv, cc.Body))
+		ch, comm, cc := sh.entryRecv(b)
+		if ch == nil || cs.Of(ch) != j {
+			return false
 		}
-		return false
+		return comm == nil || !closed || len(cc.Body) > 0 && okGuarded(sh.m.Info, comm, cc.Body[0])
 	}
 	sendsResult := func(b *cfg.Block) bool {
-		comm, _ := caseComm(b)
-		send, ok := comm.(*ast.SendStmt)
+		cc, ok := b.Stmt.(*ast.CommClause)
+		if !ok || b.Kind != cfg.KindSelectCaseBody {
+			return false
+		}
+		send, ok := cc.Comm.(*ast.SendStmt)
 		return ok && cs.Of(send.Chan) == r
 	}
 	// Walk from the entry and from each send on r (after it), not past a job taken.
@@ -251,30 +237,11 @@ func (sh *Shared) perJob(s *Spawn, pa cfgPos, j, r *Chan) bool {
 	return true
 }
 
-// recvFrom returns the receive from j that the statement st is (<-j, v := <-j,
-// v, ok = <-j).
-func (sh *Shared) recvFrom(st ast.Stmt, j *Chan) (ast.Stmt, bool) {
-	var e ast.Expr
-	switch st := st.(type) {
-	case *ast.ExprStmt:
-		e = st.X
-	case *ast.AssignStmt:
-		if len(st.Rhs) == 1 {
-			e = st.Rhs[0]
-		}
-	}
-	u, ok := ast.Unparen(e).(*ast.UnaryExpr)
-	if !ok || u.Op != token.ARROW || sh.m.Chans().Of(u.X) != j {
-		return nil, false
-	}
-	return st, true
-}
-
-// okGuarded reports whether recv is v, ok := <-ch (or =) and the statements after it
-// begin with if !ok { ...; return }: a receive that a close does not turn into a job.
-func okGuarded(info *types.Info, recv ast.Stmt, after []ast.Stmt) bool {
+// okGuarded reports whether recv is v, ok := <-ch (or =) and the statement next after
+// it is if !ok { ...; return }: a receive that a close does not turn into a job.
+func okGuarded(info *types.Info, recv, next ast.Stmt) bool {
 	as, ok := recv.(*ast.AssignStmt)
-	if !ok || len(as.Lhs) != 2 || len(after) == 0 {
+	if !ok || len(as.Lhs) != 2 {
 		return false
 	}
 	okID, isID := as.Lhs[1].(*ast.Ident)
@@ -282,7 +249,7 @@ func okGuarded(info *types.Info, recv ast.Stmt, after []ast.Stmt) bool {
 		return false
 	}
 	okVar := info.ObjectOf(okID)
-	is, isIf := after[0].(*ast.IfStmt)
+	is, isIf := next.(*ast.IfStmt)
 	if !isIf || is.Init != nil || is.Else != nil || len(is.Body.List) == 0 {
 		return false
 	}
@@ -322,8 +289,7 @@ func (sh *Shared) takesJobNode(s *Spawn, n ast.Node, j *Chan, closed bool) bool 
 	if !ok {
 		return false
 	}
-	recv, ok := sh.recvFrom(st, j)
-	if !ok {
+	if ch := recvOperand(st); ch == nil || sh.m.Chans().Of(ch) != j {
 		return false
 	}
 	if !closed {
@@ -333,17 +299,15 @@ func (sh *Shared) takesJobNode(s *Spawn, n ast.Node, j *Chan, closed bool) bool 
 	if !ok {
 		return false
 	}
-	var list []ast.Stmt
-	switch p := c.Parent().Node().(type) {
-	case *ast.BlockStmt:
-		list = p.List
-	case *ast.CaseClause:
-		list = p.Body
-	case *ast.CommClause:
-		list = p.Body
+	if _, inList := StmtList(c.Parent().Node()); !inList {
+		return false
 	}
-	i := slices.Index(list, st)
-	return i >= 0 && okGuarded(sh.m.Info, recv, list[i+1:])
+	next, ok := c.NextSibling()
+	if !ok {
+		return false
+	}
+	nextStmt, ok := next.Node().(ast.Stmt)
+	return ok && okGuarded(sh.m.Info, st, nextStmt)
 }
 
 // afterResults reports whether f, an access of the function that starts s, comes
@@ -356,7 +320,7 @@ func (sh *Shared) afterResults(s *Spawn, f *Access, r *Chan, jobs ast.Node, fn *
 		if op.Kind != Recv || op.Func != S {
 			continue
 		}
-		loops := enclosingLoops(op.Cursor, S)
+		loops := enclosingLoops(op.Cursor)
 		if len(loops) != 1 {
 			continue
 		}
@@ -425,13 +389,7 @@ func sameObjects(info *types.Info, a, b ast.Expr) bool {
 // receivesFirst reports whether the body of loop begins with the receive op: the
 // statement itself, or a select without default whose every other case returns.
 func receivesFirst(loop ast.Node, op *ChanOp) bool {
-	var body *ast.BlockStmt
-	switch l := loop.(type) {
-	case *ast.ForStmt:
-		body = l.Body
-	case *ast.RangeStmt:
-		body = l.Body
-	}
+	body, _ := StmtBody(loop).(*ast.BlockStmt)
 	if body == nil || len(body.List) == 0 {
 		return false
 	}
@@ -465,37 +423,9 @@ func receivesFirst(loop ast.Node, op *ChanOp) bool {
 // any goto.
 func leavesLoop(loop ast.Node) bool {
 	leaves := false
-	var visit func(n ast.Node, inner bool)
-	visit = func(n ast.Node, inner bool) {
-		ast.Inspect(n, func(x ast.Node) bool {
-			if leaves {
-				return false
-			}
-			switch x := x.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
-				if x != n {
-					visit(x, true)
-					return false
-				}
-			case *ast.BranchStmt:
-				switch {
-				case x.Tok == token.GOTO, x.Tok == token.BREAK && x.Label != nil:
-					leaves = true
-				case x.Tok == token.BREAK && !inner:
-					leaves = true
-				}
-			}
-			return true
-		})
-	}
-	switch l := loop.(type) {
-	case *ast.ForStmt:
-		visit(l.Body, false)
-	case *ast.RangeStmt:
-		visit(l.Body, false)
-	}
+	WalkBranches(StmtBody(loop), func(b *ast.BranchStmt, depth int) {
+		leaves = leaves || b.Tok == token.GOTO || b.Tok == token.BREAK && (b.Label != nil || depth == 0)
+	})
 	return leaves
 }
 

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // Gates: a goroutine that blocks on a receive before an access waits for whoever sends
@@ -70,28 +71,47 @@ func (sh *Shared) ungated(s *Spawn, kind int) map[ast.Node]bool {
 }
 
 func (sh *Shared) gateBlock(s *Spawn, b *cfg.Block, kind int) bool {
+	ch, _, _ := sh.entryRecv(b)
+	return ch != nil && sh.gateChan(s, ch, kind)
+}
+
+// entryRecv returns the channel that entering block b has received from: the block of a
+// select case whose communication is a receive (with that statement and its clause), or
+// the body of a range over a channel (with no statement). Nil for any other block.
+func (sh *Shared) entryRecv(b *cfg.Block) (ch ast.Expr, comm ast.Stmt, cc *ast.CommClause) {
 	switch b.Kind {
 	case cfg.KindSelectCaseBody:
 		cc, ok := b.Stmt.(*ast.CommClause)
 		if !ok || cc.Comm == nil {
-			return false
+			return nil, nil, nil
 		}
-		var e ast.Expr
-		switch c := cc.Comm.(type) {
-		case *ast.ExprStmt:
-			e = c.X
-		case *ast.AssignStmt:
-			if len(c.Rhs) == 1 {
-				e = c.Rhs[0]
-			}
+		if ch := recvOperand(cc.Comm); ch != nil {
+			return ch, cc.Comm, cc
 		}
-		u, ok := ast.Unparen(e).(*ast.UnaryExpr)
-		return ok && u.Op == token.ARROW && sh.gateChan(s, u.X, kind)
 	case cfg.KindRangeBody:
-		rs, ok := b.Stmt.(*ast.RangeStmt)
-		return ok && isChan(sh.m.Info.TypeOf(rs.X)) && sh.gateChan(s, rs.X, kind)
+		if rs, ok := b.Stmt.(*ast.RangeStmt); ok && isChan(sh.m.Info.TypeOf(rs.X)) {
+			return rs.X, nil, nil
+		}
 	}
-	return false
+	return nil, nil, nil
+}
+
+// recvOperand returns the channel that statement st receives from, when st is a
+// receive: <-ch, v := <-ch, v, ok = <-ch.
+func recvOperand(st ast.Stmt) ast.Expr {
+	var e ast.Expr
+	switch st := st.(type) {
+	case *ast.ExprStmt:
+		e = st.X
+	case *ast.AssignStmt:
+		if len(st.Rhs) == 1 {
+			e = st.Rhs[0]
+		}
+	}
+	if u, ok := ast.Unparen(e).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+		return u.X
+	}
+	return nil
 }
 
 func (sh *Shared) gateNode(s *Spawn, n ast.Node, kind int) bool {
@@ -239,20 +259,10 @@ func (sh *Shared) synchroniser(t types.Type) bool {
 // another goroutine (waits).
 func (sh *Shared) callsMethodOn(n ast.Node, x *types.Var, waiting bool) bool {
 	found := false
-	ast.Inspect(n, func(c ast.Node) bool {
-		switch c := c.(type) {
-		case *ast.FuncLit, *ast.DeferStmt, *ast.GoStmt:
-			return false
-		case *ast.CallExpr:
-			sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
-			if !ok {
-				break
-			}
-			id, ok := ast.Unparen(sel.X).(*ast.Ident)
-			if s := sh.m.Info.Selections[sel]; ok && s != nil && s.Kind() == types.MethodVal && sh.m.Info.Uses[id] == x {
-				fn, _ := s.Obj().(*types.Func)
-				found = !waiting || fn != nil && sh.waits(fn)
-			}
+	sh.eachMethodCall(n, func(sel *ast.SelectorExpr, s *types.Selection) bool {
+		if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && sh.m.Info.Uses[id] == x {
+			fn, _ := s.Obj().(*types.Func)
+			found = !waiting || fn != nil && sh.waits(fn)
 		}
 		return !found
 	})
@@ -283,8 +293,8 @@ func (sh *Shared) waits(fn *types.Func) bool {
 		case *ast.SelectStmt:
 			w = w || !slices.ContainsFunc(n.Body.List, func(c ast.Stmt) bool { return c.(*ast.CommClause).Comm == nil })
 		case *ast.CallExpr:
-			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Wait" && isSyncType(sh.m.Info.TypeOf(sel.X)) {
-				w = true
+			if fn, ok := typeutil.Callee(sh.m.Info, n).(*types.Func); ok {
+				w = IsMethod(fn, "sync", "Cond", "Wait") || IsMethod(fn, "sync", "WaitGroup", "Wait")
 			}
 		}
 		return !w
@@ -363,25 +373,33 @@ func (sh *Shared) methodBases(fn, lit *Func) []*types.Var {
 // method of a sync or sync/atomic value.
 func (sh *Shared) methodCalls(n ast.Node) []*types.Var {
 	var out []*types.Var
-	ast.Inspect(n, func(x ast.Node) bool {
-		switch x := x.(type) {
-		case *ast.FuncLit, *ast.DeferStmt, *ast.GoStmt:
-			return false // later, or elsewhere
-		case *ast.CallExpr:
-			sel, ok := ast.Unparen(x.Fun).(*ast.SelectorExpr)
-			if !ok {
-				break
-			}
-			if s := sh.m.Info.Selections[sel]; s == nil || s.Kind() != types.MethodVal {
-				break
-			}
-			if base, _, ok := sh.m.MutexPath(sel.X); ok && !isSyncType(sh.m.Info.TypeOf(sel.X)) {
-				out = append(out, base) // sync values are modelled as such
-			}
+	sh.eachMethodCall(n, func(sel *ast.SelectorExpr, _ *types.Selection) bool {
+		if base, _, ok := sh.m.MutexPath(sel.X); ok && !isSyncType(sh.m.Info.TypeOf(sel.X)) {
+			out = append(out, base) // sync values are modelled as such
 		}
 		return true
 	})
 	return out
+}
+
+// eachMethodCall calls visit with the selector and selection of each method call
+// x.M(...) in node n, outside function literals, go and defer statements (they run
+// later, or elsewhere), until visit returns false.
+func (sh *Shared) eachMethodCall(n ast.Node, visit func(*ast.SelectorExpr, *types.Selection) bool) {
+	more := true
+	ast.Inspect(n, func(x ast.Node) bool {
+		switch x := x.(type) {
+		case *ast.FuncLit, *ast.DeferStmt, *ast.GoStmt:
+			return false
+		case *ast.CallExpr:
+			if sel, ok := ast.Unparen(x.Fun).(*ast.SelectorExpr); ok {
+				if s := sh.m.Info.Selections[sel]; s != nil && s.Kind() == types.MethodVal {
+					more = visit(sel, s)
+				}
+			}
+		}
+		return more
+	})
 }
 
 // callsAfter reports whether a node reached from p (after it) in fn's graph calls a

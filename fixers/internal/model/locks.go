@@ -27,11 +27,15 @@ type Locks struct {
 
 	goOnce sync.Once
 	goCall map[*ast.CallExpr]bool // the calls of go statements (calls.go)
+
+	callersOnce sync.Once
+	callers     map[*Func][]*Func // the callers of each function (calls.go)
 }
 
 type staticCall struct {
-	node   *ast.CallExpr
-	callee *Func
+	node     *ast.CallExpr
+	callee   *Func
+	deferred bool // the call of a defer statement
 }
 
 // A LockMethod is a method of a mutex.
@@ -106,7 +110,7 @@ func newLocks(m *Model) *Locks {
 		if fn := typeutil.StaticCallee(m.Info, call); fn != nil {
 			if callee := m.Decl(fn); callee != nil {
 				if f := m.Enclosing(cur); f != nil {
-					l.calls[f] = append(l.calls[f], staticCall{call, callee})
+					l.calls[f] = append(l.calls[f], staticCall{call, callee, cur.ParentEdgeKind() == edge.DeferStmt_Call})
 				}
 			}
 		}

@@ -56,8 +56,8 @@ func TripCount(info *types.Info, loop ast.Node) (int64, bool) {
 // TripKey describes how many times loop runs, when that is a function of values f does
 // not change (Func.Stable): "n" for `for i := 0; i < n; i++`, `for i := 1; i <= n; i++`
 // and `for range n`, "len(x)" for a range over a slice, array or map x and for
-// `for i := 0; i < len(x); i++`. It returns "" for any other loop. overMap says the loop ranges over a map, whose length
-// the loop's body may change.
+// `for i := 0; i < len(x); i++`. It returns "" for any other loop. overMap says the loop
+// ranges over a map, whose length the loop's body may change.
 func (f *Func) TripKey(loop ast.Node) (key string, overMap bool) {
 	info := f.m.Info
 	var bound ast.Expr

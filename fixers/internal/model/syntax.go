@@ -69,3 +69,26 @@ func StmtBody(n ast.Node) ast.Node {
 	}
 	return nil
 }
+
+// WalkBranches calls f for each branch statement of body with the number of loops,
+// switches and selects between it and body.
+func WalkBranches(body ast.Node, f func(*ast.BranchStmt, int)) {
+	var walk func(n ast.Node, depth int)
+	walk = func(root ast.Node, depth int) {
+		ast.Inspect(root, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+				if n != root {
+					walk(n, depth+1)
+					return false
+				}
+			case *ast.BranchStmt:
+				f(n, depth)
+			}
+			return true
+		})
+	}
+	walk(body, 0)
+}
