@@ -18,7 +18,9 @@ import (
 // goroutine locks the same mutex before it can end the wait:
 //
 //   - wg.Wait(), and a goroutine counted by wg locks the mutex on a path to its
-//     wg.Done() (any path, when the Done is deferred): Wait needs every Done;
+//     wg.Done() (any path, when the Done is deferred): Wait needs every Done; the same
+//     for a goroutine that wg.Go, or an errgroup.Group's Go for g.Wait(), starts on the
+//     same group, which locks the mutex anywhere (its end is its Done);
 //   - a send on an unbuffered channel, and every receive of the channel in the package
 //     is in a goroutine that locks the mutex on a path to the receive (the other case of
 //     its select, the handler of the previous message);
@@ -89,21 +91,23 @@ func inGoroutine(f, outer *model.Func) bool {
 	return false
 }
 
-// A waiter is an operation that blocks until another goroutine acts: a WaitGroup's
-// Wait (class nil), or a send or receive on a channel of class.
+// A waiter is an operation that blocks until another goroutine acts: a Wait of a
+// sync.WaitGroup or an errgroup.Group (class nil), or a send or receive on a channel of
+// class.
 type waiter struct {
 	node   ast.Node // the CFG node's part that blocks: the Wait call, the send, the receive
 	what   string   // how the message names it
 	class  *model.Chan
+	group  model.SpawnKind // for a Wait: the spawns it joins (WaitGroupGo for a WaitGroup, ErrGroupGo)
 	send   bool
-	base   *types.Var // the WaitGroup's or the channel's path
+	base   *types.Var // the group's or the channel's path
 	fields []*types.Var
 }
 
 // heldBlocks reports the operations that wait, while u holds the mutex of o, for a
 // goroutine that needs that mutex first.
 func (a *analyzer) heldBlocks(u *unit, o *op, r *result) {
-	if len(r.in) == 0 || len(a.m.Gos) == 0 {
+	if len(r.in) == 0 || len(a.m.Gos) == 0 && len(a.m.Calls) == 0 {
 		return
 	}
 	mB, mF, ok := a.path(o)
@@ -151,11 +155,20 @@ func (a *analyzer) waiters(u *unit, n ast.Node) []waiter {
 		case *ast.GoStmt, *ast.DeferStmt:
 			return false // runs elsewhere or later; its arguments do not wait
 		case *ast.CallExpr:
-			if isWaitGroup(a.info, x, "Wait") {
-				sel := ast.Unparen(x.Fun).(*ast.SelectorExpr)
-				if base, fields, ok := a.m.MutexPath(sel.X); ok {
-					out = append(out, waiter{node: x, what: types.ExprString(sel) + "() waits", base: base, fields: fields})
-				}
+			fn, _ := typeutil.Callee(a.info, x).(*types.Func)
+			group := model.WaitGroupGo
+			switch {
+			case fn == nil:
+				return true
+			case model.IsMethod(fn, "sync", "WaitGroup", "Wait"):
+			case model.IsMethod(fn, "golang.org/x/sync/errgroup", "Group", "Wait"):
+				group = model.ErrGroupGo
+			default:
+				return true
+			}
+			sel := ast.Unparen(x.Fun).(*ast.SelectorExpr)
+			if base, fields, ok := a.m.MutexPath(sel.X); ok {
+				out = append(out, waiter{node: x, what: types.ExprString(sel) + "() waits", group: group, base: base, fields: fields})
 			}
 		case *ast.SendStmt, *ast.UnaryExpr, *ast.RangeStmt:
 			op := chans.Op(x)
@@ -196,7 +209,20 @@ func isWaitGroup(info *types.Info, call *ast.CallExpr, name string) bool {
 // held) before it can end w's wait, when it does.
 func (a *analyzer) blockedBy(u *unit, w waiter, held kind, m target) (model.Chain, bool) {
 	if w.class == nil {
-		// One goroutine that cannot reach its Done is enough.
+		// One goroutine that cannot end is enough: one started by the group's Go method
+		// (its end is its Done), or one that calls the WaitGroup's Done.
+		for _, s := range a.m.Shared().Spawns {
+			if s.Kind != w.group || s.Group == nil || s.Lit == nil || !a.samePath(u, s.Lit, s.Group, w.base, w.fields) {
+				continue
+			}
+			lit := s.Lit
+			if chain, ok := a.locksBefore(u, lit, m, held, func(from ast.Node) bool { return live(lit, from) }); ok {
+				return chain, true
+			}
+		}
+		if w.group != model.WaitGroupGo {
+			return model.Chain{}, false
+		}
 		for _, cur := range a.doneCalls() {
 			call := cur.Node().(*ast.CallExpr)
 			g := a.m.Enclosing(cur)
