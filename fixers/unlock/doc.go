@@ -67,8 +67,11 @@
 // or closer does (sensu/sensu-go#1264, viamrobotics/goutils#353). The same mutex in the
 // other goroutine is a package-level variable, a variable the goroutine's literal
 // captures, or the receiver of a method of the same type. Under RLock only the other
-// side's Lock blocks. Selects, buffered sends and channels that escape the package are
-// left alone. Whether to release first, buffer or restructure is the maintainer's call:
+// side's Lock blocks. A send on a buffered channel blocks once the buffer is full, which
+// is when it deadlocks (treeverse/lakeFS#1390); it is left alone when the function makes
+// the channel and one run cannot fill it, or when the send is gated by a flag that its if
+// statement checks and sets (one pending send at a time). Selects and channels that
+// escape the package are left alone. Whether to release first, buffer or restructure is the maintainer's call:
 // releasing early lets other callers in while the wait lasts.
 //
 // The fixes:

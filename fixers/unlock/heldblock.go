@@ -21,7 +21,8 @@ import (
 //     wg.Done() (any path, when the Done is deferred): Wait needs every Done; the same
 //     for a goroutine that wg.Go, or an errgroup.Group's Go for g.Wait(), starts on the
 //     same group, which locks the mutex anywhere (its end is its Done);
-//   - a send on an unbuffered channel, and every receive of the channel in the package
+//   - a send on a channel (a buffered one blocks once it is full, unless the function
+//     makes it and one run cannot fill it, or a flag gates the send), and every receive of the channel in the package
 //     is in a goroutine that locks the mutex on a path to the receive (the other case of
 //     its select, the handler of the previous message);
 //   - a receive (or a range), and every send and close of the channel is in a goroutine
@@ -185,10 +186,22 @@ func (a *analyzer) waiters(u *unit, n ast.Node) []waiter {
 			}
 			w := waiter{node: x, class: c, send: op.Kind == model.Send, base: base, fields: fields}
 			if w.send {
-				if n, ok := c.Capacity(); !ok || n != 0 {
-					return true // a buffered send blocks only when the buffer is full
-				}
 				w.what = "send on " + types.ExprString(op.Ch) + " blocks"
+				if n, known := c.Capacity(); !known || n > 0 {
+					// A buffered send blocks once the buffer is full: left alone when the
+					// function makes the channel and one run cannot fill it.
+					if max, ok := chans.MaxSends(u.f, c); ok && known && max <= n && a.madeIn(u.f, c) {
+						return true
+					}
+					if a.flagGated(op.Cursor, u.f) {
+						return true // one pending send at a time (nats.go's resetInProgress)
+					}
+					size := "its buffer"
+					if known {
+						size = fmt.Sprintf("its buffer of %d", n)
+					}
+					w.what = "send on " + types.ExprString(op.Ch) + ", once " + size + " is full, blocks"
+				}
 			} else {
 				w.what = "receive from " + types.ExprString(op.Ch) + " blocks"
 			}
@@ -197,6 +210,96 @@ func (a *analyzer) waiters(u *unit, n ast.Node) []waiter {
 		return true
 	})
 	return out
+}
+
+// flagGated reports whether the send at cur is in the body of an if statement of f
+// whose condition reads a flag that the body sets before the send, or that the
+// condition swaps itself (atomic CompareAndSwap or Swap): a send made once until the
+// flag is cleared, which cannot fill a buffer.
+func (a *analyzer) flagGated(cur inspector.Cursor, f *model.Func) bool {
+	for p := cur.Parent(); p.Valid() && p.Node() != f.Body; p = p.Parent() {
+		is, ok := p.Node().(*ast.IfStmt)
+		if !ok || !inNode(is.Body, cur.Node().Pos()) {
+			continue
+		}
+		read := make(map[*types.Var]bool)
+		swaps := false
+		ast.Inspect(is.Cond, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.Ident:
+				if v, ok := a.info.Uses[n].(*types.Var); ok {
+					read[v] = true
+				}
+			case *ast.CallExpr:
+				if name, _, ok := a.atomicWrite(n); ok && (name == "CompareAndSwap" || name == "Swap") {
+					swaps = true
+				}
+			}
+			return true
+		})
+		if swaps {
+			return true
+		}
+		set := false
+		ast.Inspect(is.Body, func(n ast.Node) bool {
+			if set || n == nil || n.Pos() >= cur.Node().Pos() {
+				return false
+			}
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				for _, l := range n.Lhs {
+					set = set || read[a.assignedVar(l)]
+				}
+			case *ast.CallExpr:
+				if _, x, ok := a.atomicWrite(n); ok {
+					set = set || read[a.assignedVar(x)]
+				}
+			}
+			return !set
+		})
+		if set {
+			return true
+		}
+	}
+	return false
+}
+
+// atomicWrite returns the name and the receiver of a call of a method of a sync/atomic
+// type that writes it (Store, Swap, CompareAndSwap, Add, And, Or).
+func (a *analyzer) atomicWrite(call *ast.CallExpr) (string, ast.Expr, bool) {
+	fn, ok := typeutil.Callee(a.info, call).(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "sync/atomic" || fn.Signature().Recv() == nil {
+		return "", nil, false
+	}
+	switch fn.Name() {
+	case "Store", "Swap", "CompareAndSwap", "Add", "And", "Or":
+		return fn.Name(), ast.Unparen(call.Fun).(*ast.SelectorExpr).X, true
+	}
+	return "", nil, false
+}
+
+// assignedVar returns the variable (or field) that an assignment to e writes.
+func (a *analyzer) assignedVar(e ast.Expr) *types.Var {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		v, _ := a.info.Uses[e].(*types.Var)
+		return v
+	case *ast.SelectorExpr:
+		v, _ := a.info.Uses[e.Sel].(*types.Var)
+		return v
+	}
+	return nil
+}
+
+// madeIn reports whether every make of channel class c is in f: each run of f has a
+// channel of its own.
+func (a *analyzer) madeIn(f *model.Func, c *model.Chan) bool {
+	for _, mk := range c.Makes {
+		if !inNode(f.Body, mk.Call.Pos()) {
+			return false
+		}
+	}
+	return len(c.Makes) > 0
 }
 
 // isWaitGroup reports whether call calls the method name of sync.WaitGroup.

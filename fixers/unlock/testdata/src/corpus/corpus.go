@@ -947,13 +947,12 @@ func (bc *BatchCloser) closer() {
 	}
 }
 
-// MISSED: a send on a buffered channel is left alone by design (it blocks only when the
-// buffer is full), which is exactly when this one deadlocks.
+// The send blocks only once the buffer is full, which is exactly when this one deadlocks.
 func (bc *BatchCloser) CloseWriterAsync(w *batchWriter) {
 	bc.mu.Lock()
 	defer bc.mu.Unlock()
 	bc.pending++
-	bc.ch <- w
+	bc.ch <- w // want `send on bc.ch, once its buffer of 100 is full, blocks with bc.mu held, and its receiver locks it first \(BatchCloser.closer → bc.mu.Lock\): deadlock`
 }
 
 // ---------------------------------------------------------------------------------------

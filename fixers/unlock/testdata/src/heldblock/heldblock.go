@@ -247,7 +247,7 @@ func (b *Bus) Publish(e int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.events <- e // its receiver needs no lock
-	b.queue <- e  // buffered
+	b.queue <- e  // want `send on b.queue, once its buffer of 16 is full, blocks with b.mu held, and its receiver locks it first \(func literal at line \d+ → b.mu.Lock\): deadlock`
 	select {
 	case b.events <- e: // a case of a select with a default
 	default:
