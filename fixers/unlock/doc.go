@@ -37,9 +37,11 @@
 // every path: a call, directly or through the package's functions, of a function that
 // locks it (for a field, through the receiver: c.refresh() while c.mu is held, and
 // refresh locks its receiver's mu; a call of a func-typed field of c, into the literals
-// the package stores in that field, c.onEvent = func() { c.get() }), or a lock
-// statement of the function itself. Under
-// Lock a second Lock or RLock deadlocks; under RLock a Lock (an upgrade) deadlocks, and a
+// the package stores in that field, c.onEvent = func() { c.get() }; a call of a
+// parameter of func type, into the literals that the function's callers pass for it,
+// reported at the caller: m.Range(func(k, v) bool { m.Delete(k) }) while Range holds
+// m.mu, mhmtszr/concurrent-swiss-map#8), or a lock statement of the function itself.
+// Under Lock a second Lock or RLock deadlocks; under RLock a Lock (an upgrade) deadlocks, and a
 // second RLock deadlocks when a writer waits in between (reported when the package
 // write-locks the mutex somewhere). The finding names the chain of calls
 // (Cache.Get → Cache.refresh → c.mu.Lock). A function on the way that releases the

@@ -31,7 +31,9 @@ import (
 // not under a condition (a "locked" flag, say). A call of a func-typed field of the
 // mutex's variable (c.onEvent(...), or fn := c.onEvent; fn(...)) is followed into the
 // literals that the package stores in that field through a variable (v.onEvent =
-// func...), where the mutex is the same fields of v (funcvalue.go).
+// func...), where the mutex is the same fields of v (funcvalue.go). A call of a
+// parameter of func type is followed into the literals that the callers of the function
+// pass for it, and reported at the caller (callback.go).
 
 const relockWhy = "where to release it, or which variant expects it held, is a design decision"
 
@@ -46,9 +48,9 @@ func (a *analyzer) relocks(u *unit, o *op, r *result) {
 		return
 	}
 	global := base.Parent() != nil && base.Parent() == base.Pkg().Scope()
-	recv := types.ExprString(o.sel.X)
+	name := types.ExprString(o.sel.X)
 	seen := make(map[ast.Node]bool)
-	report := func(at ast.Node, held kind, chain model.Chain) {
+	report := func(at ast.Node, held kind, chain model.Chain, recv string) {
 		if seen[at] {
 			return
 		}
@@ -76,13 +78,16 @@ func (a *analyzer) relocks(u *unit, o *op, r *result) {
 		// lock is how a test makes a goroutine block (sync's and runtime/pprof's tests do).
 		if lo := u.opAt[n]; lo != nil && lo.key == o.key && lo.lock && !lo.deferred && !u.f.Test {
 			chain := model.Chain{Funcs: []*model.Func{u.f}, Op: a.locks.Op(lo.call)}
-			report(lo.call, held, chain)
+			report(lo.call, held, chain, name)
 		}
 		for _, call := range callsIn(n) {
 			callee := a.m.Decl(typeutil.StaticCallee(a.info, call))
 			if callee == nil {
 				if chain, ok := a.relockThroughField(u.f, call, target{base, fields}, global); ok {
-					report(call, held, chain)
+					report(call, held, chain, name)
+				}
+				for _, cb := range a.relockThroughParam(u.f, call, target{base, fields}, global, name) {
+					report(cb.call, held, cb.chain, cb.mutex)
 				}
 				continue
 			}
@@ -94,7 +99,7 @@ func (a *analyzer) relocks(u *unit, o *op, r *result) {
 				}
 			}
 			if chain, ok := a.relockChain(callee, t, global, make(map[*model.Func]bool), []*model.Func{u.f}); ok {
-				report(call, held, chain)
+				report(call, held, chain, name)
 			}
 		}
 	})

@@ -249,3 +249,100 @@ func (c *Cache) bump() {
 	c.stale = true
 	c.mu.Unlock()
 }
+
+// A callback called under the lock, whose literal locks the mutex again: Range holds
+// m.mu for reading while it calls fn, and Prune's fn deletes through Delete
+// (mhmtszr/concurrent-swiss-map#8: "Deleting from within a Range will result in
+// deadlock"; ethereum/go-ethereum#31700 is the same through a stop callback).
+type Map[K comparable, V any] struct {
+	mu sync.RWMutex
+	m  map[K]V
+}
+
+func (m *Map[K, V]) Range(fn func(k K, v V) bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for k, v := range m.m {
+		if !fn(k, v) {
+			return
+		}
+	}
+}
+
+func (m *Map[K, V]) Delete(k K) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.m, k)
+}
+
+func Prune(sessions *Map[string, int]) {
+	sessions.Range(func(id string, n int) bool { // want `sessions.mu is locked for writing while its read lock is held: Map.Range → func literal at line \d+ → Map.Delete → m.mu.Lock deadlocks`
+		if n == 0 {
+			sessions.Delete(id)
+		}
+		return true
+	})
+}
+
+// Each calls fn with the write lock held; the literal read-locks directly.
+func (m *Map[K, V]) Each(fn func(K, V)) {
+	m.mu.Lock()
+	for k, v := range m.m {
+		fn(k, v)
+	}
+	m.mu.Unlock()
+}
+
+func (m *Map[K, V]) Len() int {
+	n := 0
+	m.Each(func(K, V) { // want `m.mu is locked again while held: Map.Each → func literal at line \d+ → m.mu.RLock deadlocks`
+		m.mu.RLock()
+		n++
+		m.mu.RUnlock()
+	})
+	return n
+}
+
+// Look-alikes: the literal only reads what it is given; it locks another map; Snapshot
+// releases the lock before it calls fn; the callback runs in a goroutine of its own.
+func Count(sessions *Map[string, int]) int {
+	total := 0
+	sessions.Range(func(_ string, n int) bool {
+		total += n
+		return true
+	})
+	return total
+}
+
+func Move(from, to *Map[string, int]) {
+	from.Range(func(id string, n int) bool {
+		to.Delete(id)
+		return true
+	})
+}
+
+func (m *Map[K, V]) Snapshot(fn func(K, V)) {
+	m.mu.RLock()
+	cp := make(map[K]V, len(m.m))
+	for k, v := range m.m {
+		cp[k] = v
+	}
+	m.mu.RUnlock()
+	for k, v := range cp {
+		fn(k, v)
+	}
+}
+
+func Clear(sessions *Map[string, int]) {
+	sessions.Snapshot(func(id string, _ int) { sessions.Delete(id) })
+}
+
+func (m *Map[K, V]) Notify(fn func()) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	go fn()
+}
+
+func Watch(sessions *Map[string, int]) {
+	sessions.Notify(func() { sessions.Delete("x") })
+}
