@@ -63,7 +63,10 @@
 // for another goroutine which locks the same mutex before it can end the wait: wg.Wait()
 // while a goroutine counted by wg locks it on its way to wg.Done(), or one that wg.Go
 // started locks it at all; g.Wait() of an errgroup.Group whose Go started such a
-// goroutine (neilotoole/errgroup#6's shape); a send on an
+// goroutine (neilotoole/errgroup#6's shape); x.cond.Wait() while x.mu is held, where
+// the cond's L is another mutex of x (every assignment of the field in the package says
+// which: x.cond = sync.NewCond(&x.condMu)) and every Signal and Broadcast of that field
+// locks x.mu first: Wait releases only L; a send on an
 // unbuffered channel whose every receiver locks it on its way to the receive (the other
 // case of its select, the handler of the previous message); a receive whose every sender
 // or closer does (sensu/sensu-go#1264, viamrobotics/goutils#353). The same mutex in the

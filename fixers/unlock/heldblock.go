@@ -26,7 +26,9 @@ import (
 //     is in a goroutine that locks the mutex on a path to the receive (the other case of
 //     its select, the handler of the previous message);
 //   - a receive (or a range), and every send and close of the channel is in a goroutine
-//     that locks the mutex on a path to it.
+//     that locks the mutex on a path to it;
+//   - a sync.Cond's Wait, whose L is another mutex, and every Signal and Broadcast of the
+//     cond locks the mutex on a path to it (condwait.go).
 //
 // The goroutine blocks in its Lock, the function blocks in its wait, and neither lets
 // the other go. Under RLock, only a Lock of the other side blocks it. The operation must
@@ -100,6 +102,7 @@ type waiter struct {
 	what   string   // how the message names it
 	class  *model.Chan
 	group  model.SpawnKind // for a Wait: the spawns it joins (WaitGroupGo for a WaitGroup, ErrGroupGo)
+	cond   bool            // a sync.Cond's Wait (condwait.go)
 	send   bool
 	base   *types.Var // the group's or the channel's path
 	fields []*types.Var
@@ -135,6 +138,8 @@ func (a *analyzer) heldBlocks(u *unit, o *op, r *result) {
 
 func (a *analyzer) otherSide(w waiter) string {
 	switch {
+	case w.cond:
+		return "every Signal and Broadcast of it"
 	case w.class == nil:
 		return "a goroutine it waits for"
 	case w.send:
@@ -164,6 +169,12 @@ func (a *analyzer) waiters(u *unit, n ast.Node) []waiter {
 			case model.IsMethod(fn, "sync", "WaitGroup", "Wait"):
 			case model.IsMethod(fn, "golang.org/x/sync/errgroup", "Group", "Wait"):
 				group = model.ErrGroupGo
+			case model.IsMethod(fn, "sync", "Cond", "Wait"):
+				sel := ast.Unparen(x.Fun).(*ast.SelectorExpr)
+				if base, fields, ok := a.m.MutexPath(sel.X); ok && len(fields) > 0 {
+					out = append(out, waiter{node: x, what: types.ExprString(sel) + "() waits", cond: true, base: base, fields: fields})
+				}
+				return true
 			default:
 				return true
 			}
@@ -311,6 +322,9 @@ func isWaitGroup(info *types.Info, call *ast.CallExpr, name string) bool {
 // blockedBy returns the chain by which the other side of w locks mutex m (held by u as
 // held) before it can end w's wait, when it does.
 func (a *analyzer) blockedBy(u *unit, w waiter, held kind, m target) (model.Chain, bool) {
+	if w.cond {
+		return a.condBlockedBy(w, held, m)
+	}
 	if w.class == nil {
 		// One goroutine that cannot end is enough: one started by the group's Go method
 		// (its end is its Done), or one that calls the WaitGroup's Done.
@@ -378,7 +392,13 @@ func (a *analyzer) locksBefore(u *unit, g *model.Func, m target, held kind, reac
 	if !ok {
 		return model.Chain{}, false
 	}
-	t := target{base, m.fields}
+	return a.locksIn(g, target{base, m.fields}, held, reaches)
+}
+
+// locksIn returns the chain by which g takes mutex t, one of its own paths, at a node
+// from which reaches holds, where it blocks a holder of kind held.
+func (a *analyzer) locksIn(g *model.Func, t target, held kind, reaches func(from ast.Node) bool) (model.Chain, bool) {
+	base := t.base
 	key := model.PathKey(t.base, t.fields)
 	global := base.Parent() != nil && base.Parent() == base.Pkg().Scope()
 	blocks := func(lo *model.LockOp) bool {
@@ -395,6 +415,7 @@ func (a *analyzer) locksBefore(u *unit, g *model.Func, m target, held kind, reac
 		}
 		next := t
 		if !global {
+			var ok bool
 			if next, ok = a.through(cs.Call, cs.Callee, t); !ok {
 				continue
 			}
