@@ -177,35 +177,47 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 	}
 	var exits []exit
 	var tail ast.Node // a branch statement after which code runs, with the lock, to a return
+	// The returns first: a branch statement is an exit of its own only when the path it
+	// takes still leaves the mutex held once those returns release it (a labeled
+	// continue that stays in the critical section is none).
+	var held []ast.Node
 	for n, m := range r.before {
-		k, ok := definitelyHeld(m)
-		if !ok {
-			continue
+		if _, ok := definitelyHeld(m); ok {
+			held = append(held, n)
 		}
-		switch n := n.(type) {
-		case *ast.ReturnStmt:
-			if n.Return == u.body.Rbrace || a.parentOf(u, n) == u.body {
+	}
+	sort.Slice(held, func(i, j int) bool { return held[i].Pos() < held[j].Pos() })
+	returns := &plan{unlockBefore: make(map[ast.Node]kind)}
+	for _, n := range held {
+		k, _ := definitelyHeld(r.before[n])
+		if ret, ok := n.(*ast.ReturnStmt); ok {
+			if ret.Return == u.body.Rbrace || a.parentOf(u, ret) == u.body {
 				// The function's main line returns with it held: by design. Control
 				// that falls off the end of the body (the graph's implicit return, which
 				// is not in the syntax) is the main line too; a branch statement that
 				// leads there is an exit of its own.
 				continue
 			}
-		case *ast.BranchStmt:
-			if n.Tok == token.FALLTHROUGH {
-				continue
-			}
-			b := u.blockOf[n]
-			if b == nil || len(b.Succs) != 1 {
-				continue
-			}
-			after := a.flow(u, key, &plan{}, b.Succs[0], 1<<mkState(k, kNone))
-			if !after.problems() {
-				continue // released further on (e.g. after the loop it breaks out of)
-			}
-			if len(after.lockHeld) == 0 && tail == nil && !a.quietTail(u, b.Succs[0]) {
-				tail = n // it leads to a return, but through code that may need the lock
-			}
+			returns.unlockBefore[n] = k
+			exits = append(exits, exit{n, k})
+		}
+	}
+	for _, n := range held {
+		br, ok := n.(*ast.BranchStmt)
+		if !ok || br.Tok == token.FALLTHROUGH {
+			continue
+		}
+		k, _ := definitelyHeld(r.before[n])
+		b := u.blockOf[br]
+		if b == nil || len(b.Succs) != 1 {
+			continue
+		}
+		after := a.flow(u, key, returns, b.Succs[0], 1<<mkState(k, kNone))
+		if !after.problems() {
+			continue // released further on (e.g. after the loop it breaks out of)
+		}
+		if len(after.lockHeld) == 0 && tail == nil && !a.quietTail(u, b.Succs[0]) {
+			tail = n // it leads to a return, but through code that may need the lock
 		}
 		exits = append(exits, exit{n, k})
 	}

@@ -91,3 +91,26 @@ loop:
 		}
 	}
 }
+
+// A labeled continue that stays in the critical section (the read lock is taken before
+// the loop) is no exit: the return in the loop is the one that leaks.
+type Set[T comparable] struct {
+	mu sync.RWMutex
+	m  map[T]struct{}
+}
+
+func (s *Set[T]) FirstMissing(xs []T) (T, bool) {
+	s.mu.RLock() // want `s.mu is not unlocked on every path: the return at line \d+ leaves it locked`
+outer:
+	for _, x := range xs {
+		for y := range s.m {
+			if y == x {
+				continue outer
+			}
+		}
+		return x, true
+	}
+	s.mu.RUnlock()
+	var zero T
+	return zero, false
+}
