@@ -5,8 +5,11 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
+	"slices"
 	"strings"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"github.com/dave/dst/dstutil"
@@ -60,49 +63,59 @@ func (c *checker) byValue(parts *fixkit.Parts) {
 			if !ok {
 				continue
 			}
-			if idx := byValueParams(fn.Signature()); len(idx) > 0 {
-				c.checkByValue(fd, fn, idx, parts)
+			f := c.m.FuncOf(fd)
+			if f == nil {
+				continue
 			}
+			idx := byValueParams(fn.Signature())
+			copied := c.copiedParams(f, idx)
+			if len(idx)+len(copied) > 0 {
+				c.checkByValue(f, fd, fn, idx, copied, parts)
+			}
+			c.valueReceiver(f, fd, fn)
 		}
 	}
+	c.literalParams()
 	c.importedByValueCalls(parts)
 }
 
-func (c *checker) checkByValue(fd *ast.FuncDecl, fn *types.Func, idx []int, parts *fixkit.Parts) {
+// checkByValue reports the parameters idx (sync values) and copied (values that hold a
+// lock the body uses) of fd, and makes them pointers.
+func (c *checker) checkByValue(f *model.Func, fd *ast.FuncDecl, fn *types.Func, idx []int, copied map[int]*ast.CallExpr, parts *fixkit.Parts) {
 	params := fn.Signature().Params()
-	first := params.At(idx[0])
-	var names []string
-	for _, i := range idx {
-		names = append(names, params.At(i).Name())
-	}
-	t := strings.TrimPrefix(types.TypeString(first.Type(), nil), "")
+	all := append(slices.Collect(maps.Keys(copied)), idx...)
+	slices.Sort(all)
+	first := params.At(all[0])
 	d := analysis.Diagnostic{
-		Pos:     paramIdent(fd, c.info, first),
-		Message: fmt.Sprintf("%s parameter %s of %s is passed by value: %s works on a copy", t, first.Name(), fn.Name(), fn.Name()),
+		Pos:     paramIdent(fd.Type.Params, c.info, first),
+		Message: c.paramMessage(first, fn.Name(), copied[all[0]], fn.Name()+" works on a copy"),
 	}
 	if !d.Pos.IsValid() {
 		d.Pos = fd.Type.Params.Pos()
 	}
-	msg := "Pass " + strings.Join(names, ", ") + " by pointer"
-	if names[0] == "" || names[0] == "_" {
-		msg = "Pass the " + strings.TrimPrefix(t, "sync.") + " by pointer"
-	}
+	msg := c.pointerMessage(params, all)
 
-	why := c.bodyUses(fd, fn, idx)
+	why := c.fieldsAllIn(fd.Type.Params, params, all)
+	if why == "" {
+		why = c.bodyUses(f, varsAt(params, all), fn, fn.Name())
+	}
 	internalAPI := fn.Exported() && !c.isMain() && isInternal(c.pass.Pkg.Path()) && fn.Signature().Recv() == nil &&
 		!c.namedInIgnoredFile(fn.Name())
 	switch {
 	case why != "":
 	case c.local(fn):
-		why = c.refsAreCalls(fn, idx)
+		why = c.refsAreCalls(fn, all, copied)
+	case internalAPI && len(copied) > 0:
+		// The importers' share (importedByValueCalls) knows only the sync parameters.
+		why = "exported: other packages of the module may call " + fn.Name()
 	case internalAPI:
-		why = c.refsAreCalls(fn, idx)
+		why = c.refsAreCalls(fn, idx, nil)
 		if why != "" {
 			break
 		}
 		// Whole-program: the driver assembles this with the call sites of other packages.
 		sf, err := fixkit.Build(c.pass, msg, func(fx *fixkit.Fix) error {
-			return c.byValueEdits(fx, fd, fn, idx)
+			return c.byValueEdits(fx, f, fd.Type.Params, fn, idx)
 		})
 		if err != nil {
 			why = firstLine(err.Error())
@@ -117,8 +130,38 @@ func (c *checker) checkByValue(fd *ast.FuncDecl, fn *types.Func, idx []int, part
 		why = "exported API: callers outside this package would break"
 	}
 	c.reportFix(d, why, msg, func(fx *fixkit.Fix) error {
-		return c.byValueEdits(fx, fd, fn, idx)
+		return c.byValueEdits(fx, f, fd.Type.Params, fn, all)
 	})
+}
+
+// paramMessage is the finding for parameter v of fname passed by value: a sync value
+// (lock is nil; copy says what works on the copy), or a value whose lock the call lock
+// uses.
+func (c *checker) paramMessage(v *types.Var, fname string, lock *ast.CallExpr, copy string) string {
+	if lock != nil {
+		copy = c.lockCallString(lock) + " " + lockVerb(c.info, lock)
+	}
+	return fmt.Sprintf("%s parameter %s of %s is passed by value: %s", c.typeString(v.Type()), v.Name(), fname, copy)
+}
+
+// pointerMessage is the fix's message for the parameters idx.
+func (c *checker) pointerMessage(params *types.Tuple, idx []int) string {
+	var names []string
+	for _, i := range idx {
+		names = append(names, params.At(i).Name())
+	}
+	if names[0] == "" || names[0] == "_" {
+		return "Pass the " + c.typeString(params.At(idx[0]).Type()) + " by pointer"
+	}
+	return "Pass " + strings.Join(names, ", ") + " by pointer"
+}
+
+func varsAt(params *types.Tuple, idx []int) []*types.Var {
+	var vs []*types.Var
+	for _, i := range idx {
+		vs = append(vs, params.At(i))
+	}
+	return vs
 }
 
 func firstLine(s string) string {
@@ -126,8 +169,8 @@ func firstLine(s string) string {
 	return s
 }
 
-func paramIdent(fd *ast.FuncDecl, info *types.Info, v *types.Var) token.Pos {
-	for _, f := range fd.Type.Params.List {
+func paramIdent(list *ast.FieldList, info *types.Info, v *types.Var) token.Pos {
+	for _, f := range list.List {
 		for _, n := range f.Names {
 			if info.Defs[n] == types.Object(v) {
 				return n.Pos()
@@ -140,11 +183,11 @@ func paramIdent(fd *ast.FuncDecl, info *types.Info, v *types.Var) token.Pos {
 	return token.NoPos
 }
 
-// paramFields returns the fields of fd's parameter list that declare the parameters idx.
-func paramFields(fd *ast.FuncDecl, idx []int) []*ast.Field {
+// paramFields returns the fields of a parameter list that declare the parameters idx.
+func paramFields(list *ast.FieldList, idx []int) []*ast.Field {
 	var out []*ast.Field
 	i := 0
-	for _, f := range fd.Type.Params.List {
+	for _, f := range list.List {
 		n := max(len(f.Names), 1)
 		for _, j := range idx {
 			if i <= j && j < i+n {
@@ -157,45 +200,37 @@ func paramFields(fd *ast.FuncDecl, idx []int) []*ast.Field {
 	return out
 }
 
-// bodyUses returns why the body of fd could not work with pointers instead of the
-// values: each parameter may only be the receiver of a method call or method value, the
-// operand of &, or the same argument of a recursive call.
-func (c *checker) bodyUses(fd *ast.FuncDecl, fn *types.Func, idx []int) string {
-	params := fn.Signature().Params()
-	for _, f := range paramFields(fd, idx) {
+// fieldsAllIn returns why the fields of list that declare the parameters idx cannot
+// change their type: each must declare only parameters of idx.
+func (c *checker) fieldsAllIn(list *ast.FieldList, params *types.Tuple, idx []int) string {
+	for _, f := range paramFields(list, idx) {
 		for _, n := range f.Names {
 			v, _ := c.info.Defs[n].(*types.Var)
-			if v == nil || !isSyncType(v.Type(), syncValueTypes...) {
-				return "a parameter of the same field is not a sync value"
+			if v == nil || !slices.Contains(varsAt(params, idx), v) {
+				return "a parameter of the same field is not passed by pointer"
 			}
 		}
-		if len(f.Names) == 0 && !isSyncType(c.info.TypeOf(f.Type), syncValueTypes...) {
-			return "unexpected parameter"
-		}
 	}
-	isParam := func(obj types.Object) (int, bool) {
-		for _, i := range idx {
-			if params.At(i) == obj {
-				return i, true
-			}
-		}
-		return 0, false
-	}
-	why := ""
-	cur, _ := c.m.FuncOf(fd).Cursor.FindNode(fd.Body)
-	for id := range cur.Preorder((*ast.Ident)(nil)) {
+	return ""
+}
+
+// bodyUses returns why the body of f could not work with pointers instead of the values
+// vars (parameters or the receiver of self, named name): each may only be the receiver of
+// a method call or method value, the operand of a field selection or of &, or the same
+// argument of a recursive call.
+func (c *checker) bodyUses(f *model.Func, vars []*types.Var, self *types.Func, name string) string {
+	for id := range f.Cursor.Preorder((*ast.Ident)(nil)) {
 		n := id.Node().(*ast.Ident)
-		i, ok := isParam(c.info.Uses[n])
-		if !ok {
+		v, _ := c.info.Uses[n].(*types.Var)
+		if v == nil || !slices.Contains(vars, v) {
 			continue
 		}
-		if c.assigned[params.At(i)] && !c.onlyAddressTaken(fd.Body, params.At(i)) {
-			return params.At(i).Name() + " is assigned"
+		if c.assigned[v] && !c.onlyAddressTaken(f.Body, v) {
+			return v.Name() + " is assigned"
 		}
-		parent := id.Parent().Node()
-		switch p := parent.(type) {
+		switch p := id.Parent().Node().(type) {
 		case *ast.SelectorExpr:
-			if s, ok := c.info.Selections[p]; ok && s.Kind() == types.MethodVal && p.X == n {
+			if s, ok := c.info.Selections[p]; ok && (s.Kind() == types.MethodVal || s.Kind() == types.FieldVal) && p.X == n {
 				continue
 			}
 		case *ast.UnaryExpr:
@@ -203,14 +238,15 @@ func (c *checker) bodyUses(fd *ast.FuncDecl, fn *types.Func, idx []int) string {
 				continue
 			}
 		case *ast.CallExpr:
-			if callee, ok := c.calleeOf(p); ok && callee == fn && argIndex(p, n) == i {
-				continue
+			if callee, ok := c.calleeOf(p); ok && self != nil && callee == self {
+				if i := argIndex(p, n); i >= 0 && i < self.Signature().Params().Len() && self.Signature().Params().At(i) == v {
+					continue
+				}
 			}
 		}
-		why = params.At(i).Name() + " is used as a value in " + fn.Name()
-		break
+		return v.Name() + " is used as a value in " + name
 	}
-	return why
+	return ""
 }
 
 // onlyAddressTaken reports whether every assignment-like use of v in body is &v.
@@ -273,22 +309,52 @@ func (c *checker) calleeOf(call *ast.CallExpr) (*types.Func, bool) {
 
 // refsAreCalls returns why a reference to fn in this package could not be updated: it
 // must be the callee of a call whose arguments for idx can be made pointers.
-func (c *checker) refsAreCalls(fn *types.Func, idx []int) string {
+func (c *checker) refsAreCalls(fn *types.Func, idx []int, copied map[int]*ast.CallExpr) string {
 	for _, id := range c.uses[fn] {
 		call, ok := c.callOf(id)
 		if !ok {
 			return fn.Name() + " is used as a value"
 		}
-		for _, i := range idx {
-			if i >= len(call.Args) {
-				return "unexpected call"
-			}
-			if why := c.pointerArg(call.Args[i], fn, i); why != "" {
-				return why
-			}
+		if why := c.pointerCall(id, call, fn.Signature().Params(), idx, copied); why != "" {
+			return why
 		}
 	}
 	return ""
+}
+
+// pointerCall returns why the arguments idx of call (at cur) could not be made pointers.
+// A value that holds data besides its lock (copied) is shared by the pointer: a go or
+// defer statement that copied it when it ran would see later changes.
+func (c *checker) pointerCall(cur inspector.Cursor, call *ast.CallExpr, params *types.Tuple, idx []int, copied map[int]*ast.CallExpr) string {
+	for _, i := range idx {
+		if i >= len(call.Args) {
+			return "unexpected call"
+		}
+		if why := c.pointerArg(call.Args[i], params.At(i)); why != "" {
+			return why
+		}
+		if _, ok := copied[i]; ok && goOrDeferCall(cur, call) {
+			return "the go or defer statement copies " + types.ExprString(call.Args[i]) + " when it runs: with a pointer it would see later changes"
+		}
+	}
+	return ""
+}
+
+// goOrDeferCall reports whether call, an ancestor of cur, is the call of a go or defer
+// statement.
+func goOrDeferCall(cur inspector.Cursor, call *ast.CallExpr) bool {
+	for p := range cur.Enclosing() {
+		if p.Node() == call {
+			switch s := p.Parent().Node().(type) {
+			case *ast.GoStmt:
+				return s.Call == call
+			case *ast.DeferStmt:
+				return s.Call == call
+			}
+			return false
+		}
+	}
+	return false
 }
 
 // callOf returns the call whose callee is the reference (an *ast.Ident) at cur.
@@ -318,11 +384,11 @@ func (c *checker) callOf(cur inspector.Cursor) (*ast.CallExpr, bool) {
 	return call, true
 }
 
-// pointerArg returns why argument a (for parameter i of fn) cannot be passed by pointer.
-func (c *checker) pointerArg(a ast.Expr, fn *types.Func, i int) string {
+// pointerArg returns why argument a (for parameter param) cannot be passed by pointer.
+func (c *checker) pointerArg(a ast.Expr, param *types.Var) string {
 	a = ast.Unparen(a)
 	if id, ok := a.(*ast.Ident); ok {
-		if v, ok := c.info.Uses[id].(*types.Var); ok && v == fn.Signature().Params().At(i) {
+		if v, ok := c.info.Uses[id].(*types.Var); ok && v == param {
 			return "" // recursive call passing the parameter on
 		}
 	}
@@ -370,70 +436,68 @@ func (c *checker) addressable(e ast.Expr) bool {
 	return false
 }
 
-// byValueEdits makes the parameters idx of fd pointers, updates its body, and updates
-// every call of fn in this package.
-func (c *checker) byValueEdits(fx *fixkit.Fix, fd *ast.FuncDecl, fn *types.Func, idx []int) error {
-	params := fn.Signature().Params()
-	for _, f := range paramFields(fd, idx) {
-		df := fx.Dst(f).(*dst.Field)
-		df.Type = &dst.StarExpr{X: df.Type}
-	}
-	// &p becomes p.
-	var addrs []ast.Node
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.AND {
-			if id, ok := ast.Unparen(u.X).(*ast.Ident); ok {
-				for _, i := range idx {
-					if c.info.Uses[id] == types.Object(params.At(i)) {
-						addrs = append(addrs, u)
-					}
-				}
-			}
-		}
-		return true
-	})
-	if len(addrs) > 0 {
-		twins := make(map[dst.Node]bool)
-		for _, a := range addrs {
-			twins[fx.Dst(a)] = true
-		}
-		dstutil.Apply(fx.Dst(fd.Body), func(cur *dstutil.Cursor) bool {
-			if u, ok := cur.Node().(*dst.UnaryExpr); ok && twins[u] {
-				x := u.X
-				for {
-					p, ok := x.(*dst.ParenExpr)
-					if !ok {
-						break
-					}
-					x = p.X
-				}
-				cur.Replace(x)
-			}
-			return true
-		}, nil)
-	}
+// byValueEdits makes the parameters idx of f (declaring fn, with the parameter list
+// list) pointers, updates its body, and updates every call of fn in this package.
+func (c *checker) byValueEdits(fx *fixkit.Fix, f *model.Func, list *ast.FieldList, fn *types.Func, idx []int) error {
+	c.paramEdits(fx, f, list, varsAt(fn.Signature().Params(), idx), idx)
 	for _, id := range c.uses[fn] {
 		call, ok := c.callOf(id)
 		if !ok {
 			return fmt.Errorf("%s is used as a value", fn.Name())
 		}
-		if err := c.pointerArgs(fx, call, fn, idx); err != nil {
+		if err := c.pointerArgs(fx, call, fn.Signature().Params(), idx); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// paramEdits makes the parameters (or the receiver) idx of list pointers, and &v in the
+// body of f, for each of vars, v.
+func (c *checker) paramEdits(fx *fixkit.Fix, f *model.Func, list *ast.FieldList, vars []*types.Var, idx []int) {
+	for _, field := range paramFields(list, idx) {
+		df := fx.Dst(field).(*dst.Field)
+		df.Type = &dst.StarExpr{X: df.Type}
+	}
+	// &p becomes p.
+	twins := make(map[dst.Node]bool)
+	for cur := range f.Cursor.Preorder((*ast.UnaryExpr)(nil)) {
+		u := cur.Node().(*ast.UnaryExpr)
+		if id, ok := ast.Unparen(u.X).(*ast.Ident); ok && u.Op == token.AND {
+			if v, ok := c.info.Uses[id].(*types.Var); ok && slices.Contains(vars, v) {
+				twins[fx.Dst(u)] = true
+			}
+		}
+	}
+	if len(twins) == 0 {
+		return
+	}
+	dstutil.Apply(fx.Dst(f.Body), func(cur *dstutil.Cursor) bool {
+		if u, ok := cur.Node().(*dst.UnaryExpr); ok && twins[u] {
+			x := u.X
+			for {
+				p, ok := x.(*dst.ParenExpr)
+				if !ok {
+					break
+				}
+				x = p.X
+			}
+			cur.Replace(x)
+		}
+		return true
+	}, nil)
+}
+
 // pointerArgs rewrites the arguments idx of call: a becomes &a, *p becomes p.
-func (c *checker) pointerArgs(fx *fixkit.Fix, call *ast.CallExpr, fn *types.Func, idx []int) error {
+func (c *checker) pointerArgs(fx *fixkit.Fix, call *ast.CallExpr, params *types.Tuple, idx []int) error {
 	dcall := fx.Dst(call).(*dst.CallExpr)
 	for _, i := range idx {
 		a := ast.Unparen(call.Args[i])
-		if why := c.pointerArg(a, fn, i); why != "" {
+		if why := c.pointerArg(a, params.At(i)); why != "" {
 			return fmt.Errorf("%s", why)
 		}
 		if id, ok := a.(*ast.Ident); ok {
-			if v, ok := c.info.Uses[id].(*types.Var); ok && fn.Pkg() == c.pass.Pkg && v == fn.Signature().Params().At(i) {
+			if v, ok := c.info.Uses[id].(*types.Var); ok && v == params.At(i) {
 				continue
 			}
 		}
@@ -445,12 +509,10 @@ func (c *checker) pointerArgs(fx *fixkit.Fix, call *ast.CallExpr, fn *types.Func
 			}
 			da = p.X
 		}
-		decs := da.Decorations()
 		if s, ok := da.(*dst.StarExpr); ok {
 			dcall.Args[i] = s.X
 			continue
 		}
-		_ = decs
 		dcall.Args[i] = &dst.UnaryExpr{Op: token.AND, X: da}
 	}
 	return nil
@@ -492,7 +554,7 @@ func (c *checker) importedByValueCalls(parts *fixkit.Parts) {
 		for _, i := range idx {
 			if i >= len(call.Args) {
 				s.veto = "unexpected call"
-			} else if why := c.pointerArg(call.Args[i], fn, i); why != "" {
+			} else if why := c.pointerArg(call.Args[i], fn.Signature().Params().At(i)); why != "" {
 				s.veto = why + " in package " + c.pass.Pkg.Path()
 			}
 		}
@@ -505,7 +567,7 @@ func (c *checker) importedByValueCalls(parts *fixkit.Parts) {
 			idx := byValueParams(fn.Signature())
 			sf, err := fixkit.Build(c.pass, "update calls", func(fx *fixkit.Fix) error {
 				for _, call := range s.calls {
-					if err := c.pointerArgs(fx, call, fn, idx); err != nil {
+					if err := c.pointerArgs(fx, call, fn.Signature().Params(), idx); err != nil {
 						return err
 					}
 				}

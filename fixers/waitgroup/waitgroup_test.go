@@ -17,7 +17,7 @@ import (
 )
 
 func TestFixes(t *testing.T) {
-	for _, pkg := range []string{"add", "done", "wait", "byvalue", "oldloop", "together"} {
+	for _, pkg := range []string{"add", "done", "wait", "byvalue", "copies", "oldloop", "together"} {
 		t.Run(pkg, func(t *testing.T) {
 			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(waitgroup.Analyzer), pkg)
 		})
@@ -86,6 +86,8 @@ func TestFixpoint(t *testing.T) {
 		{"testdata/src/togethergo/go.go", false},
 		{"testdata/src/done/done.go", false},
 		{"testdata/src/add/add.go", false},
+		{"testdata/src/copies/copies.go", false},
+		{"testdata/src/copies/receivers.go", false},
 		{"testdata/src/modern/modern.go", true},
 	} {
 		t.Run(fmt.Sprintf("%s/go=%v", tc.file, tc.goFlag), func(t *testing.T) {

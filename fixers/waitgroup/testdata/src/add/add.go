@@ -131,7 +131,7 @@ func startShared() {
 
 // A value parameter: the goroutine counts a copy.
 func copied(wg sync.WaitGroup) { // want `sync.WaitGroup parameter wg of copied is passed by value`
-	go func(wg sync.WaitGroup) {
+	go func(wg sync.WaitGroup) { // want `sync.WaitGroup parameter wg of func literal is passed by value: the goroutine works on a copy \(no fix: the argument wg is a parameter passed by value itself\)`
 		wg.Add(1) // want `wg.Add is called inside the goroutine it counts`
 		defer wg.Done()
 	}(wg)
