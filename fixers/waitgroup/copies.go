@@ -588,7 +588,6 @@ func elemType(t types.Type, i int, key ast.Expr) (types.Type, bool) {
 	return nil, false
 }
 
-
 func diagnostic(pos token.Pos, msg string) analysis.Diagnostic {
 	return analysis.Diagnostic{Pos: pos, Message: msg}
 }

@@ -47,7 +47,39 @@
 // p) and updates every call (x becomes &x, *p becomes p). It is made directly when every
 // reference is in the package (unexported functions, commands); for exported functions
 // of internal packages, the concfix driver assembles it from the Parts this analyzer
-// returns for each package of the module; exported API is reported only.
+// returns for each package of the module; exported API is reported only. The parameter
+// may only be the receiver of method calls, a field's operand, the operand of &, or the
+// same argument of a recursive call; an argument that is not addressable (a call's
+// result, a map element) is refused.
+//
+// The same goes for the parameters of a function literal: go func(wg sync.WaitGroup)
+// {...}(wg) counts a copy, and wg.Wait never returns. A literal called where it is
+// written (plainly, by go or by defer) is fixed with its call; a literal used as a value,
+// or whose argument is itself a parameter passed by value (that function's fix comes
+// first), is reported only.
+//
+// A parameter whose type holds a lock by value (a struct or array with a sync.Mutex,
+// RWMutex, WaitGroup, Once, Cond, Map, Pool or sync/atomic value in it, not behind a
+// pointer, map, slice or channel: go vet's copylocks types), or that is a sync.Map, Pool
+// or atomic value itself, is reported only when the function calls a method of that lock
+// through it (s.mu.Lock(), c.n.Add(1)): that is where the copy is a bug. A struct that
+// merely holds a lock and is only read (a config) is go vet's copylocks finding, not
+// ours. The fix is the same, but its callers must not be go or defer statements (they
+// copy the value when they run; a pointer would see later changes), and exported
+// functions of internal packages are reported only.
+//
+// A method with a value receiver whose type holds a lock that the method uses through
+// the receiver (func (c counter) Inc() { c.mu.Lock(); c.n++; ... }) locks, and writes, a
+// copy. The fix makes the receiver a pointer. It refuses when the type is exported
+// (outside package main), when the method may be called through reflection (String,
+// Error, Format, GoString, Value, Scan, Unwrap, Is, As, Marshal..., Unmarshal...,
+// Append...), when the receiver is assigned or used as a value in the method, when a
+// call of the method is a go or defer statement or has a receiver that is not
+// addressable (m[k].Inc(), f().Inc()), when the method value or method expression is
+// used, or when the method set of a value that has the method can matter: such a value
+// converted to an interface (fmt.Println(c)) or used where the check cannot follow it,
+// a type argument, or reachable from exported API. A value receiver that does not use
+// its lock (a builder that sets a field and returns the copy) is not reported.
 //
 // With -go, in files at go1.25 or later, wg.Add(1) directly followed by
 // go func() { defer wg.Done(); ... }() becomes wg.Go(func() { ... }). This is a
