@@ -333,8 +333,14 @@ func (c *checker) pointerCall(cur inspector.Cursor, call *ast.CallExpr, params *
 		if why := c.pointerArg(call.Args[i], params.At(i)); why != "" {
 			return why
 		}
-		if _, ok := copied[i]; ok && goOrDeferCall(cur, call) {
+		if _, ok := copied[i]; !ok {
+			continue
+		}
+		if goOrDeferCall(cur, call) {
 			return "the go or defer statement copies " + types.ExprString(call.Args[i]) + " when it runs: with a pointer it would see later changes"
+		}
+		if why := c.callerLocks(cur, call.Args[i], "the function"); why != "" {
+			return why
 		}
 	}
 	return ""

@@ -350,6 +350,24 @@ func (c *checker) receiverCall(cur inspector.Cursor, fn *types.Func) string {
 	if _, ptr := c.info.TypeOf(sel.X).Underlying().(*types.Pointer); !ptr && !c.addressable(sel.X) {
 		return "the receiver " + types.ExprString(sel.X) + " is not addressable"
 	}
+	return c.callerLocks(cur, sel.X, "the method")
+}
+
+// callerLocks returns why the value x, at cur, should not be shared with the function
+// called there (what): the caller locks a mutex of the same variable and may hold it
+// during the call, where the function, which locked a copy, would lock it again.
+func (c *checker) callerLocks(cur inspector.Cursor, x ast.Expr, what string) string {
+	base, _, ok := c.m.MutexPath(x)
+	if !ok {
+		return ""
+	}
+	if f := c.m.Enclosing(cur); f != nil {
+		for _, op := range c.m.Locks().Of(f) {
+			if op.Base == base && op.Method.Acquires() {
+				return "the caller locks " + types.ExprString(op.Sel.X) + " too: with a pointer " + what + " could lock it again"
+			}
+		}
+	}
 	return ""
 }
 

@@ -187,3 +187,22 @@ type handle struct {
 }
 
 func (h handle) lock() { h.mu.Lock(); h.mu.Unlock() }
+
+// The caller holds the lock: with a pointer, the method would lock it again.
+type registry struct {
+	mu    sync.Mutex
+	names []string
+}
+
+func (r registry) size() int { // want `\(no fix: the caller locks r.mu too: with a pointer the method could lock it again\)`
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.names)
+}
+
+func (r *registry) add(n string) int {
+	r.mu.Lock()
+	r.names = append(r.names, n)
+	r.mu.Unlock()
+	return r.size()
+}
