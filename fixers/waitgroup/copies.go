@@ -392,7 +392,7 @@ func (c *checker) valueMethodSetUsed(fn *types.Func) string {
 	for _, inst := range c.info.Instances {
 		for t := range inst.TypeArgs.Types() {
 			if has(t) {
-				return "a " + c.typeString(t) + " is a type argument"
+				return c.typeString(t) + " is a type argument"
 			}
 		}
 	}
@@ -406,9 +406,9 @@ func (c *checker) valueMethodSetUsed(fn *types.Func) string {
 			continue
 		}
 		if dest, ok := c.destType(cur); !ok {
-			return "a " + c.typeString(tv.Type) + " value is used where this check cannot follow it: " + types.ExprString(e)
+			return "a value of type " + c.typeString(tv.Type) + " is used where this check cannot follow it: " + types.ExprString(e)
 		} else if dest != nil && (types.IsInterface(dest) || isTypeParam(dest)) {
-			return "a " + c.typeString(tv.Type) + " value is converted to an interface: " + types.ExprString(e)
+			return "a value of type " + c.typeString(tv.Type) + " is converted to an interface: " + types.ExprString(e)
 		}
 	}
 	if !c.isMain() {
@@ -416,7 +416,7 @@ func (c *checker) valueMethodSetUsed(fn *types.Func) string {
 		for _, name := range scope.Names() {
 			obj := scope.Lookup(name)
 			if obj.Exported() && mentions(obj.Type(), has, make(map[types.Type]bool)) {
-				return "a " + fn.Signature().Recv().Type().String() + " value may leave the package through " + name
+				return "a value of type " + c.typeString(fn.Signature().Recv().Type()) + " may leave the package through " + name
 			}
 		}
 	}

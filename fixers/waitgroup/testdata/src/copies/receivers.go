@@ -84,7 +84,7 @@ type printed struct {
 	n  int
 }
 
-func (p printed) touch() { // want `printed.touch has a value receiver: p.mu.Lock\(\) locks a copy of the printed \(no fix: a printed value is converted to an interface: p\)`
+func (p printed) touch() { // want `printed.touch has a value receiver: p.mu.Lock\(\) locks a copy of the printed \(no fix: a value of type printed is converted to an interface: p\)`
 	p.mu.Lock()
 	p.n++
 	p.mu.Unlock()
