@@ -151,7 +151,7 @@ func (c *checker) pointerMessage(params *types.Tuple, idx []int) string {
 		names = append(names, params.At(i).Name())
 	}
 	if names[0] == "" || names[0] == "_" {
-		return "Pass the " + c.typeString(params.At(idx[0]).Type()) + " by pointer"
+		return "Pass the " + strings.TrimPrefix(c.typeString(params.At(idx[0]).Type()), "sync.") + " by pointer"
 	}
 	return "Pass " + strings.Join(names, ", ") + " by pointer"
 }
