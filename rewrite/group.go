@@ -262,7 +262,7 @@ func (r *runner) findingAt(pos, analyzer string) string {
 }
 
 // unanalysedImporter returns the path of a package of the module that imports pkgPath
-// (in its code or tests) and was not analysed, or "".
+// (in its code or tests), directly or not, and was not analysed, or "".
 func (r *runner) unanalysedImporter(mod *packages.Module, pkgPath string) string {
 	if mod == nil {
 		return ""
@@ -290,10 +290,22 @@ func (r *runner) unanalysedImporter(mod *packages.Module, pkgPath string) string
 		}
 		r.importers[mod.Path] = imp
 	}
-	for _, p := range imp[pkgPath] {
-		if !r.analysed[p] && p != pkgPath {
-			return p
+	// The importers of importers too: a package that gets a value of the declaration's
+	// type through another package calls its methods, or copies it, without importing it.
+	seen := map[string]bool{pkgPath: true}
+	queue := []string{pkgPath}
+	for len(queue) > 0 {
+		for _, p := range imp[queue[0]] {
+			if seen[p] {
+				continue
+			}
+			if !r.analysed[p] {
+				return p
+			}
+			seen[p] = true
+			queue = append(queue, p)
 		}
+		queue = queue[1:]
 	}
 	return ""
 }

@@ -18,11 +18,19 @@ var docGo string
 
 // Analyzer finds channels of capacity 1 used as a mutex and replaces them with sync.Mutex.
 var Analyzer = &analysis.Analyzer{
-	Name:     "chanmutex",
-	Doc:      fixkit.Doc(docGo, "chanmutex"),
-	URL:      fixkit.URL("chanmutex"),
-	Requires: []*analysis.Analyzer{model.Analyzer},
-	Run:      run,
+	Name:       "chanmutex",
+	Doc:        fixkit.Doc(docGo, "chanmutex"),
+	URL:        fixkit.URL("chanmutex"),
+	Requires:   []*analysis.Analyzer{model.Analyzer},
+	Run:        run,
+	ResultType: fixkit.PartsType,
+}
+
+var apiFlag bool
+
+func init() {
+	Analyzer.Flags.BoolVar(&apiFlag, "api", false,
+		"also fix types of importable packages that other packages can see, when the module's own packages neither copy nor build them")
 }
 
 // A candidate is a struct field or a local variable initialised with make(chan T, 1).
@@ -46,6 +54,7 @@ type candidate struct {
 	noFixP    token.Pos         // where, for the related information
 	fills     map[ast.Stmt]bool // the sends that pre-fill the channel
 	prefilled bool              // receive acquires and send releases
+	api       bool              // the struct is visible outside the package: a whole-program fix (Parts)
 }
 
 // acquires reports whether o acquires the lock (rather than releasing it).
@@ -94,6 +103,9 @@ func run(pass *analysis.Pass) (any, error) {
 	m := pass.ResultOf[model.Analyzer].(*model.Model)
 	in := m.Inspector
 	info := pass.TypesInfo
+	parts := new(fixkit.Parts)
+	pc := newPkgChecks(pass, m)
+	imported := pc.importedOwners()
 
 	// Seeds, and the fast exit: calls make(chan T, 1) that initialise a field or a
 	// local variable.
@@ -113,7 +125,11 @@ func run(pass *analysis.Pass) (any, error) {
 		order = append(order, cd)
 	}
 	if len(order) == 0 {
-		return nil, nil
+		if len(imported) > 0 {
+			pc.index(ownerTypes(nil, imported))
+			pc.vetoImported(imported, parts)
+		}
+		return parts, nil
 	}
 
 	// Every reference to a candidate.
@@ -142,7 +158,6 @@ func run(pass *analysis.Pass) (any, error) {
 		classify(pass, m, cd, c)
 	}
 
-	pc := newPkgChecks(pass, m)
 	var decided []*candidate // in order, those whose checks are left
 	for _, cd := range order {
 		if cd.skip || !cd.decl.Valid() {
@@ -177,16 +192,25 @@ func run(pass *analysis.Pass) (any, error) {
 			owners = append(owners, cd.owner)
 		}
 	}
-	pc.index(owners)
+	pc.index(ownerTypes(owners, imported))
+	pc.vetoImported(imported, parts)
 	for _, cd := range decided {
 		if cd.field {
 			pc.checkField(cd)
 		}
 		if !cd.skip {
-			report(pass, cd)
+			report(pass, cd, parts)
 		}
 	}
-	return nil, nil
+	return parts, nil
+}
+
+// ownerTypes returns the struct types of local candidates and the imported owners.
+func ownerTypes(local []types.Type, imported []importedOwner) []types.Type {
+	for _, o := range imported {
+		local = append(local, o.tn.Type())
+	}
+	return local
 }
 
 func (cd *candidate) setNoFix(pos token.Pos, why string) {
@@ -205,7 +229,7 @@ func (cd *candidate) name() string {
 	return cd.v.Name()
 }
 
-func report(pass *analysis.Pass, cd *candidate) {
+func report(pass *analysis.Pass, cd *candidate, parts *fixkit.Parts) {
 	d := analysis.Diagnostic{
 		Pos:     cd.v.Pos(),
 		End:     cd.v.Pos() + token.Pos(len(cd.v.Name())),
@@ -213,6 +237,10 @@ func report(pass *analysis.Pass, cd *candidate) {
 	}
 	if cd.noFix != "" {
 		fixkit.Refuse(pass, d, cd.noFixP, cd.noFix)
+		return
+	}
+	if cd.api {
+		reportAPIFix(pass, cd, d, parts)
 		return
 	}
 	reportFix(pass, cd, d)

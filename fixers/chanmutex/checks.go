@@ -61,8 +61,11 @@ func (pc *pkgChecks) checkField(cd *candidate) {
 		return
 	}
 	if pc.exposed(cd.owner) {
-		cd.setNoFix(cd.v.Pos(), "the struct type is visible outside the package")
-		return
+		if why := pc.apiRefusal(cd); why != "" {
+			cd.setNoFix(cd.v.Pos(), why)
+			return
+		}
+		cd.api = true // the importers of the module decide (vetoImported)
 	}
 	if pos, why := pc.copied(cd.owner); why != "" {
 		cd.setNoFix(pos, why)

@@ -42,8 +42,19 @@
 // value anywhere in the package (a value receiver, a dereference, a parameter, result,
 // slice, map or array element, a range value: a mutex must not be copied, and a copied
 // channel is shared while a copied mutex is not), when another type has the same struct
-// (the two convert to each other), when the field is exported or its struct type is
-// reachable from other packages, when the channel is made outside a constructor, when
-// the balance of acquires and releases cannot be proven on every path, or when the fix
-// would drop a comment or leave an import unused.
+// (the two convert to each other), when the field is exported, when the channel is made
+// outside a constructor, when the balance of acquires and releases cannot be proven on
+// every path, or when the fix would drop a comment or leave an import unused.
+//
+// A struct type that other packages can see (exported, or reachable from exported API)
+// keeps the channel in an unexported field that no other package can name, but another
+// package can copy a value of it (a copied channel is shared, a copied mutex is not) or
+// build one without the constructors (its channel is nil). The concfix driver, which sees
+// every package, fixes it when every package of the module that reaches the type, through
+// its imports directly or not, was analysed and none copies a value of it (as above),
+// builds one (a composite literal, new, a var without a value) or holds one by value;
+// otherwise the finding names the package and the line that vetoed the fix. A driver that
+// sees one package at a time (go vet, gopls) reports it without a fix. A type of an
+// importable package (not main, not under an internal directory) may be copied by
+// importers outside the module, which no run can see: it is fixed only with the -api flag.
 package chanmutex

@@ -14,10 +14,13 @@ import (
 
 // reportFix reports d with the fix that turns the channel of cd into a sync.Mutex.
 func reportFix(pass *analysis.Pass, cd *candidate, d analysis.Diagnostic) {
-	msg := fmt.Sprintf("Replace channel %s with a sync.Mutex", cd.name())
-	fixkit.Report(pass, d, msg, func(fx *fixkit.Fix) error {
+	fixkit.Report(pass, d, fixMessage(cd), func(fx *fixkit.Fix) error {
 		return buildFix(pass, fx, cd)
 	})
+}
+
+func fixMessage(cd *candidate) string {
+	return fmt.Sprintf("Replace channel %s with a sync.Mutex", cd.name())
 }
 
 // stmtEdit replaces (with, or removes when with is nil) a statement of a statement list.

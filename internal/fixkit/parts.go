@@ -32,9 +32,9 @@ var PartsType = reflect.TypeFor[*Parts]()
 // is present, no Part vetoes, and every package that may refer to the declaration was
 // analysed; otherwise it keeps the diagnostic without a fix. An unexported declaration is
 // referenced only from its own package. For an exported one (Exported), the driver checks
-// that every package of the module that imports the declaring package was analysed. The
-// analyzer itself refuses (reports without Parts) API that importers outside the module may
-// use, unless the user allowed API changes with one of its flags.
+// that every package of the module that imports the declaring package, directly or not,
+// was analysed. The analyzer itself refuses (reports without Parts) API that importers
+// outside the module may use, unless the user allowed API changes with one of its flags.
 type Part struct {
 	Key string // identity of the declaration, e.g. "example.com/p.F" or "example.com/p.T.M"
 
