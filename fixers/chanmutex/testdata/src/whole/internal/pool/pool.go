@@ -3,7 +3,8 @@
 package pool
 
 // Pool hands out connections. Its lock is a channel of capacity 1 in an unexported
-// field: no other package can name the field, each can only use the methods.
+// field: no other package can name the field, each can only use the methods (the shape
+// of peterbourgon/ctxdata#16 and geldata/gel-go#12, both moved to a mutex upstream).
 type Pool struct {
 	mu   chan struct{} // want `channel Pool.mu of capacity 1 is used as a mutex \(no fix: Pool is visible outside the package: other packages of the module may copy it or build it\)`
 	free []int
