@@ -176,10 +176,14 @@ func run(pass *analysis.Pass) (any, error) {
 		if len(cd.ops) == 0 || onlyEmptyRegions(cd) {
 			continue // never locked, or nothing under the lock: not a mutex
 		}
-		ok, mutexy := balanced(cd)
+		ok, mutexy, leak := balanced(cd)
 		if !ok {
 			if !mutexy {
 				continue // a signal between functions or goroutines, or a lock helper
+			}
+			if leak != nil {
+				reportLeak(pass, cd, leak)
+				continue
 			}
 			cd.setNoFix(cd.v.Pos(), "cannot prove that every acquire is released on every path")
 		}
@@ -227,6 +231,18 @@ func (cd *candidate) name() string {
 		return "field " + cd.v.Name()
 	}
 	return cd.v.Name()
+}
+
+// reportLeak reports a return that leaves the channel lock held: every function that
+// uses the channel acquires it before it releases it, so no other can release it, and
+// the next acquire blocks forever.
+func reportLeak(pass *analysis.Pass, cd *candidate, ret *ast.ReturnStmt) {
+	d := analysis.Diagnostic{
+		Pos:     ret.Pos(),
+		End:     ret.End(),
+		Message: fmt.Sprintf("channel lock %s is still held at this return: the next acquire blocks forever", cd.name()),
+	}
+	fixkit.Refuse(pass, d, ret.Pos(), "concfix fixes a leaked sync.Mutex (unlock), not a channel lock: release it before the return")
 }
 
 func report(pass *analysis.Pass, cd *candidate, parts *fixkit.Parts) {

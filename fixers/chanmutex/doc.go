@@ -46,6 +46,11 @@
 // outside a constructor, when the balance of acquires and releases cannot be proven on
 // every path, or when the fix would drop a comment or leave an import unused.
 //
+// When every function that uses the channel acquires it before it releases it, and the
+// proof fails only because a return leaves it held (an error return inside the critical
+// section, a case of a select loop), nothing else can release it and the next acquire
+// blocks forever: the finding is reported at that return, without a fix.
+//
 // A struct type that other packages can see (exported, or reachable from exported API)
 // keeps the channel in an unexported field that no other package can name, but another
 // package can copy a value of it (a copied channel is shared, a copied mutex is not) or

@@ -21,7 +21,10 @@ const (
 // free or its release deferred. ok reports the proof; mutexy reports whether every
 // function that uses the channel both acquires and releases it (when the proof fails for
 // such a function, the code is still a lock, just not a provably balanced one).
-func balanced(cd *candidate) (ok, mutexy bool) {
+//
+// leak is, when the proof fails only because returns leave the lock held (in every
+// function), the first such return: the finding can name it.
+func balanced(cd *candidate) (ok, mutexy bool, leak *ast.ReturnStmt) {
 	type fnOps struct {
 		fn       *model.Func
 		ops      map[ast.Node]*op
@@ -48,19 +51,29 @@ func balanced(cd *candidate) (ok, mutexy bool) {
 		}
 	}
 	ok, mutexy = true, true
+	onlyLeaks := true
 	for _, f := range fns {
 		if f.acq == 0 || f.rel == 0 {
 			mutexy = false
 		}
-		switch flow(cd, f.fn.CFG(), f.ops) {
+		r, ret := flow(cd, f.fn.CFG(), f.ops)
+		switch r {
 		case proven:
 		case unproven:
 			ok = false
+			if ret == nil {
+				onlyLeaks = false
+			} else if leak == nil || ret.Pos() < leak.Pos() {
+				leak = ret
+			}
 		case freeRelease:
 			ok, mutexy = false, false
 		}
 	}
-	return ok, mutexy
+	if !onlyLeaks {
+		leak = nil
+	}
+	return ok, mutexy, leak
 }
 
 // Outcomes of flow.
@@ -73,8 +86,9 @@ const (
 // flow runs the lock state over the control-flow graph g to a fixed point, then judges
 // every op and return with the final states, so that the outcome does not depend on the
 // order of exploration: a release is a free release only when the lock is free there on
-// every path.
-func flow(cd *candidate, g *cfg.CFG, ops map[ast.Node]*op) int {
+// every path. When the outcome is unproven only because returns leave the lock held,
+// leak is the first of them.
+func flow(cd *candidate, g *cfg.CFG, ops map[ast.Node]*op) (outcome int, leak *ast.ReturnStmt) {
 	const conflict = 4 // held on some paths, not on others
 	// step applies op o to state s and returns the new state and the outcome.
 	step := func(s int, o *op) (int, int) {
@@ -110,7 +124,9 @@ func flow(cd *candidate, g *cfg.CFG, ops map[ast.Node]*op) int {
 	}
 	in := make([]int, len(g.Blocks))
 	in[0] = unheld
-	out := func(b *cfg.Block, judge func(int)) int {
+	// out applies block b to its entry state; judge gets the outcome of each op, and
+	// leaks each return that the lock leaves the function through.
+	out := func(b *cfg.Block, judge func(int), leaks func(*ast.ReturnStmt)) int {
 		s := in[b.Index]
 		for _, n := range b.Nodes {
 			if o := ops[n]; o != nil {
@@ -119,7 +135,9 @@ func flow(cd *candidate, g *cfg.CFG, ops map[ast.Node]*op) int {
 				judge(r)
 			}
 		}
-		if b.Return() != nil && (s == held || s == conflict) {
+		if ret := b.Return(); ret != nil && s == held {
+			leaks(ret)
+		} else if ret != nil && s == conflict {
 			judge(unproven) // the lock may leak out of the function
 		}
 		return s
@@ -128,7 +146,7 @@ func flow(cd *candidate, g *cfg.CFG, ops map[ast.Node]*op) int {
 	for len(work) > 0 {
 		b := work[len(work)-1]
 		work = work[:len(work)-1]
-		s := out(b, func(int) {})
+		s := out(b, func(int) {}, func(*ast.ReturnStmt) {})
 		for _, succ := range b.Succs {
 			merged := s
 			if old := in[succ.Index]; old != 0 && old != s {
@@ -140,17 +158,28 @@ func flow(cd *candidate, g *cfg.CFG, ops map[ast.Node]*op) int {
 			}
 		}
 	}
-	result := proven
+	outcome = proven
 	for _, b := range g.Blocks {
 		if in[b.Index] == 0 {
 			continue // unreachable
 		}
-		out(b, func(r int) { result = max(result, r) })
+		out(b, func(r int) { outcome = max(outcome, r) }, func(ret *ast.ReturnStmt) {
+			if leak == nil || ret.Pos() < leak.Pos() {
+				leak = ret
+			}
+		})
 		for _, succ := range b.Succs {
 			if in[succ.Index] == conflict && in[b.Index] != conflict {
-				result = max(result, unproven)
+				outcome = max(outcome, unproven)
 			}
 		}
 	}
-	return result
+	switch {
+	case leak == nil:
+	case outcome == proven:
+		outcome = unproven // only the leaks
+	default:
+		leak = nil // other faults too: the leak alone does not say what is wrong
+	}
+	return outcome, leak
 }
