@@ -277,7 +277,7 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 			for _, e := range exits {
 				if ret, ok := e.node.(*ast.ReturnStmt); ok {
 					for _, x := range ret.Results {
-						if !a.safeUnlocked(u, x) {
+						if !a.m.Unguarded(u.f, x) {
 							fixkit.Refuse(a.pass, d, ret.Pos(), fmt.Sprintf("the results of the return at line %d may need the lock", a.line(ret.Pos())))
 							return
 						}
@@ -323,7 +323,7 @@ func (a *analyzer) quietTail(u *unit, b *cfg.Block) bool {
 				return false
 			}
 			for _, x := range ret.Results {
-				if !a.safeUnlocked(u, x) {
+				if !a.m.Unguarded(u.f, x) {
 					return false
 				}
 			}

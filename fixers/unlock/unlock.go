@@ -102,15 +102,14 @@ func run(pass *analysis.Pass) (any, error) {
 }
 
 type analyzer struct {
-	pass    *analysis.Pass
-	info    *types.Info
-	m       *model.Model
-	locks   *model.Locks
-	units   []*unit // the functions with lock operations, in source order
-	byFunc  map[*model.Func]*unit
-	written map[*types.Var]bool        // package-level variables written after initialization
-	dones   []inspector.Cursor         // the calls of sync.WaitGroup's Done (heldblock.go); nil until needed
-	stored  map[*types.Var][]storedLit // the literals stored in each field of func type (funcvalue.go); nil until needed
+	pass   *analysis.Pass
+	info   *types.Info
+	m      *model.Model
+	locks  *model.Locks
+	units  []*unit // the functions with lock operations, in source order
+	byFunc map[*model.Func]*unit
+	dones  []inspector.Cursor         // the calls of sync.WaitGroup's Done (heldblock.go); nil until needed
+	stored map[*types.Var][]storedLit // the literals stored in each field of func type (funcvalue.go); nil until needed
 }
 
 // A unit is a function body analysed on its own: a declared function or a literal.

@@ -60,6 +60,9 @@ type Model struct {
 	ctxs      *Contexts
 	ctxsOnce  sync.Once
 
+	written     map[*types.Var]bool // package-level variables written after initialization (guarded.go)
+	writtenOnce sync.Once
+
 	fits       sync.Map // *Chan -> bool (sends.go)
 	ctxDone    sync.Map // *Func -> *doneFlow (knowndone.go)
 	shared     *Shared
