@@ -51,7 +51,7 @@ func importable(path string) bool {
 // whole-program fix to parts: a driver that sees one package at a time cannot know
 // whether another package copies the struct.
 func reportAPIFix(pass *analysis.Pass, cd *candidate, d analysis.Diagnostic, parts *fixkit.Parts) {
-	msg := fixMessage(cd)
+	msg := fixMessage(pass, cd)
 	sf, err := fixkit.Build(pass, msg, func(fx *fixkit.Fix) error {
 		return buildFix(pass, fx, cd)
 	})

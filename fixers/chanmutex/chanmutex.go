@@ -55,6 +55,9 @@ type candidate struct {
 	fills     map[ast.Stmt]bool // the sends that pre-fill the channel
 	prefilled bool              // receive acquires and send releases
 	api       bool              // the struct is visible outside the package: a whole-program fix (Parts)
+
+	leaks   []leak // returns that leave the lock held, when they are what keeps it from balancing
+	leakWhy string // why a release cannot be inserted before each of them ("" when it can)
 }
 
 // acquires reports whether o acquires the lock (rather than releasing it).
@@ -176,16 +179,16 @@ func run(pass *analysis.Pass) (any, error) {
 		if len(cd.ops) == 0 || onlyEmptyRegions(cd) {
 			continue // never locked, or nothing under the lock: not a mutex
 		}
-		ok, mutexy, leak := balanced(cd)
+		ok, mutexy, leaks := balanced(cd)
 		if !ok {
 			if !mutexy {
 				continue // a signal between functions or goroutines, or a lock helper
 			}
-			if leak != nil {
-				reportLeak(pass, cd, leak)
-				continue
+			if leaks != nil {
+				cd.leaks, cd.leakWhy = leaks, leaksFixable(m, cd, leaks)
+			} else {
+				cd.setNoFix(cd.v.Pos(), "cannot prove that every acquire is released on every path")
 			}
-			cd.setNoFix(cd.v.Pos(), "cannot prove that every acquire is released on every path")
 		}
 		decided = append(decided, cd)
 	}
@@ -233,23 +236,18 @@ func (cd *candidate) name() string {
 	return cd.v.Name()
 }
 
-// reportLeak reports a return that leaves the channel lock held: every function that
-// uses the channel acquires it before it releases it, so no other can release it, and
-// the next acquire blocks forever.
-func reportLeak(pass *analysis.Pass, cd *candidate, ret *ast.ReturnStmt) {
-	d := analysis.Diagnostic{
-		Pos:     ret.Pos(),
-		End:     ret.End(),
-		Message: fmt.Sprintf("channel lock %s is still held at this return: the next acquire blocks forever", cd.name()),
-	}
-	fixkit.Refuse(pass, d, ret.Pos(), "concfix fixes a leaked sync.Mutex (unlock), not a channel lock: release it before the return")
-}
-
 func report(pass *analysis.Pass, cd *candidate, parts *fixkit.Parts) {
 	d := analysis.Diagnostic{
 		Pos:     cd.v.Pos(),
 		End:     cd.v.Pos() + token.Pos(len(cd.v.Name())),
 		Message: fmt.Sprintf("channel %s of capacity 1 is used as a mutex", cd.name()),
+	}
+	if len(cd.leaks) > 0 {
+		if cd.noFix != "" || cd.leakWhy != "" {
+			reportLeak(pass, cd)
+			return
+		}
+		d = leakDiagnostic(cd) // the fix makes the mutex and releases it before the returns
 	}
 	if cd.noFix != "" {
 		fixkit.Refuse(pass, d, cd.noFixP, cd.noFix)

@@ -12,7 +12,7 @@ import (
 )
 
 func Test(t *testing.T) {
-	for _, pkg := range []string{"field", "local", "negative", "tests", "imports", "edge", "precise"} {
+	for _, pkg := range []string{"field", "local", "negative", "tests", "imports", "edge", "precise", "leak"} {
 		t.Run(pkg, func(t *testing.T) {
 			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(chanmutex.Analyzer), pkg)
 		})

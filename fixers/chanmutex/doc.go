@@ -47,9 +47,16 @@
 // every path, or when the fix would drop a comment or leave an import unused.
 //
 // When every function that uses the channel acquires it before it releases it, and the
-// proof fails only because a return leaves it held (an error return inside the critical
+// proof fails only because returns leave it held (an error return inside the critical
 // section, a case of a select loop), nothing else can release it and the next acquire
-// blocks forever: the finding is reported at that return, without a fix.
+// blocks forever: the finding is reported at the first such return. The fix releases the
+// lock before each of them, as unlock does for a mutex: with Unlock when the channel
+// becomes a sync.Mutex in the same fix, with the channel's own release when it cannot
+// (for one of the reasons below). It is offered when each return is a statement of a
+// block and its results read nothing the lock may guard (the model's Unguarded:
+// constants, locals not captured by a literal, unwritten package variables, the
+// standard library's errors and functions over those, ctx.Err()); a bare return of named
+// results is reported without a fix.
 //
 // A struct type that other packages can see (exported, or reachable from exported API)
 // keeps the channel in an unexported field that no other package can name, but another

@@ -14,13 +14,20 @@ import (
 
 // reportFix reports d with the fix that turns the channel of cd into a sync.Mutex.
 func reportFix(pass *analysis.Pass, cd *candidate, d analysis.Diagnostic) {
-	fixkit.Report(pass, d, fixMessage(cd), func(fx *fixkit.Fix) error {
+	fixkit.Report(pass, d, fixMessage(pass, cd), func(fx *fixkit.Fix) error {
 		return buildFix(pass, fx, cd)
 	})
 }
 
-func fixMessage(cd *candidate) string {
-	return fmt.Sprintf("Replace channel %s with a sync.Mutex", cd.name())
+func fixMessage(pass *analysis.Pass, cd *candidate) string {
+	msg := fmt.Sprintf("Replace channel %s with a sync.Mutex", cd.name())
+	if len(cd.leaks) > 0 {
+		msg += ", unlocked before the return at " + leakLines(pass, cd)
+		if len(cd.leaks) > 1 {
+			msg += fmt.Sprintf(" and %d more", len(cd.leaks)-1)
+		}
+	}
+	return msg
 }
 
 // stmtEdit replaces (with, or removes when with is nil) a statement of a statement list.
@@ -151,6 +158,11 @@ func buildFix(pass *analysis.Pass, fx *fixkit.Fix, cd *candidate) error {
 	}
 
 	if err := unusedImports(pass, info, removed); err != nil {
+		return err
+	}
+	if err := insertReleases(fx, cd, func(ch dst.Expr) dst.Stmt {
+		return &dst.ExprStmt{X: &dst.CallExpr{Fun: &dst.SelectorExpr{X: ch, Sel: dst.NewIdent("Unlock")}}}
+	}); err != nil {
 		return err
 	}
 	return applyStmtEdits(fx, edits)

@@ -1,7 +1,9 @@
 package chanmutex
 
 import (
+	"cmp"
 	"go/ast"
+	"slices"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
 	"github.com/concfix/concfix/fixers/internal/model"
@@ -22,20 +24,16 @@ const (
 // function that uses the channel both acquires and releases it (when the proof fails for
 // such a function, the code is still a lock, just not a provably balanced one).
 //
-// leak is, when the proof fails only because returns leave the lock held (in every
-// function), the first such return: the finding can name it.
-func balanced(cd *candidate) (ok, mutexy bool, leak *ast.ReturnStmt) {
-	type fnOps struct {
-		fn       *model.Func
-		ops      map[ast.Node]*op
-		acq, rel int
-	}
-	byFn := make(map[*model.Func]*fnOps)
-	var fns []*fnOps
+// leaks are, when the proof fails only because returns leave the lock held (in every
+// function), those returns, in source order: the finding names them, and the fix
+// releases the lock before them.
+func balanced(cd *candidate) (ok, mutexy bool, leaks []leak) {
+	byFn := make(map[*model.Func]*funcOps)
+	var fns []*funcOps
 	for _, o := range cd.ops {
 		f := byFn[o.fn]
 		if f == nil {
-			f = &fnOps{fn: o.fn, ops: make(map[ast.Node]*op)}
+			f = &funcOps{fn: o.fn, ops: make(map[ast.Node]*op)}
 			byFn[o.fn] = f
 			fns = append(fns, f)
 		}
@@ -56,24 +54,51 @@ func balanced(cd *candidate) (ok, mutexy bool, leak *ast.ReturnStmt) {
 		if f.acq == 0 || f.rel == 0 {
 			mutexy = false
 		}
-		r, ret := flow(cd, f.fn.CFG(), f.ops)
+		r, rets := flow(cd, f.fn.CFG(), f.ops)
 		switch r {
 		case proven:
 		case unproven:
 			ok = false
-			if ret == nil {
+			if rets == nil {
 				onlyLeaks = false
-			} else if leak == nil || ret.Pos() < leak.Pos() {
-				leak = ret
+			}
+			for _, ret := range rets {
+				leaks = append(leaks, leak{ret: ret, fn: f.fn, acquire: f.firstAcquire(cd)})
 			}
 		case freeRelease:
 			ok, mutexy = false, false
 		}
 	}
 	if !onlyLeaks {
-		leak = nil
+		return ok, mutexy, nil
 	}
-	return ok, mutexy, leak
+	slices.SortFunc(leaks, func(a, b leak) int { return cmp.Compare(a.ret.Pos(), b.ret.Pos()) })
+	return ok, mutexy, leaks
+}
+
+// A leak is a return that leaves the lock held.
+type leak struct {
+	ret     *ast.ReturnStmt
+	fn      *model.Func // the function it returns from
+	acquire *op         // an acquire of fn, whose channel expression names the lock
+}
+
+// funcOps are the operations on the channel in one function.
+type funcOps struct {
+	fn       *model.Func
+	ops      map[ast.Node]*op
+	acq, rel int
+}
+
+// firstAcquire returns the first acquire of the function, in source order.
+func (f *funcOps) firstAcquire(cd *candidate) *op {
+	var first *op
+	for _, o := range f.ops {
+		if cd.acquires(o) && (first == nil || o.stmt.Pos() < first.stmt.Pos()) {
+			first = o
+		}
+	}
+	return first
 }
 
 // Outcomes of flow.
@@ -87,8 +112,8 @@ const (
 // every op and return with the final states, so that the outcome does not depend on the
 // order of exploration: a release is a free release only when the lock is free there on
 // every path. When the outcome is unproven only because returns leave the lock held,
-// leak is the first of them.
-func flow(cd *candidate, g *cfg.CFG, ops map[ast.Node]*op) (outcome int, leak *ast.ReturnStmt) {
+// leaks are those returns.
+func flow(cd *candidate, g *cfg.CFG, ops map[ast.Node]*op) (outcome int, leaks []*ast.ReturnStmt) {
 	const conflict = 4 // held on some paths, not on others
 	// step applies op o to state s and returns the new state and the outcome.
 	step := func(s int, o *op) (int, int) {
@@ -164,9 +189,7 @@ func flow(cd *candidate, g *cfg.CFG, ops map[ast.Node]*op) (outcome int, leak *a
 			continue // unreachable
 		}
 		out(b, func(r int) { outcome = max(outcome, r) }, func(ret *ast.ReturnStmt) {
-			if leak == nil || ret.Pos() < leak.Pos() {
-				leak = ret
-			}
+			leaks = append(leaks, ret)
 		})
 		for _, succ := range b.Succs {
 			if in[succ.Index] == conflict && in[b.Index] != conflict {
@@ -175,11 +198,11 @@ func flow(cd *candidate, g *cfg.CFG, ops map[ast.Node]*op) (outcome int, leak *a
 		}
 	}
 	switch {
-	case leak == nil:
+	case leaks == nil:
 	case outcome == proven:
 		outcome = unproven // only the leaks
 	default:
-		leak = nil // other faults too: the leak alone does not say what is wrong
+		leaks = nil // other faults too: the leaks alone do not say what is wrong
 	}
-	return outcome, leak
+	return outcome, leaks
 }

@@ -283,7 +283,7 @@ func (a *analyzer) leak(u *unit, key string, ops []*op, r *result) {
 						}
 					}
 				}
-				if !a.inScope(lk.sel.X, e.node.Pos()) {
+				if !a.m.InScope(lk.sel.X, e.node.Pos()) {
 					fixkit.Refuse(a.pass, d, e.node.Pos(), fmt.Sprintf("%s is not in scope at line %d", recv, a.line(e.node.Pos())))
 					return
 				}

@@ -36,31 +36,3 @@ func (a *analyzer) simple(e ast.Expr) bool {
 	})
 	return ok
 }
-
-// inScope reports whether every variable and package name that e refers to denotes the
-// same object at pos.
-func (a *analyzer) inScope(e ast.Expr, pos token.Pos) bool {
-	scope := a.pass.Pkg.Scope().Innermost(pos)
-	if scope == nil {
-		return false
-	}
-	ok := true
-	ast.Inspect(e, func(n ast.Node) bool {
-		id, isIdent := n.(*ast.Ident)
-		if !isIdent {
-			return ok
-		}
-		obj := a.info.Uses[id]
-		if obj == nil {
-			return ok
-		}
-		if v, isVar := obj.(*types.Var); isVar && v.IsField() {
-			return ok
-		}
-		if _, found := scope.LookupParent(id.Name, pos); found != obj {
-			ok = false
-		}
-		return ok
-	})
-	return ok
-}

@@ -81,6 +81,11 @@ func (m *Model) Unguarded(f *Func, e ast.Expr) bool {
 			return len(e.Args) == 1 && m.Unguarded(f, e.Args[0])
 		}
 		fn, ok := typeutil.Callee(m.Info, e).(*types.Func)
+		if ok && isContextErr(fn) {
+			// ctx.Err() of an unguarded context reads the context's own state.
+			sel, isSel := ast.Unparen(e.Fun).(*ast.SelectorExpr)
+			return isSel && m.Unguarded(f, sel.X)
+		}
 		if !ok || fn.Pkg() == nil || fn.Signature().Recv() != nil || !stdlib(fn.Pkg().Path()) {
 			return false
 		}
@@ -155,6 +160,16 @@ func (m *Model) writtenAfterInit(v *types.Var) bool {
 
 var errorType = types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
 
+// isContextErr reports whether fn is the Err method of context.Context.
+func isContextErr(fn *types.Func) bool {
+	recv := fn.Signature().Recv()
+	if recv == nil || fn.Name() != "Err" {
+		return false
+	}
+	named, ok := types.Unalias(recv.Type()).(*types.Named)
+	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "context" && named.Obj().Name() == "Context"
+}
+
 // stdlib reports whether path is a standard library package path.
 func stdlib(path string) bool {
 	first, _, _ := strings.Cut(path, "/")
@@ -188,4 +203,32 @@ func (f *Func) captures(v *types.Var) bool {
 		})
 	}
 	return found
+}
+
+// InScope reports whether every variable and package name that e refers to denotes the
+// same object at pos: a fix may write e there.
+func (m *Model) InScope(e ast.Expr, pos token.Pos) bool {
+	scope := m.Pkg.Scope().Innermost(pos)
+	if scope == nil {
+		return false
+	}
+	ok := true
+	ast.Inspect(e, func(n ast.Node) bool {
+		id, isIdent := n.(*ast.Ident)
+		if !isIdent {
+			return ok
+		}
+		obj := m.Info.Uses[id]
+		if obj == nil {
+			return ok
+		}
+		if v, isVar := obj.(*types.Var); isVar && v.IsField() {
+			return ok
+		}
+		if _, found := scope.LookupParent(id.Name, pos); found != obj {
+			ok = false
+		}
+		return ok
+	})
+	return ok
 }

@@ -125,24 +125,6 @@ func (e *exposed) do() {
 	<-e.ch
 }
 
-// A lock that leaks on an early return: reported at the return.
-type leaky struct {
-	ch chan struct{}
-	n  int
-}
-
-func newLeaky() *leaky { return &leaky{ch: make(chan struct{}, 1)} }
-
-func (l *leaky) inc(d int) error {
-	l.ch <- struct{}{}
-	if d < 0 {
-		return fmt.Errorf("negative") // want `channel lock leaky.ch is still held at this return: the next acquire blocks forever \(no fix: concfix fixes a leaked sync.Mutex \(unlock\), not a channel lock: release it before the return\)`
-	}
-	l.n += d
-	<-l.ch
-	return nil
-}
-
 // Made outside a constructor.
 type initMethod struct {
 	ch chan struct{} // want `channel initMethod.ch of capacity 1 is used as a mutex`
