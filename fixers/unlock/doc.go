@@ -93,7 +93,8 @@
 //     evaluated, so this fix is offered only when they read nothing the mutex may guard:
 //     constants, local variables not shared with function literals, package-level
 //     variables never written after initialization, error values of the standard
-//     library, and operators, conversions and standard library calls over those. A
+//     library, and operators, conversions and standard library calls over those
+//     (ctx.Err() of such a context too: it reads only the context). A
 //     break or continue whose path reaches a return with the lock held gets its
 //     release only when nothing runs between it and that return; otherwise the code on
 //     the way runs with the lock held, and the finding is reported without a fix.

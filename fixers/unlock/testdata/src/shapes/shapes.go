@@ -114,3 +114,44 @@ outer:
 	var zero T
 	return zero, false
 }
+
+// A release mid-function (the hook runs unlocked) and a return of ctx.Err() inside the
+// select loop: the release goes before that return, which reads only the context.
+type Flusher struct {
+	mu     sync.Mutex
+	buf    []int
+	notify func()
+}
+
+func (f *Flusher) Flush(ctx context.Context, w chan<- int) error {
+	f.mu.Lock() // want `f.mu is not unlocked on every path: the return at line \d+ leaves it locked`
+	for _, v := range f.buf {
+		select {
+		case w <- v:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	f.buf = nil
+	f.mu.Unlock()
+	f.notify()
+	return nil
+}
+
+// Look-alike: ctx is a field the mutex may guard; reported without a fix.
+type Session struct {
+	mu  sync.Mutex
+	ctx context.Context
+	out []int
+}
+
+func (s *Session) Put(v int, hook func()) error {
+	s.mu.Lock() // want `s.mu is not unlocked on every path: the return at line \d+ leaves it locked \(no fix: the results of the return at line \d+ may need the lock\)`
+	if s.ctx.Err() != nil {
+		return s.ctx.Err()
+	}
+	s.out = append(s.out, v)
+	s.mu.Unlock()
+	hook()
+	return nil
+}
