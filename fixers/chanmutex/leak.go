@@ -110,29 +110,12 @@ func releaseValue(fx *fixkit.Fix, cd *candidate) dst.Expr {
 func insertReleases(fx *fixkit.Fix, cd *candidate, release func(ch dst.Expr) dst.Stmt) error {
 	for _, l := range cd.leaks {
 		c, _ := l.fn.Cursor.FindNode(l.ret)
-		list := fixkit.StmtList(fx.Dst(c.Parent().Node()))
-		if list == nil {
-			return fmt.Errorf("cannot insert before the return")
-		}
-		ds := fx.Dst(l.ret).(dst.Stmt)
-		i := -1
-		for j, x := range *list {
-			if x == ds {
-				i = j
-			}
-		}
-		if i < 0 {
-			return fmt.Errorf("return not found in its list")
-		}
 		ch := dst.Clone(fx.Dst(l.acquire.ch)).(dst.Expr)
 		ch.Decorations().Start.Clear()
 		ch.Decorations().End.Clear()
-		st := release(ch)
-		st.Decorations().Before = ds.Decorations().Before
-		st.Decorations().Start = ds.Decorations().Start
-		ds.Decorations().Before = dst.NewLine
-		ds.Decorations().Start = nil
-		*list = append((*list)[:i], append([]dst.Stmt{st}, (*list)[i:]...)...)
+		if err := fx.InsertBefore(c.Parent().Node(), l.ret, release(ch)); err != nil {
+			return err
+		}
 	}
 	return nil
 }

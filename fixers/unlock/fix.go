@@ -41,25 +41,7 @@ func (a *analyzer) insertUnlock(fx *fixkit.Fix, u *unit, lk *op, n ast.Node, k k
 	default:
 		return fmt.Errorf("cannot insert before a %T's statement", parent)
 	}
-	st := release(fx, lk, releaseName(k))
-	list := fixkit.StmtList(fx.Dst(parent))
-	ds := fx.Dst(s).(dst.Stmt)
-	i := -1
-	for j, x := range *list {
-		if x == ds {
-			i = j
-		}
-	}
-	if i < 0 {
-		return fmt.Errorf("statement not found in its list")
-	}
-	// The new statement takes the exit's leading blank line and comments.
-	st.Decs.Before = ds.Decorations().Before
-	st.Decs.Start = ds.Decorations().Start
-	ds.Decorations().Before = dst.NewLine
-	ds.Decorations().Start = nil
-	*list = append((*list)[:i], append([]dst.Stmt{st}, (*list)[i:]...)...)
-	return nil
+	return fx.InsertBefore(parent, s, release(fx, lk, releaseName(k)))
 }
 
 // fixDefer adds `defer mu.Unlock()` after lock lk and removes the explicit releases.

@@ -504,3 +504,25 @@ func StmtList(n dst.Node) *[]dst.Stmt {
 	}
 	return nil
 }
+
+// InsertBefore inserts st before s, a statement of the list that parent (a block, a case
+// clause or a select clause of the original syntax) holds. The new statement takes the
+// leading blank line and comments of s, which then starts on the next line: a comment
+// above an exit stays above the code that now runs first.
+func (fx *Fix) InsertBefore(parent ast.Node, s ast.Stmt, st dst.Stmt) error {
+	list := StmtList(fx.Dst(parent))
+	if list == nil {
+		return fmt.Errorf("cannot insert before a %T's statement", parent)
+	}
+	ds := fx.Dst(s).(dst.Stmt)
+	i := slices.Index(*list, ds)
+	if i < 0 {
+		return fmt.Errorf("statement not found in its list")
+	}
+	st.Decorations().Before = ds.Decorations().Before
+	st.Decorations().Start = ds.Decorations().Start
+	ds.Decorations().Before = dst.NewLine
+	ds.Decorations().Start = nil
+	*list = slices.Insert(*list, i, st)
+	return nil
+}
