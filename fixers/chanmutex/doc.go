@@ -52,7 +52,7 @@
 // blocks forever: the finding is reported at the first such return. The fix releases the
 // lock before each of them, as unlock does for a mutex: with Unlock when the channel
 // becomes a sync.Mutex in the same fix, with the channel's own release when it cannot
-// (for one of the reasons below). It is offered when each return is a statement of a
+// (for one of the reasons above). It is offered when each return is a statement of a
 // block and its results read nothing the lock may guard (the model's Unguarded:
 // constants, locals not captured by a literal, unwritten package variables, the
 // standard library's errors and functions over those, ctx.Err()); a bare return of named
