@@ -243,3 +243,231 @@ func unbuffered(in []int) {
 		}
 	}
 }
+
+func TestHasRoomBudget(t *testing.T) {
+	const header = `package p
+
+import "sync"
+
+type batch struct {
+	sync.Mutex
+	msgs chan int
+	err  error
+}
+
+func (b *batch) Messages() <-chan int { return b.msgs }
+
+func next() (int, bool, error) { return 0, true, nil }
+`
+	// fill is the start of each case: the function fills part of a channel of capacity n,
+	// then takes the free slots left as the goroutine's budget.
+	const fill = `
+	result := &batch{msgs: make(chan int, n)}
+	for more && len(result.msgs) < n {
+		result.msgs <- 1
+	}
+	requested := n - len(result.msgs)
+`
+	for _, tc := range []struct {
+		name string
+		want bool
+		src  string
+	}{
+		// nats.go js.go (Subscription.FetchBatch): the field msgs of a batch has
+		// capacity n; the function fills part of it, then a goroutine sends at most n -
+		// len(msgs) more, counting them; the batch is returned, but its channel only as
+		// a <-chan.
+		{"fetch", true, `func fetch(n int, more bool) *batch {` + fill + `
+	go func() {
+		var got int
+		for got < requested {
+			m, user, err := next()
+			if err != nil {
+				break
+			}
+			if !user {
+				continue
+			}
+			result.Lock()
+			result.msgs <- m
+			result.Unlock()
+			got++
+		}
+		close(result.msgs)
+	}()
+	return result
+}`},
+		// The counter of a three-clause loop.
+		{"forInit", true, `func forInit(n int, more bool) *batch {` + fill + `
+	go func() {
+		for got := 0; got < requested; got++ {
+			result.msgs <- got
+		}
+	}()
+	return result
+}`},
+		// ---- look-alikes ----
+		// The loop runs once more than the budget.
+		{"pastBudget", false, `func pastBudget(n int, more bool) *batch {` + fill + `
+	go func() {
+		for got := 0; got <= requested; got++ {
+			result.msgs <- got
+		}
+	}()
+	return result
+}`},
+		// Two sends per increment.
+		{"twoPerCount", false, `func twoPerCount(n int, more bool) *batch {` + fill + `
+	go func() {
+		var got int
+		for got < requested {
+			result.msgs <- 1
+			result.msgs <- 2
+			got++
+		}
+	}()
+	return result
+}`},
+		// A send that a continue keeps from its increment.
+		{"sendWithoutCount", false, `func sendWithoutCount(n int, more bool) *batch {` + fill + `
+	go func() {
+		var got int
+		for got < requested {
+			m, user, _ := next()
+			result.msgs <- m
+			if !user {
+				continue
+			}
+			got++
+		}
+	}()
+	return result
+}`},
+		// The function sends again after it took the budget.
+		{"sendsAfter", false, `func sendsAfter(n int, more bool) *batch {` + fill + `
+	go func() {
+		var got int
+		for got < requested {
+			result.msgs <- 1
+			got++
+		}
+	}()
+	if more {
+		result.msgs <- 2
+	}
+	return result
+}`},
+		// The counter starts again in a loop.
+		{"reset", false, `func reset(n int, more bool) *batch {` + fill + `
+	go func() {
+		for {
+			got := 0
+			for got < requested {
+				result.msgs <- 1
+				got++
+			}
+		}
+	}()
+	return result
+}`},
+		// Two goroutines share the budget.
+		{"twoGoroutines", false, `func twoGoroutines(n int, more bool) *batch {` + fill + `
+	for range 2 {
+		go func() {
+			var got int
+			for got < requested {
+				result.msgs <- 1
+				got++
+			}
+		}()
+	}
+	return result
+}`},
+		// The budget is not the capacity.
+		{"otherBudget", false, `func otherBudget(n, k int, more bool) *batch {
+	result := &batch{msgs: make(chan int, n)}
+	for more && len(result.msgs) < n {
+		result.msgs <- 1
+	}
+	requested := k - len(result.msgs)
+	go func() {
+		var got int
+		for got < requested {
+			result.msgs <- 1
+			got++
+		}
+	}()
+	return result
+}`},
+		// The field escapes as a channel that can be sent on.
+		{"escapes", false, `func (b *batch) Chan() chan int { return b.msgs }
+
+func escapes(n int, more bool) *batch {` + fill + `
+	go func() {
+		var got int
+		for got < requested {
+			result.msgs <- 1
+			got++
+		}
+	}()
+	return result
+}`},
+		// The struct can be overwritten, field and all.
+		{"overwritten", false, `func (b *batch) reset() { *b = batch{} }
+
+func overwritten(n int, more bool) *batch {` + fill + `
+	go func() {
+		var got int
+		for got < requested {
+			result.msgs <- 1
+			got++
+		}
+	}()
+	return result
+}`},
+		// A method sends on the field: it may be this batch's.
+		{"method", false, `func (b *batch) push() { b.msgs <- 0 }
+
+func method(n int, more bool) *batch {` + fill + `
+	go func() {
+		var got int
+		for got < requested {
+			result.msgs <- 1
+			got++
+		}
+	}()
+	return result
+}`},
+	} {
+		m := load(t, header+tc.src)
+		cs := m.Chans()
+		// The send checked is the first one in the goroutine.
+		f := funcNamed(t, m, tc.name)
+		var first, fillSend *ast.SendStmt
+		ast.Inspect(f.Body, func(n ast.Node) bool {
+			if s, ok := n.(*ast.SendStmt); ok && fillSend == nil {
+				fillSend = s
+			}
+			if lit, ok := n.(*ast.FuncLit); ok && first == nil {
+				ast.Inspect(lit.Body, func(n ast.Node) bool {
+					if s, ok := n.(*ast.SendStmt); ok && first == nil {
+						first = s
+					}
+					return first == nil
+				})
+			}
+			return true
+		})
+		op := cs.Op(first)
+		if op == nil {
+			t.Fatalf("%s: no send", tc.name)
+		}
+		if got := cs.HasRoom(op); got != tc.want {
+			t.Errorf("%s: HasRoom = %v, want %v", tc.name, got, tc.want)
+		}
+		// The fill before the goroutine: the goroutine sends after it, not before.
+		if cs.HasRoom(cs.Op(fillSend)) {
+			t.Errorf("%s fill: HasRoom = true, want false", tc.name)
+		}
+	}
+}
