@@ -45,6 +45,9 @@ const roomCap = 8
 //
 // A select that waits for the send is no different: the dataflow takes the slot whether
 // the case is chosen or not.
+//
+// Or G sends first: it makes all its sends on the channel, at most K, before any other
+// sender starts (first.go).
 func (cs *Chans) HasRoom(op *ChanOp) bool {
 	if op == nil || op.Kind != Send || op.Func == nil {
 		return false
@@ -53,6 +56,10 @@ func (cs *Chans) HasRoom(op *ChanOp) bool {
 	if c == nil || c.Done || len(c.Makes) != 1 || c.Makes[0].Cap == 0 {
 		return false
 	}
+	return cs.hasRoom(op, c) || cs.sendsFirst(op, c)
+}
+
+func (cs *Chans) hasRoom(op *ChanOp, c *Chan) bool {
 	path, ok := cs.pathOf(op.Ch)
 	if !ok {
 		return false

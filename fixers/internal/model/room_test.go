@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"go/ast"
+	"go/types"
 	"testing"
 
 	"github.com/concfix/concfix/fixers/internal/model"
@@ -468,6 +469,137 @@ func method(n int, more bool) *batch {` + fill + `
 		// The fill before the goroutine: the goroutine sends after it, not before.
 		if cs.HasRoom(cs.Op(fillSend)) {
 			t.Errorf("%s fill: HasRoom = true, want false", tc.name)
+		}
+	}
+}
+
+func TestHasRoomFirst(t *testing.T) {
+	const header = `package p
+
+import (
+	"errors"
+	"time"
+)
+
+type T struct{}
+
+func (T) Fatalf(string, ...any) { panic(0) }
+
+func publish() (int, error) { return 0, nil }
+func wait(int) error        { return nil }
+
+var _, _ = errors.New, time.After
+`
+	// start is the first sender: at most one send on errs, then done on the other path.
+	const start = `
+	errs := make(chan error, 1)
+	done := make(chan struct{}, 1)
+	acks := make(chan int, 100)
+	go func() {
+		for i := 0; i < 100; i++ {
+			if ack, err := publish(); err != nil {
+				errs <- err
+				return
+			} else {
+				acks <- ack
+			}
+		}
+		close(acks)
+		done <- struct{}{}
+	}()
+`
+	// later starts the other senders, one per ack.
+	const later = `
+	for ack := range acks {
+		go func(a int) {
+			if err := wait(a); err != nil {
+				errs <- err
+			}
+		}(ack)
+	}
+`
+	for _, tc := range []struct {
+		name string
+		want bool
+		src  string
+	}{
+		// nats.go jetstream/test/publish_test.go:1602 (TestPublishAsyncResetPendingOnReconnect):
+		// the other senders start once done is received; the other cases fail the test.
+		{"first", true, `func first(t T) {` + start + `
+	select {
+	case <-done:
+	case err := <-errs:
+		t.Fatalf("publish: %v", err)
+	case <-time.After(5 * time.Second):
+		t.Fatalf("timeout")
+	}` + later + `}`},
+		// A receive statement is a join too.
+		{"firstRecv", true, `func firstRecv(t T) {` + start + `
+	<-done` + later + `}`},
+		// ---- look-alikes ----
+		// The other senders start before the join.
+		{"noJoin", false, `func noJoin(t T) {` + start + later + `
+	<-done
+}`},
+		// A default case goes on without the join.
+		{"viaDefault", false, `func viaDefault(t T) {` + start + `
+	select {
+	case <-done:
+	default:
+	}` + later + `}`},
+		// The errs case goes on: the value received is G's, but G is not known done.
+		{"viaErrs", false, `func viaErrs(t T) {` + start + `
+	select {
+	case <-done:
+	case <-errs:
+	}` + later + `}`},
+		// G may send on errs after done.
+		{"sendsAfterDone", false, `func sendsAfterDone(t T, b bool) {
+	errs := make(chan error, 1)
+	done := make(chan struct{}, 1)
+	acks := make(chan int, 100)
+	go func() {
+		done <- struct{}{}
+		if b {
+			errs <- errors.New("late")
+		}
+		close(acks)
+	}()
+	<-done` + later + `}`},
+		// Two sends on a buffer of one.
+		{"twoSends", false, `func twoSends(t T) {
+	errs := make(chan error, 1)
+	done := make(chan struct{}, 1)
+	acks := make(chan int, 100)
+	go func() {
+		errs <- nil
+		errs <- nil
+		close(acks)
+		done <- struct{}{}
+	}()
+	<-done` + later + `}`},
+		// Another goroutine sends done too: the join may not be with G.
+		{"sharedDone", false, `func sharedDone(t T) {` + start + `
+	go func() { done <- struct{}{} }()
+	<-done` + later + `}`},
+	} {
+		m := load(t, header+tc.src)
+		cs := m.Chans()
+		// The send checked is the first one on errs.
+		f := funcNamed(t, m, tc.name)
+		var first *ast.SendStmt
+		ast.Inspect(f.Body, func(n ast.Node) bool {
+			if s, ok := n.(*ast.SendStmt); ok && first == nil && types.ExprString(s.Chan) == "errs" {
+				first = s
+			}
+			return first == nil
+		})
+		op := cs.Op(first)
+		if op == nil {
+			t.Fatalf("%s: no send", tc.name)
+		}
+		if got := cs.HasRoom(op); got != tc.want {
+			t.Errorf("%s: HasRoom = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }
