@@ -13,18 +13,18 @@ import (
 //
 //   - the class c of the channel is one the model follows (Chans.followed: one make in
 //     a function F, of constant capacity K > 0, no escape, every reference understood);
-//   - G is a function literal directly in F that one go statement of F starts once per
-//     channel, and MaxSends(G) <= K;
+//   - G is a function literal directly in F that one go statement of F, outside loops,
+//     starts, the make is outside loops too, and MaxSends(G) <= K;
 //   - every other send on c is in a function literal directly in F started by a go
 //     statement of F, and no path of F's graph from its entry reaches one of these go
 //     statements, or a send of F on c, without passing, after G's go statement, through
-//     a join with G: a receive from a channel of another followed class d whose sends
-//     and closes are all in G, with no send on c reachable in G from any of them (the
-//     case body of such a receive in a select, or a receive statement). So the other
-//     senders start after G is done sending (nats.go jetstream/test/publish_test.go's
-//     TestPublishAsyncResetPendingOnReconnect: errs <- err; return, then done <-
-//     struct{}{} on the other path; the test waits for done or fails before starting
-//     the goroutines that send on errs too).
+//     a join with G: a receive from a channel of another followed class d, made in F
+//     outside loops, whose sends and closes are all in G, with no send on c reachable in
+//     G from any of them (the case body of such a receive in a select, or a receive
+//     statement). So the other senders start after G is done sending (nats.go
+//     jetstream/test/publish_test.go's TestPublishAsyncResetPendingOnReconnect: errs <-
+//     err; return, then done <- struct{}{} on the other path; the test waits for done or
+//     fails before starting the goroutines that send on errs too).
 func (cs *Chans) sendsFirst(op *ChanOp, c *Chan) bool {
 	F, mkCur, _, ok := cs.followed(c)
 	if !ok || c.Makes[0].Cap <= 0 {
@@ -34,8 +34,8 @@ func (cs *Chans) sendsFirst(op *ChanOp, c *Chan) bool {
 	if G == F || hasGoto(G) || G.Obj != nil || G.Outer != F || len(G.Started) != 1 || G.Started[0].In != F {
 		return false
 	}
-	if k, loop, ok := cs.runs(F, mkCur, G.Started[0]); !ok || loop != nil || k != 1 {
-		return false
+	if G.Started[0].InLoop || InLoop(mkCur) {
+		return false // one channel and one G per run of F, for joins with this G only
 	}
 	if n, ok := cs.MaxSends(G, c); !ok || n > c.Makes[0].Cap {
 		return false
@@ -163,8 +163,8 @@ func (cs *Chans) joinsBefore(F, G *Func, c *Chan, others map[ast.Node]bool) bool
 // follows G's sends on c: d is followed by the model, all its sends and closes are in G,
 // and no send on c is reachable in G's graph from any of them.
 func (cs *Chans) joins(G *Func, c, d *Chan) bool {
-	if _, _, _, ok := cs.followed(d); !ok {
-		return false
+	if Fd, mkCur, _, ok := cs.followed(d); !ok || Fd != G.Outer || InLoop(mkCur) {
+		return false // d must be new in this run of F, as G is
 	}
 	marks := make(map[ast.Node]bool)
 	for _, q := range d.Ops {

@@ -578,6 +578,27 @@ var _, _ = errors.New, time.After
 		done <- struct{}{}
 	}()
 	<-done` + later + `}`},
+		// done outlives a run of the function that makes errs: a join may take the
+		// value of an earlier run's goroutine.
+		{"outerDone", false, `func outerDone(t T) {
+	done := make(chan struct{}, 1)
+	for range 2 {
+		func() {
+			errs := make(chan error, 1)
+			acks := make(chan int, 100)
+			go func() {
+				if _, err := publish(); err != nil {
+					errs <- err
+					return
+				}
+				close(acks)
+				done <- struct{}{}
+				done <- struct{}{}
+			}()
+			<-done` + later + `
+		}()
+	}
+}`},
 		// Another goroutine sends done too: the join may not be with G.
 		{"sharedDone", false, `func sharedDone(t T) {` + start + `
 	go func() { done <- struct{}{} }()
