@@ -388,13 +388,22 @@ func (r *roomFlow) isCounter(f *Func, v *types.Var) bool {
 			// The declaration: the value 0, outside loops and literals of f.
 			switch p := cur.Parent().Node().(type) {
 			case *ast.AssignStmt:
-				zero, isConst := intConst(info, p.Rhs[cur.ParentEdgeIndex()])
-				good = good && p.Tok == token.DEFINE && len(p.Lhs) == len(p.Rhs) && isConst && zero == 0
-			case *ast.ValueSpec:
-				if len(p.Values) > 0 {
-					zero, isConst := intConst(info, p.Values[cur.ParentEdgeIndex()])
-					good = good && len(p.Values) == len(p.Names) && isConst && zero == 0
+				if p.Tok != token.DEFINE || len(p.Lhs) != len(p.Rhs) || cur.ParentEdgeKind() != edge.AssignStmt_Lhs {
+					good = false
+					break
 				}
+				zero, isConst := intConst(info, p.Rhs[cur.ParentEdgeIndex()])
+				good = good && isConst && zero == 0
+			case *ast.ValueSpec:
+				if len(p.Values) == 0 {
+					break // var i int
+				}
+				if len(p.Values) != len(p.Names) || cur.ParentEdgeKind() != edge.ValueSpec_Names {
+					good = false
+					break
+				}
+				zero, isConst := intConst(info, p.Values[cur.ParentEdgeIndex()])
+				good = good && isConst && zero == 0
 			default:
 				good = false
 			}

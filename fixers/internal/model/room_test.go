@@ -308,6 +308,21 @@ func next() (int, bool, error) { return 0, true, nil }
 	return result
 }`},
 		// ---- look-alikes ----
+		// The counter is declared with other values: not a counter (and no crash).
+		{"multiDef", false, `func multiDef(n int, more bool) *batch {` + fill + `
+	go func() {
+		got, _, _ := next()
+		var _, k = next2()
+		for got < requested && k < requested {
+			result.msgs <- got
+			got++
+			k++
+		}
+	}()
+	return result
+}
+
+func next2() (int, int) { return 0, 0 }`},
 		// The loop runs once more than the budget.
 		{"pastBudget", false, `func pastBudget(n int, more bool) *batch {` + fill + `
 	go func() {
