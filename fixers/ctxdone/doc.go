@@ -40,7 +40,12 @@
 // first error and returns, on a channel of capacity one; a fan-out of one goroutine per
 // item, each sending once, on a channel of capacity len(items); a local channel of
 // constant capacity sent on only in its function, a bounded number of times, or filled
-// right after its make, like a semaphore's prefill), semaphore acquires (a buffered
+// right after its make, like a semaphore's prefill; a send whose one sender checks that
+// the buffer has room, as for m := range in { ch <- m; if len(ch) == N { return } } on a
+// channel of capacity N, or sends at most cap(ch) - len(ch) more, counting them, after the
+// function that made it stopped sending; a goroutine's sends, at most the capacity, when
+// the other senders start only after a receive from a channel that it alone sends on
+// once it is done sending), semaphore acquires (a buffered
 // channel whose receives are all in goroutines started by the sending function), and
 // operations where the context is known to be done (right after <-ctx.Done(), in the body
 // of case <-ctx.Done():, where ctx.Err() != nil holds, after for ctx.Err() == nil { ... }):

@@ -37,59 +37,8 @@ func (b Bound) LoopBound() (string, ast.Expr) {
 // SendBound returns the most sends that can be made on one channel of class c, when the
 // model can tell (see Fits for the conditions it checks).
 func (cs *Chans) SendBound(c *Chan) (Bound, bool) {
-	m := cs.m
-	if c.Done || c.Escapes != "" || len(c.Makes) != 1 {
-		return Bound{}, false
-	}
-	mk := c.Makes[0]
-	mkCur, ok := m.cursorOf(mk.Call)
+	F, mkCur, started, ok := cs.followed(c)
 	if !ok {
-		return Bound{}, false
-	}
-	F := m.Enclosing(mkCur)
-	if F == nil || hasGoto(F) || !cs.definesMember(mkCur, c) {
-		return Bound{}, false
-	}
-	members := make(map[types.Object]bool)
-	for _, o := range c.Members {
-		members[o] = true
-	}
-	started := make(map[*Func]bool) // declared functions whose parameters are members
-	for _, o := range c.Members {
-		v, ok := o.(*types.Var)
-		if !ok || v.IsField() || v.Parent() == nil || v.Parent() == m.Pkg.Scope() {
-			return Bound{}, false
-		}
-		g := m.declaringFunc(v)
-		switch {
-		case g == nil:
-			return Bound{}, false
-		case inside(F.Node, v.Pos()):
-			if isResult(g, v) {
-				return Bound{}, false
-			}
-		case g.Obj != nil && isParam(g, v) && g.Refs == len(g.Started) && len(g.Started) > 0:
-			for _, gs := range g.Started {
-				if gs.In != F {
-					return Bound{}, false
-				}
-			}
-			started[g] = true
-		default:
-			return Bound{}, false
-		}
-	}
-	// Every reference to a member is understood, and every argument bound to a member
-	// parameter is a member.
-	if !cs.understood(F, members) {
-		return Bound{}, false
-	}
-	for g := range started {
-		if !cs.understood(g, members) {
-			return Bound{}, false
-		}
-	}
-	if !cs.boundToMembers(F, started, members) {
 		return Bound{}, false
 	}
 	// Count the sends.
@@ -133,6 +82,71 @@ func (cs *Chans) SendBound(c *Chan) (Bound, bool) {
 		}
 	}
 	return b, true
+}
+
+// followed returns, for a class whose every use the model follows, the function F that
+// makes its one channel, the cursor of the make, and the declared functions whose member
+// parameters only go statements of F start (with a member as the argument): the class
+// has one make, whose value a := or var declaration of F gives a member, no goto is in F,
+// the class does not escape, every member is a local variable or parameter of F (or of a
+// literal in F) or such a parameter, and every reference to a member is understood.
+func (cs *Chans) followed(c *Chan) (F *Func, mkCur inspector.Cursor, started map[*Func]bool, ok bool) {
+	m := cs.m
+	if c.Done || c.Escapes != "" || len(c.Makes) != 1 {
+		return nil, mkCur, nil, false
+	}
+	mk := c.Makes[0]
+	mkCur, ok = m.cursorOf(mk.Call)
+	if !ok {
+		return nil, mkCur, nil, false
+	}
+	F = m.Enclosing(mkCur)
+	if F == nil || hasGoto(F) || !cs.definesMember(mkCur, c) {
+		return nil, mkCur, nil, false
+	}
+	members := make(map[types.Object]bool)
+	for _, o := range c.Members {
+		members[o] = true
+	}
+	started = make(map[*Func]bool) // declared functions whose parameters are members
+	for _, o := range c.Members {
+		v, ok := o.(*types.Var)
+		if !ok || v.IsField() || v.Parent() == nil || v.Parent() == m.Pkg.Scope() {
+			return nil, mkCur, nil, false
+		}
+		g := m.declaringFunc(v)
+		switch {
+		case g == nil:
+			return nil, mkCur, nil, false
+		case inside(F.Node, v.Pos()):
+			if isResult(g, v) {
+				return nil, mkCur, nil, false
+			}
+		case g.Obj != nil && isParam(g, v) && g.Refs == len(g.Started) && len(g.Started) > 0:
+			for _, gs := range g.Started {
+				if gs.In != F {
+					return nil, mkCur, nil, false
+				}
+			}
+			started[g] = true
+		default:
+			return nil, mkCur, nil, false
+		}
+	}
+	// Every reference to a member is understood, and every argument bound to a member
+	// parameter is a member.
+	if !cs.understood(F, members) {
+		return nil, mkCur, nil, false
+	}
+	for g := range started {
+		if !cs.understood(g, members) {
+			return nil, mkCur, nil, false
+		}
+	}
+	if !cs.boundToMembers(F, started, members) {
+		return nil, mkCur, nil, false
+	}
+	return F, mkCur, started, true
 }
 
 // Fits reports whether no send on a channel of class c can block, because its buffer has
@@ -297,6 +311,13 @@ func localsOf(info *types.Info, F *Func, e ast.Expr) bool {
 // definesMember reports whether the make at mkCur is the value that a := or var
 // declaration gives a member of c.
 func (cs *Chans) definesMember(mkCur inspector.Cursor, c *Chan) bool {
+	o := cs.madeInto(mkCur)
+	return o != nil && cs.OfObject(o) == c
+}
+
+// madeInto returns the variable that a := or var declaration gives the make at mkCur
+// as its initial value, or nil.
+func (cs *Chans) madeInto(mkCur inspector.Cursor) types.Object {
 	var id *ast.Ident
 	switch p := mkCur.Parent().Node().(type) {
 	case *ast.AssignStmt:
@@ -308,7 +329,10 @@ func (cs *Chans) definesMember(mkCur inspector.Cursor, c *Chan) bool {
 			id = p.Names[mkCur.ParentEdgeIndex()]
 		}
 	}
-	return id != nil && cs.OfObject(cs.m.Info.Defs[id]) == c
+	if id == nil {
+		return nil
+	}
+	return cs.m.Info.Defs[id]
 }
 
 // understood reports whether every reference in f (nested literals included) to a
