@@ -47,8 +47,14 @@ func (h heldSet) meet(o heldSet) bool {
 }
 
 // HeldAt returns the locks held on every path to the node at c, in f's body (heldAt):
-// for fixers that prove an order by a lock (closerecv's withdrawn map entry).
-func (sh *Shared) HeldAt(f *Func, c inspector.Cursor) []HeldLock { return sh.heldAt(f, c) }
+// for fixers that prove an order by a lock (closerecv's withdrawn map entry). The graphs'
+// indexes and held sets it may add are guarded by a mutex: every other use of them is
+// in newShared, before the Shared is published.
+func (sh *Shared) HeldAt(f *Func, c inspector.Cursor) []HeldLock {
+	sh.heldMu.Lock()
+	defer sh.heldMu.Unlock()
+	return sh.heldAt(f, c)
+}
 
 // heldAt returns the locks held on every path to the node at c, in f's body: the locks
 // f takes (mutexes of the model's Locks, and channels of capacity 1 used as locks), and
