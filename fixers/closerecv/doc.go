@@ -35,7 +35,11 @@
 // s.NewJob(d, NewTask(func() { ch <- x }))); a close after the closer deletes, under a
 // mutex, the map entry that every sender looks up under the same mutex before it sends
 // (if _, ok := replies[subj]; ok { ch <- v }: a sender after the delete finds no entry;
-// nats-server's account fetch); nor a channel whose
+// nats-server's account fetch); a close after its function has received, in a counted
+// loop, as many values as can ever be sent (the model's ReceivedAll: for i := 0; i <
+// cap(done); i++ { <-done } after the goroutines that each send once; a deferred close
+// only when no call between the defer and the loop's end may stop the function); nor a
+// channel whose
 // senders it cannot see (a
 // parameter whose senders are in the callers). The channel operations come from the shared model
 // (fixers/internal/model), compared by the variable or field they name.

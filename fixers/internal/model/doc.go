@@ -31,7 +31,8 @@
 // a class of their own. Chans.MaxSends is the most sends on a class one run of a
 // function makes along a path of its CFG; Chans.SendBound the most sends one channel of
 // a class can ever receive (a constant, plus so many per iteration of a fan-out loop),
-// when every use of the class is one the model follows; Chans.Fits whether the capacity
+// when every use of the class is one the model follows; Chans.ReceivedAll whether a close
+// comes after its function has received that many values in a counted loop (counted.go); Chans.Fits whether the capacity
 // covers them, so that no send can block (sends.go, bound.go); Chans.Drained whether
 // every receiver ranges over the channel until it is closed, or a goroutine that the
 // function making it starts from a deferred literal does (drained.go). TripCount and
