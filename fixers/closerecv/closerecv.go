@@ -111,7 +111,7 @@ func run(pass *analysis.Pass) (any, error) {
 		if guards == nil {
 			guards = newGuards(m)
 		}
-		if guards.guarded(cl, sends) || guards.recovers(sends) || ownerCloses(cl, sends) || stopHandOff(info, cl, sends, byObj) || registrationEnded(info, cl, sends) || notStartedBefore(cl, sends) || sentBeforeCloser(cl, sends) {
+		if guards.guarded(cl, sends) || guards.recovers(sends) || ownerCloses(cl, sends) || stopHandOff(info, cl, sends, byObj) || registrationEnded(info, cl, sends) || notStartedBefore(cl, sends) || sentBeforeCloser(cl, sends) || withdrawn(m, cl, sends) || receivedAll(m, cl) {
 			continue
 		}
 		// One finding for the closes of a channel in one function (a close in each case of
@@ -132,6 +132,21 @@ func run(pass *analysis.Pass) (any, error) {
 		pass.Report(*found[k])
 	}
 	return nil, nil
+}
+
+// receivedAll reports whether the close comes after its function has received, in a
+// counted loop, every send that can be made on the channel (the model's ReceivedAll).
+func receivedAll(m *model.Model, cl op) bool {
+	call, ok := cl.cur.Node().(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 {
+		return false
+	}
+	c := m.Chans().Of(call.Args[0])
+	if c == nil {
+		return false
+	}
+	_, deferred := cl.cur.Parent().Node().(*ast.DeferStmt)
+	return m.Chans().ReceivedAll(c, cl.fn, call, deferred)
 }
 
 type closeKey struct {

@@ -30,7 +30,16 @@
 // that only they close (the actor loop that closes its queue when Close asks it to stop:
 // prometheus's tsdb/wlog); a close after the registration of the callback that sends has
 // ended (sub, err := nc.Subscribe(subj, func(m *Msg) { ch <- m }); ...; sub.Unsubscribe();
-// close(ch), or db.Close() of a db opened with a sending listener); nor a channel whose
+// close(ch), or db.Close() of a db opened with a sending listener, or s.Shutdown() of a
+// scheduler given the callback through the arguments of its method:
+// s.NewJob(d, NewTask(func() { ch <- x }))); a close after the closer deletes, under a
+// mutex, the map entry that every sender looks up under the same mutex before it sends
+// (if _, ok := replies[subj]; ok { ch <- v }: a sender after the delete finds no entry;
+// nats-server's account fetch); a close after its function has received, in a counted
+// loop, as many values as can ever be sent (the model's ReceivedAll: for i := 0; i <
+// cap(done); i++ { <-done } after the goroutines that each send once; a deferred close
+// only when no call between the defer and the loop's end may stop the function); nor a
+// channel whose
 // senders it cannot see (a
 // parameter whose senders are in the callers). The channel operations come from the shared model
 // (fixers/internal/model), compared by the variable or field they name.

@@ -3,6 +3,7 @@ package closerecv
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
 	"golang.org/x/tools/go/ast/edge"
@@ -187,10 +188,13 @@ var deregistered = map[string]bool{"Close": true, "Stop": true, "Shutdown": true
 
 // registrationEnded reports whether every send is in a function literal that cl's
 // function hands to a call whose result h it keeps (h, err := nc.Subscribe(subj, func(m
-// *Msg) { ch <- m }), db, err := Open(&Options{EventListener: ...})), and an earlier
-// statement of the block that holds the close, or of a block around it, ends h's life
-// (h.Unsubscribe(), require.NoError(t, db.Close())): the callback cannot run after the
-// close (nats-server's monitor tests, pebble's TestTableCacheEvictClose).
+// *Msg) { ch <- m }), db, err := Open(&Options{EventListener: ...})), or to a method of a
+// variable h, directly or through the arguments of calls (s.NewJob(d, NewTask(func() {
+// ch <- x }))), and an earlier statement of the block that holds the close, or of a block
+// around it, ends h's life (h.Unsubscribe(), require.NoError(t, db.Close()),
+// require.NoError(t, s.Shutdown())): the callback cannot run after the close
+// (nats-server's monitor tests, pebble's TestTableCacheEvictClose, gocron's
+// scheduler_test).
 func registrationEnded(info *types.Info, cl op, sends []op) bool {
 	for _, s := range sends {
 		lit := s.fn
@@ -200,24 +204,38 @@ func registrationEnded(info *types.Info, cl op, sends []op) bool {
 		if lit == nil || lit.Obj != nil {
 			return false
 		}
-		h := registrant(info, lit.Cursor)
-		if h == nil || !endedBefore(info, cl, h) {
+		if !slices.ContainsFunc(registrants(info, lit.Cursor), func(h *types.Var) bool { return endedBefore(info, cl, h) }) {
 			return false
 		}
 	}
 	return len(sends) > 0
 }
 
-// registrant returns the variable that receives the first result of the call that the
-// function literal at c is an argument of (directly, or inside composite literals).
-func registrant(info *types.Info, c inspector.Cursor) *types.Var {
+// registrants returns the variables that the function literal at c is registered with:
+// going out from the literal through the calls it is an argument of (directly, or inside
+// composite literals, or inside the arguments of another call), the receiver of each
+// method call on a local variable, and the variable that receives the first result of
+// the outermost call, when that result is kept.
+func registrants(info *types.Info, c inspector.Cursor) []*types.Var {
+	var out []*types.Var
 	for child, p := c, c.Parent(); p.Node() != nil; child, p = p, p.Parent() {
-		switch p.Node().(type) {
+		switch n := p.Node().(type) {
 		case *ast.CompositeLit, *ast.KeyValueExpr, *ast.UnaryExpr:
 			continue
 		case *ast.CallExpr:
 			if child.ParentEdgeKind() != edge.CallExpr_Args {
-				return nil // the literal is called, not handed on
+				return out // the literal, or the value made of it, is called, not handed on
+			}
+			switch p.Parent().Node().(type) {
+			case *ast.GoStmt, *ast.DeferStmt:
+				return out // a call that runs later or concurrently
+			}
+			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok {
+				if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok {
+					if v, ok := info.Uses[id].(*types.Var); ok && !v.IsField() && v.Parent() != v.Pkg().Scope() {
+						out = append(out, v)
+					}
+				}
 			}
 			var lhs ast.Expr
 			switch st := p.Parent().Node().(type) {
@@ -230,17 +248,19 @@ func registrant(info *types.Info, c inspector.Cursor) *types.Var {
 					lhs = st.Names[0]
 				}
 			}
-			id, ok := lhs.(*ast.Ident)
-			if !ok {
-				return nil
+			if lhs != nil {
+				if id, ok := lhs.(*ast.Ident); ok {
+					if v, ok := info.ObjectOf(id).(*types.Var); ok {
+						out = append(out, v)
+					}
+				}
+				return out
 			}
-			v, _ := info.ObjectOf(id).(*types.Var)
-			return v
 		default:
-			return nil
+			return out
 		}
 	}
-	return nil
+	return out
 }
 
 // endedBefore reports whether a statement before the close, in its block or a block

@@ -31,16 +31,18 @@
 // a class of their own. Chans.MaxSends is the most sends on a class one run of a
 // function makes along a path of its CFG; Chans.SendBound the most sends one channel of
 // a class can ever receive (a constant, plus so many per iteration of a fan-out loop),
-// when every use of the class is one the model follows; Chans.Fits whether the capacity
-// covers them, so that no send can block (sends.go, bound.go); Chans.HasRoom whether
-// one send finds a free slot on every path, by a dataflow of the free slots over the
-// graph of the one function that sends (len(ch) checks, a budget of cap - len(ch) and a
-// counter; room.go), on a channel held by a variable or by a field of a struct that only
-// the function making it sends on (chanpath.go), or because the other senders start only
-// after a join with the goroutine that sends (first.go); Chans.Drained whether every
-// receiver ranges over the channel until it is closed, or a goroutine that the function
-// making it starts from a deferred literal does (drained.go). TripCount and Func.TripKey
-// say how many times a loop runs (loops.go).
+// when every use of the class is one the model follows; Chans.ReceivedAll whether a close
+// comes after its function has received that many values in a counted loop (counted.go);
+// Chans.Fits whether the capacity covers them, so that no send can block (sends.go,
+// bound.go); Chans.HasRoom whether one send finds a free slot on every path, by a
+// dataflow of the free slots over the graph of the one function that sends (len(ch)
+// checks, a budget of cap - len(ch) and a counter; room.go), on a channel held by a
+// variable or by a field of a struct that only the function making it sends on
+// (chanpath.go), or because the other senders start only after a join with the
+// goroutine that sends (first.go); Chans.Drained whether every receiver ranges over the
+// channel until it is closed, or a goroutine that the function making it starts from a
+// deferred literal does (drained.go). TripCount and Func.TripKey say how many times a
+// loop runs (loops.go).
 //
 // Known-done contexts (Model.KnownDone, knowndone.go): where a context variable is known
 // to be done on every path (after <-ctx.Done(), in case <-ctx.Done():, where ctx.Err() !=

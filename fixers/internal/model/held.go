@@ -46,6 +46,16 @@ func (h heldSet) meet(o heldSet) bool {
 	return changed
 }
 
+// HeldAt returns the locks held on every path to the node at c, in f's body (heldAt):
+// for fixers that prove an order by a lock (closerecv's withdrawn map entry). The graphs'
+// indexes and held sets it may add are guarded by a mutex: every other use of them is
+// in newShared, before the Shared is published.
+func (sh *Shared) HeldAt(f *Func, c inspector.Cursor) []HeldLock {
+	sh.heldMu.Lock()
+	defer sh.heldMu.Unlock()
+	return sh.heldAt(f, c)
+}
+
 // heldAt returns the locks held on every path to the node at c, in f's body: the locks
 // f takes (mutexes of the model's Locks, and channels of capacity 1 used as locks), and
 // for a literal called on the spot, those held where it is called. Deferred releases do

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"strings"
+	"sync"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
 	"golang.org/x/tools/go/ast/edge"
@@ -23,6 +24,7 @@ type Shared struct {
 	runners map[*Func]runner
 	indexes map[*Func]*index
 	held    map[*Func]map[*cfg.Block]heldSet
+	heldMu  sync.Mutex // HeldAt's additions to indexes and held
 
 	loopScopes map[*types.Scope]bool   // the scopes of for and range statements
 	closures   map[*types.Var]*Func    // local variables that hold one function literal, built on first use
