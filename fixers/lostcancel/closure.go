@@ -6,6 +6,8 @@ import (
 	"go/types"
 	"maps"
 	"slices"
+
+	"github.com/concfix/concfix/fixers/internal/model"
 )
 
 // localClosures finds the closures of c: function literals of c's function (outside
@@ -41,7 +43,7 @@ func (a *analyzer) localClosures(c *candidate) map[*ast.FuncLit]*types.Var {
 		}
 		for i, r := range rhs {
 			lit, ok := ast.Unparen(r).(*ast.FuncLit)
-			if !ok || lhs[i] == nil || !refersTo(info, lit.Body, c.cancel) {
+			if !ok || lhs[i] == nil || !model.Refers(info, lit.Body, c.cancel) {
 				continue
 			}
 			if v, ok := info.Defs[lhs[i]].(*types.Var); ok {
@@ -118,16 +120,4 @@ func (c *candidate) calls(info *types.Info, id *ast.Ident) bool {
 		}
 	}
 	return false
-}
-
-// refersTo reports whether n refers to v.
-func refersTo(info *types.Info, n ast.Node, v *types.Var) bool {
-	found := false
-	ast.Inspect(n, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == v {
-			found = true
-		}
-		return !found
-	})
-	return found
 }

@@ -97,20 +97,8 @@ func (cs *Chans) capTrips(c *Chan, f *Func, loop ast.Node) (int64, bool) {
 	if !ok || len(c.Makes) != 1 || c.Makes[0].Cap < 0 {
 		return 0, false
 	}
-	init, ok := l.Init.(*ast.AssignStmt)
-	if !ok || init.Tok != token.DEFINE || len(init.Lhs) != 1 || len(init.Rhs) != 1 {
-		return 0, false
-	}
-	id, ok := init.Lhs[0].(*ast.Ident)
-	if !ok {
-		return 0, false
-	}
-	v := info.Defs[id]
-	if from, ok := intConst(info, init.Rhs[0]); !ok || from != 0 || v == nil {
-		return 0, false
-	}
-	cond, ok := l.Cond.(*ast.BinaryExpr)
-	if !ok || cond.Op != token.LSS || !isVar(info, cond.X, v) || !isIncrement(info, l.Post, v) || Assigns(info, l.Body, v) {
+	v, from, cond, ok := countingLoop(info, l)
+	if !ok || from != 0 || cond.Op != token.LSS || !isIncrement(info, l.Post, v) {
 		return 0, false
 	}
 	call, ok := ast.Unparen(cond.Y).(*ast.CallExpr)

@@ -99,14 +99,6 @@ func (m *Model) newDoneFlow(f *Func) *doneFlow {
 		return df
 	}
 	g := f.CFG()
-	const all = ^uint64(0)
-	in := make([]uint64, len(g.Blocks))
-	seen := make([]bool, len(g.Blocks))
-	for i := range in {
-		in[i] = all
-	}
-	in[0] = 0
-	seen[0] = true
 	// transfer runs b from its entry state and returns its exit state, recording the
 	// state before each node when record is set.
 	transfer := func(b *cfg.Block, s uint64, record bool) uint64 {
@@ -126,42 +118,17 @@ func (m *Model) newDoneFlow(f *Func) *doneFlow {
 		}
 		return s
 	}
-	work := []*cfg.Block{g.Blocks[0]}
-	queued := make([]bool, len(g.Blocks))
-	queued[0] = true
-	for len(work) > 0 {
-		b := work[len(work)-1]
-		work = work[:len(work)-1]
-		queued[b.Index] = false
-		out := transfer(b, in[b.Index], false)
-		for j, s := range b.Succs {
-			edge := out
-			if len(b.Succs) == 2 && len(b.Nodes) > 0 {
-				if e, ok := b.Nodes[len(b.Nodes)-1].(ast.Expr); ok {
-					if ifs, isCond := conds[e]; isCond {
-						t, f := df.cond(m, e, ifs)
-						if j == 0 {
-							edge |= t
-						} else {
-							edge |= f
-						}
-					}
+	in, seen := Forward(g, 0, func(b *cfg.Block, s uint64) uint64 { return transfer(b, s, false) },
+		func(e ast.Expr, holds bool, s uint64) uint64 {
+			if ifs, isCond := conds[e]; isCond {
+				onTrue, onFalse := df.cond(m, e, ifs)
+				if holds {
+					return s | onTrue
 				}
+				return s | onFalse
 			}
-			next := edge
-			if seen[s.Index] {
-				next = in[s.Index] & edge
-			}
-			if !seen[s.Index] || next != in[s.Index] {
-				seen[s.Index] = true
-				in[s.Index] = next
-				if !queued[s.Index] {
-					queued[s.Index] = true
-					work = append(work, s)
-				}
-			}
-		}
-	}
+			return s
+		}, func(a, b uint64) uint64 { return a & b })
 	for _, b := range g.Blocks {
 		if b.Live && seen[b.Index] {
 			transfer(b, in[b.Index], true)

@@ -17,21 +17,8 @@ func TripCount(info *types.Info, loop ast.Node) (int64, bool) {
 			return max(n, 0), true
 		}
 	case *ast.ForStmt:
-		init, ok := l.Init.(*ast.AssignStmt)
-		if !ok || init.Tok != token.DEFINE || len(init.Lhs) != 1 || len(init.Rhs) != 1 {
-			return 0, false
-		}
-		id, ok := init.Lhs[0].(*ast.Ident)
+		v, from, cond, ok := countingLoop(info, l)
 		if !ok {
-			return 0, false
-		}
-		v := info.Defs[id]
-		from, ok := intConst(info, init.Rhs[0])
-		if v == nil || !ok {
-			return 0, false
-		}
-		cond, ok := l.Cond.(*ast.BinaryExpr)
-		if !ok || !isVar(info, cond.X, v) {
 			return 0, false
 		}
 		to, ok := intConst(info, cond.Y)
@@ -45,12 +32,37 @@ func TripCount(info *types.Info, loop ast.Node) (int64, bool) {
 		default:
 			return 0, false
 		}
-		if !isIncrement(info, l.Post, v) || Assigns(info, l.Body, v) {
+		if !isIncrement(info, l.Post, v) {
 			return 0, false
 		}
 		return max(to-from, 0), true
 	}
 	return 0, false
+}
+
+// countingLoop returns the variable i, the constant from and the condition of
+// `for i := from; i OP bound; ...` when i is one identifier, the condition compares it
+// (i on the left) and l's body does not assign it. The callers check OP, bound and the
+// post statement.
+func countingLoop(info *types.Info, l *ast.ForStmt) (i types.Object, from int64, cond *ast.BinaryExpr, ok bool) {
+	init, ok := l.Init.(*ast.AssignStmt)
+	if !ok || init.Tok != token.DEFINE || len(init.Lhs) != 1 || len(init.Rhs) != 1 {
+		return nil, 0, nil, false
+	}
+	id, ok := init.Lhs[0].(*ast.Ident)
+	if !ok {
+		return nil, 0, nil, false
+	}
+	i = info.Defs[id]
+	from, ok = intConst(info, init.Rhs[0])
+	if i == nil || !ok {
+		return nil, 0, nil, false
+	}
+	cond, ok = l.Cond.(*ast.BinaryExpr)
+	if !ok || !isVar(info, cond.X, i) || Assigns(info, l.Body, i) {
+		return nil, 0, nil, false
+	}
+	return i, from, cond, true
 }
 
 // TripKey describes how many times loop runs, when that is a function of values f does
@@ -63,27 +75,11 @@ func (f *Func) TripKey(loop ast.Node) (key string, overMap bool) {
 	var bound ast.Expr
 	switch l := loop.(type) {
 	case *ast.ForStmt:
-		init, ok := l.Init.(*ast.AssignStmt)
-		if !ok || len(init.Lhs) != 1 || len(init.Rhs) != 1 || init.Tok != token.DEFINE {
-			return "", false
-		}
-		from, ok := intConst(info, init.Rhs[0])
-		if !ok {
-			return "", false
-		}
-		id, ok := init.Lhs[0].(*ast.Ident)
-		if !ok {
-			return "", false
-		}
-		iv := info.Defs[id]
-		cond, ok := l.Cond.(*ast.BinaryExpr)
-		if !ok || !isVar(info, cond.X, iv) || !(from == 0 && cond.Op == token.LSS || from == 1 && cond.Op == token.LEQ) {
+		iv, from, cond, ok := countingLoop(info, l)
+		if !ok || !(from == 0 && cond.Op == token.LSS || from == 1 && cond.Op == token.LEQ) {
 			return "", false
 		}
 		if post, ok := l.Post.(*ast.IncDecStmt); !ok || post.Tok != token.INC || !isVar(info, post.X, iv) {
-			return "", false
-		}
-		if Assigns(info, l.Body, iv) {
 			return "", false
 		}
 		bound = cond.Y

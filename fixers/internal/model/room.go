@@ -129,7 +129,7 @@ func (cs *Chans) budget(F, G *Func, c *Chan, path chanPath, mk *Make) *types.Var
 			continue
 		}
 		v, ok := info.Defs[id].(*types.Var)
-		if !ok || Assigns(info, F.Body, v) || !refersTo(info, G.Body, v) {
+		if !ok || Assigns(info, F.Body, v) || !Refers(info, G.Body, v) {
 			continue
 		}
 		if found != nil {
@@ -193,8 +193,8 @@ func (r *roomFlow) reachesSend(f *Func, n ast.Node) bool {
 	return false
 }
 
-// refersTo reports whether a identifier in n refers to v.
-func refersTo(info *types.Info, n ast.Node, v types.Object) bool {
+// Refers reports whether an identifier in n refers to v.
+func Refers(info *types.Info, n ast.Node, v types.Object) bool {
 	found := false
 	ast.Inspect(n, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == v {
@@ -237,16 +237,13 @@ func meet(a, b room) room { return room{min(a.s, b.s), min(a.d, b.d)} }
 // graph to the send at node n, or 0 when n is not in a live block.
 func (r *roomFlow) before(f *Func, n ast.Node) int {
 	g := f.CFG()
-	in := make([]room, len(g.Blocks))
-	seen := make([]bool, len(g.Blocks))
-	in[0] = room{0, noSlack}
+	entry := room{0, noSlack}
 	if r.fresh {
-		in[0].s = r.capacity()
+		entry.s = r.capacity()
 	}
 	if r.budget != nil {
-		in[0].d = 0
+		entry.d = 0
 	}
-	seen[0] = true
 	at := -1
 	transfer := func(b *cfg.Block, s room, record bool) room {
 		for _, node := range b.Nodes {
@@ -257,35 +254,11 @@ func (r *roomFlow) before(f *Func, n ast.Node) int {
 		}
 		return s
 	}
-	work := []*cfg.Block{g.Blocks[0]}
-	queued := make([]bool, len(g.Blocks))
-	queued[0] = true
-	for len(work) > 0 {
-		b := work[len(work)-1]
-		work = work[:len(work)-1]
-		queued[b.Index] = false
-		out := transfer(b, in[b.Index], false)
-		for j, s := range b.Succs {
-			edge := out
-			if len(b.Succs) == 2 && len(b.Nodes) > 0 {
-				if e, ok := b.Nodes[len(b.Nodes)-1].(ast.Expr); ok {
-					edge.s = max(edge.s, r.guard(e, j == 0, edge.d))
-				}
-			}
-			next := edge
-			if seen[s.Index] {
-				next = meet(in[s.Index], edge)
-			}
-			if !seen[s.Index] || next != in[s.Index] {
-				seen[s.Index] = true
-				in[s.Index] = next
-				if !queued[s.Index] {
-					queued[s.Index] = true
-					work = append(work, s)
-				}
-			}
-		}
-	}
+	in, seen := Forward(g, entry, func(b *cfg.Block, s room) room { return transfer(b, s, false) },
+		func(e ast.Expr, holds bool, s room) room {
+			s.s = max(s.s, r.guard(e, holds, s.d))
+			return s
+		}, meet)
 	for _, b := range g.Blocks {
 		if b.Live && seen[b.Index] {
 			transfer(b, in[b.Index], true)
