@@ -65,7 +65,7 @@ type checker struct {
 	calls   map[*ast.Ident]callSite       // the identifier naming the callee of a call
 	refs    map[*types.Func][]ref         // references to functions with a misplaced context, by origin
 	impls   map[*types.Func][]implemented // methods with a misplaced context that implement an interface
-	mutated map[*types.Var]bool           // local variables assigned after their declaration or whose address is taken
+	mutated map[*types.Var]bool           // variables an argument's evaluation may change: addressed, or written by closures
 	other   map[string]string             // identifiers of the files this build ignores, and assembly symbols: name -> file
 	parts   *fixkit.Parts
 }

@@ -47,8 +47,10 @@
 //   - moving the context argument before the arguments it jumps over could change the order
 //     of side effects: the move is made when all of them are free of calls and receives, or
 //     when the context argument (or else every jumped argument) cannot be changed by the
-//     others: a constant, a local variable never assigned after its declaration nor
-//     addressed, context.Background() or context.TODO();
+//     others: a constant, a local variable whose address is not taken and that is
+//     assigned only by the statements of the function declaring it (not by a function
+//     literal an argument could call, nor in the body of a range-over-func loop, which the
+//     iterator runs), context.Background() or context.TODO();
 //   - a comment between the arguments or parameters has no clear owner (a block comment
 //     between two of them on one line, a comment after the last one);
 //   - the function has no body, a //go:linkname or //export directive, or is called from a

@@ -154,9 +154,9 @@ func (c *checker) harmlessCall(call *ast.CallExpr) bool {
 }
 
 // stable reports whether e has no side effects and its value cannot be changed by the
-// evaluation of other arguments: constants, literals, closures, local variables never
-// assigned after their declaration nor addressed, context.Background() and TODO(), and
-// conversions and operations on those.
+// evaluation of other arguments: constants, literals, closures, local variables that
+// only their declaring function's statements assign and whose address is not taken
+// (collectRefs), context.Background() and TODO(), and conversions and operations on those.
 func (c *checker) stable(e ast.Expr) bool {
 	info := c.pass.TypesInfo
 	if tv, ok := info.Types[e]; ok && tv.Value != nil {

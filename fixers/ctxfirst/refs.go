@@ -6,6 +6,8 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+
+	"golang.org/x/tools/go/ast/inspector"
 )
 
 // collectRefs records the calls of the package and every reference to a function or
@@ -14,12 +16,21 @@ import (
 func (c *checker) collectRefs() {
 	info := c.pass.TypesInfo
 	c.mutated = make(map[*types.Var]bool)
-	mark := func(e ast.Expr) {
-		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
-			if v, ok := info.Uses[id].(*types.Var); ok {
-				c.mutated[v] = true
-			}
+	// mark records a write of e at cur that may happen while the arguments of a call are
+	// evaluated: one in a function literal other than the one declaring the variable (an
+	// argument may call that closure), or in the body of a range-over-func loop (the
+	// iterator runs it). Writes by the declaring function's own statements cannot
+	// interleave with an argument's evaluation.
+	mark := func(cur inspector.Cursor, e ast.Expr) {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		if !ok {
+			return
 		}
+		v, ok := info.Uses[id].(*types.Var)
+		if !ok || c.mutated[v] || !c.closureWrite(cur, v) {
+			return
+		}
+		c.mutated[v] = true
 	}
 	for cur := range c.insp.Root().Preorder((*ast.CallExpr)(nil), (*ast.AssignStmt)(nil), (*ast.IncDecStmt)(nil),
 		(*ast.UnaryExpr)(nil), (*ast.RangeStmt)(nil)) {
@@ -44,19 +55,23 @@ func (c *checker) collectRefs() {
 			}
 		case *ast.AssignStmt:
 			for _, l := range n.Lhs {
-				mark(l) // with :=, a redeclared variable is a use (Uses); new ones are Defs
+				mark(cur, l) // with :=, a redeclared variable is a use (Uses); new ones are Defs
 			}
 		case *ast.IncDecStmt:
-			mark(n.X)
+			mark(cur, n.X)
 		case *ast.UnaryExpr:
-			if n.Op == token.AND {
-				mark(n.X)
+			if n.Op == token.AND { // any call may write through the pointer
+				if id, ok := ast.Unparen(n.X).(*ast.Ident); ok {
+					if v, ok := info.Uses[id].(*types.Var); ok {
+						c.mutated[v] = true
+					}
+				}
 			}
 		case *ast.RangeStmt:
 			if n.Tok == token.ASSIGN {
-				mark(n.Key)
+				mark(cur, n.Key)
 				if n.Value != nil {
-					mark(n.Value)
+					mark(cur, n.Value)
 				}
 			}
 		}
@@ -82,4 +97,25 @@ func (c *checker) collectRefs() {
 	for _, rs := range c.refs {
 		slices.SortFunc(rs, func(a, b ref) int { return cmp.Compare(a.id.Pos(), b.id.Pos()) })
 	}
+}
+
+// closureWrite reports whether the write at cur of the local variable v runs in other code
+// than the statements of the function that declares v: in a nested function literal, or in
+// the body of a range-over-func loop that does not also declare v.
+func (c *checker) closureWrite(cur inspector.Cursor, v *types.Var) bool {
+	for enc := range cur.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil), (*ast.RangeStmt)(nil)) {
+		n := enc.Node()
+		if n.Pos() <= v.Pos() && v.Pos() < n.End() {
+			return false // v is declared here: the write is one of its own statements
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return true
+		case *ast.RangeStmt:
+			if _, ok := c.pass.TypesInfo.TypeOf(n.X).Underlying().(*types.Signature); ok {
+				return true
+			}
+		}
+	}
+	return true // a package-level variable: any call may write it
 }

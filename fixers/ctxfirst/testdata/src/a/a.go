@@ -113,7 +113,41 @@ func order(x int, ctx context.Context) {} // want `parameter of function order`
 func reorders(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	order(compute(), ctx) // compute could change ctx: no fix
+	derive := func() int { ctx = context.WithValue(ctx, key{}, 1); return 0 }
+	order(derive(), ctx) // the closure writes ctx while the arguments are evaluated: no fix
+}
+
+type key struct{}
+
+func deadline(x int, ctx context.Context) {} // want `parameter of function deadline`
+
+// A context reassigned by the function's own statements (temporalio/sdk-go's
+// interceptor_test: ctx = context.WithValue(ctx, ...) before the call) cannot change while
+// the call's arguments are evaluated: the move is safe.
+func reassigned(ctx context.Context, explicit bool) {
+	if explicit {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+	}
+	ctx = context.WithValue(ctx, key{}, 2)
+	deadline(compute(), ctx)
+	for range 2 {
+		ctx = context.WithValue(ctx, key{}, 3) // a loop body is the function's own statement
+	}
+}
+
+func iterated(x int, ctx context.Context) {} // want `parameter of function iterated`
+
+// The body of a range-over-func loop runs inside the iterator's calls, and the address of a
+// variable lets any call write it: neither call is moved.
+func iterates(ctx context.Context, seq func(func(int) bool), p func(*context.Context) int) {
+	for range seq {
+		ctx = context.WithValue(ctx, key{}, 4)
+	}
+	iterated(compute(), ctx)
+	other := ctx
+	iterated(p(&other), other)
 }
 
 func commented(x int, ctx context.Context) {} // want `parameter of function commented`
