@@ -34,7 +34,12 @@
 // never returns is not known to either); a constant false condition is a dead branch.
 // Unlike go vet, a path ends well where the context of a context.With* call is known to be
 // done (after <-ctx.Done(), in case <-ctx.Done():, where ctx.Err() != nil holds): a done
-// context has already released its timer and left its parent. A release function
+// context has already released its timer and left its parent. Nor does a path take the
+// branch of `if _, ok := X.Deadline(); !ok` (or the else of `ok`) while X, a variable or
+// a field path, still holds the context of a WithTimeout or WithDeadline call, which has
+// a deadline: the default timeout derived there cannot overwrite that call's cancel
+// (nothing assigns X or its prefix in between, nor, for a field or a variable whose
+// address is taken, calls anything). A release function
 // discarded with _ under a comment that speaks of it (a leak, the cancel, //nolint:govet;
 // on its line or directly above) is deliberate, and not reported.
 // Any reference to the variable other than `_ = cancel` or

@@ -339,27 +339,47 @@ outer:
 	if w, done := walk(defblock, rest); done {
 		return w
 	}
-	seen := make(map[*cfg.Block]bool)
-	var search func(blocks []*cfg.Block) ast.Node
-	search = func(blocks []*cfg.Block) ast.Node {
+	// The search also carries whether the context's deadline is still known (dl): while
+	// it is, a branch taken only when the context has no deadline is not followed.
+	dl := newDeadline(info, c)
+	known := func(alive bool, nodes []ast.Node) bool {
+		return alive && !slices.ContainsFunc(nodes, dl.kills)
+	}
+	succs := func(b *cfg.Block, alive bool) []*cfg.Block {
+		if alive {
+			if k := dl.infeasible(b); k >= 0 {
+				return b.Succs[1-k : 2-k]
+			}
+		}
+		return b.Succs
+	}
+	type visit struct {
+		b     *cfg.Block
+		alive bool
+	}
+	seen := make(map[visit]bool)
+	var search func(blocks []*cfg.Block, alive bool) ast.Node
+	search = func(blocks []*cfg.Block, alive bool) ast.Node {
 		for _, b := range blocks {
-			if seen[b] {
+			if seen[visit{b, alive}] {
 				continue
 			}
-			seen[b] = true
+			seen[visit{b, alive}] = true
 			if w, done := walk(b, b.Nodes); done {
 				if w != nil {
 					return w
 				}
 				continue
 			}
-			if w := search(b.Succs); w != nil {
+			after := known(alive, b.Nodes)
+			if w := search(succs(b, after), after); w != nil {
 				return w
 			}
 		}
 		return nil
 	}
-	return search(defblock.Succs)
+	alive := known(dl != nil, rest)
+	return search(succs(defblock, alive), alive)
 }
 
 // explainsDiscard reports whether a comment speaks of the discarded release function:
