@@ -36,6 +36,7 @@ func (ck *check) newFlow(active []*sender) *flow {
 		limit:      len(active) + 1,
 		rbrace:     body.Rbrace,
 		fn:         ck.fn,
+		flags:      ck.fn.Flags(),
 	}
 	for _, s := range active {
 		fa.gos[s.stmt] = true
@@ -75,6 +76,7 @@ type flow struct {
 	neutral    map[ast.Node]bool // go statements and receives of matched fan-out/fan-in loops
 	running    map[ast.Node]bool // nodes that may run while a sender has not been received from
 	fn         *model.Func
+	flags      *model.Flags // boolean flags whose values a path knows
 }
 
 func (fa *flow) isRecvOp(e ast.Expr) bool {
@@ -144,11 +146,12 @@ func (fa *flow) isExit(b *cfg.Block) bool {
 	return fa.canFallOff
 }
 
-// A state is where the dataflow stands: a block and the iteration counts of the counted
-// loops (-1: unknown).
+// A state is where the dataflow stands: a block, the iteration counts of the counted
+// loops (-1: unknown) and the values of the function's flags.
 type state struct {
 	b     *cfg.Block
 	count [maxCounted]int8
+	flags model.FlagValues
 }
 
 // leaks runs the dataflow from node mi of block mb (the make) and reports whether some
@@ -210,6 +213,7 @@ func (fa *flow) leaks(mb *cfg.Block, mi int) (token.Pos, bool) {
 					}
 				}
 			}
+			fa.flags.Apply(n, &st.flags)
 		}
 		if len(b.Succs) == 0 {
 			if fa.isExit(b) {
@@ -221,8 +225,9 @@ func (fa *flow) leaks(mb *cfg.Block, mi int) (token.Pos, bool) {
 			}
 			return
 		}
+		ruledOut := fa.flags.Infeasible(b, st.flags)
 		for j, s := range b.Succs {
-			ok := true
+			ok := j != ruledOut
 			for i, l := range fa.loops {
 				if l.cond == b && st.count[i] >= 0 {
 					done := int(st.count[i]) >= l.k
@@ -230,7 +235,7 @@ func (fa *flow) leaks(mb *cfg.Block, mi int) (token.Pos, bool) {
 				}
 			}
 			if ok {
-				push(state{s, st.count}, pending)
+				push(state{s, st.count, st.flags}, pending)
 			}
 		}
 	}
@@ -239,6 +244,7 @@ func (fa *flow) leaks(mb *cfg.Block, mi int) (token.Pos, bool) {
 	for i := range init.count {
 		init.count[i] = -1
 	}
+	init.flags = model.Unknown()
 	run(init, mi+1, 0)
 	for len(work) > 0 {
 		st := work[len(work)-1]
