@@ -145,6 +145,9 @@ func (f *Func) Flags() *Flags {
 // Len returns how many flags are followed.
 func (fl *Flags) Len() int { return len(fl.vars) }
 
+// Var returns the i-th flag.
+func (fl *Flags) Var(i int) *types.Var { return fl.vars[i] }
+
 func (fl *Flags) index(id *ast.Ident) int {
 	if v, ok := fl.info.ObjectOf(id).(*types.Var); ok {
 		for i, w := range fl.vars {
