@@ -30,7 +30,9 @@
 // count are followed iteration by iteration, and a fan-out loop of go statements
 // followed by a fan-in loop that receives
 // once per iteration, with the same trip count (the same bound, or the same slice or map)
-// and no early exit from either, is known to receive every value. A path also knows the
+// and no early exit from either, is known to receive every value (a select there may
+// have other cases that end in a call that does not return, such as t.Fatal on a
+// timeout). A path also knows the
 // values of the function's boolean flags (model.Flags: locals that only constants
 // assign), so a `for !done` loop whose only `done = true` follows the receive ends only
 // after it.

@@ -175,7 +175,7 @@ func (fa *flow) leaks(mb *cfg.Block, mi int) (token.Pos, bool) {
 	}
 	run := func(st state, start, pending int) {
 		b := st.b
-		if start == 0 && fa.caseRecv[b.Stmt] && b.Kind == cfg.KindSelectCaseBody {
+		if start == 0 && fa.caseRecv[b.Stmt] && !fa.neutral[b.Stmt] && b.Kind == cfg.KindSelectCaseBody {
 			pending = max(pending-1, 0)
 		}
 		if start == 0 && b.Kind == cfg.KindSelectDone {

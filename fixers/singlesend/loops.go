@@ -184,6 +184,12 @@ func (fa *flow) oneTopLevelRecv(body *ast.BlockStmt) ast.Node {
 			}
 			continue
 		}
+		if sel, ok := st.(*ast.SelectStmt); ok {
+			if cc := fa.recvCase(sel); cc != nil {
+				return cc
+			}
+			continue
+		}
 		switch st.(type) {
 		case *ast.ExprStmt, *ast.AssignStmt, *ast.DeclStmt:
 			if fa.recvs(st) == 1 {
@@ -199,6 +205,33 @@ func (fa *flow) oneTopLevelRecv(body *ast.BlockStmt) ast.Node {
 		}
 	}
 	return nil
+}
+
+// recvCase returns the clause of sel that receives from the channel when every other
+// clause ends in a call that does not return (select { case <-done: case <-late:
+// t.Fatal(...) }, amqp091-go's TestConfirmsIsThreadSafe): an iteration that goes on
+// has received. A default clause, or another clause that may go on, gives nil.
+func (fa *flow) recvCase(sel *ast.SelectStmt) *ast.CommClause {
+	var recv *ast.CommClause
+	for _, cl := range sel.Body.List {
+		cc := cl.(*ast.CommClause)
+		if fa.caseRecv[cc] && recv == nil {
+			recv = cc
+			continue
+		}
+		if len(cc.Body) == 0 {
+			return nil
+		}
+		es, ok := cc.Body[len(cc.Body)-1].(*ast.ExprStmt)
+		if !ok {
+			return nil
+		}
+		call, ok := ast.Unparen(es.X).(*ast.CallExpr)
+		if !ok || fa.mayReturn(call) {
+			return nil
+		}
+	}
+	return recv
 }
 
 // tripKey describes how many times loop n runs (model.Func.TripKey), or "".
