@@ -41,7 +41,6 @@ func (ck *check) newFlow(active []*sender) *flow {
 	for _, s := range active {
 		fa.gos[s.stmt] = true
 	}
-	fa.matchFanIn(goCursors(ck.fn.Cursor.Child(body), active))
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
@@ -54,6 +53,7 @@ func (ck *check) newFlow(active []*sender) *flow {
 		}
 		return true
 	})
+	fa.matchFanIn(goCursors(ck.fn.Cursor.Child(body), active)) // after the comm clauses
 	fa.countedLoops(body)
 	return fa
 }

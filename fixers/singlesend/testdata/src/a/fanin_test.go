@@ -8,7 +8,7 @@ import (
 // amqp091-go's TestConfirmsIsThreadSafe: the fan-in's other case fails the test
 // (t.Fatalf does not return), so every iteration that goes on has received. Silent.
 func TestFanInFatal(t *testing.T) {
-	const count = 10
+	const count = 1000
 	done := make(chan int)
 	late := time.After(time.Second)
 	for i := 0; i < count; i++ {
@@ -25,7 +25,7 @@ func TestFanInFatal(t *testing.T) {
 
 // The same loop whose other case only logs goes on without receiving: reported.
 func TestFanInLogs(t *testing.T) {
-	const count = 10
+	const count = 1000
 	done := make(chan int) // want `goroutine may block forever sending on unbuffered channel done`
 	late := time.After(time.Second)
 	for i := 0; i < count; i++ {
