@@ -15,7 +15,8 @@ import (
 // goroutine's one result on a channel of capacity one, a fan-out of N goroutines each
 // sending once on a channel of capacity N...), or that its buffer has a free slot
 // wherever op runs (model.Chans.HasRoom: the sole sender checks len before it fills
-// the buffer); or the channel is a local variable of
+// the buffer), or that its requester waits for it (model.Chans.Awaited: a reply channel
+// carried by a request); or the channel is a local variable of
 // op's function, made there with a constant capacity, and every send on it is in that
 // function, outside loops or in loops with a constant trip count, with at most capacity
 // sends in all.
@@ -24,7 +25,7 @@ func (c *checker) sendsFit(op *model.ChanOp) bool {
 	if ch == nil || op.Func == nil {
 		return false
 	}
-	if c.cs.Fits(ch) || c.cs.HasRoom(op) {
+	if c.cs.Fits(ch) || c.cs.HasRoom(op) || c.cs.Awaited(ch) {
 		return true
 	}
 	o, ok := c.cs.Object(op.Ch).(*types.Var)

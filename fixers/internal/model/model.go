@@ -64,6 +64,7 @@ type Model struct {
 	writtenOnce sync.Once
 
 	fits       sync.Map // *Chan -> bool (sends.go)
+	awaited    sync.Map // *Chan -> bool (awaited.go)
 	ctxDone    sync.Map // *Func -> *doneFlow (knowndone.go)
 	shared     *Shared
 	sharedOnce sync.Once
