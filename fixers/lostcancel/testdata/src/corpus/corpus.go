@@ -7,8 +7,10 @@
 // reported without a fix (6, 7: in a loop; 14: the context is returned; 15, 16:
 // signal.NotifyContext), 3 missed: 4 (a cancel deferred under `if err != nil` in a
 // closure), 9 (a select with `case <-ctx.Done():` taken as done on every path) and 12
-// (a field called by a goroutine's error path but not by Close). 4 look-alikes, none
-// reported.
+// (a field called by a goroutine's error path but not by Close). 6 look-alikes: 4 (17-20)
+// not reported; 2 (21, 22: the context handed to work that outlives the function, through
+// a goroutine of a package method or a stop channel) reported, as go vet does, and fixed,
+// wrongly.
 package corpus
 
 import (
@@ -231,8 +233,9 @@ func (p *pinger) ping(ctx context.Context, kind, host string) (time.Duration, er
 //
 // MISSED: the select's `case <-ctx.Done():` is taken for a receive that has happened on
 // every path through the select. go/cfg evaluates each case's comm statement in the block
-// before the select, and doneAt (lostcancel.go:419) matches that ExprStmt, so every path
-// after the select counts as one where the context is done. go vet reports it.
+// before the select (fixers/internal/cfg/builder.go:306, as go/cfg does), and doneAt
+// (lostcancel.go:419) matches that ExprStmt, so every path after the select counts as one
+// where the context is done. go vet reports it.
 type watchResult struct {
 	Revision int
 	Err      error
@@ -553,4 +556,86 @@ func newFixedServer(conn net.Conn) *fixedServer {
 func (s *fixedServer) Close() error {
 	s.closeCancel()
 	return s.conn.Close()
+}
+
+// ---------------------------------------------------------------------------------------
+// Look-alikes that must not be fixed, and that today's code fixes (WRONG FIX): the
+// context outlives the function on purpose, handed to work that keeps running. Reporting
+// them is what go vet does; the fix stops that work when the function returns.
+// ---------------------------------------------------------------------------------------
+
+// 21. MasterOfBinary/gobatch#1 ("Don't close context at the end of Go()": "removed the
+// `defer cancel()` part. The statement results in the batch being instantly cancelled as
+// soon as Go() returns"): Go hands the context to start, a method of the package, which
+// runs the reader in a goroutine.
+//
+// WRONG FIX: `defer cancel()` ends the reader as soon as Go returns. The model could see
+// it: start's body passes ctx to a go statement.
+type batch struct {
+	mu      sync.Mutex
+	running bool
+	process func(ctx context.Context, items []int) error
+}
+
+func (b *batch) Go(ctx context.Context, src <-chan int) error {
+	ctx, cancel := context.WithCancel(ctx) // want `cancel function returned by context.WithCancel is not called on all paths`
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.running {
+		cancel()
+		return errors.New("batch already running")
+	}
+	b.running = true
+	b.start(ctx, src)
+	return nil
+}
+
+func (b *batch) start(ctx context.Context, src <-chan int) {
+	go b.doReader(ctx, src)
+}
+
+func (b *batch) doReader(ctx context.Context, src <-chan int) {
+	var items []int
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case it, ok := <-src:
+			if !ok {
+				_ = b.process(ctx, items)
+				return
+			}
+			items = append(items, it)
+		}
+	}
+}
+
+// 22. kubernetes-sigs/external-dns#2145 ("Informers aren't explicitly stopped on
+// shutdown": informerFactory.Start(wait.NeverStop)) and grafana/beyla#747 ("Informers had
+// their own stopChan but it was never closed ... We replace the stopChan by just receiving
+// a cancellable context"): the factory runs its informers until the stop channel, the
+// context's Done channel, closes.
+//
+// WRONG FIX: `defer cancel()` closes the stop channel when run returns, which stops every
+// informer right after their caches have synced. The Done channel handed to Start is kept
+// by it, as stop channels are.
+type informerFactory interface {
+	Start(stopCh <-chan struct{})
+	WaitForCacheSync(stopCh <-chan struct{}) map[string]bool
+}
+
+type dnsSource struct {
+	factory informerFactory
+}
+
+func (s *dnsSource) run(parent context.Context) error {
+	ctx, cancel := context.WithCancel(parent) // want `cancel function returned by context.WithCancel is not called on all paths`
+	s.factory.Start(ctx.Done())
+	for typ, ok := range s.factory.WaitForCacheSync(ctx.Done()) {
+		if !ok {
+			cancel()
+			return errors.New("failed to sync " + typ)
+		}
+	}
+	return nil
 }
