@@ -7,7 +7,9 @@
 // contexts in scope, the caller's and the derived one), 4 missed: 6 (nil given to the
 // package's own method), 7 (context.Background() as the parent of context.WithTimeout),
 // 8 (a callback run by a ForEach-style function before it returns) and 22 (a goroutine
-// the function waits for). 5 look-alikes, none reported.
+// the function waits for). 8 look-alikes: 5 (23-27) not reported; 3 (28-30) reported
+// and fixed, wrongly: 28 hands the request's context to a queue that runs the job after
+// the response, 29 and 30 pass a derived context that the function has already cancelled.
 package corpus
 
 import (
@@ -635,4 +637,80 @@ func (r *eventRepo) recent(ctx context.Context, n int) (*sql.Rows, error) {
 		return nil, err
 	}
 	return r.db.Query("SELECT id, body FROM events ORDER BY id DESC LIMIT $1", n)
+}
+
+// ---------------------------------------------------------------------------------------
+// Look-alikes that must not be fixed, and that today's code fixes (WRONG FIX).
+// ---------------------------------------------------------------------------------------
+
+// 28. m3o/backend#478 ("Use a background context rather than the request one which will
+// get cancelled when request is done"): the handler accepts the job and hands it to a
+// queue that runs it after the response; the fresh context is the fix of that report,
+// written without a comment.
+//
+// WRONG FIX (arguably): r.Context() is passed, and the job is cancelled when the handler
+// returns 202, which is the bug the report fixed. Nothing but the 202 and the callee's
+// name says the context outlives the request.
+type jobQueue interface {
+	Enqueue(ctx context.Context, j job) error
+}
+
+type jobsAPI struct {
+	q jobQueue
+}
+
+func (a *jobsAPI) submit(w http.ResponseWriter, r *http.Request) {
+	j := job{ID: r.FormValue("id")}
+	if err := a.q.Enqueue(context.Background(), j); err != nil { // want `context\.Background\(\) passed while r\.Context\(\) is in scope`
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// 29. primev/mev-commit#223 ("fix: dont use cancelled context"): the fetch runs under a
+// derived timeout, which the function cancels as soon as the fetch returns; the write
+// that follows takes a fresh context on purpose.
+//
+// WRONG FIX: the derived context, cancelled on every path to the call, is passed: Save
+// always fails with context.Canceled.
+type commitmentStore interface {
+	Save(ctx context.Context, v string) error
+}
+
+type oracle struct {
+	fetch   func(ctx context.Context) (string, error)
+	store   commitmentStore
+	timeout time.Duration
+}
+
+func (o *oracle) update(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	v, err := o.fetch(ctx)
+	cancel()
+	if err != nil {
+		return err
+	}
+	return o.store.Save(context.Background(), v) // want `context\.Background\(\) passed while ctx is in scope`
+}
+
+// 30. primev/mev-commit#223 again, with a twin: the insert after the cancel uses the
+// context-free Exec.
+//
+// WRONG FIX: Exec becomes ExecContext with the cancelled context, and always fails.
+type blockIndexer struct {
+	fetch   func(ctx context.Context) (string, error)
+	db      *sql.DB
+	timeout time.Duration
+}
+
+func (b *blockIndexer) index(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, b.timeout)
+	hash, err := b.fetch(ctx)
+	cancel()
+	if err != nil {
+		return err
+	}
+	_, err = b.db.Exec("INSERT INTO blocks (hash) VALUES ($1)", hash) // want `\(\*sql\.DB\)\.Exec called while ctx is in scope; \(\*sql\.DB\)\.ExecContext takes it`
+	return err
 }
