@@ -3,13 +3,13 @@
 // Each case cites its report; the look-alikes at the end are correct code that must not
 // be reported.
 //
-// Counts: 22 cases, 18 reported, 17 of them fixed, 1 reported without a fix (3: two
+// Counts: 23 cases, 19 reported, 18 of them fixed, 1 reported without a fix (3: two
 // contexts in scope, the caller's and the derived one), 4 missed: 6 (nil given to the
 // package's own method), 7 (context.Background() as the parent of context.WithTimeout),
 // 8 (a callback run by a ForEach-style function before it returns) and 22 (a goroutine
-// the function waits for). 8 look-alikes: 5 (23-27) not reported; 3 (28-30) reported
-// and fixed, wrongly: 28 hands the request's context to a queue that runs the job after
-// the response, 29 and 30 pass a derived context that the function has already cancelled.
+// the function waits for). 8 look-alikes: 5 (24-28) not reported; 3 (29-31) reported
+// and fixed, wrongly: 29 hands the request's context to a queue that runs the job after
+// the response, 30 and 31 pass a derived context that the function has already cancelled.
 package corpus
 
 import (
@@ -539,11 +539,24 @@ func (u *snapshotUploader) uploadAll(ctx context.Context, snapshots map[string][
 	return errs
 }
 
+// 23. google/osv-scalibr#544 ("fix: always provide a context when making http
+// requests"): a generic JSON helper of the client fetches with http.Get.
+func getJSON[T any](ctx context.Context, url string) (T, error) {
+	var v T
+	resp, err := http.Get(url) // want `http\.Get called while ctx is in scope; http\.NewRequestWithContext and \(\*http\.Client\)\.Do take it`
+	if err != nil {
+		return v, err
+	}
+	defer resp.Body.Close()
+	err = json.NewDecoder(resp.Body).Decode(&v)
+	return v, err
+}
+
 // ---------------------------------------------------------------------------------------
 // Look-alikes: correct code that must not be reported.
 // ---------------------------------------------------------------------------------------
 
-// 23. m3o/backend#478 ("Use a background context rather than the request one which will
+// 24. m3o/backend#478 ("Use a background context rather than the request one which will
 // get cancelled when request is done"): the audit record outlives the request, and the
 // comment says so.
 type auditLog interface {
@@ -560,7 +573,7 @@ func (b *billing) charge(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-// 24. google/trillian#3789 ("When the application terminates, it passes a canceled
+// 25. google/trillian#3789 ("When the application terminates, it passes a canceled
 // context.Context to election.Close() ... preventing the leadership lease from being
 // released"): after <-ctx.Done() the resignation needs a fresh context.
 type election interface {
@@ -578,7 +591,7 @@ func runElection(ctx context.Context, e election, resignTimeout time.Duration) e
 	return e.Resign(rctx)
 }
 
-// 25. github/copilot-sdk#668 ("(Go SDK) Cancelling a context, passed to client.Start,
+// 26. github/copilot-sdk#668 ("(Go SDK) Cancelling a context, passed to client.Start,
 // kills the copilot CLI process"): a server process that must outlive Start is started
 // with exec.Command and handed on, not waited for.
 type cliClient struct {
@@ -597,7 +610,7 @@ func (c *cliClient) start(ctx context.Context, path string) error {
 	return nil
 }
 
-// 26. codenotary/immudb#1424 ("replace keepAlive context from the original one to the
+// 27. codenotary/immudb#1424 ("replace keepAlive context from the original one to the
 // background, avoiding parent expiration"): the session's keep-alive goroutine must not
 // end with OpenSession's 60-second context.
 type session struct {
@@ -622,7 +635,7 @@ func (s *session) keepAlive(ctx context.Context) {
 	}
 }
 
-// 27. golang/go#53970 (database/sql: "Rows must be able to hook into the same
+// 28. golang/go#53970 (database/sql: "Rows must be able to hook into the same
 // cancellation policy"): the rows are returned to the caller after the function's own
 // timeout is cancelled by its defer; passing that context would close them.
 type eventRepo struct {
@@ -643,7 +656,7 @@ func (r *eventRepo) recent(ctx context.Context, n int) (*sql.Rows, error) {
 // Look-alikes that must not be fixed, and that today's code fixes (WRONG FIX).
 // ---------------------------------------------------------------------------------------
 
-// 28. m3o/backend#478 ("Use a background context rather than the request one which will
+// 29. m3o/backend#478 ("Use a background context rather than the request one which will
 // get cancelled when request is done"): the handler accepts the job and hands it to a
 // queue that runs it after the response; the fresh context is the fix of that report,
 // written without a comment.
@@ -668,7 +681,7 @@ func (a *jobsAPI) submit(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-// 29. primev/mev-commit#223 ("fix: dont use cancelled context"): the fetch runs under a
+// 30. primev/mev-commit#223 ("fix: dont use cancelled context"): the fetch runs under a
 // derived timeout, which the function cancels as soon as the fetch returns; the write
 // that follows takes a fresh context on purpose.
 //
@@ -694,7 +707,7 @@ func (o *oracle) update(ctx context.Context) error {
 	return o.store.Save(context.Background(), v) // want `context\.Background\(\) passed while ctx is in scope`
 }
 
-// 30. primev/mev-commit#223 again, with a twin: the insert after the cancel uses the
+// 31. primev/mev-commit#223 again, with a twin: the insert after the cancel uses the
 // context-free Exec.
 //
 // WRONG FIX: Exec becomes ExecContext with the cancelled context, and always fails.
