@@ -40,7 +40,9 @@ type checker struct {
 	cancels map[*types.Var]bool       // valid variables that hold a cancellable derived context
 	funcs   map[*model.Func]*flowInfo // per function: Done/Err markers over its CFG
 	done    map[*types.Var]bool       // variables assigned ctx.Done()
-	scanned map[ast.Node]bool         // outermost functions whose variables were analysed
+	// cancelVars are the variables holding the cancel functions of derived contexts.
+	cancelVars map[*types.Var]bool
+	scanned    map[ast.Node]bool // outermost functions whose variables were analysed
 
 	reqNames map[*ast.AssignStmt]string // request variables of the rewrites of http.Get & co.
 }

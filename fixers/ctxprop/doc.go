@@ -77,13 +77,17 @@
 //
 //   - calls in defer and go statements, and in function literals that are not called on
 //     the spot (they may run after the function returns);
-//   - calls reachable from a receive of ctx.Done(), a select case on it, or a call of
-//     ctx.Err() or context.Cause (clean-up and graceful shutdown need a fresh context);
+//   - calls reachable from a receive of ctx.Done(), a select case on it, a call of
+//     ctx.Err() or context.Cause, or a call (not deferred) of a derived context's cancel
+//     function (clean-up and graceful shutdown need a fresh context, and a cancelled one
+//     would make the call fail), also when several contexts are in scope;
 //   - a context.Background() or TODO() with a comment on its line or directly above it
 //     (the comment states the intent), or passed to a clean-up call after the main work
 //     has ended: a function or method whose name says it releases, rolls back, aborts,
 //     reverts, undoes, audits, shuts down, closes, cleans up, tears down, unlocks,
-//     unregisters, revokes, stops, exits, quits or terminates;
+//     unregisters, revokes, stops, exits, quits or terminates; or whose name says it hands
+//     work on to run later: enqueues, submits, schedules, dispatches (a job queue's
+//     Enqueue(context.Background(), job) in a handler that answers 202);
 //   - arguments of the context package's own functions (context.WithoutCancel,
 //     context.WithTimeout(context.Background(), d)) and contexts assigned to variables;
 //   - calls whose results may hold the context (anything but basic values and errors)
@@ -106,5 +110,6 @@
 //     (req.WithContext(ctx));
 //   - a standard library twin newer than the file's Go version (a table generated from
 //     GOROOT/api and embedded: package internal/stdapi);
-//   - generic functions, and functions without any context (main, init, constructors).
+//   - calls of generic functions and methods (their twin, if any, is not looked up), and
+//     functions without any context (main, init, constructors).
 package ctxprop

@@ -11,8 +11,8 @@ import (
 )
 
 // flowInfo records where, in one function, a context is known to be done or checked:
-// a receive from ctx.Done() (or from a variable holding it), a select case on it, or a
-// call of ctx.Err() or context.Cause. Code reachable from there is clean-up or shutdown
+// a receive from ctx.Done() (or from a variable holding it), a select case on it, a
+// call of ctx.Err() or context.Cause, or a call of a derived context's cancel function. Code reachable from there is clean-up or shutdown
 // code, which needs a fresh context on purpose.
 type flowInfo struct {
 	g     *cfg.CFG
@@ -144,10 +144,36 @@ func (ck *checker) hasMarker(n ast.Node) bool {
 					found = v != nil && ck.done[v]
 				}
 			}
+		case *ast.DeferStmt, *ast.GoStmt:
+			return false // runs later
 		case *ast.CallExpr:
-			found = ck.isMethod(n, "Err") || ck.ctxFunc(n) == "Cause"
+			found = ck.isMethod(n, "Err") || ck.ctxFunc(n) == "Cause" || ck.cancelCall(n)
 		}
 		return !found
 	})
 	return found
+}
+
+// cancelCall reports whether call calls the cancel function of a derived context:
+// after it, that context is done (primev/mev-commit#223: the fetch's timeout context is
+// cancelled, then the write takes a fresh one on purpose; passing the cancelled one
+// would make the write fail).
+func (ck *checker) cancelCall(call *ast.CallExpr) bool {
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := ck.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok {
+		return false
+	}
+	if ck.cancelVars == nil {
+		ck.cancelVars = make(map[*types.Var]bool)
+		for _, d := range ck.m.Contexts().Derivations {
+			if d.Cancel != nil {
+				ck.cancelVars[d.Cancel] = true
+			}
+		}
+	}
+	return ck.cancelVars[v]
 }

@@ -117,17 +117,17 @@ done:
 		if owner < 0 {
 			return envResult{}
 		}
-	case 1:
-	default:
-		return envResult{status: ambiguous, cands: cands}
 	}
-	v := cands[0]
 	levels = levels[:owner+1]
 	for _, l := range levels {
 		if ck.flow(l.f).after(l.at) {
-			return envResult{}
+			return envResult{} // clean-up after a context ended: detached on purpose
 		}
 	}
+	if len(cands) > 1 {
+		return envResult{status: ambiguous, cands: cands}
+	}
+	v := cands[0]
 	if !req && ck.cancels[v] && ck.resultsMayRetain(levels[owner].fn) {
 		// A cancellable context whose values could be returned to the caller after
 		// cancel: the function's results would be tied to a dead context.

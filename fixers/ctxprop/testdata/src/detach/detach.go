@@ -87,3 +87,36 @@ func handleStop(ctx context.Context) error {
 	exitProcess(context.Background(), 0)
 	return nil
 }
+
+type queue struct{}
+
+func (queue) Enqueue(ctx context.Context, job string) error { return nil }
+func (queue) Process(ctx context.Context, job string) error { return nil }
+
+// A job handed to a queue runs after the caller returns (m3o/backend#478): left alone.
+// The same queue's synchronous Process gets the context.
+func submitJob(ctx context.Context, q queue) error {
+	if err := q.Enqueue(context.Background(), "job"); err != nil {
+		return err
+	}
+	return q.Process(context.Background(), "job") // want `context.Background\(\) passed while ctx is in scope`
+}
+
+// After its cancel function is called, the derived context is done: the write that
+// follows takes a fresh one on purpose (primev/mev-commit#223). A deferred cancel runs
+// at the end and changes nothing before it.
+func fetchThenSave(ctx context.Context, q queue) error {
+	fctx, cancel := context.WithTimeout(ctx, time.Second)
+	err := work(fctx)
+	cancel()
+	if err != nil {
+		return err
+	}
+	return q.Process(context.Background(), "save")
+}
+
+func deferredCancel(ctx context.Context, q queue) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	return q.Process(context.Background(), "save") // want `context.Background\(\) passed while ctx is in scope`
+}
