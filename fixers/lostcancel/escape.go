@@ -1,9 +1,14 @@
 package lostcancel
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
+
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/concfix/concfix/fixers/internal/model"
 )
 
 // An escape is why calling the cancel function when the function (or loop iteration)
@@ -118,38 +123,12 @@ func (f *flow) capturing(n ast.Node) bool {
 	}
 	found := false
 	ast.PreorderStack(n, nil, func(n ast.Node, stack []ast.Node) bool {
-		if lit, ok := n.(*ast.FuncLit); ok && !invoked(lit, stack) && (f.mentions(lit) || f.mentionsCancel(lit)) {
+		if lit, ok := n.(*ast.FuncLit); ok && !model.Invoked(lit, stack) && (f.mentions(lit) || f.mentionsCancel(lit)) {
 			found = true
 		}
 		return !found
 	})
 	return found
-}
-
-// invoked reports whether lit, with ancestors stack, is called where it stands (and not
-// by a go statement): func() { ... }() or defer func() { ... }().
-func invoked(lit *ast.FuncLit, stack []ast.Node) bool {
-	var child ast.Node = lit
-	i := len(stack) - 1
-	for ; i >= 0; i-- {
-		if _, ok := stack[i].(*ast.ParenExpr); !ok {
-			break
-		}
-		child = stack[i]
-	}
-	if i < 0 {
-		return false
-	}
-	call, ok := stack[i].(*ast.CallExpr)
-	if !ok || call.Fun != child {
-		return false
-	}
-	if i > 0 {
-		if _, ok := stack[i-1].(*ast.GoStmt); ok {
-			return false
-		}
-	}
-	return true
 }
 
 // propagate computes the tainted and closure variables: a local variable assigned a
@@ -255,7 +234,7 @@ func (f *flow) sinks(inLoop bool) *escape {
 		}
 		switch n := n.(type) {
 		case *ast.FuncLit:
-			if _, ok := f.c.closures[n]; !ok && n != fn && !invoked(n, stack) && f.mentionsCancel(n) {
+			if _, ok := f.c.closures[n]; !ok && n != fn && !model.Invoked(n, stack) && f.mentionsCancel(n) {
 				esc = &escape{n, "the cancel function is captured by a function literal that may outlive the call"}
 			}
 		case *ast.GoStmt:
@@ -307,6 +286,9 @@ func (f *flow) sinks(inLoop bool) *escape {
 					esc = &escape{arg, "a function using the context is passed on as a value"}
 					break
 				}
+			}
+			if esc == nil {
+				esc = f.handedOn(n)
 			}
 		case *ast.Ident:
 			if f.c.cancel != nil && f.info.Uses[n] == f.c.cancel && !harmlessCancelRef(f.info, n, stack) {
@@ -410,4 +392,44 @@ func holds(t types.Type, visiting map[types.Type]bool) bool {
 		return false
 	}
 	return true // interface, chan, func, type parameter
+}
+
+// handedOn returns the escape of a call that hands the context to work that may outlive
+// the function: a function of the package that keeps its context parameter
+// (model.Retains: it starts a goroutine with it, stores it), or the context's Done
+// channel (or another channel computed from it) given to any other function, which may
+// keep it as a stop channel (kubernetes-sigs/external-dns#2145:
+// informerFactory.Start(ctx.Done()) runs the informers until it closes). A context, or a
+// value holding it such as a request, passed to another package's function is not
+// kept, by the context package's convention.
+func (f *flow) handedOn(call *ast.CallExpr) *escape {
+	callee, _ := typeutil.Callee(f.info, call).(*types.Func)
+	off := 0
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if s, ok := f.info.Selections[sel]; ok && s.Kind() == types.MethodExpr {
+			off = 1
+		}
+	}
+	for j, arg := range call.Args {
+		if !f.mentions(arg) {
+			continue
+		}
+		if callee == nil || f.a.m.Decl(callee) == nil {
+			if t := f.info.TypeOf(arg); t != nil {
+				if _, isChan := t.Underlying().(*types.Chan); isChan {
+					return &escape{arg, "the context's Done channel is handed on, and the callee may keep it"}
+				}
+			}
+			continue
+		}
+		k := j - off
+		params := callee.Signature().Params()
+		if callee.Signature().Variadic() && k >= params.Len()-1 {
+			k = params.Len() - 1
+		}
+		if k >= 0 && f.a.m.Retains(callee, k) {
+			return &escape{arg, fmt.Sprintf("%s keeps the context after it returns", callee.Name())}
+		}
+	}
+	return nil
 }

@@ -424,6 +424,15 @@ func (a *analyzer) doneAt(c *candidate) func(*cfg.Block, ast.Node) bool {
 		fn, isFn := typeutil.Callee(a.pass.TypesInfo, call).(*types.Func)
 		return ok && isFn && a.pass.TypesInfo.Uses[id] == v && model.IsContextMethod(fn, "Done")
 	}
+	// The comm statements of selects are nodes of the block before the select (the cfg
+	// evaluates them all there); a Done case makes only its own body done.
+	comms := make(map[ast.Node]bool)
+	ast.Inspect(c.body, func(n ast.Node) bool {
+		if cc, ok := n.(*ast.CommClause); ok && cc.Comm != nil {
+			comms[cc.Comm] = true
+		}
+		return true
+	})
 	return func(b *cfg.Block, n ast.Node) bool {
 		if v == nil {
 			return false
@@ -436,7 +445,7 @@ func (a *analyzer) doneAt(c *candidate) func(*cfg.Block, ast.Node) bool {
 			es, ok := cc.Comm.(*ast.ExprStmt)
 			return ok && isDone(es.X)
 		}
-		if es, ok := n.(*ast.ExprStmt); ok && isDone(es.X) {
+		if es, ok := n.(*ast.ExprStmt); ok && !comms[n] && isDone(es.X) {
 			return true
 		}
 		return a.m.KnownDone(c.d.Func, v, n)

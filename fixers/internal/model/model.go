@@ -65,6 +65,7 @@ type Model struct {
 
 	fits       sync.Map // *Chan -> bool (sends.go)
 	awaited    sync.Map // *Chan -> bool (awaited.go)
+	retained   sync.Map // retainsKey -> bool (retains.go)
 	ctxDone    sync.Map // *Func -> *doneFlow (knowndone.go)
 	shared     *Shared
 	sharedOnce sync.Once
