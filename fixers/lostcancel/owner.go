@@ -170,6 +170,11 @@ func (a *analyzer) checkOwner(k *kept) {
 			return // report-only, and only when nothing calls it (reportKept)
 		}
 	}
+	for _, d := range k.ds {
+		if f := d.Func; f == nil || len(d.Call.Args) == 0 || a.ofField(f, d.Call.Args[0], 2) {
+			return // the parent may be the owner's own context, which its end of life cancels
+		}
+	}
 	end := a.lifeEnd(k)
 	if end.decl == nil {
 		return
@@ -534,6 +539,39 @@ func (a *analyzer) dependsOn(k *kept, f *model.Func, e ast.Node, r *reached, dep
 			case *types.Func:
 				if g := a.m.Decl(obj); g != nil && depth > 0 && a.dependsOn(k, g, g.Body, r, depth-1) {
 					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// ofField reports whether the expression e, in f, refers to a field, directly, through
+// the values assigned to the local variables it names, or through the functions of the
+// package it calls (depth levels deep): etcd's lessor derives each keepalive stream's
+// context from l.stopCtx, which Close cancels with l.stopCancel, so the stream's cancel
+// need not be called there.
+func (a *analyzer) ofField(f *model.Func, e ast.Node, depth int) bool {
+	info := a.pass.TypesInfo
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if s := info.Selections[n]; s != nil && s.Kind() == types.FieldVal {
+				found = true
+			}
+		case *ast.Ident:
+			switch obj := info.Uses[n].(type) {
+			case *types.Var:
+				if depth > 0 && !obj.IsField() && inside(f.Root().Node, obj.Pos()) {
+					for _, rhs := range a.assignedTo(f.Root(), obj) {
+						found = found || a.ofField(f, rhs, depth-1)
+					}
+				}
+			case *types.Func:
+				if g := a.m.Decl(obj); g != nil && depth > 0 {
+					found = found || a.ofField(g, g.Body, depth-1)
 				}
 			}
 		}

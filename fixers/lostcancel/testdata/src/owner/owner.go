@@ -434,3 +434,36 @@ func newBatch(ctx context.Context, jobs []func(context.Context) error) *batch {
 }
 
 func (b *batch) Wait() { b.wg.Wait() }
+
+// Look-alike: each stream's context derives from the lessor's own, which Close cancels
+// (etcd clientv3's lessor.resetRecv: l.streamCancel is replaced per stream and only
+// l.stopCancel is called by Close).
+type lessor struct {
+	stopCtx      context.Context
+	stopCancel   context.CancelFunc
+	streamCancel context.CancelFunc
+}
+
+func newLessor(ctx context.Context) *lessor {
+	l := &lessor{}
+	l.stopCtx, l.stopCancel = context.WithCancel(ctx)
+	return l
+}
+
+func (l *lessor) resetRecv(open func(context.Context) error) error {
+	sctx, cancel := context.WithCancel(l.stopCtx)
+	if err := open(sctx); err != nil {
+		cancel()
+		return err
+	}
+	if l.streamCancel != nil {
+		l.streamCancel()
+	}
+	l.streamCancel = cancel
+	return nil
+}
+
+func (l *lessor) Close() error {
+	l.stopCancel()
+	return nil
+}
