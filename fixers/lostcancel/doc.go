@@ -53,9 +53,11 @@
 //     passed or stored, a method value), which may run at any time.
 //
 // Any other call, an owner without an end-of-life method, a NotifyContext's stop
-// function, and a derivation whose parent context refers to a field (it may be the
-// owner's own context, which its end of life cancels: etcd's lessor derives each
-// keepalive stream's context from l.stopCtx) leave the finding out. The fix calls the
+// function, and a derivation whose parent context refers to a field of the owner or of
+// a component (a value with a Close, Stop, Shutdown or Wait method), which may be the
+// owner's own context that its end of life cancels (etcd's lessor derives each
+// keepalive stream's context from l.stopCtx), leave the finding out; a field of an
+// options or config value does not. The fix calls the
 // field when the method returns, with `if t.cancel != nil { defer t.cancel() }` at its
 // start, so that the method's own work still runs under the live context; in a group's
 // Wait it calls it right after the top-level g.wg.Wait(), as x/sync does (`if g.cancel

@@ -171,7 +171,7 @@ func (a *analyzer) checkOwner(k *kept) {
 		}
 	}
 	for _, d := range k.ds {
-		if f := d.Func; f == nil || len(d.Call.Args) == 0 || a.ofField(f, d.Call.Args[0], 2) {
+		if f := d.Func; f == nil || len(d.Call.Args) == 0 || a.ofField(k, f, d.Call.Args[0], 2) {
 			return // the parent may be the owner's own context, which its end of life cancels
 		}
 	}
@@ -547,18 +547,19 @@ func (a *analyzer) dependsOn(k *kept, f *model.Func, e ast.Node, r *reached, dep
 	return found
 }
 
-// ofField reports whether the expression e, in f, refers to a field, directly, through
-// the values assigned to the local variables it names, or through the functions of the
-// package it calls (depth levels deep): etcd's lessor derives each keepalive stream's
-// context from l.stopCtx, which Close cancels with l.stopCancel, so the stream's cancel
-// need not be called there.
-func (a *analyzer) ofField(f *model.Func, e ast.Node, depth int) bool {
+// ofField reports whether the expression e, in f, refers to a field of k's owner or of
+// a component (a value with an end-of-life method), directly, through the values
+// assigned to the local variables it names, or through the functions of the package it
+// calls (depth levels deep): etcd's lessor derives each keepalive stream's context from
+// l.stopCtx, which Close cancels with l.stopCancel, so the stream's cancel need not be
+// called there. A field of an options or config value (ops.ctx, cfg.Context) is not one.
+func (a *analyzer) ofField(k *kept, f *model.Func, e ast.Node, depth int) bool {
 	info := a.pass.TypesInfo
 	found := false
 	ast.Inspect(e, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:
-			if s := info.Selections[n]; s != nil && s.Kind() == types.FieldVal {
+			if s := info.Selections[n]; s != nil && s.Kind() == types.FieldVal && a.component(k, s.Recv()) {
 				found = true
 			}
 		case *ast.Ident:
@@ -566,18 +567,37 @@ func (a *analyzer) ofField(f *model.Func, e ast.Node, depth int) bool {
 			case *types.Var:
 				if depth > 0 && !obj.IsField() && inside(f.Root().Node, obj.Pos()) {
 					for _, rhs := range a.assignedTo(f.Root(), obj) {
-						found = found || a.ofField(f, rhs, depth-1)
+						found = found || a.ofField(k, f, rhs, depth-1)
 					}
 				}
 			case *types.Func:
 				if g := a.m.Decl(obj); g != nil && depth > 0 {
-					found = found || a.ofField(g, g.Body, depth-1)
+					found = found || a.ofField(k, g, g.Body, depth-1)
 				}
 			}
 		}
 		return !found
 	})
 	return found
+}
+
+// component reports whether values of type t are k's owner or have a method that ends
+// a life (Close, Stop, Shutdown, Wait).
+func (a *analyzer) component(k *kept, t types.Type) bool {
+	if a.localStruct(t) == k.owner {
+		return true
+	}
+	if _, ok := t.(*types.Pointer); !ok {
+		t = types.NewPointer(t)
+	}
+	for _, name := range append(endOfLifeMethods, "Wait") {
+		if obj, _, _ := types.LookupFieldOrMethod(t, false, a.pass.Pkg, name); obj != nil {
+			if _, ok := obj.(*types.Func); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func inside(n ast.Node, pos token.Pos) bool { return n.Pos() <= pos && pos < n.End() }

@@ -135,6 +135,41 @@ func (p *Pool[T]) Shutdown() {
 	}
 }
 
+// A renewer whose parent context comes from its options (etcd's concurrency.NewSession
+// derives from ops.ctx): an options value is no component that ends the context, so the
+// finding stands.
+type renewOptions struct {
+	ctx context.Context
+}
+
+type Renewer struct {
+	cancel context.CancelFunc
+	stopc  chan struct{}
+}
+
+func NewRenewer(opts renewOptions, renew func(context.Context) error) *Renewer {
+	ctx, cancel := context.WithCancel(opts.ctx) // want `cancel function returned by context.WithCancel is kept in Renewer.cancel, which Renewer.Close never calls`
+	r := &Renewer{cancel: cancel, stopc: make(chan struct{})}
+	go func() {
+		for {
+			select {
+			case <-r.stopc:
+				return
+			case <-time.After(time.Second):
+				if renew(ctx) != nil {
+					r.cancel()
+					return
+				}
+			}
+		}
+	}()
+	return r
+}
+
+func (r *Renewer) Close() {
+	close(r.stopc)
+}
+
 // A restartable replicator: Start replaces the context of the previous run (consul#6115's
 // Start/Stop/Start/Stop shape), and Stop leaves the last one alive.
 type Replicator struct {
