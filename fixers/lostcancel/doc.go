@@ -64,7 +64,10 @@
 // != nil { g.cancel(nil) }`; the first cause set wins). When nothing calls the field
 // and the owner has no end-of-life method, the finding has no fix; nor has it when the
 // field is assigned by a goroutine or by a function that takes a lock, since the
-// release would read it without that lock.
+// release would read it without that lock; nor, but for a group's Wait, when another
+// method of the owner that derives none of its contexts starts goroutines and refers to
+// a context field of the owner: it may run again after the end of life (Start after
+// Stop) under the context the release would have cancelled.
 //
 // Control flow is followed as in go vet's lostcancel, over the control-flow graph of the
 // shared model (fixers/internal/model), whose no-return policy knows panic, os.Exit,

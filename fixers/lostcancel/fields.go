@@ -248,7 +248,11 @@ func (k *kept) name() string { return k.owner.Obj().Name() + "." + k.field.Name(
 // another goroutine or a lock's holder may write the field as the method reads it.
 func (a *analyzer) release(k *kept, d analysis.Diagnostic, end lifeEnd) {
 	d.Related = append(d.Related, analysis.RelatedInformation{Pos: end.decl.Name.Pos(), Message: "released when this method returns"})
-	if why := a.racyField(k); why != "" {
+	why := a.racyField(k)
+	if why == "" && end.name != "Wait" {
+		why = a.restarted(k, end)
+	}
+	if why != "" {
 		fixkit.Refuse(a.pass, d, k.ds[0].Call.Pos(), why)
 		return
 	}

@@ -677,6 +677,46 @@ func (a *analyzer) racyField(k *kept) string {
 	return ""
 }
 
+// restarted returns why the owner may run again under the kept context after its end of
+// life, or "": a method of the owner other than the end-of-life one, which derives none
+// of k's contexts, starts goroutines and refers to a context field of the owner (a Start
+// that may run again after Stop under the context the constructor made: consul#6115's
+// Replicator was restarted that way). Cancelling at the end of life would end the next
+// run at its start.
+func (a *analyzer) restarted(k *kept, end lifeEnd) string {
+	info := a.pass.TypesInfo
+	derives := make(map[*model.Func]bool)
+	for _, d := range k.ds {
+		if d.Func != nil {
+			derives[d.Func.Root()] = true
+		}
+	}
+	for i := range k.owner.NumMethods() {
+		m := k.owner.Method(i)
+		f := a.m.Decl(m)
+		if f == nil || f == end.fn || derives[f] {
+			continue
+		}
+		goes, ctxField := false, false
+		ast.Inspect(f.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.GoStmt:
+				goes = true
+			case *ast.SelectorExpr:
+				if s := info.Selections[n]; s != nil && s.Kind() == types.FieldVal && model.IsContext(s.Obj().Type()) && a.localStruct(s.Recv()) == k.owner {
+					ctxField = true
+				}
+			}
+			return true
+		})
+		if goes && ctxField {
+			name := k.owner.Obj().Name()
+			return fmt.Sprintf("%s.%s starts goroutines under %s's context, and may run again after %s", name, m.Name(), name, end.name)
+		}
+	}
+	return ""
+}
+
 // locks reports whether f's body (its literals included) locks a sync.Mutex or RWMutex.
 func (a *analyzer) locks(f *model.Func) bool {
 	found := false

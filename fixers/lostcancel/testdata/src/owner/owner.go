@@ -502,3 +502,35 @@ func (l *lessor) Close() error {
 	l.stopCancel()
 	return nil
 }
+
+// A daemon whose Start may run again after Stop under the context its constructor made
+// (consul#6115's Replicator was restarted so): reported, without a fix, since a release
+// in Stop would end the next run at its start.
+type Daemon struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	stopc  chan struct{}
+}
+
+func NewDaemon(ctx context.Context, check func(context.Context) error) (*Daemon, error) {
+	ctx, cancel := context.WithCancel(ctx) // want `cancel function returned by context.WithCancel is kept in Daemon.cancel, which Daemon.Stop never calls: the context lives on after Stop \(no fix: Daemon.Start starts goroutines under Daemon's context, and may run again after Stop\)`
+	if err := check(ctx); err != nil {
+		cancel()
+		return nil, err
+	}
+	return &Daemon{ctx: ctx, cancel: cancel}, nil
+}
+
+func (d *Daemon) Start() {
+	d.stopc = make(chan struct{})
+	go d.run(d.ctx, d.stopc)
+}
+
+func (d *Daemon) run(ctx context.Context, stop chan struct{}) {
+	select {
+	case <-ctx.Done():
+	case <-stop:
+	}
+}
+
+func (d *Daemon) Stop() { close(d.stopc) }
