@@ -67,7 +67,11 @@
 // release would read it without that lock; nor, but for a group's Wait, when another
 // method of the owner that derives none of its contexts starts goroutines and refers to
 // a context field of the owner: it may run again after the end of life (Start after
-// Stop) under the context the release would have cancelled.
+// Stop) under the context the release would have cancelled; nor when the method (or
+// what it calls) closes or sends on a channel field without waiting itself, and a
+// goroutine ranges over that channel or, having received from it, refers to a context in
+// the rest of its block: it works on after the signal (a flusher draining its queue),
+// and the release could cut that work short.
 //
 // Control flow is followed as in go vet's lostcancel, over the control-flow graph of the
 // shared model (fixers/internal/model), whose no-return policy knows panic, os.Exit,

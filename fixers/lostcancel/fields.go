@@ -252,6 +252,9 @@ func (a *analyzer) release(k *kept, d analysis.Diagnostic, end lifeEnd) {
 	if why == "" && end.name != "Wait" {
 		why = a.restarted(k, end)
 	}
+	if why == "" && end.after == nil {
+		why = a.cutShort(k, end)
+	}
 	if why != "" {
 		fixkit.Refuse(a.pass, d, k.ds[0].Call.Pos(), why)
 		return

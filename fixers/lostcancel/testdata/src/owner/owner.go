@@ -534,3 +534,33 @@ func (d *Daemon) run(ctx context.Context, stop chan struct{}) {
 }
 
 func (d *Daemon) Stop() { close(d.stopc) }
+
+// A flusher whose writer drains the queue under the context after Close closes it, and
+// whose heartbeat cancels the context when it fails: reported, without a fix, since a
+// release when Close returns would cut the drain short.
+type Flusher struct {
+	cancel context.CancelFunc
+	queue  chan []byte
+}
+
+func NewFlusher(ctx context.Context, hb Pinger, write func(context.Context, []byte) error) *Flusher {
+	ctx, cancel := context.WithCancel(ctx) // want `cancel function returned by context.WithCancel is kept in Flusher.cancel, which Flusher.Close never calls: the context lives on after Close \(no fix: a goroutine works under a context after Flusher.Close signals it, which the release could cut short\)`
+	f := &Flusher{cancel: cancel, queue: make(chan []byte, 16)}
+	go func() {
+		for b := range f.queue {
+			_ = write(ctx, b)
+		}
+	}()
+	go func() {
+		for {
+			if err := hb.Ping(ctx); err != nil {
+				f.cancel()
+				return
+			}
+			time.Sleep(time.Second)
+		}
+	}()
+	return f
+}
+
+func (f *Flusher) Close() { close(f.queue) }
