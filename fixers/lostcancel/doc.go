@@ -20,11 +20,58 @@
 //     before being called (a second assignment, or the next iteration of a loop);
 //   - kept in an unexported field of a struct type of the package (t.cancel = cancel,
 //     ctx, t.cancel = context.WithCancel(...), &T{cancel: cancel}) that no code of the
-//     package calls, reads or hands on: the context lives as long as its parent. The fix
-//     calls it when the type's Close (or else Stop, or Shutdown) returns, with `if
-//     t.cancel != nil { defer t.cancel() }` at the start of that method, so that the
-//     method's own work still runs under the live context; with no such method the
-//     finding has no fix.
+//     package reads or hands on (it only stores it, compares it with nil and calls it),
+//     and that either nothing calls (the context lives as long as its parent), or that
+//     only code away from the owner's end of life calls: the end-of-life method does not
+//     release it, so the context of a healthy component lives on after it.
+//
+// The owner's end-of-life method is the first of Close, Stop and Shutdown in its method
+// set; failing those, the Wait of a group in x/sync's errgroup sense, whose contract is
+// that Wait cancels the context it derived: a function of the package returns the
+// derived context together with the owner (func WithContext(ctx) (*Group,
+// context.Context)), a method of the owner starts goroutines, and Wait calls a
+// sync.WaitGroup's Wait. Resign is not one (etcd's concurrency.Election can Campaign
+// again after it), nor is a Wait of any other type. A call of the field (or of the
+// variable the derivation assigned it to before storing it) is away from the end of
+// life when
+//
+//   - neither the end-of-life method nor what it calls or refers to in the package,
+//     transitively (up to 200 functions), makes it, and the end-of-life method calls no
+//     interface method of the name of the method that makes it;
+//   - it runs under a condition (if, switch, loop, select case) that the end of life
+//     cannot bring about: the condition does not receive from a channel or refer to a
+//     field the end-of-life method refers to (but its mutexes, wait groups and onces),
+//     directly, through the values of the local variables it names or through the
+//     package's functions it calls (two levels); a select case receives from a timer, a
+//     ticker, time.After, a context's Done or a field's channel that the method does not
+//     refer to; a guard `if t.cancel != nil` is no condition. An unconditional call
+//     releases the context whenever its function returns (a goroutine's defer
+//     t.cancel(), which Close may end by closing its stop channel), unless the function
+//     assigns the field again after it (a restart that replaces the context);
+//   - it runs in a goroutine, or where its function is called (a literal called on the
+//     spot, deferred, or run by a sync.Once's Do), and not in a callback (a literal
+//     passed or stored, a method value), which may run at any time.
+//
+// Any other call, an owner without an end-of-life method, a NotifyContext's stop
+// function, and a derivation whose parent context refers to a field of the owner or of
+// a component (a value with a Close, Stop, Shutdown or Wait method), which may be the
+// owner's own context that its end of life cancels (etcd's lessor derives each
+// keepalive stream's context from l.stopCtx), leave the finding out; a field of an
+// options or config value does not. The fix calls the
+// field when the method returns, with `if t.cancel != nil { defer t.cancel() }` at its
+// start, so that the method's own work still runs under the live context; in a group's
+// Wait it calls it right after the top-level g.wg.Wait(), as x/sync does (`if g.cancel
+// != nil { g.cancel(nil) }`; the first cause set wins). When nothing calls the field
+// and the owner has no end-of-life method, the finding has no fix; nor has it when the
+// field is assigned by a goroutine or by a function that takes a lock, since the
+// release would read it without that lock; nor, but for a group's Wait, when another
+// method of the owner that derives none of its contexts starts goroutines and refers to
+// a context field of the owner: it may run again after the end of life (Start after
+// Stop) under the context the release would have cancelled; nor when the method (or
+// what it calls) closes or sends on a channel field without waiting itself, and a
+// goroutine ranges over that channel or, having received from it, refers to a context in
+// the rest of its block: it works on after the signal (a flusher draining its queue),
+// and the release could cut that work short.
 //
 // Control flow is followed as in go vet's lostcancel, over the control-flow graph of the
 // shared model (fixers/internal/model), whose no-return policy knows panic, os.Exit,

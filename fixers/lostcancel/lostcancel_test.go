@@ -9,7 +9,7 @@ import (
 )
 
 func TestLostCancel(t *testing.T) {
-	for _, pkg := range []string{"a", "collide", "dot", "renamed", "mainpkg", "web", "layout", "exits", "held", "handed", "expired", "kept", "deadline"} {
+	for _, pkg := range []string{"a", "collide", "dot", "renamed", "mainpkg", "web", "layout", "exits", "held", "handed", "expired", "kept", "deadline", "owner"} {
 		t.Run(pkg, func(t *testing.T) {
 			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(lostcancel.Analyzer), pkg)
 		})

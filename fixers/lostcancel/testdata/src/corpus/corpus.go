@@ -3,10 +3,9 @@
 // Each case cites its report; the look-alikes at the end are correct code that must not
 // be reported.
 //
-// Counts: 16 cases, 14 reported, 9 of them fixed (one of those, 13, not effectively), 5
-// reported without a fix (6, 7: in a loop; 14: the context is returned; 15, 16:
-// signal.NotifyContext), 2 missed: 4 (a cancel deferred under `if err != nil` in a
-// closure) and 12 (a field called by a goroutine's error path but not by Close). 6
+// Counts: 16 cases, 15 reported, 10 of them fixed, 5 reported without a fix (6, 7: in a
+// loop; 14: the context is returned; 15, 16: signal.NotifyContext), 1 missed: 4 (a
+// cancel deferred under `if err != nil` in a closure). 6
 // look-alikes: 4 (17-20) not reported; 2 (21, 22: the context handed to work that
 // outlives the function, through a goroutine of a package method or a stop channel)
 // reported without a fix, as go vet reports them (session 10 fixed them, wrongly).
@@ -349,9 +348,9 @@ func (c *opcClient) Close() error {
 // called by the keep-alive loop when its stream fails, and Close, which ends the lessor's
 // life, only waits for the loop.
 //
-// MISSED: the field is called (by the keep-alive loop, on its error path), so it is not a
-// field that nothing calls; that Close, the end-of-life method, never calls it is not
-// followed.
+// Missed before session 11, when only a field that nothing calls was followed. Now
+// reported, and fixed with the release before Close's wait for the loop (a deferred one
+// would run after a wait that only the release can end).
 type leaseStream interface {
 	Recv() (int64, error)
 }
@@ -365,7 +364,7 @@ type lessor struct {
 
 func newLessor(s leaseStream) *lessor {
 	l := &lessor{stream: s, donec: make(chan struct{})}
-	l.stopCtx, l.stopCancel = context.WithCancel(context.Background())
+	l.stopCtx, l.stopCancel = context.WithCancel(context.Background()) // want `cancel function returned by context.WithCancel is kept in lessor.stopCancel, which lessor.Close never calls`
 	go l.recvKeepAliveLoop()
 	return l
 }
@@ -394,9 +393,8 @@ func (l *lessor) Close() error {
 // Avoid go routine leaks"): Start keeps the election's cancel; Stop waits for the
 // campaign goroutine, which only returns when that context ends.
 //
-// FIXED, BUT NOT EFFECTIVELY: the fix defers e.cancel() in Stop, after e.wg.Wait(), which
-// waits for the goroutine that only the cancel ends: Stop still hangs. The cancel must run
-// before the Wait.
+// Fixed, with the release right before Stop's e.wg.Wait() (session 10 deferred it, after
+// the Wait that only the release can end: Stop still hung).
 type elector struct {
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
