@@ -6,6 +6,7 @@ package kept
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -122,4 +123,30 @@ func drop(c *cache[string]) { c.cancel() }
 
 func (c *cache[K]) restart(ctx context.Context) {
 	_, c.cancel = context.WithCancel(ctx)
+}
+
+// A Stop that waits for its loop and then flushes under the context: the release cannot
+// go before the wait (the flush would see a cancelled context), and a deferred one would
+// run after a wait that only it can end. Reported without a fix.
+type flusher struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	flush  func(context.Context) error
+}
+
+func newFlusher(parent context.Context) *flusher {
+	f := &flusher{}
+	f.ctx, f.cancel = context.WithCancel(parent) // want `kept in flusher.cancel, which nothing calls: the context is never released \(no fix: flusher.Stop uses ctx after it waits: releasing it before the wait would cancel that use\)`
+	f.wg.Add(1)
+	go func() {
+		defer f.wg.Done()
+		<-f.ctx.Done()
+	}()
+	return f
+}
+
+func (f *flusher) Stop() error {
+	f.wg.Wait()
+	return f.flush(f.ctx)
 }
