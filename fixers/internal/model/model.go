@@ -64,6 +64,7 @@ type Model struct {
 	writtenOnce sync.Once
 
 	fits       sync.Map // *Chan -> bool (sends.go)
+	syncParams sync.Map // syncKey -> syncResult (callback.go)
 	ctxDone    sync.Map // *Func -> *doneFlow (knowndone.go)
 	shared     *Shared
 	sharedOnce sync.Once
