@@ -17,8 +17,6 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 )
 
 type client struct{}
@@ -224,13 +222,13 @@ func (s *Service) Hook(ctx context.Context) {
 	s.atShutdown(func() { _ = s.client.Flush(context.Background()) })
 }
 
-func (s *Service) Group(ctx context.Context, msgs []string) error {
-	g, gctx := errgroup.WithContext(ctx)
+// WaitGroup.Go runs its function in a goroutine (errgroup's Go: package callbackgroup).
+func (s *Service) Group(ctx context.Context, msgs []string) {
+	var wg sync.WaitGroup
 	for _, m := range msgs {
-		g.Go(func() error { return s.client.Send(context.TODO(), m) })
+		wg.Go(func() { _ = s.client.Send(context.TODO(), m) })
 	}
-	_ = gctx
-	return g.Wait()
+	wg.Wait()
 }
 
 func (s *Service) Stored(ctx context.Context) error {
