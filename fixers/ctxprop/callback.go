@@ -15,7 +15,7 @@ import (
 // shared model's RunsBeforeReturn), outside go and defer statements, and returns that
 // call. The function that contains the call is then still running when the literal
 // runs.
-func (ck *checker) runsBeforeReturn(lit inspector.Cursor) (*ast.CallExpr, []*model.Func, bool) {
+func (ck *checker) runsBeforeReturn(lit inspector.Cursor) (*ast.CallExpr, []model.Via, bool) {
 	if lit.ParentEdgeKind() != edge.CallExpr_Args {
 		return nil, nil, false
 	}
@@ -39,9 +39,12 @@ func (ck *checker) runsBeforeReturn(lit inspector.Cursor) (*ast.CallExpr, []*mod
 //     it a context: that one is in scope, not the caller's);
 //   - the callee, and the package's functions that run the literal, have no clean-up
 //     name (atShutdown(func() { ... }) runs after the main work has ended);
-//   - none of the package's functions that run the literal receives from a ctx.Done()
-//     channel or calls ctx.Err() or context.Cause anywhere in its body: it may run the
-//     literal once a context is done (onDone(ctx, func() { flush(context.Background()) })).
+//   - none of the package's functions that run the literal may run it, or pass it on,
+//     after receiving from a ctx.Done() channel or calling ctx.Err() or context.Cause
+//     (onDone(ctx, func() { flush(context.Background()) }) runs it once ctx is done):
+//     a use in the function's own body must not be reachable from such a marker in its
+//     graph, and a use in a deferred call or in a nested literal is taken when the
+//     function has a marker anywhere.
 func (ck *checker) callback(lit inspector.Cursor) (*ast.CallExpr, bool) {
 	call, via, ok := ck.runsBeforeReturn(lit)
 	if !ok {
@@ -53,12 +56,36 @@ func (ck *checker) callback(lit inspector.Cursor) (*ast.CallExpr, bool) {
 	if fn, ok := typeutil.Callee(ck.pass.TypesInfo, call).(*types.Func); !ok || cleanup(fn.Name()) {
 		return nil, false
 	}
-	for _, f := range via {
-		if f.Obj == nil || cleanup(f.Obj.Name()) || ck.watchesContext(f) {
+	for _, v := range via {
+		if v.Func.Obj == nil || cleanup(v.Func.Obj.Name()) || ck.mayRunAfterDone(v) {
 			return nil, false
 		}
 	}
 	return call, true
+}
+
+// mayRunAfterDone reports whether a function of the package may run the function it
+// was given, or pass it on, once a context is done: a use of the parameter in its body
+// reachable from a receive of ctx.Done(), a call of ctx.Err() or context.Cause; or a
+// use in a deferred call or a nested literal, when the function has such a marker
+// anywhere.
+func (ck *checker) mayRunAfterDone(v model.Via) bool {
+	for _, u := range v.Uses {
+		direct := ck.m.Enclosing(u) == v.Func
+		for d := range u.Enclosing((*ast.DeferStmt)(nil), (*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+			_, deferred := d.Node().(*ast.DeferStmt)
+			direct = direct && !deferred
+			break
+		}
+		if direct {
+			if ck.flow(v.Func).after(u.Node()) {
+				return true
+			}
+		} else if ck.watchesContext(v.Func) {
+			return true
+		}
+	}
+	return false
 }
 
 // ownsContext reports whether a function of signature sig is given a context of its

@@ -53,9 +53,17 @@ var stdRunsBeforeReturn = map[string]int{
 	"io/fs.WalkDir":         2,
 }
 
+// A Via is a function of the package that runs a function argument of a call, or passes
+// it on: Uses are the identifiers of its body (its literals included) that refer to the
+// parameter holding it.
+type Via struct {
+	Func *Func
+	Uses []inspector.Cursor
+}
+
 // A syncResult is what RunsBeforeReturn knows of one parameter of a function.
 type syncResult struct {
-	via []*Func
+	via []Via
 	ok  bool
 }
 
@@ -82,10 +90,11 @@ type syncKey struct {
 // parameter, a call with ..., and method expressions (T.M(x, f)) do not qualify.
 //
 // via lists the functions and methods of the package whose bodies (their literals
-// included) call the function or pass it on, in the order they were found: a fixer may
-// need to know what they do before they call it (wait for a context to end, say). Facts of other packages are not used, so the
+// included) call the function or pass it on, with those uses, each after the functions
+// it passes it on to: a fixer may need to know what they do before they call it (wait
+// for a context to end, say). Facts of other packages are not used, so the
 // concfix command and go vet agree.
-func (m *Model) RunsBeforeReturn(call *ast.CallExpr, i int) (via []*Func, ok bool) {
+func (m *Model) RunsBeforeReturn(call *ast.CallExpr, i int) (via []Via, ok bool) {
 	fn, idx := m.callbackParam(call, i)
 	if fn == nil {
 		return nil, false
@@ -102,7 +111,7 @@ func (m *Model) RunsBeforeReturn(call *ast.CallExpr, i int) (via []*Func, ok boo
 		r := r.(syncResult)
 		return r.via, r.ok
 	}
-	s := &syncSearch{m: m, visiting: make(map[syncKey]bool), seen: make(map[*Func]bool)}
+	s := &syncSearch{m: m, visiting: make(map[syncKey]bool), seen: make(map[syncKey]bool)}
 	r := syncResult{ok: s.param(f, idx, syncDepth)}
 	if r.ok {
 		r.via = s.via
@@ -142,8 +151,8 @@ func (m *Model) callbackParam(call *ast.CallExpr, i int) (*types.Func, int) {
 type syncSearch struct {
 	m        *Model
 	visiting map[syncKey]bool
-	seen     map[*Func]bool
-	via      []*Func
+	seen     map[syncKey]bool // the parameters of via
+	via      []Via
 }
 
 // param reports whether function f of the package only calls, compares or passes on to
@@ -162,6 +171,7 @@ func (s *syncSearch) param(f *Func, i, depth int) bool {
 	}
 	s.visiting[key] = true
 	defer delete(s.visiting, key)
+	var uses []inspector.Cursor
 	for c := range f.Cursor.Preorder((*ast.Ident)(nil)) {
 		if s.m.Info.Uses[c.Node().(*ast.Ident)] != p {
 			continue
@@ -169,10 +179,11 @@ func (s *syncSearch) param(f *Func, i, depth int) bool {
 		if !s.use(f, c, depth) {
 			return false
 		}
-		if !s.seen[f] {
-			s.seen[f] = true
-			s.via = append(s.via, f)
-		}
+		uses = append(uses, c)
+	}
+	if len(uses) > 0 && !s.seen[key] {
+		s.seen[key] = true
+		s.via = append(s.via, Via{Func: f, Uses: uses})
 	}
 	return true
 }

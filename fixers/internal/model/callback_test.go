@@ -1,7 +1,9 @@
 package model_test
 
 import (
+	"fmt"
 	"go/ast"
+	"go/types"
 	"slices"
 	"strings"
 	"testing"
@@ -81,6 +83,16 @@ func std(f func(int) bool, w fs.WalkDirFunc) {
 
 func def(f func()) { f = func() {}; f() }
 
+type table[K comparable, V any] struct{ m map[K]V }
+
+func (t *table[K, V]) each(f func(K, V)) {
+	for k, v := range t.m {
+		f(k, v)
+	}
+}
+
+func apply[F ~func()](f F) { f() } // a type parameter: not followed
+
 // Look-alikes.
 func (s *store) register(f func())       { s.hooks = append(s.hooks, f) }
 func (s *store) set(f func())            { s.hook = f }
@@ -113,6 +125,8 @@ func use(s *store, r runner, n *node, g func(func())) {
 	def(func() {})
 	sort.Slice([]int{}, func(i, j int) bool { return false })
 	rangeF(func(key, value any) bool { return true })
+	(&table[string, int]{}).each(func(string, int) {})
+	apply(func() {})
 
 	s.register(func() {})
 	s.set(func() {})
@@ -150,22 +164,24 @@ func use(s *store, r runner, n *node, g func(func())) {
 			via, ok := m.RunsBeforeReturn(call, i)
 			var names []string
 			for _, f := range via {
-				names = append(names, f.Name())
+				names = append(names, fmt.Sprintf("%s/%d", f.Func.Name(), len(f.Uses)))
 			}
-			got = append(got, calleeText(call)+" "+map[bool]string{true: "sync", false: "no"}[ok]+" "+strings.Join(names, ","))
+			got = append(got, types.ExprString(call.Fun)+" "+map[bool]string{true: "sync", false: "no"}[ok]+" "+strings.Join(names, ","))
 		}
 	}
 	want := []string{
-		"s.ForEach sync store.ForEach",
-		"Map sync Map",
-		"retry sync retry",
-		"through sync through,retry",
-		"walk sync walk",
-		"deferred sync deferred",
-		"std sync std",
-		"def sync def",
+		"s.ForEach sync store.ForEach/2",
+		"Map sync Map/1",
+		"retry sync retry/1",
+		"through sync retry/1,through/3",
+		"walk sync walk/2",
+		"deferred sync deferred/1",
+		"std sync std/1",
+		"def sync def/2",
 		"sort.Slice sync ",
-		"rangeF sync rangeF",
+		"rangeF sync rangeF/1",
+		"(&table[string, int]{}).each sync table.each/1",
+		"apply no ",
 
 		"s.register no ", "s.set no ", "spawn no ", "spawnLit no ", "deferInGo no ", "later no ",
 		"toValue no ", "returned no ", "wrapped no ", "stored no ", "sent no ", "s.once_ no ",
@@ -175,28 +191,4 @@ func use(s *store, r runner, n *node, g func(func())) {
 	if !slices.Equal(got, want) {
 		t.Errorf("RunsBeforeReturn:\n got %q\nwant %q", got, want)
 	}
-}
-
-// calleeText returns the text of the callee expression of call.
-func calleeText(call *ast.CallExpr) string {
-	var b strings.Builder
-	var expr func(e ast.Expr)
-	expr = func(e ast.Expr) {
-		switch e := e.(type) {
-		case *ast.Ident:
-			b.WriteString(e.Name)
-		case *ast.SelectorExpr:
-			expr(e.X)
-			b.WriteString("." + e.Sel.Name)
-		case *ast.ParenExpr:
-			b.WriteString("(")
-			expr(e.X)
-			b.WriteString(")")
-		case *ast.StarExpr:
-			b.WriteString("*")
-			expr(e.X)
-		}
-	}
-	expr(call.Fun)
-	return b.String()
 }

@@ -151,6 +151,29 @@ func (s *Service) Upload(ctx context.Context, root string) error {
 	})
 }
 
+// retryCtx waits between attempts, or returns when ctx ends: f never runs after ctx is
+// done.
+func retryCtx(ctx context.Context, n int, f func() error) error {
+	var err error
+	for i := 0; i < n; i++ {
+		if err = f(); err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+	}
+	return err
+}
+
+func (s *Service) NotifyCtx(ctx context.Context, msg string) error {
+	return retryCtx(ctx, 3, func() error {
+		return s.client.Send(context.TODO(), msg) // want `context.TODO\(\) passed while ctx is in scope`
+	})
+}
+
 // A literal inside a callback that is itself a callback: both are crossed.
 func (s *Service) Nested(ctx context.Context, groups [][]string) error {
 	return retry(2, func() error {
@@ -178,6 +201,31 @@ func (s *Service) OwnContext(ctx context.Context) error {
 	return s.store.ForEachCtx(ctx, func(ictx context.Context, k, v string) error {
 		return s.client.Send(context.TODO(), k) // want `context.TODO\(\) passed while ictx is in scope`
 	})
+}
+
+// A table of any key and value, iterated by a method of the generic type.
+type table[K comparable, V any] struct{ m map[K]V }
+
+func (t *table[K, V]) Each(f func(K, V)) {
+	for k, v := range t.m {
+		f(k, v)
+	}
+}
+
+func (s *Service) SendTable(ctx context.Context, t *table[string, int]) {
+	t.Each(func(k string, n int) {
+		_ = s.client.Send(context.TODO(), k) // want `context.TODO\(\) passed while ctx is in scope`
+	})
+}
+
+// The callee's call in an if statement's init.
+func (s *Service) Check(ctx context.Context) error {
+	if err := s.store.ForEach(func(k, v string) error {
+		return s.client.Send(context.Background(), k) // want `context.Background\(\) passed while ctx is in scope`
+	}); err != nil {
+		return err
+	}
+	return nil
 }
 
 // Look-alikes: the literal may run after the function returns, or another context is
@@ -220,6 +268,27 @@ func (s *Service) Hook(ctx context.Context) {
 	time.AfterFunc(time.Second, func() { _ = s.client.Send(context.Background(), "timer") })
 	onDone(ctx, func() { _ = s.client.Flush(context.Background()) })
 	s.atShutdown(func() { _ = s.client.Flush(context.Background()) })
+}
+
+// untilErr checks ctx before each attempt: f may run after a check of ctx.Err().
+func untilErr(ctx context.Context, f func() error) error {
+	for ctx.Err() == nil {
+		if err := f(); err == nil {
+			return nil
+		}
+	}
+	return ctx.Err()
+}
+
+// finally runs f when it returns, after it may have seen ctx end.
+func finally(ctx context.Context, f func()) {
+	defer f()
+	<-ctx.Done()
+}
+
+func (s *Service) Watched(ctx context.Context) {
+	_ = untilErr(ctx, func() error { return s.client.Flush(context.Background()) })
+	finally(ctx, func() { _ = s.client.Flush(context.Background()) })
 }
 
 // WaitGroup.Go runs its function in a goroutine (errgroup's Go: package callbackgroup).
