@@ -2,6 +2,7 @@ package ctxprop
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 
 	"github.com/concfix/concfix/fixers/internal/model"
@@ -39,6 +40,11 @@ func (ck *checker) runsBeforeReturn(lit inspector.Cursor) (*ast.CallExpr, []mode
 //     it a context: that one is in scope, not the caller's);
 //   - the callee, and the package's functions that run the literal, have no clean-up
 //     name (atShutdown(func() { ... }) runs after the main work has ended);
+//   - none of the package's functions that run the literal writes to anything but its
+//     own local variables (a field, a package variable, a map or slice it did not make,
+//     through a pointer): it keeps state across calls, and what the literal computes
+//     with one caller's context may be shared by others (a sync.Once-like flag, a
+//     copy of singleflight whose first caller runs the function for all, a cache);
 //   - none of the package's functions that run the literal may run it, or pass it on,
 //     after receiving from a ctx.Done() channel or calling ctx.Err() or context.Cause
 //     (onDone(ctx, func() { flush(context.Background()) }) runs it once ctx is done):
@@ -57,7 +63,7 @@ func (ck *checker) callback(lit inspector.Cursor) (*ast.CallExpr, bool) {
 		return nil, false
 	}
 	for _, v := range via {
-		if v.Func.Obj == nil || cleanup(v.Func.Obj.Name()) || ck.mayRunAfterDone(v) {
+		if v.Func.Obj == nil || cleanup(v.Func.Obj.Name()) || ck.keepsState(v.Func) || ck.mayRunAfterDone(v) {
 			return nil, false
 		}
 	}
@@ -124,4 +130,71 @@ func (ck *checker) watchesContext(f *model.Func) bool {
 		return !found
 	})
 	return found
+}
+
+// keepsState reports whether the body of f, its literals included, assigns to (or
+// increments) anything but a variable of f (its parameters included), an element of a
+// local array, of a slice or map held by a variable declared in its body, or a field of
+// a local struct value.
+func (ck *checker) keepsState(f *model.Func) bool {
+	local := func(e ast.Expr) bool {
+		for {
+			switch x := ast.Unparen(e).(type) {
+			case *ast.Ident:
+				if x.Name == "_" {
+					return true
+				}
+				v, ok := ck.pass.TypesInfo.ObjectOf(x).(*types.Var)
+				return ok && !v.IsField() && v.Pos() >= f.Node.Pos() && v.Pos() < f.Node.End()
+			case *ast.IndexExpr:
+				switch ck.pass.TypesInfo.TypeOf(x.X).Underlying().(type) {
+				case *types.Array:
+					e = x.X
+				case *types.Map, *types.Slice:
+					// A map or slice that a variable declared in the body holds (it
+					// may still alias another: out := s.buf, a miss taken).
+					id, ok := ast.Unparen(x.X).(*ast.Ident)
+					if !ok {
+						return false
+					}
+					v, ok := ck.pass.TypesInfo.ObjectOf(id).(*types.Var)
+					return ok && v.Pos() >= f.Body.Pos() && v.Pos() < f.Body.End()
+				default:
+					return false // through a pointer to an array, a string, a type parameter
+				}
+			case *ast.SelectorExpr:
+				sel, ok := ck.pass.TypesInfo.Selections[x]
+				if !ok || sel.Kind() != types.FieldVal || sel.Indirect() {
+					return false
+				}
+				if _, ok := ck.pass.TypesInfo.TypeOf(x.X).Underlying().(*types.Struct); !ok {
+					return false
+				}
+				e = x.X
+			default:
+				return false
+			}
+		}
+	}
+	keeps := false
+	ast.Inspect(f.Node, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok != token.DEFINE {
+				for _, l := range n.Lhs {
+					keeps = keeps || !local(l)
+				}
+			}
+		case *ast.IncDecStmt:
+			keeps = keeps || !local(n.X)
+		case *ast.RangeStmt:
+			if n.Tok == token.ASSIGN {
+				for _, l := range []ast.Expr{n.Key, n.Value} {
+					keeps = keeps || l != nil && !local(l)
+				}
+			}
+		}
+		return !keeps
+	})
+	return keeps
 }

@@ -80,12 +80,16 @@
 // packages are not looked into (facts across packages stay out). Such a literal is not
 // crossed when it has a context.Context or *http.Request parameter of its own (its
 // context is the one in scope), when the callee or a function of the package that runs
-// it has a clean-up name (below), or when one of those functions may run it, or pass it
-// on, once a context has ended: a use of the parameter reachable from a receive of
-// ctx.Done() or a call of ctx.Err() or context.Cause in its graph, or a use in a
-// deferred call or a nested literal of a function that has one anywhere. The context
-// must be visible at the call (declared before it, not shadowed). When several contexts
-// are in scope the call is reported without a fix.
+// it has a clean-up name (below), when one of those functions writes to anything but its
+// own variables, their struct values and the maps and slices that variables declared in
+// its body hold (a field, a package variable, through a pointer: it keeps state across
+// calls, and what the literal computes with one caller's context could be shared by
+// others, as with a copy of singleflight, a done flag or a cache), or when one of those
+// functions may run it, or pass it on, once a context has ended: a use of the parameter
+// reachable from a receive of ctx.Done() or a call of ctx.Err() or context.Cause in its
+// graph, or a use in a deferred call or a nested literal of a function that has one
+// anywhere. The context must be visible at the call (declared before it, not shadowed).
+// When several contexts are in scope the call is reported without a fix.
 //
 // The fix passes the context in scope, or calls the context-aware twin with it.
 //

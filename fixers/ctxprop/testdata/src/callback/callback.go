@@ -291,6 +291,72 @@ func (s *Service) Watched(ctx context.Context) {
 	finally(ctx, func() { _ = s.client.Flush(context.Background()) })
 }
 
+// flight runs fn once for all the callers that ask for key at the same time, as
+// singleflight does: the first caller's context would end the work of every other.
+type flight struct {
+	mu sync.Mutex
+	m  map[string]*call
+}
+
+type call struct {
+	wg  sync.WaitGroup
+	n   int
+	err error
+}
+
+func (g *flight) Do(key string, fn func() (int, error)) (int, error) {
+	g.mu.Lock()
+	if c, ok := g.m[key]; ok {
+		g.mu.Unlock()
+		c.wg.Wait()
+		return c.n, c.err
+	}
+	c := new(call)
+	c.wg.Add(1)
+	g.m[key] = c
+	g.mu.Unlock()
+	c.n, c.err = fn()
+	c.wg.Done()
+	return c.n, c.err
+}
+
+// lazy runs f the first time only, for every later caller.
+type lazy struct {
+	mu   sync.Mutex
+	done bool
+}
+
+func (l *lazy) do(f func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.done {
+		f()
+		l.done = true
+	}
+}
+
+// memo keeps what load returns.
+var memo = map[string]int{}
+
+func cached(key string, load func() (int, error)) (int, error) {
+	if n, ok := memo[key]; ok {
+		return n, nil
+	}
+	n, err := load()
+	if err == nil {
+		memo[key] = n
+	}
+	return n, err
+}
+
+func (s *Service) Shared(ctx context.Context, g *flight, l *lazy, key string) (int, error) {
+	l.do(func() { _ = s.client.Send(context.Background(), "hello") })
+	if _, err := cached(key, func() (int, error) { return s.client.Count(context.Background(), key) }); err != nil {
+		return 0, err
+	}
+	return g.Do(key, func() (int, error) { return s.client.Count(context.Background(), key) })
+}
+
 // WaitGroup.Go runs its function in a goroutine (errgroup's Go: package callbackgroup).
 func (s *Service) Group(ctx context.Context, msgs []string) {
 	var wg sync.WaitGroup
