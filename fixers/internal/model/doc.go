@@ -14,7 +14,8 @@
 // the package that only calls that parameter, compares it with nil or passes it on to
 // another such function (outside go statements and literals that may run later), or a
 // standard library function whose documentation says so (sort.Slice, filepath.WalkDir,
-// (*sync.Map).Range, ...), with the package's functions that run it.
+// (*sync.Map).Range, ...), with the package's functions that run it and their uses of
+// the parameter (Via).
 //
 // Control (control.go): one no-return policy for every fixer and every driver
 // (Model.Exit, Model.MayReturn): panic, os.Exit, syscall.Exit, runtime.Goexit, log's Fatal
