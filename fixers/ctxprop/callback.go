@@ -41,8 +41,8 @@ func (ck *checker) runsBeforeReturn(lit inspector.Cursor) (*ast.CallExpr, []mode
 //   - the callee, and the package's functions that run the literal, have no clean-up
 //     name (atShutdown(func() { ... }) runs after the main work has ended);
 //   - none of the package's functions that run the literal writes to anything but its
-//     own local variables (a field, a package variable, a map or slice it did not make,
-//     through a pointer): it keeps state across calls, and what the literal computes
+//     own variables (a field, a package variable, a map or slice it did not declare,
+//     through a pointer: keepsState): it keeps state across calls, and what the literal computes
 //     with one caller's context may be shared by others (a sync.Once-like flag, a
 //     copy of singleflight whose first caller runs the function for all, a cache);
 //   - none of the package's functions that run the literal may run it, or pass it on,
@@ -147,7 +147,11 @@ func (ck *checker) keepsState(f *model.Func) bool {
 				v, ok := ck.pass.TypesInfo.ObjectOf(x).(*types.Var)
 				return ok && !v.IsField() && v.Pos() >= f.Node.Pos() && v.Pos() < f.Node.End()
 			case *ast.IndexExpr:
-				switch ck.pass.TypesInfo.TypeOf(x.X).Underlying().(type) {
+				t := ck.pass.TypesInfo.TypeOf(x.X)
+				if t == nil {
+					return false
+				}
+				switch t.Underlying().(type) {
 				case *types.Array:
 					e = x.X
 				case *types.Map, *types.Slice:
