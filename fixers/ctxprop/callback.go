@@ -42,9 +42,10 @@ func (ck *checker) runsBeforeReturn(lit inspector.Cursor) (*ast.CallExpr, []mode
 //     name (atShutdown(func() { ... }) runs after the main work has ended);
 //   - none of the package's functions that run the literal writes to anything but its
 //     own variables (a field, a package variable, a map or slice it did not declare,
-//     through a pointer: keepsState): it keeps state across calls, and what the literal computes
-//     with one caller's context may be shared by others (a sync.Once-like flag, a
-//     copy of singleflight whose first caller runs the function for all, a cache);
+//     through a pointer: keepsState): it keeps state across calls, and what the
+//     literal computes with one caller's context may be shared by others (a
+//     sync.Once-like flag, a copy of singleflight whose first caller runs the function
+//     for all, a cache);
 //   - none of the package's functions that run the literal may run it, or pass it on,
 //     after receiving from a ctx.Done() channel or calling ctx.Err() or context.Cause
 //     (onDone(ctx, func() { flush(context.Background()) }) runs it once ctx is done):
