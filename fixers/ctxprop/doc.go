@@ -61,22 +61,44 @@
 //     what the test is about.
 //
 // A context is in scope at a call when it is a named parameter (not _) of the enclosing
-// function, or a local variable of it whose every value is a copy of such a context or
-// a context.With* derivation of one; variables whose address is taken or that are
-// assigned anything else are not followed. When there is no such variable, the context
-// of an HTTP request being served is in scope: r.Context() of a named *http.Request
-// parameter r. Contexts of outer functions count only
-// through function literals called on the spot. The context must be visible at the call
-// (declared before it, not shadowed). When several contexts are in scope the call is
-// reported without a fix.
+// function, or a local variable of it whose every value is a copy of such a context or a
+// context.With* derivation of one; variables whose address is taken or that are assigned
+// anything else are not followed. When there is no such variable, the context of an HTTP
+// request being served is in scope: r.Context() of a named *http.Request parameter r.
+// Contexts of outer functions count only through function literals called on the spot,
+// or passed, where they are written and outside go and defer statements, to a call that
+// runs them before it returns and keeps no reference to them (the shared model's
+// RunsBeforeReturn): a function or method of the package whose every use of that
+// parameter is a call of it, deferred or not, a comparison with nil, an assignment to
+// it, or an argument of another such function (through at most four of them), outside go
+// statements and literals that may run later; or one of the standard library functions
+// whose documentation says they call it while they run (sort.Slice, SliceStable and
+// Search, slices.SortFunc, SortStableFunc, IndexFunc and ContainsFunc, strings.Map and
+// FieldsFunc, (*sync.Map).Range, filepath.Walk and WalkDir, fs.WalkDir). Not
+// (*sync.Once).Do, whose function initialises what every later caller shares, nor
+// (*testing.T).Run, which returns early for a parallel subtest; and callees of other
+// packages are not looked into (facts across packages stay out). Such a literal is not
+// crossed when it has a context.Context or *http.Request parameter of its own (its
+// context is the one in scope), when the callee or a function of the package that runs
+// it has a clean-up name (below), when one of those functions writes to anything but its
+// own variables, their struct values and the maps and slices that variables declared in
+// its body hold (a field, a package variable, through a pointer: it keeps state across
+// calls, and what the literal computes with one caller's context could be shared by
+// others, as with a copy of singleflight, a done flag or a cache), or when one of those
+// functions may run it, or pass it on, once a context has ended: a use of the parameter
+// reachable from a receive of ctx.Done() or a call of ctx.Err() or context.Cause in its
+// graph, or a use in a deferred call or a nested literal of a function that has one
+// anywhere. The context must be visible at the call (declared before it, not shadowed).
+// When several contexts are in scope the call is reported without a fix.
 //
 // The fix passes the context in scope, or calls the context-aware twin with it.
 //
 // Precision matters more than recall: much code detaches from its caller's context on
 // purpose, and such code is neither fixed nor reported:
 //
-//   - calls in defer and go statements, and in function literals that are not called on
-//     the spot (they may run after the function returns);
+//   - calls in defer and go statements, and in function literals that are neither called
+//     on the spot nor run by their callee before it returns (they may run after the
+//     function returns: a hook registered, a goroutine, errgroup's Go, time.AfterFunc);
 //   - calls reachable from a receive of ctx.Done(), a select case on it, a call of
 //     ctx.Err() or context.Cause, or a call (not deferred) of a derived context's cancel
 //     function (clean-up and graceful shutdown need a fresh context, and a cancelled one

@@ -147,12 +147,16 @@ func (ck *checker) varEscapes(v *types.Var, fn ast.Node) bool {
 }
 
 func (ck *checker) useEscapes(c inspector.Cursor, fn ast.Node) bool {
-	// A use inside a literal that may run later (not on the spot, not deferred) escapes.
+	// A use inside a literal that may run later (not on the spot, not deferred, not run
+	// by its callee before it returns) escapes.
 	for l := range c.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
 		if l.Node() == fn {
 			break
 		}
 		if _, ok := calledOnTheSpot(l); ok {
+			continue
+		}
+		if _, _, ok := ck.runsBeforeReturn(l); ok {
 			continue
 		}
 		if call, ok := l.Parent().Node().(*ast.CallExpr); ok && ast.Unparen(call.Fun) == l.Node() {

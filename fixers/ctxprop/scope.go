@@ -46,8 +46,9 @@ type level struct {
 
 // env finds the context in scope at cur. Contexts of the enclosing function count, and
 // those of functions further out as long as the way out crosses only function literals
-// called on the spot. A go or defer statement, a literal that may run later, or the
-// clean-up path after <-ctx.Done() or ctx.Err() make the call detached: no context.
+// called on the spot or passed to a callee that runs them before it returns (callback).
+// A go or defer statement, a literal that may run later, or the clean-up path after
+// <-ctx.Done() or ctx.Err() make the call detached: no context.
 func (ck *checker) env(cur inspector.Cursor) envResult {
 	site := cur.Node()
 	var levels []level
@@ -66,6 +67,9 @@ func (ck *checker) env(cur inspector.Cursor) envResult {
 		case *ast.FuncLit:
 			levels = append(levels, level{fn: n, f: ck.m.FuncOf(n), at: at, body: n.Body})
 			call, ok := calledOnTheSpot(p)
+			if !ok {
+				call, ok = ck.callback(p)
+			}
 			if !ok {
 				goto done
 			}

@@ -9,6 +9,14 @@
 // _test.go file, whether a literal is called where it is written, how many references a
 // declared function has, and the go statements that start it.
 //
+// Callbacks (Model.RunsBeforeReturn, callback.go): whether a call runs a function
+// argument only before it returns and keeps no reference to it: a function or method of
+// the package that only calls that parameter, compares it with nil or passes it on to
+// another such function (outside go statements and literals that may run later), or a
+// standard library function whose documentation says so (sort.Slice, filepath.WalkDir,
+// (*sync.Map).Range, ...), with the package's functions that run it and their uses of
+// the parameter (Via).
+//
 // Control (control.go): one no-return policy for every fixer and every driver
 // (Model.Exit, Model.MayReturn): panic, os.Exit, syscall.Exit, runtime.Goexit, log's Fatal
 // and Panic functions and methods, testing's FailNow, Fatal*, Skip*, and the package's own
