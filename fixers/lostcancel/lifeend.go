@@ -147,16 +147,7 @@ func isSyncType(t types.Type, names ...string) bool {
 	if p, ok := t.(*types.Pointer); ok {
 		t = p.Elem()
 	}
-	n, ok := types.Unalias(t).(*types.Named)
-	if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() != "sync" {
-		return false
-	}
-	for _, name := range names {
-		if n.Obj().Name() == name {
-			return true
-		}
-	}
-	return false
+	return model.IsSyncType(t, names...)
 }
 
 // firstWait returns the first statement of body that waits for other goroutines: a call

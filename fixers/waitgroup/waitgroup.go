@@ -197,18 +197,7 @@ func (c *checker) atLeast(pos token.Pos, v string) bool {
 // ---- sync.WaitGroup method calls ----
 
 // isSyncType reports whether t is sync.<name> (not a pointer).
-func isSyncType(t types.Type, names ...string) bool {
-	n, ok := types.Unalias(t).(*types.Named)
-	if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() != "sync" {
-		return false
-	}
-	for _, name := range names {
-		if n.Obj().Name() == name {
-			return true
-		}
-	}
-	return false
-}
+func isSyncType(t types.Type, names ...string) bool { return model.IsSyncType(t, names...) }
 
 func isWG(t types.Type) bool { return isSyncType(t, "WaitGroup") }
 
