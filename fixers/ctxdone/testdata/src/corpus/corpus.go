@@ -499,8 +499,8 @@ func (s *session) loop(ctx context.Context) {
 
 // A raft-like loop whose select has a ctx.Done() case that leaves the labeled loop.
 type raftNode struct {
-	propc  chan []byte
-	readyc chan []byte
+	propc   chan []byte
+	readyc  chan []byte
 	stopped chan struct{}
 }
 
