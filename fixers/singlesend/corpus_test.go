@@ -13,5 +13,5 @@ import (
 // reported, and fixed where the rules allow (see corpus.go.golden), or marked MISSED with
 // the reason (issue 14).
 func TestCorpus(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(singlesend.Analyzer), "corpus")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(singlesend.Analyzer), "corpus", "corpus/hedged")
 }
