@@ -7,7 +7,9 @@
 // missed: 4 (a context in a field of the receiver), 7 (a one-shot send of a goroutine
 // literal that captures the context), 8 (no context or stop channel in scope), 9 (a
 // break that leaves only the select), 10 (a range over a ticker's channel) and 11 (the
-// blocking send is in a method the goroutine calls).
+// blocking send is in a method the goroutine calls). One look-alike is fixed wrongly
+// (WRONG FIX, the last: the early return skips a WaitGroup's Done called through a
+// func-typed field).
 package corpus
 
 import (
@@ -527,3 +529,30 @@ func first(p [][]byte) []byte {
 	}
 	return p[0]
 }
+
+// WRONG FIX (today): returning early from pump skips r.onDone(), which is r.wg.Done (a
+// method value stored in a field), so Wait blocks forever once the context is done,
+// even while the reader is still there to take r.out. The refusal for a skipped Done
+// (or a function of the package that calls it) does not follow the func-typed field.
+type relay struct {
+	wg     sync.WaitGroup
+	out    chan []byte
+	onDone func()
+}
+
+func newRelay(ctx context.Context, in <-chan []byte) *relay {
+	r := &relay{out: make(chan []byte)}
+	r.onDone = r.wg.Done
+	r.wg.Add(1)
+	go r.pump(ctx, in)
+	return r
+}
+
+func (r *relay) pump(ctx context.Context, in <-chan []byte) {
+	for m := range in {
+		r.out <- m // want `send on r.out blocks without a case for ctx.Done\(\)`
+	}
+	r.onDone()
+}
+
+func (r *relay) Wait() { r.wg.Wait() }
