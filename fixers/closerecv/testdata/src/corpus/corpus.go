@@ -6,9 +6,8 @@
 // code that must not be reported.
 //
 // 8 cases, 4 reported, 4 missed: 5 and 6 (the send is on a parameter of the function
-// the goroutine runs), 7 (the close is in a loop that never receives from the channel)
-// and 8 (by design: a close in the Close method of the type whose senders are its
-// methods). One look-alike is reported (FALSE REPORT, the last: a close after joining
+// the goroutine runs), 7 and 8 (the closer never receives from the channel: a loop that
+// serves cancellations, a Close method, which by design is not reported either). One look-alike is reported (FALSE REPORT, the last: a close after joining
 // the sender through the done channel it closes).
 package corpus
 
@@ -330,9 +329,10 @@ func (p *PubSub) processLoop(ctx context.Context) {
 // 8. antage/eventsource#17 ("send on closed channel" panics due to incorrect Close):
 // Close closes the control channels while the goroutines that send on them may still
 // be running; upstream: ensure all goroutines exited before closing.
-// MISSED by design: a close in the Close method of the type whose fields the channels
-// are, when their senders are methods of that type, is not reported (a send after Close
-// breaks the type's contract).
+// MISSED: Close never receives from the channels it closes (the rule reports closes by a
+// function that receives), and by design a close in the Close method of the type whose
+// fields the channels are, when their senders are methods of that type, is not reported
+// either (a send after Close breaks the type's contract).
 type eventSource struct {
 	sink       chan []byte
 	add        chan chan []byte
