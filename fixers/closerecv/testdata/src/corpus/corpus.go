@@ -7,8 +7,9 @@
 //
 // 8 cases, 4 reported, 4 missed: 5 and 6 (the send is on a parameter of the function
 // the goroutine runs), 7 and 8 (the closer never receives from the channel: a loop that
-// serves cancellations, a Close method, which by design is not reported either). One look-alike is reported (FALSE REPORT, the last: a close after joining
-// the sender through the done channel it closes).
+// serves cancellations, a Close method, which by design is not reported either). One
+// look-alike is reported (FALSE REPORT, the last: a close after joining the sender
+// through the done channel it closes).
 package corpus
 
 import (
