@@ -1,0 +1,374 @@
+// Package corpus holds sync.WaitGroup misuse modelled on upstream reports (issue 14,
+// class 4: Add inside a goroutine or a method started with go, Done skipped by an early
+// return or a recovered panic, a WaitGroup passed by value, Wait racing with Add), one
+// function or small type each, for counting what waitgroup reports and fixes (see
+// corpus_test.go). Each case cites its report; the look-alikes at the end are correct
+// code that must stay untouched.
+//
+// 9 cases, 5 reported and fixed, 4 missed: 4 (a recovering method deferred through
+// the receiver that holds the WaitGroup), 6 (no Done at all), 7 (a deferred Done in a
+// loop) and 8, 9 (Add before its own go statement, in code that runs concurrently with
+// Wait). No upstream report was found for a Wait inside the loop that starts the
+// goroutines, nor for Add(len(x)) before a loop whose goroutines may not all start.
+package corpus
+
+import (
+	"context"
+	"errors"
+	"log"
+	"sync"
+	"time"
+)
+
+// 1. cubefs/cubefs#1369 (util/synclist TestSyncPushBack): wg.Add(1) inside the
+// goroutine gives no guarantee that Wait is called after all the Adds: "panic: sync:
+// WaitGroup is reused before previous Wait has returned".
+type SyncList struct {
+	mu    sync.Mutex
+	items []any
+}
+
+func (l *SyncList) PushBack(v any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.items = append(l.items, v)
+}
+
+func pushConcurrently(l *SyncList, n int) int {
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		go func(i int) {
+			wg.Add(1) // want `wg.Add is called inside the goroutine it counts: wg.Wait may return before it runs`
+			defer wg.Done()
+			l.PushBack(i)
+		}(i)
+	}
+	wg.Wait()
+	return len(l.items)
+}
+
+// 2. sabloger/sitemap-generator#10 (SitemapIndex.saveSitemaps): the goroutine returns
+// early on error and s.wg.Done() is never called, so s.wg.Wait() never returns; upstream
+// moved a deferred Done to the top. The WaitGroup is a field.
+type Sitemap struct {
+	Name string
+	save func() (string, error)
+}
+
+type SitemapIndex struct {
+	wg           sync.WaitGroup
+	mu           sync.Mutex
+	Sitemaps     []*Sitemap
+	SitemapPaths []string
+}
+
+func (s *SitemapIndex) saveSitemaps() {
+	for _, sm := range s.Sitemaps {
+		s.wg.Add(1)
+		go func(sm *Sitemap) {
+			smPath, err := sm.save()
+			if err != nil {
+				log.Println("Error while saving this sitemap:", sm.Name, err)
+				return
+			}
+			s.mu.Lock()
+			s.SitemapPaths = append(s.SitemapPaths, smPath)
+			s.mu.Unlock()
+			s.wg.Done() // want `s.wg.Done is not deferred and a return skips it: s.wg.Wait blocks forever`
+		}(sm)
+	}
+	s.wg.Wait()
+}
+
+// 3. monzo/orchestra#5 (fix deadlock panics): make sure to call wg.Done() even when
+// returning early, so that stopping the services does not deadlock.
+type Service struct {
+	Name    string
+	running func() bool
+	stop    func(ctx context.Context) error
+}
+
+func stopServices(ctx context.Context, services map[string]*Service) {
+	var wg sync.WaitGroup
+	for name, service := range services {
+		wg.Add(1)
+		go func(name string, service *Service) {
+			if !service.running() {
+				log.Printf("%s is not running", name)
+				return
+			}
+			if err := service.stop(ctx); err != nil {
+				log.Printf("failed to stop %s: %v", name, err)
+				wg.Done() // want `wg.Done is not deferred and a return skips it: wg.Wait blocks forever`
+				return
+			}
+			log.Printf("%s stopped", name)
+			wg.Done()
+		}(name, service)
+	}
+	wg.Wait()
+}
+
+// 4. ProtonMail/gluon#346 (async.Group.Once): always defer wg.Done() in the goroutine to
+// avoid stalls in case of panics: the group's panic handler recovers the panic, and the
+// Done after fn is skipped.
+// MISSED: the deferred g.handlePanic() is a method call whose receiver holds the
+// WaitGroup, so the rule assumes it may call Done itself and leaves the goroutine alone,
+// although its body, in this package, does not (a deferred function literal or plain
+// function that recovers is seen).
+type PanicHandler interface {
+	HandlePanic(r any)
+}
+
+type Group struct {
+	ctx          context.Context
+	wg           sync.WaitGroup
+	panicHandler PanicHandler
+}
+
+func (g *Group) handlePanic() {
+	if r := recover(); r != nil {
+		g.panicHandler.HandlePanic(r)
+	}
+}
+
+func (g *Group) Once(fn func(ctx context.Context)) {
+	g.wg.Add(1)
+	go func() {
+		defer g.handlePanic()
+		fn(g.ctx)
+		g.wg.Done()
+	}()
+}
+
+func (g *Group) Wait() {
+	g.wg.Wait()
+}
+
+// 5. coreos/locksmith#16 (daemon): the WaitGroup must be passed by reference, otherwise
+// Done() does not decrement the WaitGroup that is actually waited on.
+type daemon struct {
+	rebootNeeded <-chan bool
+	lockHeld     <-chan bool
+	stop         <-chan struct{}
+}
+
+func (d *daemon) watchReboot(wg sync.WaitGroup) { // want `sync.WaitGroup parameter wg of watchReboot is passed by value: watchReboot works on a copy`
+	defer wg.Done()
+	for {
+		select {
+		case <-d.rebootNeeded:
+			log.Println("reboot needed")
+		case <-d.stop:
+			return
+		}
+	}
+}
+
+func (d *daemon) watchLock(wg sync.WaitGroup) { // want `sync.WaitGroup parameter wg of watchLock is passed by value: watchLock works on a copy`
+	defer wg.Done()
+	for {
+		select {
+		case <-d.lockHeld:
+			log.Println("lock held")
+		case <-d.stop:
+			return
+		}
+	}
+}
+
+func (d *daemon) run() {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go d.watchReboot(wg)
+	go d.watchLock(wg)
+	wg.Wait()
+}
+
+// 6. iterative/terraform-provider-iterative#404, fixed by #405 (cml clone-amis): the
+// goroutines never release the WaitGroup, so wg.Wait() deadlocks.
+// MISSED: no rule for a goroutine counted by Add that never calls Done at all (the Done
+// rule looks at Done calls that some path skips).
+func cloneAMIs(regions []string, copyImage func(region string) error) {
+	var wg sync.WaitGroup
+	for _, region := range regions {
+		wg.Add(1)
+		go func(region string) {
+			if err := copyImage(region); err != nil {
+				log.Printf("%s: %v", region, err)
+			}
+		}(region)
+	}
+	wg.Wait()
+}
+
+// 7. minus5/go-uof-sdk#8 (negative WaitGroup counter on SDK exit): defer wg.Done()
+// inside the recovery goroutine's endless retry loop adds one Done per failed attempt,
+// for a single Add.
+// MISSED: a deferred Done inside a loop (one more Done per iteration) is not checked.
+type recovery struct {
+	request func(ctx context.Context) error
+	backoff time.Duration
+}
+
+func (r *recovery) start(ctx context.Context, wg *sync.WaitGroup) {
+	wg.Add(1)
+	go func() {
+		for {
+			defer wg.Done()
+			if err := r.request(ctx); err == nil {
+				return
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(r.backoff):
+			}
+		}
+	}()
+}
+
+// 8. kubernetes-sigs/controller-runtime#1442 (race in controllerManager.waitForRunnable):
+// startRunnable calls waitForRunnable.Add in goroutines the manager started with go
+// (startLeaderElectionRunnables), while waitForRunnableToEnd calls Wait in another.
+// MISSED: the Add is the one of the goroutine it counts, before its go statement (not
+// reported by design); that the method making it is itself started with go, and so
+// races with Wait, is not followed.
+type Runnable interface {
+	Start(ctx context.Context) error
+}
+
+type controllerManager struct {
+	mu                      sync.Mutex
+	leaderElectionRunnables []Runnable
+	waitForRunnable         sync.WaitGroup
+	internalCtx             context.Context
+	internalCancel          context.CancelFunc
+	errChan                 chan error
+}
+
+func (cm *controllerManager) startRunnable(r Runnable) {
+	cm.waitForRunnable.Add(1)
+	go func() {
+		defer cm.waitForRunnable.Done()
+		if err := r.Start(cm.internalCtx); err != nil {
+			cm.errChan <- err
+		}
+	}()
+}
+
+func (cm *controllerManager) startLeaderElectionRunnables() {
+	cm.mu.Lock()
+	defer cm.mu.Unlock()
+	for _, r := range cm.leaderElectionRunnables {
+		cm.startRunnable(r)
+	}
+}
+
+func (cm *controllerManager) waitForRunnableToEnd() {
+	cm.internalCancel()
+	cm.waitForRunnable.Wait()
+}
+
+func (cm *controllerManager) Start(ctx context.Context) error {
+	cm.internalCtx, cm.internalCancel = context.WithCancel(context.Background())
+	go cm.startLeaderElectionRunnables()
+	select {
+	case <-ctx.Done():
+	case err := <-cm.errChan:
+		cm.waitForRunnableToEnd()
+		return err
+	}
+	cm.waitForRunnableToEnd()
+	return nil
+}
+
+// 9. etcd-io/etcd#6534 (TestWatchEventType: WaitGroup is reused before previous Wait has
+// returned): EtcdServer.run calls s.wg.Wait() in a deferred function while goroutines
+// still call s.wg.Add(1) concurrently; upstream added goAttach, which adds under a mutex
+// only while the server is not stopping.
+// MISSED: as in 8, each Add is before its own go statement; a Wait in another goroutine
+// that may run concurrently with them is not checked.
+type EtcdServer struct {
+	wg     sync.WaitGroup
+	stop   chan struct{}
+	done   chan struct{}
+	applyc chan []byte
+	apply  func([]byte)
+}
+
+func (s *EtcdServer) run() {
+	defer func() {
+		s.wg.Wait()
+		close(s.done)
+	}()
+	for {
+		select {
+		case ap := <-s.applyc:
+			s.apply(ap)
+		case <-s.stop:
+			return
+		}
+	}
+}
+
+func (s *EtcdServer) publish(timeout time.Duration, do func(context.Context) error) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		if err := do(ctx); err != nil {
+			log.Println("publish:", err)
+		}
+	}()
+}
+
+func (s *EtcdServer) start(timeout time.Duration, do func(context.Context) error) {
+	go s.run()
+	go s.publish(timeout, do)
+}
+
+// ---------------------------------------------------------------------------------------
+// Look-alikes: correct code that must stay untouched.
+// ---------------------------------------------------------------------------------------
+
+// Add before go, Done deferred first, so that the recovered panic still calls it.
+type workerPool struct {
+	wg sync.WaitGroup
+}
+
+func (p *workerPool) Go(fn func()) {
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		defer func() {
+			if r := recover(); r != nil {
+				log.Println("worker panic:", r)
+			}
+		}()
+		fn()
+	}()
+}
+
+// The WaitGroup is passed by pointer.
+func fanOut(items []string, handle func(string) error) error {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
+	for _, it := range items {
+		wg.Add(1)
+		go handleOne(&wg, &mu, &errs, it, handle)
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func handleOne(wg *sync.WaitGroup, mu *sync.Mutex, errs *[]error, it string, handle func(string) error) {
+	defer wg.Done()
+	if err := handle(it); err != nil {
+		mu.Lock()
+		*errs = append(*errs, err)
+		mu.Unlock()
+	}
+}
