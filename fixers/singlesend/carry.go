@@ -134,6 +134,9 @@ func (ck *check) planCarry(s *sender, active []*sender, ws []write) (*carry, str
 		}
 		return true
 	})
+	for n := range ck.taken[ck.fn.Node] {
+		used[n] = true
+	}
 	cr.typeName = fresh(used, "result", "outcome")
 	cr.recvName = fresh(used, "r", "res")
 	// The fields, written where the make is.
@@ -187,6 +190,11 @@ func (ck *check) planCarry(s *sender, active []*sender, ws []write) (*carry, str
 		}
 		cr.recvs = append(cr.recvs, site)
 	}
+	if ck.taken[ck.fn.Node] == nil {
+		ck.taken[ck.fn.Node] = make(map[string]bool)
+	}
+	ck.taken[ck.fn.Node][cr.typeName] = true
+	ck.taken[ck.fn.Node][cr.recvName] = true
 	return cr, ""
 }
 

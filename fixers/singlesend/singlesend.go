@@ -33,9 +33,10 @@ func run(pass *analysis.Pass) (any, error) {
 	if len(m.Gos) == 0 {
 		return nil, nil // nothing to do in a package without go statements
 	}
+	taken := make(map[ast.Node]map[string]bool)
 	for _, cur := range m.Calls {
 		if isUnbufferedMake(pass.TypesInfo, cur.Node().(*ast.CallExpr)) {
-			checkMake(pass, m, cur)
+			checkMake(pass, m, cur, taken)
 		}
 	}
 	return nil, nil
@@ -81,11 +82,15 @@ type check struct {
 	obj      *types.Var // the variable the channel is assigned to
 	stmtNode ast.Node   // the AssignStmt or ValueSpec, as it appears in the CFG
 	fn       *model.Func
+	// taken are, by function, the names that earlier fixes of this run declare in it (a
+	// carry's result type): two channels of one function get distinct ones
+	// (authzed/spicedb#242's hedged request carries both).
+	taken map[ast.Node]map[string]bool
 }
 
 // checkMake analyses one make(chan T) call.
-func checkMake(pass *analysis.Pass, m *model.Model, makeCur inspector.Cursor) {
-	ck := &check{pass: pass, info: pass.TypesInfo, m: m, call: makeCur.Node().(*ast.CallExpr)}
+func checkMake(pass *analysis.Pass, m *model.Model, makeCur inspector.Cursor, taken map[ast.Node]map[string]bool) {
+	ck := &check{pass: pass, info: pass.TypesInfo, m: m, call: makeCur.Node().(*ast.CallExpr), taken: taken}
 
 	// The make must be the whole value assigned to a newly declared local variable.
 	switch p := makeCur.Parent().Node().(type) {

@@ -1,8 +1,8 @@
-// Package hedged holds case 9 of the singlesend corpus (see ../corpus.go), apart from the
-// package because its two fixes, applied together, do not type-check: in corpus/ it
-// would be a seed of fixers.FuzzFix (*/testdata/src/*/*.go), which fails on it through
-// rewrite.FixFile ("result redeclared in this block"). Move it back into corpus.go once
-// singlesend gives the carry types of one function distinct names.
+// Package hedged holds case 9 of the singlesend corpus (see ../corpus.go) apart from the
+// package: its two fixes declare a result type each in one function, and session 10's
+// singlesend gave both the same name ("result redeclared in this block"). It stays
+// apart as the regression test of that wrong fix: fixers.FuzzFix seeds on
+// */testdata/src/*/*.go would not catch its return.
 package hedged
 
 import (
@@ -13,8 +13,8 @@ import (
 // 9. authzed/spicedb#242 (hedging proxy): once one of the two subrequests answers, the
 // hedger returns and the slow subrequest hangs on its send; both subrequests also write
 // the parent's results rev and err (upstream: buffered channels and a sync.Once).
-// WRONG FIX (together): both channels are fixed by carrying rev and err, and both fixes
-// declare type result in the function's body: "result redeclared in this block".
+// Fixed: both channels carry rev and err, the second in a type of its own (outcome),
+// since one run makes both fixes (session 10 named both result: a wrong fix).
 type revisionDelegate interface {
 	Revision(ctx context.Context) (int64, error)
 }
