@@ -69,7 +69,9 @@
 //   - the value sent has a Close method: abandoning the send would leak it;
 //   - returning early would skip a close, an Unlock, RUnlock or WaitGroup.Done without
 //     its matching Lock or Add, an atomic update, or a function of the package that does
-//     one of these;
+//     one of these; or, after the loop (its clean-up rather than its iterations' work),
+//     an increment or decrement of shared state (f.active--) or a function value called
+//     for its effect (onDone(), which may be a WaitGroup's Done);
 //   - a channel operation of the package on the same channel (found by following
 //     assignments, calls and returns) waits unconditionally for the operation that would
 //     no longer happen, e.g. a counted loop receiving one result per worker: after the

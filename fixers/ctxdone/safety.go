@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/model"
@@ -62,7 +63,7 @@ func (c *checker) unsafe(u *unit, planned map[*model.ChanOp]bool) (token.Pos, st
 	}
 	for _, it := range u.items {
 		following, loops := c.after(it.cur, u)
-		if h := c.hazardIn(following); h != nil {
+		if h := c.hazardIn(following, loops); h != nil {
 			return h.pos, "returning early would skip " + h.what
 		}
 		for _, region := range append(following, loops...) {
@@ -177,11 +178,16 @@ type hazard struct {
 
 // hazardIn returns the first release in nodes (in order) without a matching acquire
 // before it in nodes: close, Unlock, RUnlock, WaitGroup.Done, Cond.Signal or Broadcast,
-// an atomic update, or a call of a function of the package that contains one.
-func (c *checker) hazardIn(nodes []ast.Node) *hazard {
+// an atomic update, an increment or decrement of anything but a local variable, a call
+// of a function value for its effect, or a call of a function of the package that contains one.
+func (c *checker) hazardIn(nodes, loops []ast.Node) *hazard {
 	held := make(map[string]int)
 	var h *hazard
 	for _, n := range nodes {
+		// Counts and callbacks inside a loop that would run again are the work of its
+		// iterations, which an early return ends like the loop's own end would; after
+		// the loop they are its clean-up.
+		perIteration := slices.ContainsFunc(loops, func(l ast.Node) bool { return l.Pos() <= n.Pos() && n.End() <= l.End() })
 		ast.Inspect(n, func(m ast.Node) bool {
 			if h != nil {
 				return false
@@ -191,6 +197,18 @@ func (c *checker) hazardIn(nodes []ast.Node) *hazard {
 				return false
 			case *ast.CallExpr:
 				h = c.callHazard(m, held)
+			case *ast.ExprStmt:
+				// A function value called for its effect (a field, a variable, a method
+				// value: relay's onDone = wg.Done): what it releases cannot be read.
+				if call, ok := ast.Unparen(m.X).(*ast.CallExpr); ok && !perIteration && c.funcValue(call) {
+					h = &hazard{call.Pos(), types.ExprString(call) + " (a function value, which may release what others wait for)"}
+				}
+			case *ast.IncDecStmt:
+				// A count of shared state (active--): skipping it leaves the count wrong
+				// for whoever reads it, as a skipped atomic update would.
+				if !perIteration && !c.localVar(m.X) {
+					h = &hazard{m.Pos(), types.ExprString(m.X) + m.Tok.String()}
+				}
 			}
 			return h == nil
 		})
@@ -275,7 +293,9 @@ func (c *checker) funcHazard(fn *types.Func) *hazard {
 		return nil
 	}
 	c.hazMemo[fn] = inProgress
-	h := c.hazardIn([]ast.Node{decl.Body})
+	// Only its releases count: its counts and callbacks are its own business (the body
+	// stands in as a region whose counts and callbacks are exempt).
+	h := c.hazardIn([]ast.Node{decl.Body}, []ast.Node{decl.Body})
 	c.hazMemo[fn] = h
 	return h
 }
@@ -386,4 +406,28 @@ func (c *checker) consumed(u *unit, why string) bool {
 		}
 	}
 	return false
+}
+
+// localVar reports whether e is a local variable (not a field, an element, a package
+// variable).
+func (c *checker) localVar(e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := c.info.Uses[id].(*types.Var)
+	return ok && v.Parent() != nil && v.Parent() != v.Pkg().Scope()
+}
+
+// funcValue reports whether call calls a function value: not a declared function or
+// method, a builtin, a conversion or a function literal.
+func (c *checker) funcValue(call *ast.CallExpr) bool {
+	if tv, ok := c.info.Types[call.Fun]; !ok || tv.IsType() || tv.IsBuiltin() {
+		return false
+	}
+	if _, isLit := ast.Unparen(call.Fun).(*ast.FuncLit); isLit {
+		return false
+	}
+	_, isFunc := typeutil.Callee(c.info, call).(*types.Func)
+	return !isFunc
 }

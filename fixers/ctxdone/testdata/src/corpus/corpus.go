@@ -7,9 +7,9 @@
 // missed: 4 (a context in a field of the receiver), 7 (a one-shot send of a goroutine
 // literal that captures the context), 8 (no context or stop channel in scope), 9 (a
 // break that leaves only the select), 10 (a range over a ticker's channel) and 11 (the
-// blocking send is in a method the goroutine calls). One look-alike is fixed wrongly
-// (WRONG FIX, the last: the early return skips a WaitGroup's Done called through a
-// func-typed field).
+// blocking send is in a method the goroutine calls). The look-alikes stay untouched; the
+// last is reported without a fix (session 10 fixed it wrongly: the early return skipped
+// a WaitGroup's Done called through a func-typed field).
 package corpus
 
 import (
@@ -530,10 +530,10 @@ func first(p [][]byte) []byte {
 	return p[0]
 }
 
-// WRONG FIX (today): returning early from pump skips r.onDone(), which is r.wg.Done (a
-// method value stored in a field), so Wait blocks forever once the context is done,
-// even while the reader is still there to take r.out. The refusal for a skipped Done
-// (or a function of the package that calls it) does not follow the func-typed field.
+// Was a WRONG FIX (session 10): returning early from pump skipped r.onDone(), which is
+// r.wg.Done (a method value stored in a field), so Wait blocked forever once the context
+// was done. A function value called for its effect is now code a return must not skip:
+// reported without a fix.
 type relay struct {
 	wg     sync.WaitGroup
 	out    chan []byte
@@ -550,7 +550,7 @@ func newRelay(ctx context.Context, in <-chan []byte) *relay {
 
 func (r *relay) pump(ctx context.Context, in <-chan []byte) {
 	for m := range in {
-		r.out <- m // want `send on r.out blocks without a case for ctx.Done\(\)`
+		r.out <- m // want `send on r.out blocks without a case for ctx.Done\(\) \(no fix: returning early would skip r.onDone\(\)`
 	}
 	r.onDone()
 }
