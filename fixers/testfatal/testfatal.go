@@ -69,6 +69,9 @@ func checkGoroutine(pass *analysis.Pass, m *model.Model, f *model.Func) {
 		if inNestedGoroutine(info, m, f, cur) {
 			continue // that goroutine's own walk reports it
 		}
+		if inStoredLiteral(m, f, cur) {
+			continue // whoever calls the literal may be the test's goroutine
+		}
 		call := cur.Node().(*ast.CallExpr)
 		fn, ok := typeutil.Callee(info, call).(*types.Func)
 		if ok && fn.Pkg() != nil && fn.Pkg().Path() == requirePath {
@@ -137,6 +140,24 @@ func checkGoroutine(pass *analysis.Pass, m *model.Model, f *model.Func) {
 func inNestedGoroutine(info *types.Info, m *model.Model, f *model.Func, cur inspector.Cursor) bool {
 	for g := m.Enclosing(cur); g != nil && g != f; g = g.Outer {
 		if started(info, g) {
+			return true
+		}
+	}
+	return false
+}
+
+// inStoredLiteral reports whether cur is in a function literal nested in f that is not
+// called where it stands nor handed to a call, but stored (assigned, put in a map or a
+// struct, sent, returned): the goroutine that runs it is not known
+// (handlers["hello"] = func(...) {...}, called later by the test itself).
+func inStoredLiteral(m *model.Model, f *model.Func, cur inspector.Cursor) bool {
+	for g := m.Enclosing(cur); g != nil && g != f; g = g.Outer {
+		if _, ok := g.Node.(*ast.FuncLit); !ok {
+			continue
+		}
+		switch g.Cursor.ParentEdgeKind() {
+		case edge.CallExpr_Fun, edge.CallExpr_Args:
+		default:
 			return true
 		}
 	}
