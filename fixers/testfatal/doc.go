@@ -23,7 +23,10 @@
 // literal with results (errgroup's func() error: what it should return is the test's
 // choice), one in a function literal nested in the goroutine (a return would only leave
 // that literal), and Skip, Skipf and SkipNow, which have no counterpart that does not
-// end the goroutine.
+// end the goroutine. A call in a literal nested in the goroutine is followed only when
+// that literal is called where it stands or handed to a call; one the goroutine stores
+// (in a map, a field, a variable) may be run by the test's own goroutine, and is not
+// reported.
 //
 // testify's require functions call t.FailNow when their assertion fails (testifylint's
 // go-require): in such a goroutine, require.X(t, ...) is reported as well, and fixed with
