@@ -40,7 +40,9 @@
 //
 //   - the input is a method call on a parameter of an exported function: a Serve(lis
 //     net.Listener) accepts on the caller's listener, which the caller limits
-//     (netutil.LimitListener) as it chooses;
+//     (netutil.LimitListener) as it chooses; or on a variable or field that only ever
+//     holds what netutil.LimitListener returns ("accepts at most n simultaneous
+//     connections");
 //   - for a fan-out, the loop body (outside function literals) does a channel send or
 //     receive (a semaphore acquire, a hand-off to a consumer), or calls Wait or Acquire
 //     of a sync, semaphore or errgroup type;

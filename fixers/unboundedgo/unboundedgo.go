@@ -111,7 +111,7 @@ func (c *checker) check(cur inspector.Cursor, fn ast.Expr, args []ast.Expr) {
 		if find.msg == "" {
 			continue
 		}
-		if c.callerSupplied(f, find.src) {
+		if c.callerSupplied(f, find.src) || c.limitedListener(find.src) {
 			return
 		}
 		if find.throttled(c, body) || c.limitedGoroutine(fn) {
@@ -529,4 +529,99 @@ func (c *checker) callerSupplied(f *model.Func, src ast.Node) bool {
 		}
 	}
 	return false
+}
+
+// limitedListener reports whether the input is a call of a method of a variable or field
+// that only ever holds what golang.org/x/net/netutil.LimitListener returns: "a Listener
+// that accepts at most n simultaneous connections from the provided Listener", so at most
+// n goroutines serve them.
+func (c *checker) limitedListener(src ast.Node) bool {
+	info := c.pass.TypesInfo
+	call, ok := src.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	var obj types.Object
+	switch x := ast.Unparen(sel.X).(type) {
+	case *ast.Ident:
+		obj = info.Uses[x]
+	case *ast.SelectorExpr:
+		obj = info.Uses[x.Sel]
+	}
+	v, ok := obj.(*types.Var)
+	if !ok || v.Exported() && v.IsField() {
+		return false // an exported field may be set anywhere
+	}
+	limits := func(e ast.Expr) bool {
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		fn, ok := typeutil.Callee(info, call).(*types.Func)
+		return ok && fn.Pkg() != nil && fn.Pkg().Path() == "golang.org/x/net/netutil" && fn.Name() == "LimitListener"
+	}
+	target := func(e ast.Expr) bool {
+		switch e := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			return info.ObjectOf(e) == v
+		case *ast.SelectorExpr:
+			return info.Uses[e.Sel] == v
+		}
+		return false
+	}
+	sets, ok := 0, true
+	for cur := range c.m.Inspector.Root().Preorder((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.KeyValueExpr)(nil), (*ast.UnaryExpr)(nil), (*ast.CompositeLit)(nil)) {
+		switch n := cur.Node().(type) {
+		case *ast.CompositeLit:
+			if len(n.Elts) == 0 {
+				break
+			}
+			if _, keyed := n.Elts[0].(*ast.KeyValueExpr); keyed {
+				break
+			}
+			if st, isStruct := info.TypeOf(n).Underlying().(*types.Struct); isStruct {
+				for f := range st.Fields() {
+					if f == v {
+						ok = false // set by position
+					}
+				}
+			}
+		case *ast.AssignStmt:
+			for i, l := range n.Lhs {
+				if !target(l) {
+					continue
+				}
+				if len(n.Lhs) != len(n.Rhs) || !limits(n.Rhs[i]) {
+					ok = false
+				}
+				sets++
+			}
+		case *ast.ValueSpec:
+			for i, id := range n.Names {
+				if info.Defs[id] != v {
+					continue
+				}
+				if len(n.Values) != len(n.Names) || !limits(n.Values[i]) {
+					ok = false
+				}
+				sets++
+			}
+		case *ast.KeyValueExpr:
+			if id, isID := n.Key.(*ast.Ident); isID && info.Uses[id] == v {
+				if !limits(n.Value) {
+					ok = false
+				}
+				sets++
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND && target(n.X) {
+				ok = false // written through a pointer
+			}
+		}
+	}
+	return ok && sets > 0
 }
