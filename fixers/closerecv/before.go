@@ -14,10 +14,13 @@ import (
 // channel in a statement of its own (not a select case, not in a loop) of a block that
 // contains the close, before it: every path to the close has received (go-redis's
 // commands_test: `<-started; ...; close(started)` after the goroutine's one send).
-func receivedBefore(ops []op, cl op) bool {
+func receivedBefore(ops []op, cl op) bool { return receivedFromBefore(ops, cl.obj, cl) }
+
+// receivedFromBefore is receivedBefore for a receive from the channel obj.
+func receivedFromBefore(ops []op, obj *types.Var, cl op) bool {
 	closeStmt := cl.cur.Parent()
 	for _, o := range ops {
-		if o.obj != cl.obj || o.kind != opRecv || o.fn != cl.fn || o.inLoop || o.pos > cl.pos {
+		if o.obj != obj || o.kind != opRecv || o.fn != cl.fn || o.inLoop || o.pos > cl.pos {
 			continue
 		}
 		if _, ok := o.cur.Node().(*ast.UnaryExpr); !ok {
@@ -116,4 +119,49 @@ func sentBeforeCloser(cl op, sends []op) bool {
 		}
 	}
 	return true
+}
+
+// joinedBefore reports whether every send is in a goroutine, started once, that closes a
+// done channel of its own when it returns (defer close(stopped), a statement of its
+// body), and the closing function receives from that channel before the close, as
+// receivedBefore does, and nothing else sends on it or closes it: every sender has
+// returned (a tailer cancels its reader, waits for <-stopped, then closes lines).
+func joinedBefore(info *types.Info, cl op, sends []op, byObj map[*types.Var][]op) bool {
+	for _, s := range sends {
+		if !onceGoroutine(s) {
+			return false
+		}
+		d := deferredClose(info, s.fn.Body)
+		if d == nil || !receivedFromBefore(byObj[d], d, cl) {
+			return false
+		}
+		for _, o := range byObj[d] {
+			if o.kind == opSend || o.kind == opClose && o.fn != s.fn {
+				return false // something else may end the wait
+			}
+		}
+	}
+	return len(sends) > 0
+}
+
+// deferredClose returns the channel variable that a statement `defer close(d)` of body
+// closes, or nil.
+func deferredClose(info *types.Info, body *ast.BlockStmt) *types.Var {
+	for _, st := range body.List {
+		ds, ok := st.(*ast.DeferStmt)
+		if !ok || len(ds.Call.Args) != 1 {
+			continue
+		}
+		if id, ok := ast.Unparen(ds.Call.Fun).(*ast.Ident); !ok || id.Name != "close" {
+			continue
+		} else if _, ok := info.Uses[id].(*types.Builtin); !ok {
+			continue
+		}
+		if id, ok := ast.Unparen(ds.Call.Args[0]).(*ast.Ident); ok {
+			if v, ok := info.Uses[id].(*types.Var); ok {
+				return v
+			}
+		}
+	}
+	return nil
 }

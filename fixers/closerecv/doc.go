@@ -12,7 +12,10 @@
 //
 // It does not report a function that waits for the senders first (it calls Wait of a
 // sync.WaitGroup or an errgroup.Group, itself or in a goroutine it starts and waits on:
-// the usual "wait, then close, then drain"); a close that directly follows a receive of
+// the usual "wait, then close, then drain"), or receives, in a statement of the close's
+// block before it, from the done channel that each sending goroutine (started once)
+// closes with a deferred close and nothing else sends on or closes; a close that
+// directly follows a receive of
 // the only send there is (outside loops: that sender is done), or that follows, in the
 // same block or one inside it, a receive on every path when the only send is in a
 // goroutine started once; a token channel, where every function that sends on it first received from
