@@ -9,7 +9,7 @@ import (
 )
 
 func Test(t *testing.T) {
-	for _, pkg := range []string{"fresh", "twins", "nilctx", "oldgo", "request", "detach", "httptwins", "callback", "callbackgroup"} {
+	for _, pkg := range []string{"fresh", "twins", "nilctx", "oldgo", "request", "detach", "httptwins", "callback", "callbackgroup", "joined"} {
 		t.Run(pkg, func(t *testing.T) {
 			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(ctxprop.Analyzer), pkg)
 		})

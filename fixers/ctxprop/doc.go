@@ -98,7 +98,9 @@
 //
 //   - calls in defer and go statements, and in function literals that are neither called
 //     on the spot nor run by their callee before it returns (they may run after the
-//     function returns: a hook registered, a goroutine, errgroup's Go, time.AfterFunc);
+//     function returns: a hook registered, a goroutine, errgroup's Go, time.AfterFunc),
+//     except in a goroutine's literal that the function waits for on every path before
+//     it returns (model.Spawn.MayReturnBefore: wg.Wait(), a receive of its result);
 //   - calls reachable from a receive of ctx.Done(), a select case on it, a call of
 //     ctx.Err() or context.Cause, or a call (not deferred) of a derived context's cancel
 //     function (clean-up and graceful shutdown need a fresh context, and a cancelled one

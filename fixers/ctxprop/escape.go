@@ -159,6 +159,9 @@ func (ck *checker) useEscapes(c inspector.Cursor, fn ast.Node) bool {
 		if _, _, ok := ck.runsBeforeReturn(l); ok {
 			continue
 		}
+		if ck.joinedGo(l) != nil {
+			continue // a goroutine the function waits for
+		}
 		if call, ok := l.Parent().Node().(*ast.CallExpr); ok && ast.Unparen(call.Fun) == l.Node() {
 			if _, ok := l.Parent().Parent().Node().(*ast.DeferStmt); ok {
 				continue
@@ -167,7 +170,12 @@ func (ck *checker) useEscapes(c inspector.Cursor, fn ast.Node) bool {
 		return true
 	}
 	for g := range c.Enclosing((*ast.GoStmt)(nil), (*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		if _, ok := g.Node().(*ast.GoStmt); ok {
+		if gs, ok := g.Node().(*ast.GoStmt); ok {
+			if lit, isLit := ast.Unparen(gs.Call.Fun).(*ast.FuncLit); isLit {
+				if lc, found := g.FindNode(lit); found && ck.joinedGo(lc) != nil {
+					continue
+				}
+			}
 			return true
 		}
 		if g.Node() == fn {

@@ -54,10 +54,13 @@ func (ck *checker) env(cur inspector.Cursor) envResult {
 	var levels []level
 	at := site
 	detached := false
+	var joined ast.Node // a go statement whose goroutine the function waits for
 	for p := cur.Parent(); p.Valid(); p = p.Parent() {
 		switch n := p.Node().(type) {
 		case *ast.GoStmt, *ast.DeferStmt:
-			detached = true
+			if n != joined {
+				detached = true
+			}
 		case *ast.FuncDecl:
 			if n.Body == nil {
 				return envResult{}
@@ -69,6 +72,11 @@ func (ck *checker) env(cur inspector.Cursor) envResult {
 			call, ok := calledOnTheSpot(p)
 			if !ok {
 				call, ok = ck.callback(p)
+			}
+			if !ok {
+				if gs := ck.joinedGo(p); gs != nil {
+					call, ok, joined = gs.Call, true, gs
+				}
 			}
 			if !ok {
 				goto done
@@ -208,6 +216,31 @@ func calledOnTheSpot(lit inspector.Cursor) (*ast.CallExpr, bool) {
 		return nil, false
 	}
 	return call, true
+}
+
+// joinedGo returns the go statement that starts lit, a function literal, when the
+// function starting it cannot return while the goroutine runs (model.Spawn's
+// MayReturnBefore: it waits for it on every path, with a WaitGroup, a channel): the
+// goroutine's calls run inside the function's life, under its context
+// (pganalyze/collector#565's fan-out of requests it waits for).
+func (ck *checker) joinedGo(lit inspector.Cursor) *ast.GoStmt {
+	call, ok := lit.Parent().Node().(*ast.CallExpr)
+	if !ok || call.Fun != lit.Node() {
+		return nil
+	}
+	gs, ok := lit.Parent().Parent().Node().(*ast.GoStmt)
+	if !ok {
+		return nil
+	}
+	f := ck.m.FuncOf(lit.Node())
+	if f == nil {
+		return nil
+	}
+	s := ck.m.Shared().SpawnOf(f)
+	if s == nil || s.MayReturnBefore() {
+		return nil
+	}
+	return gs
 }
 
 // paramsAndLocals returns the context variables declared by function l itself: its
