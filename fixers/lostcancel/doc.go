@@ -129,9 +129,7 @@
 // function literal that calls cancel and is assigned to a local variable that the
 // function only ever calls (cleanup := func() { cancel(); ... }; ...; cleanup()) is not a
 // use where it is written: each call of the variable is, so a cancel called only by a
-// clean-up closure on the error paths is reported, and fixed like the others. Nor is a
-// deferred literal that calls cancel only under a condition (`defer func() { if err !=
-// nil { cancel() } }()`) a release of the returns on which the condition is false.
+// clean-up closure on the error paths is reported, and fixed like the others.
 //
 // A cancel variable declared by an enclosing function and only assigned in a function
 // literal is reported (without a fix) only when the enclosing function never uses it.

@@ -265,9 +265,6 @@ func lostPath(info *types.Info, g *cfg.CFG, c *candidate, r *refs, done func(*cf
 	// scan classifies one CFG node: 1 uses v, -1 kills v, 0 neither.
 	scan := func(n ast.Node) int {
 		used, killed := false, false
-		if ds, ok := n.(*ast.DeferStmt); ok && conditionalCancel(info, ds, v) {
-			return 0 // it calls cancel only on some paths: not a release of every return
-		}
 		ast.Inspect(n, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.FuncLit:
@@ -484,69 +481,4 @@ func (a *analyzer) handedOn(c *candidate) bool {
 		}
 	}
 	return false
-}
-
-// conditionalCancel reports whether ds defers a function literal whose only references
-// to the cancel variable v are calls under a condition (`defer func() { if err != nil {
-// cancel() } }()`, xmtp/xmtpd#1909): the returns on which the condition is false leave
-// the context live. A call as a statement of the literal's body, or under `if v != nil`,
-// releases it on every path of the literal.
-func conditionalCancel(info *types.Info, ds *ast.DeferStmt, v *types.Var) bool {
-	lit, ok := ast.Unparen(ds.Call.Fun).(*ast.FuncLit)
-	if !ok || len(ds.Call.Args) > 0 {
-		return false
-	}
-	isCall := func(st ast.Stmt) bool {
-		es, ok := st.(*ast.ExprStmt)
-		if !ok {
-			return false
-		}
-		call, ok := ast.Unparen(es.X).(*ast.CallExpr)
-		if !ok {
-			return false
-		}
-		id, ok := ast.Unparen(call.Fun).(*ast.Ident)
-		return ok && info.Uses[id] == v
-	}
-	nilGuard := func(st ast.Stmt) bool {
-		is, ok := st.(*ast.IfStmt)
-		if !ok || is.Init != nil || is.Else != nil || len(is.Body.List) != 1 || !isCall(is.Body.List[0]) {
-			return false
-		}
-		b, ok := ast.Unparen(is.Cond).(*ast.BinaryExpr)
-		if !ok || b.Op != token.NEQ {
-			return false
-		}
-		id, ok := ast.Unparen(b.X).(*ast.Ident)
-		return ok && info.Uses[id] == v && info.Types[b.Y].IsNil()
-	}
-	refs := 0
-	ast.Inspect(lit.Body, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == v {
-			refs++
-		}
-		return true
-	})
-	if refs == 0 {
-		return false
-	}
-	for _, st := range lit.Body.List {
-		if isCall(st) || nilGuard(st) {
-			return false
-		}
-		if _, ok := st.(*ast.ReturnStmt); ok {
-			break // what follows does not run
-		}
-	}
-	// Every reference must be a call: a literal that hands cancel on is a use.
-	calls := 0
-	ast.Inspect(lit.Body, func(n ast.Node) bool {
-		if call, ok := n.(*ast.CallExpr); ok {
-			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok && info.Uses[id] == v {
-				calls++
-			}
-		}
-		return true
-	})
-	return calls == refs
 }

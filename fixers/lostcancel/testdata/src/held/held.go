@@ -138,38 +138,3 @@ func waitSignalStopped(ctx context.Context) error {
 	<-ctx.Done()
 	return errors.Join(ctx.Err(), context.Cause(ctx))
 }
-
-// A deferred literal that cancels only when the call failed: the successful returns
-// keep the context live (xmtp/xmtpd#1909's shape, here with a context that does not
-// escape, so it is fixed).
-func (c *client) probe(ctx context.Context) (err error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout) // want `cancel function returned by context.WithTimeout is not called on all paths`
-	defer func() {
-		if err != nil {
-			cancel()
-		}
-	}()
-	_, err = dial(ctx, c.addr)
-	return err
-}
-
-// Deferred literals that cancel on every path: silent.
-func (c *client) probeAlways(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer func() {
-		cancel()
-	}()
-	_, err := dial(ctx, c.addr)
-	return err
-}
-
-func (c *client) probeGuarded(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer func() {
-		if cancel != nil {
-			cancel()
-		}
-	}()
-	_, err := dial(ctx, c.addr)
-	return err
-}
