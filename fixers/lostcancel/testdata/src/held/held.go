@@ -138,3 +138,37 @@ func waitSignalStopped(ctx context.Context) error {
 	<-ctx.Done()
 	return errors.Join(ctx.Err(), context.Cause(ctx))
 }
+
+// grpc's NewHTTP2Client and newClientStream: the deferred literal cancels on the error
+// returns, and the success path hands the cancel to the transport it returns. Silent: a
+// conditional release in a deferred literal is taken as a use, since which returns set
+// err cannot be told (the leak of xmtp/xmtpd#1909, whose success path drops the cancel,
+// is missed for that reason).
+type transport struct{ cancel context.CancelFunc }
+
+func newTransport(ctx context.Context, c *client) (_ *transport, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer func() {
+		if err != nil {
+			cancel()
+		}
+	}()
+	if _, err = dial(ctx, c.addr); err != nil {
+		return nil, err
+	}
+	return &transport{cancel: cancel}, nil
+}
+
+// caddy's shutdown grace period: the deferred literal starts a goroutine that cancels
+// once the servers are done. Silent.
+func (c *client) drain(ctx context.Context, done <-chan struct{}) error {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer func() {
+		go func() {
+			<-done
+			cancel()
+		}()
+	}()
+	_, err := dial(ctx, c.addr)
+	return err
+}
