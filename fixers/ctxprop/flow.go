@@ -35,25 +35,14 @@ func (ck *checker) flow(f *model.Func) *flowInfo {
 
 	// Select comm statements are evaluated in the block before the select; a Done
 	// case marks only its own body.
-	comms := make(map[ast.Node]bool)
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.CommClause:
-			if n.Comm != nil {
-				comms[n.Comm] = true
-			}
-		}
-		return true
-	})
+	comms := f.Comms()
 	for _, b := range fi.g.Blocks {
 		if cc, ok := b.Stmt.(*ast.CommClause); ok && b.Kind == cfg.KindSelectCaseBody && cc.Comm != nil && ck.hasMarker(cc.Comm) {
 			fi.mark[b] = -1
 			continue
 		}
 		for i, n := range b.Nodes {
-			if !comms[n] && ck.hasMarker(n) {
+			if comms[n] == nil && ck.hasMarker(n) {
 				fi.mark[b] = i
 				break
 			}

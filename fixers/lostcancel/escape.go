@@ -403,31 +403,15 @@ func holds(t types.Type, visiting map[types.Type]bool) bool {
 // value holding it such as a request, passed to another package's function is not
 // kept, by the context package's convention.
 func (f *flow) handedOn(call *ast.CallExpr) *escape {
-	callee, _ := typeutil.Callee(f.info, call).(*types.Func)
-	off := 0
-	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-		if s, ok := f.info.Selections[sel]; ok && s.Kind() == types.MethodExpr {
-			off = 1
-		}
-	}
 	for j, arg := range call.Args {
 		if !f.mentions(arg) {
 			continue
 		}
-		if callee == nil || f.a.m.Decl(callee) == nil {
-			if t := f.info.TypeOf(arg); t != nil {
-				if _, isChan := t.Underlying().(*types.Chan); isChan {
-					return &escape{arg, "the context's Done channel is handed on, and the callee may keep it"}
-				}
-			}
-			continue
-		}
-		k := j - off
-		params := callee.Signature().Params()
-		if callee.Signature().Variadic() && k >= params.Len()-1 {
-			k = params.Len() - 1
-		}
-		if k >= 0 && f.a.m.Retains(callee, k) {
+		switch f.a.m.ArgKept(call, j) {
+		case model.KeptChan:
+			return &escape{arg, "the context's Done channel is handed on, and the callee may keep it"}
+		case model.KeptByFunc:
+			callee := typeutil.Callee(f.info, call)
 			return &escape{arg, fmt.Sprintf("%s keeps the context after it returns", callee.Name())}
 		}
 	}

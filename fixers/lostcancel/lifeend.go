@@ -122,14 +122,10 @@ func (a *analyzer) groupWait(k *kept) lifeEnd {
 	if !waits {
 		return lifeEnd{}
 	}
-	for _, st := range e.decl.Body.List {
-		if es, ok := st.(*ast.ExprStmt); ok {
-			if call, ok := ast.Unparen(es.X).(*ast.CallExpr); ok && isWaitGroupWait(typeutil.Callee(info, call)) {
-				e.after = st
-				break
-			}
-		}
-	}
+	e.after = firstTop(e.decl.Body, func(x ast.Expr) bool {
+		call, ok := ast.Unparen(x).(*ast.CallExpr)
+		return ok && isWaitGroupWait(typeutil.Callee(info, call))
+	})
 	e.name = "Wait"
 	return e
 }
@@ -155,7 +151,7 @@ func isSyncType(t types.Type, names ...string) bool {
 // an assignment. A wait nested in another statement is not looked for.
 func (a *analyzer) firstWait(body *ast.BlockStmt) ast.Stmt {
 	info := a.pass.TypesInfo
-	waits := func(e ast.Expr) bool {
+	return firstTop(body, func(e ast.Expr) bool {
 		switch e := ast.Unparen(e).(type) {
 		case *ast.CallExpr:
 			return isWaitGroupWait(typeutil.Callee(info, e))
@@ -163,15 +159,20 @@ func (a *analyzer) firstWait(body *ast.BlockStmt) ast.Stmt {
 			return e.Op == token.ARROW
 		}
 		return false
-	}
+	})
+}
+
+// firstTop returns the first statement of body that is an expression statement, or an
+// assignment of one value, whose expression satisfies is.
+func firstTop(body *ast.BlockStmt, is func(ast.Expr) bool) ast.Stmt {
 	for _, st := range body.List {
 		switch st := st.(type) {
 		case *ast.ExprStmt:
-			if waits(st.X) {
+			if is(st.X) {
 				return st
 			}
 		case *ast.AssignStmt:
-			if len(st.Rhs) == 1 && waits(st.Rhs[0]) {
+			if len(st.Rhs) == 1 && is(st.Rhs[0]) {
 				return st
 			}
 		}

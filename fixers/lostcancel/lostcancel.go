@@ -426,13 +426,7 @@ func (a *analyzer) doneAt(c *candidate) func(*cfg.Block, ast.Node) bool {
 	}
 	// The comm statements of selects are nodes of the block before the select (the cfg
 	// evaluates them all there); a Done case makes only its own body done.
-	comms := make(map[ast.Node]bool)
-	ast.Inspect(c.body, func(n ast.Node) bool {
-		if cc, ok := n.(*ast.CommClause); ok && cc.Comm != nil {
-			comms[cc.Comm] = true
-		}
-		return true
-	})
+	comms := c.d.Func.Comms()
 	return func(b *cfg.Block, n ast.Node) bool {
 		if v == nil {
 			return false
@@ -445,7 +439,7 @@ func (a *analyzer) doneAt(c *candidate) func(*cfg.Block, ast.Node) bool {
 			es, ok := cc.Comm.(*ast.ExprStmt)
 			return ok && isDone(es.X)
 		}
-		if es, ok := n.(*ast.ExprStmt); ok && !comms[n] && isDone(es.X) {
+		if es, ok := n.(*ast.ExprStmt); ok && comms[n] == nil && isDone(es.X) {
 			return true
 		}
 		return a.m.KnownDone(c.d.Func, v, n)

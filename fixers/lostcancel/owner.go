@@ -324,22 +324,14 @@ func (a *analyzer) replaced(k *kept, f *model.Func, c inspector.Cursor) bool {
 // method does not refer to; and the default case.
 func (a *analyzer) independentComm(comm ast.Stmt, r *reached) bool {
 	info := a.pass.TypesInfo
-	var x ast.Expr
-	switch st := comm.(type) {
-	case nil:
+	if comm == nil {
 		return true
-	case *ast.ExprStmt:
-		x = st.X
-	case *ast.AssignStmt:
-		if len(st.Rhs) == 1 {
-			x = st.Rhs[0]
-		}
 	}
-	u, ok := ast.Unparen(x).(*ast.UnaryExpr)
-	if !ok || u.Op != token.ARROW {
+	operand := model.RecvOperand(comm)
+	if operand == nil {
 		return false
 	}
-	switch ch := ast.Unparen(u.X).(type) {
+	switch ch := ast.Unparen(operand).(type) {
 	case *ast.CallExpr:
 		fn, _ := typeutil.Callee(info, ch).(*types.Func)
 		if fn == nil {

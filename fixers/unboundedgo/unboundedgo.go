@@ -556,72 +556,19 @@ func (c *checker) limitedListener(src ast.Node) bool {
 	if !ok || v.Exported() && v.IsField() {
 		return false // an exported field may be set anywhere
 	}
-	limits := func(e ast.Expr) bool {
+	values, ok := c.m.ValuesOf(v)
+	if !ok || len(values) == 0 {
+		return false
+	}
+	for _, e := range values {
 		call, ok := ast.Unparen(e).(*ast.CallExpr)
 		if !ok {
 			return false
 		}
 		fn, ok := typeutil.Callee(info, call).(*types.Func)
-		return ok && fn.Pkg() != nil && fn.Pkg().Path() == "golang.org/x/net/netutil" && fn.Name() == "LimitListener"
-	}
-	target := func(e ast.Expr) bool {
-		switch e := ast.Unparen(e).(type) {
-		case *ast.Ident:
-			return info.ObjectOf(e) == v
-		case *ast.SelectorExpr:
-			return info.Uses[e.Sel] == v
-		}
-		return false
-	}
-	sets, ok := 0, true
-	for cur := range c.m.Inspector.Root().Preorder((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.KeyValueExpr)(nil), (*ast.UnaryExpr)(nil), (*ast.CompositeLit)(nil)) {
-		switch n := cur.Node().(type) {
-		case *ast.CompositeLit:
-			if len(n.Elts) == 0 {
-				break
-			}
-			if _, keyed := n.Elts[0].(*ast.KeyValueExpr); keyed {
-				break
-			}
-			if st, isStruct := info.TypeOf(n).Underlying().(*types.Struct); isStruct {
-				for f := range st.Fields() {
-					if f == v {
-						ok = false // set by position
-					}
-				}
-			}
-		case *ast.AssignStmt:
-			for i, l := range n.Lhs {
-				if !target(l) {
-					continue
-				}
-				if len(n.Lhs) != len(n.Rhs) || !limits(n.Rhs[i]) {
-					ok = false
-				}
-				sets++
-			}
-		case *ast.ValueSpec:
-			for i, id := range n.Names {
-				if info.Defs[id] != v {
-					continue
-				}
-				if len(n.Values) != len(n.Names) || !limits(n.Values[i]) {
-					ok = false
-				}
-				sets++
-			}
-		case *ast.KeyValueExpr:
-			if id, isID := n.Key.(*ast.Ident); isID && info.Uses[id] == v {
-				if !limits(n.Value) {
-					ok = false
-				}
-				sets++
-			}
-		case *ast.UnaryExpr:
-			if n.Op == token.AND && target(n.X) {
-				ok = false // written through a pointer
-			}
+		if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "golang.org/x/net/netutil" || fn.Name() != "LimitListener" {
+			return false
 		}
 	}
-	return ok && sets > 0
+	return true
 }

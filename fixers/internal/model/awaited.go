@@ -177,18 +177,8 @@ func isBuiltin(info *types.Info, call *ast.CallExpr, name string) bool {
 func (cs *Chans) waitsAfter(F *Func, v *types.Var, send *ast.SendStmt) bool {
 	info := cs.m.Info
 	g := F.CFG()
-	comms := make(map[ast.Node]*ast.CommClause) // select comm statements: they run in the case's block
-	var sendCase *ast.CommClause
-	ast.Inspect(F.Body, func(n ast.Node) bool {
-		if cc, ok := n.(*ast.CommClause); ok && cc.Comm != nil {
-			comms[cc.Comm] = cc
-			if cc.Comm == send {
-				sendCase = cc
-			}
-		}
-		_, lit := n.(*ast.FuncLit)
-		return !lit
-	})
+	comms := F.Comms()
+	sendCase := comms[send]
 	receives := func(n ast.Node) bool {
 		found := false
 		ast.Inspect(n, func(n ast.Node) bool {
@@ -270,37 +260,20 @@ func (cs *Chans) exits(b *cfg.Block) bool {
 	return true
 }
 
-// onlySetBy reports whether the field gets values only from the entries lits: no other
-// keyed literal names it, no assignment sets it, and no unkeyed literal builds its
-// struct.
+// onlySetBy reports whether the field gets values only from the entries lits
+// (Model.ValuesOf: no other keyed literal, assignment or unkeyed literal sets it).
 func (cs *Chans) onlySetBy(field *types.Var, lits map[*ast.KeyValueExpr]bool) bool {
-	info := cs.m.Info
-	for cur := range cs.m.Inspector.Root().Preorder((*ast.KeyValueExpr)(nil), (*ast.AssignStmt)(nil), (*ast.CompositeLit)(nil)) {
-		switch n := cur.Node().(type) {
-		case *ast.KeyValueExpr:
-			if id, ok := n.Key.(*ast.Ident); ok && info.Uses[id] == field && !lits[n] {
-				return false
-			}
-		case *ast.AssignStmt:
-			for _, l := range n.Lhs {
-				if sel, ok := ast.Unparen(l).(*ast.SelectorExpr); ok && info.Uses[sel.Sel] == field {
-					return false
-				}
-			}
-		case *ast.CompositeLit:
-			if len(n.Elts) == 0 {
-				continue
-			}
-			if _, keyed := n.Elts[0].(*ast.KeyValueExpr); keyed {
-				continue
-			}
-			if st, ok := info.TypeOf(n).Underlying().(*types.Struct); ok {
-				for f := range st.Fields() {
-					if f == field {
-						return false
-					}
-				}
-			}
+	values, ok := cs.m.ValuesOf(field)
+	if !ok {
+		return false
+	}
+	from := make(map[ast.Expr]bool)
+	for kv := range lits {
+		from[kv.Value] = true
+	}
+	for _, v := range values {
+		if !from[v] {
+			return false
 		}
 	}
 	return true

@@ -233,6 +233,29 @@ func (m *Model) ConstCond(e ast.Expr) (value, ok bool) {
 	return constant.BoolVal(tv.Value), true
 }
 
+// Comms returns the communications of the select cases of f's body (outside nested
+// function literals), with their clauses. The control-flow graph evaluates every one in
+// the block before the select, so such a node there runs whichever case is chosen; the
+// communication happens on entry to its own clause's block (KindSelectCaseBody, whose
+// Stmt is the clause).
+func (f *Func) Comms() map[ast.Node]*ast.CommClause {
+	f.commsOnce.Do(func() {
+		f.comms = make(map[ast.Node]*ast.CommClause)
+		ast.Inspect(f.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.CommClause:
+				if n.Comm != nil {
+					f.comms[n.Comm] = n
+				}
+			}
+			return true
+		})
+	})
+	return f.comms
+}
+
 // CFG returns the control-flow graph of f's body, built with the model's no-return
 // policy (Exit) and with constant conditions as dead branches. Break, continue, goto
 // and fallthrough statements are nodes of the blocks they leave (see package cfg).

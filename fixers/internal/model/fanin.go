@@ -289,7 +289,7 @@ func (sh *Shared) takesJobNode(s *Spawn, n ast.Node, j *Chan, closed bool) bool 
 	if !ok {
 		return false
 	}
-	if ch := recvOperand(st); ch == nil || sh.m.Chans().Of(ch) != j {
+	if ch := RecvOperand(st); ch == nil || sh.m.Chans().Of(ch) != j {
 		return false
 	}
 	if !closed {

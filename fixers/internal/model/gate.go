@@ -85,7 +85,7 @@ func (sh *Shared) entryRecv(b *cfg.Block) (ch ast.Expr, comm ast.Stmt, cc *ast.C
 		if !ok || cc.Comm == nil {
 			return nil, nil, nil
 		}
-		if ch := recvOperand(cc.Comm); ch != nil {
+		if ch := RecvOperand(cc.Comm); ch != nil {
 			return ch, cc.Comm, cc
 		}
 	case cfg.KindRangeBody:
@@ -96,9 +96,9 @@ func (sh *Shared) entryRecv(b *cfg.Block) (ch ast.Expr, comm ast.Stmt, cc *ast.C
 	return nil, nil, nil
 }
 
-// recvOperand returns the channel that statement st receives from, when st is a
+// RecvOperand returns the channel that statement st receives from, when st is a
 // receive: <-ch, v := <-ch, v, ok = <-ch.
-func recvOperand(st ast.Stmt) ast.Expr {
+func RecvOperand(st ast.Stmt) ast.Expr {
 	var e ast.Expr
 	switch st := st.(type) {
 	case *ast.ExprStmt:

@@ -208,20 +208,11 @@ func (df *doneFlow) node(m *Model, n ast.Node, s uint64) uint64 {
 // doneRecv returns the bit of the context whose Done channel the statement receives
 // from (<-ctx.Done(), x := <-ctx.Done(), case <-ctx.Done():), or 0.
 func (df *doneFlow) doneRecv(m *Model, s ast.Stmt) uint64 {
-	var e ast.Expr
-	switch s := s.(type) {
-	case *ast.ExprStmt:
-		e = s.X
-	case *ast.AssignStmt:
-		if len(s.Rhs) == 1 {
-			e = s.Rhs[0]
-		}
-	}
-	u, ok := ast.Unparen(e).(*ast.UnaryExpr)
-	if !ok || u.Op != token.ARROW {
+	operand := RecvOperand(s)
+	if operand == nil {
 		return 0
 	}
-	return df.ctxCall(m, u.X, "Done")
+	return df.ctxCall(m, operand, "Done")
 }
 
 // ctxCall returns the bit of v when e is v.name() for a followed context variable v.

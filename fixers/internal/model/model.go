@@ -92,9 +92,11 @@ type Func struct {
 	// Called is true for a literal called where it is written: func() { ... }().
 	Called bool
 
-	m       *Model
-	cfgOnce sync.Once
-	cfg     *cfg.CFG
+	m         *Model
+	cfgOnce   sync.Once
+	cfg       *cfg.CFG
+	commsOnce sync.Once
+	comms     map[ast.Node]*ast.CommClause
 }
 
 // A Go is a go statement.

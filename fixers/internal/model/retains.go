@@ -166,42 +166,58 @@ func (m *Model) keeps(F *Func, p *types.Var, depth int) bool {
 // passesOn reports whether call hands a value that mentions says holds the context to a
 // callee that may keep it.
 func (m *Model) passesOn(call *ast.CallExpr, mentions func(ast.Node) bool, depth int) bool {
-	info := m.Info
-	if tv, ok := info.Types[call.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
+	if tv, ok := m.Info.Types[call.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
 		return false
 	}
-	callee, _ := typeutil.Callee(info, call).(*types.Func)
-	off := 0
-	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-		if s, ok := info.Selections[sel]; ok && s.Kind() == types.MethodExpr {
-			off = 1
-		}
-	}
 	for j, arg := range call.Args {
-		if !mentions(arg) {
-			continue
-		}
-		if callee == nil || m.Decl(callee) == nil {
-			// Another package, an interface method, a func value: by convention a
-			// context (or a request holding one) is not kept, but a channel is, as stop
-			// channels are.
-			if t := info.TypeOf(arg); t != nil {
-				if _, isChan := t.Underlying().(*types.Chan); isChan {
-					return true
-				}
-			}
-			continue
-		}
-		k := j - off
-		params := callee.Signature().Params()
-		if callee.Signature().Variadic() && k >= params.Len()-1 {
-			k = params.Len() - 1
-		}
-		if k >= 0 && m.retains(callee, k, depth+1) {
+		if mentions(arg) && m.argKept(call, j, depth) != NotKept {
 			return true
 		}
 	}
 	return false
+}
+
+// A Keep says whether a callee may keep an argument after it returns, and why.
+type Keep uint8
+
+const (
+	NotKept    Keep = iota
+	KeptChan        // a channel given to a function the model cannot read: kept, as stop channels are
+	KeptByFunc      // a function of the package that retains that parameter (Retains)
+)
+
+// ArgKept says whether the callee of call may keep its argument j after it returns: a
+// function of the package that retains the parameter (Retains), or, for any other
+// callee (another package, an interface method, a function value), a channel argument.
+// By the context package's convention, a context, or a value holding one such as a
+// request, given to such a callee is not kept.
+func (m *Model) ArgKept(call *ast.CallExpr, j int) Keep { return m.argKept(call, j, 0) }
+
+func (m *Model) argKept(call *ast.CallExpr, j, depth int) Keep {
+	info := m.Info
+	callee, _ := typeutil.Callee(info, call).(*types.Func)
+	if callee == nil || m.Decl(callee) == nil {
+		if t := info.TypeOf(call.Args[j]); t != nil {
+			if _, isChan := t.Underlying().(*types.Chan); isChan {
+				return KeptChan
+			}
+		}
+		return NotKept
+	}
+	k := j
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if s, ok := info.Selections[sel]; ok && s.Kind() == types.MethodExpr {
+			k-- // the receiver comes first
+		}
+	}
+	params := callee.Signature().Params()
+	if callee.Signature().Variadic() && k >= params.Len()-1 {
+		k = params.Len() - 1
+	}
+	if k >= 0 && m.retains(callee, k, depth+1) {
+		return KeptByFunc
+	}
+	return NotKept
 }
 
 // Invoked reports whether lit, with ancestors stack, is called where it stands (and not

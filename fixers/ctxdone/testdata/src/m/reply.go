@@ -101,7 +101,7 @@ func (t *twice) serve(ctx context.Context) {
 			case <-ctx.Done():
 				return
 			case req := <-t.requests:
-				req.reply <- nil // want `send on req.reply blocks without a case for ctx.Done\(\)`
+				req.reply <- nil                 // want `send on req.reply blocks without a case for ctx.Done\(\)`
 				req.reply <- errors.New("again") // want `send on req.reply blocks without a case for ctx.Done\(\)`
 			}
 		}
