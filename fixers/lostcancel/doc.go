@@ -129,7 +129,10 @@
 // function literal that calls cancel and is assigned to a local variable that the
 // function only ever calls (cleanup := func() { cancel(); ... }; ...; cleanup()) is not a
 // use where it is written: each call of the variable is, so a cancel called only by a
-// clean-up closure on the error paths is reported, and fixed like the others.
+// clean-up closure on the error paths is reported, and fixed like the others. Nor is a
+// deferred literal that holds every reference to cancel and calls it only under `if err
+// != nil`, for a named error result err, a release of the returns that may succeed (that
+// return nil, or an error variable not known to be non-nil there): those are reported.
 //
 // A cancel variable declared by an enclosing function and only assigned in a function
 // literal is reported (without a fix) only when the enclosing function never uses it.

@@ -154,7 +154,8 @@ func (a *analyzer) check(c *candidate, g *cfg.CFG) {
 		if a.handedOn(c) {
 			return
 		}
-		witness := lostPath(a.pass.TypesInfo, g, c, refs, a.doneAt(c))
+		cr := a.conditionalRelease(c, refs)
+		witness := lostPath(a.pass.TypesInfo, g, c, refs, cr, a.doneAt(c))
 		if witness == nil {
 			return
 		}
@@ -169,6 +170,8 @@ func (a *analyzer) check(c *candidate, g *cfg.CFG) {
 			msg := fmt.Sprintf("this return statement may be reached without calling %s", c.cancel.Name())
 			if _, ok := witness.(*ast.ReturnStmt); !ok {
 				msg = fmt.Sprintf("%s may be overwritten here before it is called", c.cancel.Name())
+			} else if cr != nil {
+				msg = fmt.Sprintf("the deferred function calls %s only when %s != nil; this return may succeed", c.cancel.Name(), cr.err.Name())
 			}
 			d.Related = append(d.Related, analysis.RelatedInformation{Pos: pos, End: end, Message: msg})
 		}
@@ -254,7 +257,10 @@ func isLocal(v *types.Var, fn ast.Node) bool {
 // lostPath finds a path through g from c's assignment on which its cancel variable is not
 // used before a return statement, or before it is assigned again. It returns the return
 // statement (possibly synthetic) or the assignment, or nil when every path uses it.
-func lostPath(info *types.Info, g *cfg.CFG, c *candidate, r *refs, done func(*cfg.Block, ast.Node) bool) ast.Node {
+//
+// A conditional release (cr, if not nil) is not a use where it is deferred; a return
+// that it releases, one that fails, ends the path as a use does.
+func lostPath(info *types.Info, g *cfg.CFG, c *candidate, r *refs, cr *condRelease, done func(*cfg.Block, ast.Node) bool) ast.Node {
 	v := c.cancel
 	isResult := false
 	for res := range c.sig.Results().Variables() {
@@ -265,6 +271,9 @@ func lostPath(info *types.Info, g *cfg.CFG, c *candidate, r *refs, done func(*cf
 	// scan classifies one CFG node: 1 uses v, -1 kills v, 0 neither.
 	scan := func(n ast.Node) int {
 		used, killed := false, false
+		if cr != nil && n == cr.stmt {
+			return 0
+		}
 		ast.Inspect(n, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.FuncLit:
@@ -317,6 +326,12 @@ func lostPath(info *types.Info, g *cfg.CFG, c *candidate, r *refs, done func(*cf
 			}
 		}
 		if ret := b.Return(); ret != nil {
+			if cr != nil {
+				cur, _ := c.d.Func.Cursor.FindNode(ret)
+				if !cr.mayReturnNil(info, ret, cur) {
+					return nil, true
+				}
+			}
 			return ret, true
 		}
 		return nil, false

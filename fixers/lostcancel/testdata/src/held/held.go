@@ -172,3 +172,55 @@ func (c *client) drain(ctx context.Context, done <-chan struct{}) error {
 	_, err := dial(ctx, c.addr)
 	return err
 }
+
+// The conditional release of xmtp/xmtpd#1909 where the context does not outlive the
+// function: the probe's timeout is released only when it fails; a successful probe
+// leaves the timer running. Fixed with `defer cancel()`; the deferred literal stays (a
+// second call of cancel does nothing).
+func (c *client) probe(ctx context.Context) (err error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout) // want `cancel function returned by context.WithTimeout is not called on all paths`
+	defer func() {
+		if err != nil {
+			cancel()
+		}
+	}()
+	if c.addr == "" {
+		return errors.New("no address")
+	}
+	if err = ctx.Err(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Every return of the function fails (an error call, or err inside `if err != nil`), and
+// the deferred literal releases them all. Silent.
+func (c *client) mustFail(ctx context.Context) (err error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer func() {
+		if err != nil {
+			cancel()
+		}
+	}()
+	if err = ctx.Err(); err != nil {
+		return err
+	}
+	if err = c.check(ctx); err == nil {
+		return errors.New("unexpectedly healthy")
+	}
+	return err
+}
+
+func (c *client) check(ctx context.Context) error { return ctx.Err() }
+
+// The literal calls cancel after its error handling, on every path. Silent.
+func (c *client) logged(ctx context.Context) (err error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer func() {
+		if err != nil {
+			c.addr = ""
+		}
+		cancel()
+	}()
+	return c.check(ctx)
+}
