@@ -85,7 +85,7 @@ func (ck *checker) mayRunAfterDone(v model.Via) bool {
 			break
 		}
 		if direct {
-			if ck.flow(v.Func).after(u.Node()) {
+			if ck.strictFlow(v.Func).after(u.Node()) {
 				return true
 			}
 		} else if ck.watchesContext(v.Func) {

@@ -39,7 +39,9 @@ type checker struct {
 	valid   map[*types.Var]bool       // context variables whose every value derives from a context in scope
 	cancels map[*types.Var]bool       // valid variables that hold a cancellable derived context
 	funcs   map[*model.Func]*flowInfo // per function: Done/Err markers over its CFG
-	done    map[*types.Var]bool       // variables assigned ctx.Done()
+	// strictFuncs are the same with every Err test a marker of all that follows.
+	strictFuncs map[*model.Func]*flowInfo
+	done        map[*types.Var]bool // variables assigned ctx.Done()
 	// cancelVars are the variables holding the cancel functions of derived contexts.
 	cancelVars map[*types.Var]bool
 	scanned    map[ast.Node]bool // outermost functions whose variables were analysed
@@ -66,8 +68,10 @@ func run(pass *analysis.Pass) (any, error) {
 		valid:   make(map[*types.Var]bool),
 		cancels: make(map[*types.Var]bool),
 		funcs:   make(map[*model.Func]*flowInfo),
-		done:    make(map[*types.Var]bool),
-		scanned: make(map[ast.Node]bool),
+
+		strictFuncs: make(map[*model.Func]*flowInfo),
+		done:        make(map[*types.Var]bool),
+		scanned:     make(map[ast.Node]bool),
 
 		reqNames: make(map[*ast.AssignStmt]string),
 	}
@@ -149,7 +153,9 @@ func (ck *checker) checkCall(cur inspector.Cursor) {
 	}
 	if ck.ctxFunc(call) != "" {
 		// Arguments of the context package's own functions (WithoutCancel,
-		// WithTimeout(context.Background(), ...)) make new contexts on purpose.
+		// WithTimeout(context.Background(), ...)) make new contexts, often on purpose:
+		// only a parent of a context the function derives for its own work is checked.
+		ck.checkParent(cur, call)
 		return
 	}
 	for i, arg := range call.Args {
@@ -165,7 +171,7 @@ func (ck *checker) checkCall(cur inspector.Cursor) {
 				ck.checkFresh(argCur, cur, a, name)
 			}
 		case *ast.Ident:
-			if ck.pass.TypesInfo.Uses[a] == types.Universe.Lookup("nil") && !ck.isTestFile(a.Pos()) && ck.foreignAPI(call) {
+			if ck.pass.TypesInfo.Uses[a] == types.Universe.Lookup("nil") && !ck.isTestFile(a.Pos()) && (ck.foreignAPI(call) || ck.nilIsDefault(call, i)) {
 				ck.checkNil(argCur, cur, a)
 			}
 		}

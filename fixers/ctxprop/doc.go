@@ -104,7 +104,9 @@
 //   - calls reachable from a receive of ctx.Done(), a select case on it, a call of
 //     ctx.Err() or context.Cause, or a call (not deferred) of a derived context's cancel
 //     function (clean-up and graceful shutdown need a fresh context, and a cancelled one
-//     would make the call fail), also when several contexts are in scope;
+//     would make the call fail), also when several contexts are in scope; a test
+//     `ctx.Err() != nil` (or `err := ctx.Err(); err != nil`) marks only the branch taken
+//     when the context ended;
 //   - a context.Background() or TODO() with a comment on its line or directly above it
 //     (the comment states the intent), or passed to a clean-up call after the main work
 //     has ended: a function or method whose name says it releases, rolls back, aborts,
@@ -113,7 +115,12 @@
 //     work on to run later: enqueues, submits, schedules, dispatches (a job queue's
 //     Enqueue(context.Background(), job) in a handler that answers 202);
 //   - arguments of the context package's own functions (context.WithoutCancel,
-//     context.WithTimeout(context.Background(), d)) and contexts assigned to variables;
+//     context.WithTimeout(context.Background(), d)) and contexts assigned to variables,
+//     except a fresh parent of a timeout, deadline or cancel derived for the function's
+//     own work (canonical/go-dqlite#381): a local variable defined there whose every use
+//     is a method call on it or an argument that would get the context in scope if the
+//     fresh context were passed there directly (not a clean-up or hand-off, not after the
+//     context ended, not kept by the call's results, a goroutine or a later literal);
 //   - calls whose results may hold the context (anything but basic values and errors)
 //     and may outlive the function: stored in a field, a global or a composite value,
 //     sent, captured by a goroutine or a literal that may run later, appended, or
@@ -129,7 +136,10 @@
 //     (hooks that ignore a context about to be cancelled, processes left running);
 //   - nil given to the package's own functions or to function values, which may use a
 //     nil context as a sentinel ("no transaction context"): only exported functions and
-//     methods of other packages, which must never get a nil context, are fixed;
+//     methods of other packages, which must never get a nil context, are fixed, and
+//     functions of the package whose only nil test is `if ctx == nil { ctx =
+//     context.Background() }` first thing, or that never compare it with nil and only
+//     call its methods or pass it to such exported functions (influxdata/influxdb#18137);
 //   - a value that is given its context later by a method of its own type
 //     (req.WithContext(ctx));
 //   - a standard library twin newer than the file's Go version (a table generated from

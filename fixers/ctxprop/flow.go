@@ -20,8 +20,17 @@ type flowInfo struct {
 	reach map[*cfg.Block]bool
 }
 
-func (ck *checker) flow(f *model.Func) *flowInfo {
-	if fi, ok := ck.funcs[f]; ok {
+func (ck *checker) flow(f *model.Func) *flowInfo { return ck.flowOf(f, ck.funcs, true) }
+
+// strictFlow is flow with every Err test a marker of all that follows it: for the
+// callees of callbacks, which must not run a literal once they may have seen the
+// context end (a loop `for ctx.Err() == nil { f() }` may call f as the context ends).
+func (ck *checker) strictFlow(f *model.Func) *flowInfo {
+	return ck.flowOf(f, ck.strictFuncs, false)
+}
+
+func (ck *checker) flowOf(f *model.Func, memo map[*model.Func]*flowInfo, branches bool) *flowInfo {
+	if fi, ok := memo[f]; ok {
 		return fi
 	}
 	body := f.Body
@@ -30,7 +39,7 @@ func (ck *checker) flow(f *model.Func) *flowInfo {
 		mark:  make(map[*cfg.Block]int),
 		reach: make(map[*cfg.Block]bool),
 	}
-	ck.funcs[f] = fi
+	memo[f] = fi
 	ck.scanDoneVars(body)
 
 	// Select comm statements are evaluated in the block before the select; a Done
@@ -43,6 +52,12 @@ func (ck *checker) flow(f *model.Func) *flowInfo {
 		}
 		for i, n := range b.Nodes {
 			if comms[n] == nil && ck.hasMarker(n) {
+				if k := ck.errTest(b, i); branches && k >= 0 {
+					// `if ctx.Err() != nil { ... }`: only the branch taken when the
+					// context ended is clean-up; the other goes on with the work.
+					fi.mark[b.Succs[k]] = -1
+					break
+				}
 				fi.mark[b] = i
 				break
 			}
@@ -79,6 +94,46 @@ func (fi *flowInfo) after(n ast.Node) bool {
 		}
 	}
 	return true
+}
+
+// errTest reports, for block b whose node i is its first marker, whether that marker is
+// an Err test that ends b: `ctx.Err() != nil` as b's condition, or `err := ctx.Err()`
+// followed by the condition `err != nil` (an if statement's init and condition). It
+// returns the index of the successor taken when the context ended (0 for !=, 1 for ==),
+// or -1.
+func (ck *checker) errTest(b *cfg.Block, i int) int {
+	nodes := b.Nodes
+	if len(b.Succs) != 2 || len(nodes) == 0 {
+		return -1
+	}
+	cond, ok := nodes[len(nodes)-1].(*ast.BinaryExpr)
+	if !ok || (cond.Op != token.NEQ && cond.Op != token.EQL) || !ck.pass.TypesInfo.Types[cond.Y].IsNil() {
+		return -1
+	}
+	k := 0
+	if cond.Op == token.EQL {
+		k = 1
+	}
+	x := ast.Unparen(cond.X)
+	switch i {
+	case len(nodes) - 1:
+		if call, ok := x.(*ast.CallExpr); ok && ck.isMethod(call, "Err") {
+			return k
+		}
+	case len(nodes) - 2:
+		as, ok := nodes[i].(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			return -1
+		}
+		call, ok := ast.Unparen(as.Rhs[0]).(*ast.CallExpr)
+		l, lok := as.Lhs[0].(*ast.Ident)
+		r, rok := x.(*ast.Ident)
+		info := ck.pass.TypesInfo
+		if ok && lok && rok && ck.isMethod(call, "Err") && info.ObjectOf(l) == info.ObjectOf(r) && !ck.hasMarker(cond) {
+			return k
+		}
+	}
+	return -1
 }
 
 // scanDoneVars records the variables of body assigned the result of ctx.Done().

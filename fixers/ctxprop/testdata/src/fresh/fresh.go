@@ -134,7 +134,7 @@ func afterErr(ctx context.Context) {
 		work(context.Background(), 19)
 		return
 	}
-	work(context.Background(), 20)
+	work(context.Background(), 20) // want `context.Background\(\) passed while ctx is in scope`
 }
 
 func doneVar(ctx context.Context) {
@@ -143,8 +143,11 @@ func doneVar(ctx context.Context) {
 	work(context.Background(), 21)
 }
 
+// The derived context is used only for the function's work (canonical/go-dqlite#381):
+// its parent should be ctx. The other two fresh contexts are made by the context package
+// itself (WithoutCancel) or kept in a variable, and left alone.
 func detachedParent(ctx context.Context) {
-	c2, cancel := context.WithTimeout(context.Background(), time.Second)
+	c2, cancel := context.WithTimeout(context.Background(), time.Second) // want `context.Background\(\) is the parent of c2 while ctx is in scope`
 	defer cancel()
 	work(c2, 22)
 	_ = context.WithoutCancel(ctx)
@@ -221,3 +224,74 @@ func outerShadowed(ctx context.Context) {
 }
 
 var errX = errors.New("x")
+
+// Parents of derived contexts that are left alone: the derived context goes to a
+// clean-up (its own shutdown timeout), is kept by a struct or a goroutine, is derived
+// after ctx ended, or a comment says why.
+type daemon struct {
+	ctx  context.Context
+	jobs chan context.Context
+}
+
+func (s *daemon) shutdown(ctx context.Context) {}
+
+func (s *daemon) stop(ctx context.Context) {
+	sctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	s.shutdown(sctx)
+}
+
+func (s *daemon) keep(ctx context.Context) {
+	kctx, cancel := context.WithCancel(context.Background())
+	_ = cancel
+	s.ctx = kctx
+	work(ctx, 40)
+}
+
+func (s *daemon) spawn(ctx context.Context) {
+	gctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	go func() {
+		defer cancel()
+		work(gctx, 41)
+	}()
+	work(ctx, 42)
+}
+
+func (s *daemon) afterEnd(ctx context.Context) {
+	<-ctx.Done()
+	fctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	work(fctx, 43)
+}
+
+func (s *daemon) commented(ctx context.Context) {
+	// The flush must finish even when the caller gives up.
+	fctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	work(fctx, 44)
+}
+
+// nil given to the package's own functions: a sentinel test (no transaction) or a kept
+// context is left alone; a function that only turns nil into context.Background() gets
+// a context (influxdata/influxdb#18137).
+func inTx(ctx context.Context, q string) error {
+	if ctx == nil {
+		return errors.New("no transaction")
+	}
+	return work(ctx, 45)
+}
+
+func (s *daemon) keepCtx(ctx context.Context) { s.ctx = ctx }
+
+func query(ctx context.Context, q string) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return work(ctx, 46)
+}
+
+func (s *daemon) queries() {
+	_ = inTx(nil, "a")
+	s.keepCtx(nil)
+	_ = query(nil, "b") // want `nil passed as a context\.Context`
+}
