@@ -32,7 +32,18 @@ type op struct {
 	cur    inspector.Cursor
 	fn     *model.Func // the innermost function executing it
 	kind   int
-	inLoop bool // in a loop of its function
+	inLoop bool // in a loop of its function (or, for a passed send, of a function of its chain)
+
+	// A send on a parameter, tied to the argument of a call (param.go): act is the
+	// function whose variable obj is (fn itself for the package's own operations),
+	// origin the send on the parameter it stands for, passPos the call that passes obj;
+	// spawn is the go statement, in spawnIn, that starts the goroutine fn when the send
+	// is made by a goroutine started through the chain.
+	act     *model.Func
+	origin  *op
+	passPos token.Pos
+	spawn   *ast.GoStmt
+	spawnIn *model.Func
 }
 
 const (
@@ -60,11 +71,13 @@ func run(pass *analysis.Pass) (any, error) {
 		case model.Close:
 			kind, hasClose = opClose, true
 		}
-		ops = append(ops, op{obj: obj, pos: o.Node.Pos(), cur: o.Cursor, fn: o.Func, kind: kind, inLoop: inLoop(o.Cursor, o.Func.Cursor)})
+		ops = append(ops, op{obj: obj, pos: o.Node.Pos(), cur: o.Cursor, fn: o.Func, act: o.Func, kind: kind, inLoop: inLoop(o.Cursor, o.Func.Cursor)})
 	}
 	if !hasClose {
 		return nil, nil
 	}
+	// The sends on parameters, as sends on the callers' arguments.
+	ops = append(ops, passedSends(m, ops)...)
 	// The operations of each channel: a close is compared with those of its own channel
 	// only, so that the work is linear in the operations, not in closes times operations.
 	byObj := make(map[*types.Var][]op)
@@ -98,7 +111,7 @@ func run(pass *analysis.Pass) (any, error) {
 		// A token channel: every function that sends on it received from it first (it
 		// hands back a token it holds), so the closer holding the token has no sender
 		// to race with.
-		if tokenPassing(chOps, cl.obj) {
+		if tokenPassing(byObj, cl.obj) {
 			continue
 		}
 		// "<-ch; ...; close(ch)" after the one send there is (outside loops): the sender
@@ -121,10 +134,14 @@ func run(pass *analysis.Pass) (any, error) {
 			d.Related = append(d.Related, analysis.RelatedInformation{Pos: cl.pos, Message: "closed here too"})
 			continue
 		}
+		related := []analysis.RelatedInformation{{Pos: sends[0].rootPos(), Message: "sent on here"}}
+		if sends[0].origin != nil {
+			related = append(related, analysis.RelatedInformation{Pos: sends[0].passPos, Message: "passed here"})
+		}
 		found[key] = &analysis.Diagnostic{
 			Pos:     cl.pos,
 			Message: "channel " + cl.obj.Name() + " is closed by a function that only receives from it while others send on it: a send after the close panics",
-			Related: []analysis.RelatedInformation{{Pos: sends[0].pos, Message: "sent on here"}},
+			Related: related,
 		}
 		order = append(order, key)
 	}
@@ -229,18 +246,22 @@ func receivedJustBefore(info *types.Info, cl op) bool {
 	return ok && u.Op == token.ARROW && chanVar(info, u.X) == cl.obj
 }
 
-// tokenPassing reports whether every function that sends on obj also receives from it.
-func tokenPassing(ops []op, obj *types.Var) bool {
-	recvIn := make(map[*model.Func]bool)
-	for _, o := range ops {
-		if o.obj == obj && o.kind == opRecv {
-			recvIn[o.fn] = true
+// tokenPassing reports whether every function that sends on obj also receives from it
+// (for a send on a parameter, the function that sends on the parameter, or one that
+// passes the channel on its way).
+func tokenPassing(byObj map[*types.Var][]op, obj *types.Var) bool {
+	var sends []op
+	for _, o := range byObj[obj] {
+		if o.kind == opSend {
+			sends = append(sends, o)
 		}
 	}
-	for _, o := range ops {
-		if o.obj == obj && o.kind == opSend && !recvIn[o.fn] {
-			return false
+	return anyLink(sends, func(l op) bool {
+		for _, o := range byObj[l.obj] {
+			if o.kind == opRecv && o.fn == l.fn {
+				return true
+			}
 		}
-	}
-	return true
+		return false
+	})
 }

@@ -185,10 +185,8 @@ func (w *headlessWatcher) Wait(ctx context.Context, name string, cond func(*Head
 
 // 5. ObolNetwork/charon#3054 (cmd testpeers): the test closes resCh when its context is
 // done while pingPeerContinuously, which gets the channel as an argument, may still send
-// on it: "the channel shall normally be closed by the producer".
-// MISSED: the goroutines get the channel as an argument and send on their parameter;
-// channels are compared by the variable or field they name, so a send on resCh the
-// parameter is not a send on pingPeers' resCh, and the close has no sender in sight.
+// on it: "the channel shall normally be closed by the producer". Found since session 11:
+// the send on the parameter resCh is tied to the argument of the go statement.
 type pingResult struct {
 	peer string
 	rtt  time.Duration
@@ -218,7 +216,7 @@ func pingPeers(ctx context.Context, peers []string, ping func(context.Context, s
 	for {
 		select {
 		case <-ctx.Done():
-			close(resCh)
+			close(resCh) // want `channel resCh is closed by a function that only receives from it while others send on it`
 			return res
 		case r := <-resCh:
 			res = append(res, r)
@@ -229,9 +227,8 @@ func pingPeers(ctx context.Context, peers []string, ping func(context.Context, s
 // 6. hashicorp/vault#24428 (use a stop chan to prevent sends on the closed result
 // channel): if the context times out while goroutines are still calling reportResults,
 // they panic sending to the closed channel. The send is in a method that receives the
-// channel as an argument.
-// MISSED: as in 5, the only send is on reportResults' parameter ch, which the rule does
-// not tie to Run's results.
+// channel as an argument. Found since session 11, as 5: the call in the goroutine ties
+// reportResults' parameter ch to Run's results.
 type checkResult struct {
 	Target string
 	Err    error
@@ -247,7 +244,7 @@ func (c *checker) reportResults(ch chan<- checkResult, r checkResult) {
 
 func (c *checker) Run(ctx context.Context, targets []string) []checkResult {
 	results := make(chan checkResult)
-	defer close(results)
+	defer close(results) // want `channel results is closed by a function that only receives from it while others send on it`
 	for _, t := range targets {
 		go func(t string) {
 			c.reportResults(results, checkResult{Target: t, Err: c.check(ctx, t)})
