@@ -85,6 +85,7 @@ func run(pass *analysis.Pass) (any, error) {
 		byObj[o.obj] = append(byObj[o.obj], o)
 	}
 	var guards *guards
+	var detached *detach
 	found := make(map[closeKey]*analysis.Diagnostic)
 	var order []closeKey
 	for _, cl := range ops {
@@ -105,7 +106,18 @@ func run(pass *analysis.Pass) (any, error) {
 				sends = append(sends, o)
 			}
 		}
-		if !recv || sendHere || len(sends) == 0 || waits(info, cl.fn.Cursor) || waitsInGoroutine(info, cl.fn) {
+		msg := "is closed by a function that only receives from it while others send on it"
+		if !recv && !sendHere {
+			// A close by a function that does not use the channel otherwise: reported
+			// when goroutines that an earlier iteration of its loop started may still
+			// send (detached.go).
+			if detached == nil {
+				detached = newDetach(m)
+			}
+			sends = detached.loopSends(cl, chOps)
+			msg = "is closed in a loop that starts goroutines sending on it, which may still send"
+		}
+		if sendHere || len(sends) == 0 || waits(info, cl.fn.Cursor) || waitsInGoroutine(info, cl.fn) {
 			continue
 		}
 		// A token channel: every function that sends on it received from it first (it
@@ -138,9 +150,12 @@ func run(pass *analysis.Pass) (any, error) {
 		if sends[0].origin != nil {
 			related = append(related, analysis.RelatedInformation{Pos: sends[0].passPos, Message: "passed here"})
 		}
+		if !recv {
+			related = append(related, analysis.RelatedInformation{Pos: sends[0].fn.Started[0].Stmt.Pos(), Message: "started here"})
+		}
 		found[key] = &analysis.Diagnostic{
 			Pos:     cl.pos,
-			Message: "channel " + cl.obj.Name() + " is closed by a function that only receives from it while others send on it: a send after the close panics",
+			Message: "channel " + cl.obj.Name() + " " + msg + ": a send after the close panics",
 			Related: related,
 		}
 		order = append(order, key)
