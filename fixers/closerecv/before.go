@@ -44,8 +44,13 @@ func receivedFromBefore(ops []op, obj *types.Var, cl op) bool {
 }
 
 // onceGoroutine reports whether the send s is in a function literal that one go
-// statement, outside loops, starts: it runs once.
+// statement, outside loops, starts: it runs once. A send on a parameter, by the
+// goroutine of a go statement that passes the channel, runs once when neither the send
+// nor a call of its chain is in a loop.
 func onceGoroutine(s op) bool {
+	if s.spawn != nil {
+		return !s.inLoop
+	}
 	f := s.fn
 	return f.Obj == nil && len(f.Started) == 1 && !f.Started[0].InLoop
 }
@@ -105,7 +110,18 @@ func sentBeforeCloser(cl op, sends []op) bool {
 			return false
 		}
 		stmt := s.cur
-		if _, ok := stmt.Node().(*ast.SendStmt); !ok {
+		switch stmt.Node().(type) {
+		case *ast.SendStmt:
+		case *ast.CallExpr:
+			// A call that sends on its parameter, in s's function: over when it returns.
+			if s.origin == nil || s.spawn != nil || s.fn != s.act {
+				return false
+			}
+			stmt = stmt.Parent()
+			if _, ok := stmt.Node().(*ast.ExprStmt); !ok {
+				return false
+			}
+		default:
 			return false
 		}
 		switch stmt.ParentEdgeKind() {

@@ -32,7 +32,18 @@ type op struct {
 	cur    inspector.Cursor
 	fn     *model.Func // the innermost function executing it
 	kind   int
-	inLoop bool // in a loop of its function
+	inLoop bool // in a loop of its function (or, for a passed send, of a function of its chain)
+
+	// A send on a parameter, tied to the argument of a call (param.go): act is the
+	// function whose variable obj is (fn itself for the package's own operations),
+	// origin the send on the parameter it stands for, passPos the call that passes obj;
+	// spawn is the go statement, in spawnIn, that starts the goroutine fn when the send
+	// is made by a goroutine started through the chain.
+	act     *model.Func
+	origin  *op
+	passPos token.Pos
+	spawn   *ast.GoStmt
+	spawnIn *model.Func
 }
 
 const (
@@ -60,11 +71,13 @@ func run(pass *analysis.Pass) (any, error) {
 		case model.Close:
 			kind, hasClose = opClose, true
 		}
-		ops = append(ops, op{obj: obj, pos: o.Node.Pos(), cur: o.Cursor, fn: o.Func, kind: kind, inLoop: inLoop(o.Cursor, o.Func.Cursor)})
+		ops = append(ops, op{obj: obj, pos: o.Node.Pos(), cur: o.Cursor, fn: o.Func, act: o.Func, kind: kind, inLoop: inLoop(o.Cursor, o.Func.Cursor)})
 	}
 	if !hasClose {
 		return nil, nil
 	}
+	// The sends on parameters, as sends on the callers' arguments.
+	ops = append(ops, passedSends(m, ops)...)
 	// The operations of each channel: a close is compared with those of its own channel
 	// only, so that the work is linear in the operations, not in closes times operations.
 	byObj := make(map[*types.Var][]op)
@@ -72,6 +85,7 @@ func run(pass *analysis.Pass) (any, error) {
 		byObj[o.obj] = append(byObj[o.obj], o)
 	}
 	var guards *guards
+	var detached *detach
 	found := make(map[closeKey]*analysis.Diagnostic)
 	var order []closeKey
 	for _, cl := range ops {
@@ -92,13 +106,24 @@ func run(pass *analysis.Pass) (any, error) {
 				sends = append(sends, o)
 			}
 		}
-		if !recv || sendHere || len(sends) == 0 || waits(info, cl.fn.Cursor) || waitsInGoroutine(info, cl.fn) {
+		msg := "is closed by a function that only receives from it while others send on it"
+		if !recv && !sendHere {
+			// A close by a function that does not use the channel otherwise: reported
+			// when goroutines that an earlier iteration of its loop started may still
+			// send (detached.go).
+			if detached == nil {
+				detached = newDetach(m)
+			}
+			sends = detached.loopSends(cl, chOps)
+			msg = "is closed in a loop that starts goroutines sending on it, which may still send"
+		}
+		if sendHere || len(sends) == 0 || waits(info, cl.fn.Cursor) || waitsInGoroutine(info, cl.fn) {
 			continue
 		}
 		// A token channel: every function that sends on it received from it first (it
 		// hands back a token it holds), so the closer holding the token has no sender
 		// to race with.
-		if tokenPassing(chOps, cl.obj) {
+		if tokenPassing(byObj, cl.obj) {
 			continue
 		}
 		// "<-ch; ...; close(ch)" after the one send there is (outside loops): the sender
@@ -121,10 +146,17 @@ func run(pass *analysis.Pass) (any, error) {
 			d.Related = append(d.Related, analysis.RelatedInformation{Pos: cl.pos, Message: "closed here too"})
 			continue
 		}
+		related := []analysis.RelatedInformation{{Pos: sends[0].rootPos(), Message: "sent on here"}}
+		if sends[0].origin != nil {
+			related = append(related, analysis.RelatedInformation{Pos: sends[0].passPos, Message: "passed here"})
+		}
+		if !recv {
+			related = append(related, analysis.RelatedInformation{Pos: sends[0].fn.Started[0].Stmt.Pos(), Message: "started here"})
+		}
 		found[key] = &analysis.Diagnostic{
 			Pos:     cl.pos,
-			Message: "channel " + cl.obj.Name() + " is closed by a function that only receives from it while others send on it: a send after the close panics",
-			Related: []analysis.RelatedInformation{{Pos: sends[0].pos, Message: "sent on here"}},
+			Message: "channel " + cl.obj.Name() + " " + msg + ": a send after the close panics",
+			Related: related,
 		}
 		order = append(order, key)
 	}
@@ -229,18 +261,22 @@ func receivedJustBefore(info *types.Info, cl op) bool {
 	return ok && u.Op == token.ARROW && chanVar(info, u.X) == cl.obj
 }
 
-// tokenPassing reports whether every function that sends on obj also receives from it.
-func tokenPassing(ops []op, obj *types.Var) bool {
-	recvIn := make(map[*model.Func]bool)
-	for _, o := range ops {
-		if o.obj == obj && o.kind == opRecv {
-			recvIn[o.fn] = true
+// tokenPassing reports whether every function that sends on obj also receives from it
+// (for a send on a parameter, the function that sends on the parameter, or one that
+// passes the channel on its way).
+func tokenPassing(byObj map[*types.Var][]op, obj *types.Var) bool {
+	var sends []op
+	for _, o := range byObj[obj] {
+		if o.kind == opSend {
+			sends = append(sends, o)
 		}
 	}
-	for _, o := range ops {
-		if o.obj == obj && o.kind == opSend && !recvIn[o.fn] {
-			return false
+	return anyLink(sends, func(l op) bool {
+		for _, o := range byObj[l.obj] {
+			if o.kind == opRecv && o.fn == l.fn {
+				return true
+			}
 		}
-	}
-	return true
+		return false
+	})
 }

@@ -8,7 +8,20 @@
 // receiver cannot know whether a sender is about to send. The analyzer reports close(ch)
 // in a function (or function literal) that receives from ch and never sends on it, while
 // code elsewhere in the package (another function, or a goroutine started here) sends on
-// the same channel: the same variable, or the same struct field.
+// the same channel: the same variable, or the same struct field. A send on a parameter
+// counts as a send on the argument of each call or go statement of the package that
+// passes the channel (go pingPeer(ctx, p, resCh), or c.report(results, r) in a goroutine:
+// charon's testpeers, vault's reportResults), followed through at most four calls; a
+// parameter its function assigns is not followed.
+//
+// It also reports close(ch) by a function that neither sends on ch nor receives from it,
+// in a loop that starts, directly or through calls of the package's functions, goroutine
+// literals that send on ch and synchronise with nothing else (no other channel operation
+// but the receives of the send's select, no defer, no lock, nothing of sync or
+// sync/atomic, only calls of functions of the package that do none of these): a
+// goroutine started by an earlier iteration may still be about to send (go-floodsub's
+// processLoop closed a cancelled subscription's channel while publishMessage's
+// goroutines sent on it). The exceptions below apply to it too.
 //
 // It does not report a function that waits for the senders first (it calls Wait of a
 // sync.WaitGroup or an errgroup.Group, itself or in a goroutine it starts and waits on:
@@ -44,7 +57,9 @@
 // only when no call between the defer and the loop's end may stop the function); nor a
 // channel whose
 // senders it cannot see (a
-// parameter whose senders are in the callers). The channel operations come from the shared model
+// parameter whose senders are in the callers). A send on a parameter is exempt when the
+// function that sends on the parameter, or one that passes the channel on its way, holds
+// the guard, the recover or the token. The channel operations come from the shared model
 // (fixers/internal/model), compared by the variable or field they name.
 // There is no automatic fix: moving the close to the sender side needs a design decision
 // (a done channel, a sync.Once, a WaitGroup).

@@ -44,27 +44,22 @@ func (g *guards) guarded(cl op, sends []op) bool {
 	if flag == nil {
 		return false
 	}
-	for _, s := range sends {
+	// A send on a parameter is guarded when the function that sends on it, or one that
+	// passes the channel on its way, is.
+	return anyLink(sends, func(s op) bool {
 		if s.fn.Test && !cl.fn.Test {
-			continue // a test that drives the channel by hand, outside the protocol
+			return true // a test that drives the channel by hand, outside the protocol
 		}
-		if c, ok := g.held(s); !ok || c != class || !g.flagsOf(s.fn)[flag] {
-			return false
-		}
-	}
-	return true
+		c, ok := g.held(s)
+		return ok && c == class && g.flagsOf(s.fn)[flag]
+	})
 }
 
 // recovers reports whether every send is in a function that defers a function literal
 // calling recover: a send after the close panics there, on purpose, and is recovered
 // (go-redis's StickyConnPool.Put and Remove).
 func (g *guards) recovers(sends []op) bool {
-	for _, s := range sends {
-		if !g.defersRecover(s.fn) {
-			return false
-		}
-	}
-	return true
+	return anyLink(sends, func(s op) bool { return g.defersRecover(s.fn) })
 }
 
 func (g *guards) defersRecover(f *model.Func) bool {

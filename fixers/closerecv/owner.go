@@ -85,7 +85,10 @@ func notStartedBefore(cl op, sends []op) bool {
 	}
 	for _, s := range sends {
 		var goStmt ast.Node
-		for f := s.fn; f != nil && f != cl.fn; f = f.Outer {
+		if s.spawn != nil && s.spawnIn == cl.fn {
+			goStmt = s.spawn // go F(..., ch, ...): F's goroutine sends on its parameter
+		}
+		for f := s.fn; goStmt == nil && f != nil && f != cl.fn; f = f.Outer {
 			if f.Outer == cl.fn && len(f.Started) == 1 && f.Started[0].In == cl.fn {
 				goStmt = f.Started[0].Stmt
 			}

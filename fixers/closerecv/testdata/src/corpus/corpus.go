@@ -5,11 +5,12 @@
 // corpus_test.go). Each case cites its report; the look-alikes at the end are correct
 // code that must not be reported.
 //
-// 8 cases, 4 reported, 4 missed: 5 and 6 (the send is on a parameter of the function
-// the goroutine runs), 7 and 8 (the closer never receives from the channel: a loop that
-// serves cancellations, a Close method, which by design is not reported either). The
-// look-alikes are silent (session 10 reported the last: a close after joining the
-// sender through the done channel it closes).
+// 8 cases, 7 reported, 1 missed: 8 (a Close method that never receives from the
+// channels it closes, whose senders are methods of its type: by design not reported).
+// Session 11 found 5 and 6 (the send is on a parameter of the function the goroutine
+// runs) and 7 (a loop that serves cancellations closes a channel that goroutines it
+// started may still send on). The look-alikes are silent (session 10 reported the last:
+// a close after joining the sender through the done channel it closes).
 package corpus
 
 import (
@@ -185,10 +186,8 @@ func (w *headlessWatcher) Wait(ctx context.Context, name string, cond func(*Head
 
 // 5. ObolNetwork/charon#3054 (cmd testpeers): the test closes resCh when its context is
 // done while pingPeerContinuously, which gets the channel as an argument, may still send
-// on it: "the channel shall normally be closed by the producer".
-// MISSED: the goroutines get the channel as an argument and send on their parameter;
-// channels are compared by the variable or field they name, so a send on resCh the
-// parameter is not a send on pingPeers' resCh, and the close has no sender in sight.
+// on it: "the channel shall normally be closed by the producer". Found since session 11:
+// the send on the parameter resCh is tied to the argument of the go statement.
 type pingResult struct {
 	peer string
 	rtt  time.Duration
@@ -218,7 +217,7 @@ func pingPeers(ctx context.Context, peers []string, ping func(context.Context, s
 	for {
 		select {
 		case <-ctx.Done():
-			close(resCh)
+			close(resCh) // want `channel resCh is closed by a function that only receives from it while others send on it`
 			return res
 		case r := <-resCh:
 			res = append(res, r)
@@ -229,9 +228,8 @@ func pingPeers(ctx context.Context, peers []string, ping func(context.Context, s
 // 6. hashicorp/vault#24428 (use a stop chan to prevent sends on the closed result
 // channel): if the context times out while goroutines are still calling reportResults,
 // they panic sending to the closed channel. The send is in a method that receives the
-// channel as an argument.
-// MISSED: as in 5, the only send is on reportResults' parameter ch, which the rule does
-// not tie to Run's results.
+// channel as an argument. Found since session 11, as 5: the call in the goroutine ties
+// reportResults' parameter ch to Run's results.
 type checkResult struct {
 	Target string
 	Err    error
@@ -247,7 +245,7 @@ func (c *checker) reportResults(ch chan<- checkResult, r checkResult) {
 
 func (c *checker) Run(ctx context.Context, targets []string) []checkResult {
 	results := make(chan checkResult)
-	defer close(results)
+	defer close(results) // want `channel results is closed by a function that only receives from it while others send on it`
 	for _, t := range targets {
 		go func(t string) {
 			c.reportResults(results, checkResult{Target: t, Err: c.check(ctx, t)})
@@ -268,9 +266,9 @@ func (c *checker) Run(ctx context.Context, targets []string) []checkResult {
 // 7. libp2p/go-floodsub#34, fixing ipfs/kubo#4066 (pubsub panic: send on closed
 // channel): publishMessage hands each message to a subscription in a goroutine of its
 // own, while the processing loop closes the subscription's channel when the subscriber
-// cancels.
-// MISSED: the close is in the processing loop, which never receives from sub.ch; the
-// receiver is Subscription.Next. The rule reports closes by a function that receives.
+// cancels. Found since session 11: the close is in the processing loop, which never
+// receives from sub.ch (the receiver is Subscription.Next), but the loop runs
+// publishMessage, whose goroutines synchronise with nothing but their send.
 type Message struct{ Data []byte }
 
 type Subscription struct {
@@ -317,7 +315,7 @@ func (p *PubSub) processLoop(ctx context.Context) {
 			if _, ok := subs[sub]; !ok {
 				continue
 			}
-			close(sub.ch)
+			close(sub.ch) // want `channel ch is closed in a loop that starts goroutines sending on it, which may still send`
 			delete(subs, sub)
 		case msg := <-p.incoming:
 			p.publishMessage("default", msg)
@@ -331,9 +329,12 @@ func (p *PubSub) processLoop(ctx context.Context) {
 // Close closes the control channels while the goroutines that send on them may still
 // be running; upstream: ensure all goroutines exited before closing.
 // MISSED: Close never receives from the channels it closes (the rule reports closes by a
-// function that receives), and by design a close in the Close method of the type whose
-// fields the channels are, when their senders are methods of that type, is not reported
-// either (a send after Close breaks the type's contract).
+// function that receives, or in a loop that starts the goroutines that send), and by
+// design a close in the Close method of the type whose fields the channels are, when
+// their senders are methods of that type, is not reported either (a send after Close
+// breaks the type's contract). The goroutines still running are the callers of
+// SendEventMessage and of the HTTP handler, outside the package's view: no goroutine
+// that the package starts is seen to be able to send after the close.
 type eventSource struct {
 	sink       chan []byte
 	add        chan chan []byte
