@@ -194,8 +194,17 @@ func (c *checker) stopChans(fn *model.Func, pos token.Pos, sent []*model.Chan) [
 				closedOutside = true
 			}
 		}
-		if !closedOutside || len(c.cs.Assigned(o)) > 0 {
-			return false // set again: read by a goroutine while another sets it, or nil
+		if !closedOutside {
+			return false
+		}
+		if len(c.cs.Assigned(o)) > 0 {
+			// Set again: read by a goroutine while another sets it, or nil; unless the
+			// field is set only while its value is built, or (when fn already refers to
+			// it) by the method that then starts fn.
+			f, isVar := o.(*types.Var)
+			if !isVar || !f.IsField() || !c.initOnly(f, fn, c.refersToField(fn, f)) {
+				return false
+			}
 		}
 		for _, to := range sent {
 			if c.goesOn(ch, to, fn) {

@@ -46,7 +46,7 @@ func (c *checker) ctxFields(fn *model.Func, pos token.Pos) []exit {
 		if f.Embedded() || f.Exported() || !model.IsContext(f.Type()) {
 			continue
 		}
-		if !c.usesField(fn, recv, f) || !c.initOnly(f, fn) || c.backgroundOnly(f) {
+		if !c.usesField(fn, recv, f) || !c.initOnly(f, fn, true) || c.backgroundOnly(f) {
 			continue
 		}
 		out = append(out, exit{expr: rid.Name + "." + f.Name(), ctx: true, obj: f})
@@ -92,14 +92,14 @@ func (c *checker) usesField(fn *model.Func, recv, f *types.Var) bool {
 //     statement that defines x as a new value (x := &T{...}, T{...}, new(T)), with x
 //     used in between, and in the assignment, only to read or set its fields: the value
 //     is not yet shared (a constructor);
-//   - an assignment r.f = v where r is the receiver of the method G, in a block that goes
-//     on to a go statement of G that starts fn (Start sets the context, then starts the
-//     goroutine).
+//   - when start is set, an assignment r.f = v where r is the receiver of the method G,
+//     in a block that goes on to a go statement of G that starts fn (Start sets the
+//     context, then starts the goroutine).
 //
 // f's address taken, a range into it, or an assignment of a whole value of its struct
 // through a pointer (*p = T{}) is none of these. And at least one write is needed: a
 // field never set is nil.
-func (c *checker) initOnly(f *types.Var, fn *model.Func) bool {
+func (c *checker) initOnly(f *types.Var, fn *model.Func, start bool) bool {
 	writes := 0
 	ok := true
 	for cur := range c.m.Inspector.Root().Preorder((*ast.AssignStmt)(nil), (*ast.KeyValueExpr)(nil), (*ast.CompositeLit)(nil),
@@ -142,7 +142,7 @@ func (c *checker) initOnly(f *types.Var, fn *model.Func) bool {
 					continue
 				}
 				writes++
-				if !c.initWrite(cur, ast.Unparen(l).(*ast.SelectorExpr), fn) {
+				if !c.initWrite(cur, ast.Unparen(l).(*ast.SelectorExpr), fn, start) {
 					ok = false
 				}
 			}
@@ -168,7 +168,7 @@ func (c *checker) isField(e ast.Expr, f *types.Var) bool {
 
 // initWrite reports whether the assignment at cur, of the field selected by lhs, is a
 // write of a constructor or one before the go statement that starts fn (see initOnly).
-func (c *checker) initWrite(cur inspector.Cursor, lhs *ast.SelectorExpr, fn *model.Func) bool {
+func (c *checker) initWrite(cur inspector.Cursor, lhs *ast.SelectorExpr, fn *model.Func, start bool) bool {
 	id, ok := ast.Unparen(lhs.X).(*ast.Ident)
 	if !ok {
 		return false
@@ -206,7 +206,7 @@ func (c *checker) initWrite(cur inspector.Cursor, lhs *ast.SelectorExpr, fn *mod
 	// Before the go statement: x is G's receiver and a later statement of the block
 	// starts fn.
 	decl, isDecl := G.Node.(*ast.FuncDecl)
-	if !isDecl || decl.Recv == nil || len(decl.Recv.List) != 1 || len(decl.Recv.List[0].Names) != 1 || c.info.Defs[decl.Recv.List[0].Names[0]] != x {
+	if !start || !isDecl || decl.Recv == nil || len(decl.Recv.List) != 1 || len(decl.Recv.List[0].Names) != 1 || c.info.Defs[decl.Recv.List[0].Names[0]] != x {
 		return false
 	}
 	for _, g := range fn.Started {
@@ -314,4 +314,16 @@ func (c *checker) isBackgroundCall(e ast.Expr) bool {
 	}
 	fn, ok := typeutil.Callee(c.info, call).(*types.Func)
 	return ok && fn.Pkg() != nil && fn.Pkg().Path() == "context" && (fn.Name() == "Background" || fn.Name() == "TODO")
+}
+
+// refersToField reports whether fn (outside nested literals) refers to the field f.
+func (c *checker) refersToField(fn *model.Func, f *types.Var) bool {
+	found := false
+	inspectFunc(fn, func(cur inspector.Cursor) bool {
+		if id, ok := cur.Node().(*ast.Ident); ok && c.info.Uses[id] == f {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
