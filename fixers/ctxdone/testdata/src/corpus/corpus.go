@@ -3,11 +3,10 @@
 // for counting what ctxdone reports and fixes (see corpus_test.go). Each case cites its
 // report; the look-alikes at the end are correct code that must stay untouched.
 //
-// 11 cases, 5 reported (4 fixed, 1 without a fix: 2, whose error send is refused), 6
-// missed: 4 (a context in a field of the receiver), 7 (a one-shot send of a goroutine
-// literal that captures the context), 8 (no context or stop channel in scope), 9 (a
-// break that leaves only the select), 10 (a range over a ticker's channel) and 11 (the
-// blocking send is in a method the goroutine calls). The look-alikes stay untouched; the
+// 11 cases, 7 reported (6 fixed, 1 without a fix: 2, whose error send is refused), 4
+// missed: 8 (no context or stop channel in scope), 9 (a break that leaves only the
+// select), 10 (a range over a ticker's channel) and 11 (the blocking send is in a method
+// the goroutine calls). The look-alikes stay untouched; the
 // last is reported without a fix (session 10 fixed it wrongly: the early return skipped
 // a WaitGroup's Done called through a func-typed field).
 package corpus
