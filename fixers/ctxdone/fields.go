@@ -213,6 +213,16 @@ func (c *checker) initWrite(cur inspector.Cursor, lhs *ast.SelectorExpr, fn *mod
 		if g.In != G {
 			continue
 		}
+		if fn.Obj != nil {
+			// go x.m(...): the goroutine runs on the value whose field was set.
+			sel, ok := ast.Unparen(g.Stmt.Call.Fun).(*ast.SelectorExpr)
+			if !ok {
+				continue
+			}
+			if base, ok := ast.Unparen(sel.X).(*ast.Ident); !ok || c.info.Uses[base] != x {
+				continue
+			}
+		}
 		for _, s := range blk.List[i+1:] {
 			if s.Pos() <= g.Stmt.Pos() && g.Stmt.End() <= s.End() {
 				return true

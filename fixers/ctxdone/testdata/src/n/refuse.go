@@ -235,3 +235,31 @@ func (c *conditional) loop() {
 }
 
 func (c *conditional) Out() <-chan int { return c.out }
+
+// sibling's Start sets its own context, then starts the loop of another value, whose
+// context it did not set.
+type sibling struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	next   *sibling
+	in     chan int
+	out    chan int
+}
+
+func (s *sibling) Start(ctx context.Context) {
+	s.ctx, s.cancel = context.WithCancel(ctx)
+	go s.next.loop()
+}
+
+func (s *sibling) loop() {
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case v := <-s.in:
+			s.out <- v
+		}
+	}
+}
+
+func (s *sibling) Out() <-chan int { return s.out }
