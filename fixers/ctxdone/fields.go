@@ -276,13 +276,22 @@ func (c *checker) definesNew(s ast.Stmt, x *types.Var) bool {
 	return false
 }
 
-// publishes reports whether n uses x other than to read or set one of its fields: the
-// value may be shared from there on (passed, stored, returned, a method called on it).
+// publishes reports whether n uses x other than to read or set one of its fields, or
+// refers to x in a function literal: the value may be shared from there on (passed,
+// stored, returned, a method called on it, captured by a goroutine).
 func (c *checker) publishes(n ast.Node, x *types.Var) bool {
 	found := false
-	var visit func(n ast.Node) bool
-	visit = func(n ast.Node) bool {
+	ast.Inspect(n, func(n ast.Node) bool {
 		if found {
+			return false
+		}
+		if lit, ok := n.(*ast.FuncLit); ok {
+			ast.Inspect(lit, func(m ast.Node) bool {
+				if id, ok := m.(*ast.Ident); ok && c.info.Uses[id] == x {
+					found = true
+				}
+				return !found
+			})
 			return false
 		}
 		if sel, ok := n.(*ast.SelectorExpr); ok {
@@ -296,8 +305,7 @@ func (c *checker) publishes(n ast.Node, x *types.Var) bool {
 			found = true
 		}
 		return !found
-	}
-	ast.Inspect(n, visit)
+	})
 	return found
 }
 

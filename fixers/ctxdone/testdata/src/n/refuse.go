@@ -263,3 +263,31 @@ func (s *sibling) loop() {
 }
 
 func (s *sibling) Out() <-chan int { return s.out }
+
+// early's constructor starts a goroutine that captures the value before it sets the
+// context: only field reads in between, but in a goroutine.
+type early struct {
+	ctx context.Context
+	in  chan int
+	out chan int
+}
+
+type earlyOpts struct{ ctx context.Context }
+
+func newEarly(o earlyOpts) *early {
+	e := &early{in: make(chan int), out: make(chan int)}
+	go func() {
+		for {
+			select {
+			case <-e.ctx.Done():
+				return
+			case v := <-e.in:
+				e.out <- v
+			}
+		}
+	}()
+	e.ctx = o.ctx
+	return e
+}
+
+func (e *early) Out() <-chan int { return e.out }
