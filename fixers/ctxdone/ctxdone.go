@@ -40,7 +40,13 @@ type checker struct {
 type exit struct {
 	expr string // source text: "ctx", "s.done"
 	ctx  bool
+	// obj is the context's variable: a local variable, or a field of the receiver
+	// (expr is then "r.f").
+	obj *types.Var
 }
+
+// field reports whether the exit is a context held in a field of the receiver.
+func (e exit) field() bool { return e.obj != nil && e.obj.IsField() }
 
 func (e exit) done() string {
 	if e.ctx {
@@ -174,13 +180,14 @@ func (c *checker) checkFunc(f *model.Func) {
 			}
 		}
 		inLoop := model.InLoop(cur)
-		if !hasCtxParam && !inLoop {
-			return true // one-shot sends of goroutines: see singlesend
-		}
 		if c.coveredPerRun(f, op, inLoop) || c.sendsFit(op) || c.semaphore(op) || c.drained(op) || c.reply(op) {
 			return true
 		}
-		c.sendUnit(f, op, isGo, !hasCtxParam && f.Obj != nil)
+		oneShot := !hasCtxParam && !inLoop
+		if oneShot && !c.lastSend(f, op) {
+			return true // other one-shot sends of goroutines: see singlesend
+		}
+		c.sendUnit(f, op, isGo, !hasCtxParam && f.Obj != nil || oneShot)
 		return true
 	})
 }

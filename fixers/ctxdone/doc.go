@@ -21,11 +21,30 @@
 //   - a blocking send in a function with a context.Context parameter (also inside
 //     for v := range src and outside loops), and in a loop of a goroutine (a function
 //     literal or a function or method of the package started with go) that has a context
-//     or a stop channel in scope: the same select.
+//     or a stop channel in scope: the same select;
+//   - a blocking send outside loops of a goroutine literal that captures exactly one
+//     context of the function starting it, when nothing but deferred calls runs after
+//     the send, the starting function waits for the goroutine (or the goroutine already
+//     uses the context: its work lives by it, and the send is not a delivery meant to
+//     outlive the call), and the channel is not made by the starting function (a
+//     channel made there and sent on once is singlesend's, which makes it buffered):
+//     the same select (rhosocial/go-dag#10).
 //
 // Goroutines with no context in scope use a stop channel instead when exactly one is in
 // scope: a chan struct{} parameter, captured variable or field of the receiver that is
-// closed somewhere in the package and never sent on.
+// closed somewhere in the package and never sent on, and never assigned but while its
+// value is built (x := &T{...}; x.stop = make(...) before x is used otherwise) or, when
+// the goroutine already refers to it, by the method that then starts the goroutine.
+//
+// With neither, a goroutine uses a context held in a field of the receiver (the etcd3
+// watcher's wc.ctx, kubernetes/kubernetes#25331) when exactly one qualifies: an
+// unexported context.Context field whose methods the goroutine already calls (or that
+// it passes on), that some value other than context.Background() sets, and whose every
+// write is in a composite literal, or an assignment while its value is built, or one by
+// a method of the receiver that then starts the goroutine: it is set before the
+// goroutine can read it, so the new reads race with no write. Such a field is preferred
+// to a captured context the goroutine does not use. Findings on these field contexts
+// and one-shot sends are reported only with their fix.
 //
 // The return statement is bare in functions without results; with results the last
 // result must be an error and receives ctx.Err(), the others their current value when
@@ -35,7 +54,8 @@
 // Left alone: loops with an exit, loops that already receive from a Done channel or a
 // stop channel, select statements with a default case, for v := range ch loops without
 // blocking sends (closing is the sender's job), one-shot sends (outside loops) on
-// channels made buffered, sends that cannot block because the channel's capacity covers
+// channels made buffered, other one-shot sends of goroutines without a context
+// parameter, sends that cannot block because the channel's capacity covers
 // every send that can be made on it (the shared model's proof: a goroutine that sends its
 // first error and returns, on a channel of capacity one; a fan-out of one goroutine per
 // item, each sending once, on a channel of capacity len(items); a local channel of

@@ -106,11 +106,15 @@ func (c *checker) exitFor(fn *model.Func, pos token.Pos, isGo bool, sent []*mode
 	if len(ctxs) == 1 {
 		v := ctxs[0]
 		if isGo && !(fn.Node.Pos() <= v.Pos() && v.Pos() < fn.Node.End()) && !c.uses(fn, v) {
+			// The goroutine lives by a context of the receiver, not by the one it captures.
+			if fields := c.ctxFields(fn, pos); len(fields) == 1 {
+				return fields[0], "", true
+			}
 			if stops := c.stopChans(fn, pos, sent); len(stops) > 0 {
 				return ex, fmt.Sprintf("cannot tell whether %s or %s ends this goroutine", v.Name(), stops[0].expr), true
 			}
 		}
-		return exit{expr: v.Name(), ctx: true}, "", true
+		return exit{expr: v.Name(), ctx: true, obj: v}, "", true
 	}
 	if !isGo {
 		return ex, "", false
@@ -118,6 +122,12 @@ func (c *checker) exitFor(fn *model.Func, pos token.Pos, isGo bool, sent []*mode
 	stops := c.stopChans(fn, pos, sent)
 	switch len(stops) {
 	case 0:
+		// A context held in a field of the receiver, set before the goroutine started.
+		// Several are no finding: the findings of field contexts come with a fix or not
+		// at all (unit.quiet).
+		if fields := c.ctxFields(fn, pos); len(fields) == 1 {
+			return fields[0], "", true
+		}
 		return ex, "", false
 	case 1:
 		return stops[0], "", true
@@ -184,8 +194,17 @@ func (c *checker) stopChans(fn *model.Func, pos token.Pos, sent []*model.Chan) [
 				closedOutside = true
 			}
 		}
-		if !closedOutside || len(c.cs.Assigned(o)) > 0 {
-			return false // set again: read by a goroutine while another sets it, or nil
+		if !closedOutside {
+			return false
+		}
+		if len(c.cs.Assigned(o)) > 0 {
+			// Set again: read by a goroutine while another sets it, or nil; unless the
+			// field is set only while its value is built, or (when fn already refers to
+			// it) by the method that then starts fn.
+			f, isVar := o.(*types.Var)
+			if !isVar || !f.IsField() || !c.initOnly(f, fn, c.refersToField(fn, f)) {
+				return false
+			}
 		}
 		for _, to := range sent {
 			if c.goesOn(ch, to, fn) {
@@ -204,20 +223,7 @@ func (c *checker) stopChans(fn *model.Func, pos token.Pos, sent []*model.Chan) [
 		}
 	}
 	// Fields of the receiver of fn or of its enclosing method.
-	decl, _ := fn.Root().Node.(*ast.FuncDecl)
-	if decl == nil || decl.Recv == nil || len(decl.Recv.List) != 1 || len(decl.Recv.List[0].Names) != 1 {
-		return out
-	}
-	rid := decl.Recv.List[0].Names[0]
-	recv, ok := c.info.Defs[rid].(*types.Var)
-	if !ok || rid.Name == "_" || c.lookup(rid.Name, pos) != recv {
-		return out
-	}
-	t := recv.Type()
-	if p, ok := t.Underlying().(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	st, ok := t.Underlying().(*types.Struct)
+	rid, _, st, ok := c.receiver(fn, pos)
 	if !ok {
 		return out
 	}

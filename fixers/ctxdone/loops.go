@@ -208,6 +208,7 @@ func (c *checker) loopUnit(fn *model.Func, l *ast.ForStmt, lcur inspector.Cursor
 		return
 	}
 	u.exit = ex
+	u.quiet = ex.field()
 	u.msg = fmt.Sprintf("endless loop blocks on channel operations without a case for %s", ex.done())
 	if c.dropKnownDone(u) {
 		delete(c.unitLoops, l)
@@ -235,10 +236,10 @@ func (c *checker) sendUnit(fn *model.Func, op *model.ChanOp, isGo, quiet bool) {
 		sent = append(sent, ch)
 	}
 	ex, why, ok := c.exitFor(fn, s.Pos(), isGo, sent)
-	if !ok || (why == "" && !ex.ctx && !isGo) || c.ctxsDone(fn, s) {
+	if !ok || (why == "" && !ex.ctx && !isGo) || c.ctxsDone(fn, s) || c.knownDone(fn, ex, s) {
 		return // a stop channel ends goroutines only
 	}
-	quiet = quiet || why == "" && !ex.ctx
+	quiet = quiet || why == "" && (!ex.ctx || ex.field())
 	if quiet && why != "" {
 		return
 	}
@@ -273,11 +274,7 @@ func (c *checker) sendUnit(fn *model.Func, op *model.ChanOp, isGo, quiet bool) {
 // and the select would pick it or the operation at random: a deterministic test of the
 // code would become flaky.
 func (c *checker) knownDone(fn *model.Func, ex exit, n ast.Stmt) bool {
-	if !ex.ctx {
-		return false
-	}
-	v, ok := c.lookup(ex.expr, n.Pos()).(*types.Var)
-	return ok && c.m.KnownDone(fn, v, n)
+	return ex.ctx && ex.obj != nil && c.m.KnownDone(fn, ex.obj, n)
 }
 
 // ctxsDone reports whether contexts are in scope at the statement n of fn and each is

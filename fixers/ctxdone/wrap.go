@@ -187,6 +187,14 @@ func (c *checker) sameExit(e ast.Expr, ex exit, pos token.Pos) bool {
 		if !ok || sel.Sel.Name != "Done" || !model.IsContext(c.info.TypeOf(sel.X)) {
 			return false
 		}
+		if ex.field() {
+			base, ok := ast.Unparen(sel.X).(*ast.SelectorExpr)
+			if !ok || types.ExprString(base) != ex.expr || !c.isField(base, ex.obj) {
+				return false
+			}
+			id, ok := ast.Unparen(base.X).(*ast.Ident)
+			return ok && c.info.Uses[id] != nil && c.info.Uses[id] == c.lookup(id.Name, pos)
+		}
 		id, ok := ast.Unparen(sel.X).(*ast.Ident)
 		return ok && c.info.Uses[id] != nil && c.info.Uses[id] == c.lookup(ex.expr, pos)
 	}

@@ -9,8 +9,8 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-// KnownDone reports whether the context in variable v is known to be done when n runs in
-// f: on every path of f's control-flow graph to n, a receive from v.Done() has completed,
+// KnownDone reports whether the context in variable v (or struct field v, followed as
+// x.v whatever x is) is known to be done when n runs in f: on every path of f's control-flow graph to n, a receive from v.Done() has completed,
 // n is in the body of a case <-v.Done(): of a select, or a condition that only holds when
 // v is done was taken (v.Err() != nil, context.Cause(v) != nil, v.Err() ==
 // context.Canceled, errors.Is(v.Err(), ...), err != nil after err := v.Err() in the if
@@ -147,8 +147,8 @@ func (df *doneFlow) node(m *Model, n ast.Node, s uint64) uint64 {
 			return s | b
 		}
 		for i, l := range n.Lhs {
-			id, ok := ast.Unparen(l).(*ast.Ident)
-			if !ok {
+			id := ctxIdent(l)
+			if id == nil {
 				continue
 			}
 			v, ok := m.Info.ObjectOf(id).(*types.Var)
@@ -233,8 +233,8 @@ func (df *doneFlow) ctxCall(m *Model, e ast.Expr, name string) uint64 {
 }
 
 func (df *doneFlow) bitOf(m *Model, e ast.Expr) uint64 {
-	id, ok := ast.Unparen(e).(*ast.Ident)
-	if !ok {
+	id := ctxIdent(e)
+	if id == nil {
 		return 0
 	}
 	v, ok := m.Info.Uses[id].(*types.Var)
@@ -245,6 +245,19 @@ func (df *doneFlow) bitOf(m *Model, e ast.Expr) uint64 {
 		return 1 << i
 	}
 	return 0
+}
+
+// ctxIdent returns the identifier that denotes the context variable of e: e itself, or
+// the field name of a selector x.f (a context held in a field is followed by its field:
+// two bases of one field share a bit, which can only make more contexts known done).
+func ctxIdent(e ast.Expr) *ast.Ident {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return e
+	case *ast.SelectorExpr:
+		return e.Sel
+	}
+	return nil
 }
 
 // errOf returns the bit of the context whose error e is: v.Err() or context.Cause(v), or

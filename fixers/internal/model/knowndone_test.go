@@ -148,3 +148,54 @@ func b() bool { return false }
 		})
 	}
 }
+
+// A context held in a field is followed through its selector: w.ctx.Done() makes the
+// field known done, and an assignment of it ends that.
+func TestKnownDoneField(t *testing.T) {
+	m := load(t, `package p
+
+import "context"
+
+type worker struct {
+	ctx context.Context
+	out chan int
+}
+
+func (w *worker) run(in <-chan int) {
+	for {
+		select {
+		case <-w.ctx.Done():
+			w.out <- 1
+			return
+		case v := <-in:
+			w.out <- 2
+			_ = v
+		}
+		if w.ctx.Err() != nil {
+			w.out <- 3
+			w.ctx = context.Background()
+			w.out <- 4
+		}
+	}
+}
+`)
+	done := map[int]bool{1: true, 3: true}
+	for _, f := range m.Funcs {
+		if f.Obj == nil || f.Obj.Name() != "run" {
+			continue
+		}
+		recv := f.Sig.Recv().Type().(*types.Pointer).Elem().Underlying().(*types.Struct)
+		field := recv.Field(0)
+		ast.Inspect(f.Body, func(n ast.Node) bool {
+			s, ok := n.(*ast.SendStmt)
+			if !ok {
+				return true
+			}
+			i, _ := strconv.Atoi(s.Value.(*ast.BasicLit).Value)
+			if got := m.KnownDone(f, field, s); got != done[i] {
+				t.Errorf("w.out <- %d: known done %v, want %v", i, got, done[i])
+			}
+			return true
+		})
+	}
+}

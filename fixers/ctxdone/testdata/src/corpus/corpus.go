@@ -3,11 +3,10 @@
 // for counting what ctxdone reports and fixes (see corpus_test.go). Each case cites its
 // report; the look-alikes at the end are correct code that must stay untouched.
 //
-// 11 cases, 5 reported (4 fixed, 1 without a fix: 2, whose error send is refused), 6
-// missed: 4 (a context in a field of the receiver), 7 (a one-shot send of a goroutine
-// literal that captures the context), 8 (no context or stop channel in scope), 9 (a
-// break that leaves only the select), 10 (a range over a ticker's channel) and 11 (the
-// blocking send is in a method the goroutine calls). The look-alikes stay untouched; the
+// 11 cases, 7 reported (6 fixed, 1 without a fix: 2, whose error send is refused), 4
+// missed: 8 (no context or stop channel in scope), 9 (a break that leaves only the
+// select), 10 (a range over a ticker's channel) and 11 (the blocking send is in a method
+// the goroutine calls). The look-alikes stay untouched; the
 // last is reported without a fix (session 10 fixed it wrongly: the early return skipped
 // a WaitGroup's Done called through a func-typed field).
 package corpus
@@ -129,9 +128,8 @@ func (d *detector) Close() error {
 
 // 4. kubernetes/kubernetes#25331 (etcd3 watcher): the reflector may Stop() without
 // draining ResultChan(); processEvent then blocks on wc.resultChan and cancelling the
-// watcher's context does not unblock it. The context is a field of the receiver.
-// MISSED: a context in a field of the receiver (wc.ctx) is not a context in scope; only
-// parameters and captured variables are, so the send in processEvent's loop is not seen.
+// watcher's context does not unblock it. The context is a field of the receiver, set by
+// createWatchChan before the value is shared (upstream's fix selects on wc.ctx.Done()).
 type Event struct {
 	Type   string
 	Object any
@@ -149,6 +147,20 @@ type watchChan struct {
 	resultChan        chan Event
 }
 
+func createWatchChan(ctx context.Context, incoming chan *event) *watchChan {
+	wc := &watchChan{incomingEventChan: incoming, resultChan: make(chan Event, 100)}
+	wc.ctx, wc.cancel = context.WithCancel(ctx)
+	return wc
+}
+
+func watch(ctx context.Context, incoming chan *event) <-chan Event {
+	wc := createWatchChan(ctx, incoming)
+	go wc.run()
+	return wc.resultChan
+}
+
+func (wc *watchChan) Stop() { wc.cancel() }
+
 func (wc *watchChan) transform(e *event) *Event {
 	if e.value == nil {
 		return nil
@@ -165,7 +177,7 @@ func (wc *watchChan) processEvent(wg *sync.WaitGroup) {
 			if res == nil {
 				continue
 			}
-			wc.resultChan <- *res
+			wc.resultChan <- *res // want `send on wc.resultChan blocks without a case for wc.ctx.Done\(\)`
 		case <-wc.ctx.Done():
 			return
 		}
@@ -262,11 +274,9 @@ func pinWithProgress(ctx context.Context, pin func(context.Context) ([]string, e
 
 // 7. rhosocial/go-dag#10 (simple.DAG BuildWorkflowInput): in rare cases the method
 // blocks on sending to a vertex's channel because it does not check ctx.Done(). Generic
-// workflow type, the send in a goroutine started per input.
-// MISSED: the send is a one-shot send of a goroutine literal, outside any loop of it;
-// the literal only captures the method's ctx (the send rule outside loops needs a
-// context.Context parameter of the function that sends; one-shot sends of goroutines
-// are left to singlesend, which only looks at channels made in the function).
+// workflow type, the send in a goroutine started per input: a one-shot send, the
+// goroutine's last act, in a literal that captures the method's ctx, on a channel the
+// method did not make (not singlesend's), and the method waits for the goroutines.
 type Workflow[TInput, TOutput any] struct {
 	mu       sync.RWMutex
 	channels map[string]chan any
@@ -286,7 +296,7 @@ func (d *Workflow[TInput, TOutput]) BuildWorkflowInput(ctx context.Context, resu
 		go func() {
 			defer wg.Done()
 			if ch, ok := d.channel(next); ok {
-				ch <- result
+				ch <- result // want `send on ch blocks without a case for ctx.Done\(\)`
 			}
 		}()
 	}
