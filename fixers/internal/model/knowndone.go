@@ -10,8 +10,8 @@ import (
 )
 
 // KnownDone reports whether the context in variable v (or struct field v, followed as
-// x.v whatever x is) is known to be done when n runs in f: on every path of f's control-flow graph to n, a receive from v.Done() has completed,
-// n is in the body of a case <-v.Done(): of a select, or a condition that only holds when
+// x.v whatever x is) is known to be done when n runs in f: on every path of f's
+// control-flow graph to n, a receive from v.Done() has completed, n is in the body of a case <-v.Done(): of a select, or a condition that only holds when
 // v is done was taken (v.Err() != nil, context.Cause(v) != nil, v.Err() ==
 // context.Canceled, errors.Is(v.Err(), ...), err != nil after err := v.Err() in the if
 // statement's header; their negations on the else branch; the exit of for v.Err() ==
