@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/concfix/concfix/fixers/internal/cfg"
 	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"golang.org/x/tools/go/ast/edge"
@@ -154,6 +155,52 @@ func (fa *flow) placeCalls(rcs map[*ast.CallExpr]*recvCall) {
 	if placed != len(rcs) {
 		fa.unsure = true // a call the graph does not hold
 	}
+	if !fa.unsure {
+		fa.unsure = fa.receivesAgain()
+	}
+}
+
+// receivesAgain reports whether a receive from the channel, or a receiving call, can
+// run after a receiving call. The summary of a callee is the most it can leave pending,
+// whichever way it returns; a caller that goes on receiving may do so because of how the
+// callee returned (for { if err := wait(ch); err != errTimeout { return err } }), which
+// the summary does not tell.
+func (fa *flow) receivesAgain() bool {
+	receives := func(n ast.Node) bool {
+		return len(fa.calls[n]) > 0 || fa.commRecv[n] || fa.recvs(n) > 0
+	}
+	for _, b := range fa.g.Blocks {
+		if !b.Live {
+			continue
+		}
+		for i, n := range b.Nodes {
+			if len(fa.calls[n]) == 0 {
+				continue
+			}
+			seen := make(map[*cfg.Block]bool)
+			var reach func(b *cfg.Block, start int) bool
+			reach = func(b *cfg.Block, start int) bool {
+				for _, m := range b.Nodes[start:] {
+					if receives(m) {
+						return true
+					}
+				}
+				for _, s := range b.Succs {
+					if !seen[s] {
+						seen[s] = true
+						if fa.caseRecv[s.Stmt] && s.Kind == cfg.KindSelectCaseBody || reach(s, 0) {
+							return true
+						}
+					}
+				}
+				return false
+			}
+			if reach(b, i+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // matchFanInCall recognises the fan-out/fan-in shape split over two functions: the

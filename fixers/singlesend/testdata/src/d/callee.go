@@ -191,3 +191,40 @@ func fanOutRange(names []string) []result {
 	}()
 	return rangeAll(res)
 }
+
+// retry waits again after each timeout: whether it goes on depends on how wait
+// returned, which the rule does not follow.
+func (w *waiter) retry(f func() error) error {
+	errc := make(chan error)
+	go func() {
+		errc <- f()
+	}()
+	for {
+		if err := w.wait(errc); err != errTimeout {
+			return err
+		}
+	}
+}
+
+// poll receives when a value is ready.
+func poll(errc <-chan error) (error, bool) {
+	select {
+	case err := <-errc:
+		return err, true
+	default:
+		return nil, false
+	}
+}
+
+func pollUntil(f func() error, tick <-chan time.Time) error {
+	errc := make(chan error)
+	go func() {
+		errc <- f()
+	}()
+	for range tick {
+		if err, ok := poll(errc); ok {
+			return err
+		}
+	}
+	return nil
+}
