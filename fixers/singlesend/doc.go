@@ -44,7 +44,8 @@
 //   - the channel is made by make(chan T) or make(chan T, 0) in this function and is
 //     assigned once, to a local variable;
 //   - it does not escape: outside the goroutines it is only received from (not sent on,
-//     closed, ranged over, passed, stored, returned, reassigned, or asked its len or cap);
+//     closed, ranged over, passed, stored, returned, reassigned, or asked its len or cap;
+//     but see below for a function that receives it and for a returned channel);
 //   - each sending goroutine is a function literal started by a go statement of this
 //     function that is not in a loop (but see below); the literal may receive the
 //     channel by capture or as an argument, uses it only to send, and after its send
@@ -71,10 +72,39 @@
 // T) becomes make(chan T, n) or make(chan T, len(x)) (the hedged request whose first reply
 // wins, the fan-out that returns at its first error).
 //
+// Two ways out of the function are followed, as they keep every receiver in view:
+//
+//   - The channel passed to a function of the package whose only uses of that parameter
+//     are receives in its own body (not stored, passed on, sent on, closed, ranged over,
+//     or used by a function literal; prebid/prebid-server#3911's collectHookResponses):
+//     the call is where the values are received. The dataflow runs through the callee's
+//     graph from its entry, with the sends pending at the call, and goes on after the
+//     call with the most still pending where the callee returns. A fan-out loop followed
+//     by a call whose callee receives once per iteration of a loop running as many times
+//     (its bound is a parameter, and the argument is the fan-out's bound: collect(ch,
+//     len(items))), neither loop left early, receives every value. The fix buffers the
+//     channel where it is made; a goroutine started in a loop gets a slot per iteration
+//     when it sends at most once, on every path, and its loop runs n or len(x) times, with
+//     n or x a local variable or parameter (or a field of a local struct value, on which
+//     no method with a pointer receiver is called) that the function never changes and
+//     in scope at the make.
+//   - The channel returned by the declared function that makes it (uber/ringpop-go#63's
+//     MakeCall): every reference to that function must be a call whose result is
+//     received at once (<-f(), as the case of a select) or assigned to a local variable
+//     that the caller only receives from, and the dataflow runs through each caller from
+//     the call on, with the sends pending where the maker returns the channel. A caller
+//     that can return without receiving is reported at the make. The fix (a buffer of one
+//     per sending goroutine, none started in a loop) is offered only when every caller is
+//     in view: the function is not exported, and, for a method, no interface of the
+//     package has a method of its name (an unexported method is called through no other).
+//
+// Receivers that wait for every value are unchanged by the buffer, which only frees the
+// senders of the receivers that leave first.
+//
 // When the channel does not escape and a return without receiving is possible but the
 // shape is not one of these (other goroutines started in a loop, a goroutine that sends
 // more than once or keeps working after its send, a send from a nested function, a close
-// elsewhere) the leak is reported without a fix. A channel that escapes, or is sent on
-// only inside select statements (the goroutine can give up), is not reported: its
-// receiver may be elsewhere.
+// elsewhere, a carry when another function receives) the leak is reported without a fix.
+// A channel that escapes otherwise, or is sent on only inside select statements (the
+// goroutine can give up), is not reported: its receiver may be elsewhere.
 package singlesend

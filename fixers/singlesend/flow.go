@@ -34,6 +34,7 @@ func (ck *check) newFlow(active []*sender) *flow {
 		caseRecv:   make(map[ast.Node]bool),
 		running:    make(map[ast.Node]bool),
 		limit:      len(active) + 1,
+		handIdx:    -1,
 		rbrace:     body.Rbrace,
 		fn:         ck.fn,
 		flags:      ck.fn.Flags(),
@@ -41,19 +42,14 @@ func (ck *check) newFlow(active []*sender) *flow {
 	for _, s := range active {
 		fa.gos[s.stmt] = true
 	}
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.CommClause:
-			if n.Comm != nil && fa.isRecvOp(commRecvExpr(n.Comm)) {
-				fa.commRecv[n.Comm] = true
-				fa.caseRecv[n] = true
-			}
-		}
-		return true
-	})
-	fa.matchFanIn(goCursors(ck.fn.Cursor.Child(body), active)) // after the comm clauses
+	fa.markComms(body)
+	for _, rc := range ck.recvCalls {
+		rc.flow = ck.calleeFlow(rc, fa.limit)
+	}
+	fa.placeCalls(ck.recvCalls)
+	gos := goCursors(ck.fn.Cursor.Child(body), active)
+	fa.matchFanIn(gos) // after the comm clauses
+	fa.matchFanInCall(gos)
 	fa.countedLoops(body)
 	return fa
 }
@@ -77,6 +73,14 @@ type flow struct {
 	running    map[ast.Node]bool // nodes that may run while a sender has not been received from
 	fn         *model.Func
 	flags      *model.Flags // boolean flags whose values a path knows
+
+	// The channel followed into the package's functions (escape.go).
+	calls        map[ast.Node][]*recvCall // receiving calls (the callee only receives), by CFG node
+	unsure       bool                     // a node holds a receiving call and another receive
+	recvOf       ast.Expr                 // a call whose result is the channel: <-f() receives from it
+	startPending int                      // sends pending when the channel reaches makeNode (a call of its maker)
+	handIdx      int                      // the result through which a return hands the channel to the caller; -1: none
+	handed       int                      // the most sends pending where a return hands the channel over
 }
 
 func (fa *flow) isRecvOp(e ast.Expr) bool {
@@ -84,8 +88,11 @@ func (fa *flow) isRecvOp(e ast.Expr) bool {
 	if !ok || u.Op != token.ARROW {
 		return false
 	}
+	if fa.recvOf != nil && ast.Unparen(u.X) == fa.recvOf {
+		return true
+	}
 	id, ok := ast.Unparen(u.X).(*ast.Ident)
-	return ok && fa.info.Uses[id] == fa.obj
+	return ok && fa.obj != nil && fa.info.Uses[id] == fa.obj
 }
 
 // find returns the block and index of node n.
@@ -155,18 +162,57 @@ type state struct {
 }
 
 // leaks runs the dataflow from node mi of block mb (the make) and reports whether some
-// exit is reached with a pending send, and where.
+// exit is reached with a pending send, and where. A return that hands the channel to
+// the caller (handIdx) is no such exit: it records in handed what it hands over.
 func (fa *flow) leaks(mb *cfg.Block, mi int) (token.Pos, bool) {
-	in := make(map[state]int) // max pending at block entry
-	var work []state
 	var witness token.Pos
 	leak := false
-	atExit := func(pending int, pos token.Pos) {
+	start := mi + 1
+	if fa.startPending > 0 {
+		start = mi // the channel arrives at the node of the call
+	}
+	fa.walk(mb, start, 0, func(pending int, b *cfg.Block, pos token.Pos) {
+		if b != nil && fa.handIdx >= 0 {
+			if r := b.Return(); r != nil && fa.hands(r) {
+				fa.handed = max(fa.handed, pending)
+				return
+			}
+		}
 		if pending > 0 && !leak {
 			leak = true
 			witness = pos
 		}
+	})
+	return witness, leak
+}
+
+// hands reports whether return statement r returns the channel itself as result handIdx.
+func (fa *flow) hands(r *ast.ReturnStmt) bool {
+	if fa.handIdx >= len(r.Results) {
+		return false
 	}
+	id, ok := ast.Unparen(r.Results[fa.handIdx]).(*ast.Ident)
+	return ok && fa.info.Uses[id] == fa.obj
+}
+
+// exitMax runs the dataflow over the whole function from its entry, with pin sends
+// pending there, and returns the most sends pending where it returns; -1 when it never
+// returns.
+func (fa *flow) exitMax(pin int) int {
+	most := -1
+	fa.walk(fa.g.Blocks[0], 0, pin, func(pending int, b *cfg.Block, pos token.Pos) {
+		most = max(most, pending)
+	})
+	return most
+}
+
+// walk runs the dataflow from node start of block mb, with pin sends pending, and calls
+// exit with the sends pending at each exit of the function (b is nil where the channel
+// is abandoned by a new one made at makeNode).
+func (fa *flow) walk(mb *cfg.Block, start0, pin int, exit func(pending int, b *cfg.Block, pos token.Pos)) {
+	in := make(map[state]int) // max pending at block entry
+	var work []state
+	atExit := func(pending int, pos token.Pos) { exit(pending, nil, pos) }
 	push := func(st state, pending int) {
 		if old, ok := in[st]; !ok || pending > old {
 			in[st] = pending
@@ -192,13 +238,21 @@ func (fa *flow) leaks(mb *cfg.Block, mi int) (token.Pos, bool) {
 			if pending > 0 {
 				fa.running[n] = true
 			}
-			if n == fa.makeNode {
+			if n == fa.makeNode && n != nil {
 				// A new channel replaces this one: the old one is abandoned here.
-				atExit(pending, n.Pos())
-				return
+				if fa.startPending == 0 || pending > 0 {
+					atExit(pending, n.Pos())
+					return
+				}
+				pending = fa.startPending // a call of the maker hands it over
 			}
 			if fa.gos[n] && !fa.neutral[n] {
 				pending = min(pending+1, fa.limit)
+			}
+			for _, rc := range fa.calls[n] {
+				if pending = fa.summary(rc, pending); pending < 0 {
+					return // the callee never returns
+				}
 			}
 			if !fa.neutral[n] {
 				pending = max(pending-fa.recvs(n), 0)
@@ -221,7 +275,7 @@ func (fa *flow) leaks(mb *cfg.Block, mi int) (token.Pos, bool) {
 				if r := b.Return(); r != nil {
 					pos = r.Pos()
 				}
-				atExit(pending, pos)
+				exit(pending, b, pos)
 			}
 			return
 		}
@@ -245,13 +299,12 @@ func (fa *flow) leaks(mb *cfg.Block, mi int) (token.Pos, bool) {
 		init.count[i] = -1
 	}
 	init.flags = model.Unknown()
-	run(init, mi+1, 0)
+	run(init, start0, pin)
 	for len(work) > 0 {
 		st := work[len(work)-1]
 		work = work[:len(work)-1]
 		run(st, 0, in[st])
 	}
-	return witness, leak
 }
 
 // inLoop reports whether go statement gs can run again after itself without the make

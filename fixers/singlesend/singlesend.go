@@ -86,11 +86,17 @@ type check struct {
 	// carry's result type): two channels of one function get distinct ones
 	// (authzed/spicedb#242's hedged request carries both).
 	taken map[ast.Node]map[string]bool
+
+	recvCalls map[*ast.CallExpr]*recvCall // calls of functions that receive the channel (callee.go)
+	returned  bool                        // the function returns the channel (returned.go)
+	handIdx   int                         // as which result
+	viaCaller bool                        // the leak is in a caller
 }
 
 // checkMake analyses one make(chan T) call.
 func checkMake(pass *analysis.Pass, m *model.Model, makeCur inspector.Cursor, taken map[ast.Node]map[string]bool) {
-	ck := &check{pass: pass, info: pass.TypesInfo, m: m, call: makeCur.Node().(*ast.CallExpr), taken: taken}
+	ck := &check{pass: pass, info: pass.TypesInfo, m: m, call: makeCur.Node().(*ast.CallExpr), taken: taken,
+		recvCalls: make(map[*ast.CallExpr]*recvCall), handIdx: -1}
 
 	// The make must be the whole value assigned to a newly declared local variable.
 	switch p := makeCur.Parent().Node().(type) {
@@ -119,7 +125,7 @@ func checkMake(pass *analysis.Pass, m *model.Model, makeCur inspector.Cursor, ta
 		return // package-level variable
 	}
 	active := ck.senders()
-	if len(active) == 0 {
+	if len(active) == 0 || ck.returned && len(ck.recvCalls) > 0 {
 		return
 	}
 
@@ -141,11 +147,27 @@ func checkMake(pass *analysis.Pass, m *model.Model, makeCur inspector.Cursor, ta
 
 	// Control flow of the function, from the make to its returns.
 	fa := ck.newFlow(active)
+	if fa.unsure {
+		return
+	}
+	fa.handIdx = ck.handIdx
 	mb, mi := fa.find(ck.stmtNode)
 	if mb == nil {
 		return // unreachable make
 	}
 	witness, leak := fa.leaks(mb, mi)
+	unseen := ""
+	if ck.returned && fa.handed > 0 {
+		// The callers receive: a caller that can return first abandons the senders.
+		w, ok, why := ck.callers(fa.handed, fa.limit)
+		if !ok {
+			return
+		}
+		if w.IsValid() && !leak {
+			leak, witness, ck.viaCaller = true, w, true
+		}
+		unseen = why
+	}
 	if !leak {
 		return
 	}
@@ -154,10 +176,25 @@ func checkMake(pass *analysis.Pass, m *model.Model, makeCur inspector.Cursor, ta
 	capExpr := ""
 	for _, s := range active {
 		if s.refusal == "" && fa.inLoop(s.stmt) {
-			if e, ok := ck.fanOutCap(active); ok {
+			e, ok := "", false
+			switch {
+			case ck.returned:
+			case len(ck.recvCalls) > 0:
+				e, ok = ck.loopCap(active, makeCur)
+			default:
+				e, ok = ck.fanOutCap(active)
+			}
+			if ok {
 				capExpr = e
 			} else {
 				s.refusal = "the goroutine is started in a loop"
+			}
+		}
+	}
+	if unseen != "" {
+		for _, s := range active {
+			if s.refusal == "" {
+				s.refusal = unseen
 			}
 		}
 	}
@@ -174,6 +211,10 @@ func checkMake(pass *analysis.Pass, m *model.Model, makeCur inspector.Cursor, ta
 		}
 		if capExpr != "" {
 			s.refusal = why + " (it cannot be carried through the channel: the goroutine is started in a loop)"
+			continue
+		}
+		if ck.returned || len(ck.recvCalls) > 0 {
+			s.refusal = why + " (it cannot be carried through the channel: another function receives from it)"
 			continue
 		}
 		plan, whyNot := ck.planCarry(s, active, race)
@@ -218,10 +259,14 @@ func (ck *check) fanOutCap(active []*sender) (string, bool) {
 func (ck *check) report(active []*sender, witness token.Pos, cr *carry, capExpr string) {
 	call := ck.call
 	name := ck.obj.Name()
+	who := "the function"
+	if ck.viaCaller {
+		who = "a caller of " + ck.fn.Obj.Name()
+	}
 	d := analysis.Diagnostic{
 		Pos:     call.Pos(),
 		End:     call.End(),
-		Message: fmt.Sprintf("goroutine may block forever sending on unbuffered channel %s: the function can return without receiving", name),
+		Message: fmt.Sprintf("goroutine may block forever sending on unbuffered channel %s: %s can return without receiving", name, who),
 	}
 	if witness.IsValid() {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: witness, Message: "returns here without receiving from " + name})

@@ -15,6 +15,8 @@ import (
 // it is used otherwise than received from outside the goroutines (sent on, closed,
 // ranged over, passed, stored, reassigned...), used by a function literal that is not a
 // goroutine of the function, or sent on in a select by a goroutine (which may give up).
+// Two escapes are followed: the channel passed to a function of the package that only
+// receives from it (recvCalls), and the channel returned to the callers (returned).
 func (ck *check) senders() []*sender {
 	info, obj, fn := ck.info, ck.obj, ck.fn
 	bodyCur := fn.Cursor.Child(fn.Body)
@@ -72,6 +74,14 @@ func (ck *check) senders() []*sender {
 				continue
 			}
 			if isRecv(c) {
+				continue
+			}
+			if rc, ok := ck.receivingCall(c); ok && ck.recvCalls[rc.call] == nil {
+				ck.recvCalls[rc.call] = rc // received by a function of the package
+				continue
+			}
+			if ck.returnedAt(c) {
+				ck.returned = true // received by the callers
 				continue
 			}
 			escapes = true // sent on, closed, ranged over, passed, stored, reassigned...
