@@ -45,6 +45,7 @@ func run(pass *analysis.Pass) (any, error) {
 	c := newChecker(pass)
 	c.addInGoroutine()
 	c.doneNotDeferred()
+	c.deferInLoop()
 	c.waitInLoop()
 	c.byValue(parts)
 	if modernize {

@@ -214,7 +214,7 @@ func (r *recovery) start(ctx context.Context, wg *sync.WaitGroup) {
 	wg.Add(1)
 	go func() {
 		for {
-			defer wg.Done()
+			defer wg.Done() // want `wg.Done is deferred inside a loop: each iteration defers one more Done for the one wg.Add\(1\), and the second makes the counter negative`
 			if err := r.request(ctx); err == nil {
 				return
 			}
