@@ -46,6 +46,7 @@ func run(pass *analysis.Pass) (any, error) {
 	c.addInGoroutine()
 	c.doneNotDeferred()
 	c.deferInLoop()
+	c.neverDone()
 	c.waitInLoop()
 	c.byValue(parts)
 	if modernize {

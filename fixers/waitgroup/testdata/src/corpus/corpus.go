@@ -186,12 +186,12 @@ func (d *daemon) run() {
 
 // 6. iterative/terraform-provider-iterative#404, fixed by #405 (cml clone-amis): the
 // goroutines never release the WaitGroup, so wg.Wait() deadlocks.
-// MISSED: no rule for a goroutine counted by Add that never calls Done at all (the Done
-// rule looks at Done calls that some path skips).
+// Reported without a fix: nothing calls Done on the local WaitGroup, which is only the
+// receiver of Add and Wait; where each goroutine should call Done is its author's choice.
 func cloneAMIs(regions []string, copyImage func(region string) error) {
 	var wg sync.WaitGroup
 	for _, region := range regions {
-		wg.Add(1)
+		wg.Add(1) // want `wg.Add counts a goroutine, but nothing calls wg.Done: wg.Wait blocks forever`
 		go func(region string) {
 			if err := copyImage(region); err != nil {
 				log.Printf("%s: %v", region, err)
@@ -204,7 +204,7 @@ func cloneAMIs(regions []string, copyImage func(region string) error) {
 // 7. minus5/go-uof-sdk#8 (negative WaitGroup counter on SDK exit): defer wg.Done()
 // inside the recovery goroutine's endless retry loop adds one Done per failed attempt,
 // for a single Add.
-// MISSED: a deferred Done inside a loop (one more Done per iteration) is not checked.
+// The loop is `for { ... }` with the defer first: the fix defers the one Done before it.
 type recovery struct {
 	request func(ctx context.Context) error
 	backoff time.Duration
