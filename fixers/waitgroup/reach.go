@@ -24,7 +24,9 @@ import (
 //     package's, a function value, an interface method), converts one to another type,
 //     or calls a function value selected from one (g.onPanic());
 //   - stores such a value where the code may find it later (a field, a package variable,
-//     an element, a channel, a composite literal) or returns it.
+//     an element, a channel, a composite literal).
+//
+// A value it returns is its caller's to use, in a body checked the same way.
 //
 // The facts are computed once for the package, then propagated from callee to caller.
 
@@ -72,18 +74,12 @@ func (c *checker) doneReach() map[*model.Func]bool {
 // doneFacts returns whether the body of the declared function f may call Done by itself,
 // and the functions of the package it calls or refers to.
 func (c *checker) doneFacts(f *model.Func) (direct bool, callees []*model.Func) {
-	results := f.Sig.Results()
-	for i := 0; i < results.Len(); i++ {
-		if holdsWG(results.At(i).Type(), 0) {
-			return true, nil
-		}
-	}
 	holds := func(e ast.Expr) bool {
 		t := c.info.TypeOf(e)
 		return t != nil && holdsWG(t, 0)
 	}
 	for cur := range f.Cursor.Preorder((*ast.CallExpr)(nil), (*ast.Ident)(nil), (*ast.AssignStmt)(nil),
-		(*ast.SendStmt)(nil), (*ast.CompositeLit)(nil), (*ast.ReturnStmt)(nil)) {
+		(*ast.SendStmt)(nil), (*ast.CompositeLit)(nil)) {
 		if direct {
 			break
 		}
@@ -116,10 +112,6 @@ func (c *checker) doneFacts(f *model.Func) (direct bool, callees []*model.Func) 
 					e = kv.Value
 				}
 				direct = direct || holds(e)
-			}
-		case *ast.ReturnStmt:
-			for _, r := range n.Results {
-				direct = direct || holds(r)
 			}
 		}
 	}
