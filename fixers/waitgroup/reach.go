@@ -165,46 +165,33 @@ func (c *checker) callDoneFacts(call *ast.CallExpr, holds func(ast.Expr) bool, d
 	return out
 }
 
-// implementations returns the methods of the package's types that a call of the
-// interface method m may run.
+// implementations returns the methods of the package that a call of the interface
+// method m may run: every method of the package with m's name and signature (class
+// hierarchy analysis, by method set; a method promoted through an embedded field is its
+// declaration's).
 func (c *checker) implementations(m *types.Func) []*model.Func {
 	if c.impls == nil {
-		c.impls = make(map[*types.Func][]*model.Func)
-	}
-	if out, ok := c.impls[m]; ok {
-		return out
-	}
-	var out []*model.Func
-	if recv := m.Signature().Recv(); recv != nil {
-		if iface, ok := recv.Type().Underlying().(*types.Interface); ok {
-			scope := c.pass.Pkg.Scope()
-			for _, name := range scope.Names() {
-				tn, ok := scope.Lookup(name).(*types.TypeName)
-				if !ok || tn.IsAlias() {
-					continue
-				}
-				named, ok := tn.Type().(*types.Named)
-				if !ok || types.IsInterface(named) {
-					continue
-				}
-				var t types.Type = named
-				if !types.Implements(t, iface) {
-					t = types.NewPointer(named)
-					if !types.Implements(t, iface) {
-						continue
-					}
-				}
-				obj, _, _ := types.LookupFieldOrMethod(t, true, m.Pkg(), m.Name())
-				if fn, ok := obj.(*types.Func); ok {
-					if g := c.declOf(fn.Origin()); g != nil {
-						out = append(out, g)
-					}
-				}
+		c.impls = make(map[string][]*model.Func)
+		for _, f := range c.m.Funcs {
+			if f.Obj != nil && f.Sig.Recv() != nil {
+				c.impls[f.Obj.Name()] = append(c.impls[f.Obj.Name()], f)
 			}
 		}
 	}
-	c.impls[m] = out
+	var out []*model.Func
+	for _, f := range c.impls[m.Name()] {
+		// A method of a generic type may match once instantiated.
+		if f.Sig.RecvTypeParams().Len() > 0 || sameSignature(f.Sig, m.Signature()) {
+			out = append(out, f)
+		}
+	}
 	return out
+}
+
+// sameSignature reports whether a and b have identical parameters and results (their
+// receivers aside).
+func sameSignature(a, b *types.Signature) bool {
+	return a.Variadic() == b.Variadic() && types.Identical(a.Params(), b.Params()) && types.Identical(a.Results(), b.Results())
 }
 
 // localLHS reports whether e, the left side of an assignment, is a variable local to a
