@@ -200,8 +200,11 @@ func (c *checker) beforeGo(cur inspector.Cursor) bool {
 // deferHoist returns the statement (the loop, or its label) before which the defer at cur
 // can move, or why it cannot.
 func (c *checker) deferHoist(gr goroutine, cur inspector.Cursor, w wgCall) (ast.Stmt, string) {
+	if cur.ParentEdgeKind() == edge.BlockStmt_List && cur.Parent().ParentEdgeKind() == edge.RangeStmt_Body {
+		return nil, "the loop is a range loop: its body may not run"
+	}
 	if cur.ParentEdgeKind() != edge.BlockStmt_List || cur.Parent().ParentEdgeKind() != edge.ForStmt_Body {
-		return nil, "the defer is not a statement of a for loop's body"
+		return nil, "the defer is not a statement of the loop's body"
 	}
 	body := cur.Parent().Node().(*ast.BlockStmt)
 	if len(body.List) == 0 || body.List[0] != cur.Node() {
