@@ -26,8 +26,30 @@
 // wg.Done() as the goroutine's first statement and removes the other Done calls. It
 // refuses unless every path calls Done exactly once or leaves early without it, each
 // Done is followed only by a return, the goroutine is the only one that can call Done
-// for its Add (no WaitGroup passed on, no function of the package that calls Done), and
-// no other deferred call may block (it now runs before Done).
+// for its Add (no WaitGroup passed on, no function of the package that may call Done),
+// and no other deferred call may block (it now runs before Done). A function of the
+// package given what holds the WaitGroup (a deferred g.handlePanic() whose receiver has
+// the WaitGroup field) may call Done when its body, or that of a function of the package
+// it calls (statically, as a value, or as an interface method a type of the package
+// implements), calls Done or Add with a delta that is not a positive constant, or hands
+// such a value to code it cannot see or stores it.
+//
+// wg.Done deferred inside a loop of a goroutine that one wg.Add(1) counts defers one
+// Done per iteration; they all run when the goroutine returns, and the second makes the
+// counter negative (a panic). It is reported when a path runs the defer again, the
+// goroutine uses the WaitGroup for nothing else (nor hands it on), and every Add on it in
+// the package is a goroutine's Add(1) directly before its go statement (an exported field
+// outside package main is left alone). The fix moves the defer before the loop when the
+// loop is for { ... } (its body runs whenever it is reached), the defer is its first
+// statement and the loop is in no other loop of the goroutine; otherwise it is reported
+// only.
+//
+// wg.Add(1) before go statements on a local WaitGroup on which nothing calls Done (its
+// only uses are Add with a positive constant, Wait and Go) leaves wg.Wait blocked
+// forever. It is reported, without a fix (where each goroutine should call Done is its
+// author's choice), when the goroutines counted are several (a go statement in a loop, or
+// several go statements) and may return: one Add before one go statement, and goroutines
+// that never return, can be a way to block forever.
 //
 // wg.Wait as the last statement of a loop that starts goroutines counted by wg makes them
 // run one at a time. The fix moves the Wait after the loop (or removes it when the loop

@@ -193,11 +193,20 @@ func (c *checker) doneExclusive(gr goroutine, key ref, dones []*ast.ExprStmt, ig
 }
 
 // mayCallDone reports whether call may call Done on a WaitGroup it can reach: a function
-// of this package that calls Done (directly), or any call given a value that holds a
-// WaitGroup.
+// of this package whose body may, through the functions of the package it calls
+// (mayDone), or a function whose body this package does not have, given a value that
+// holds a WaitGroup (or, for an interface method, one of the package's implementations
+// that may).
 func (c *checker) mayCallDone(call *ast.CallExpr) bool {
-	if f := c.declOf(typeutil.StaticCallee(c.info, call)); f != nil && c.funcCallsDone(f) {
-		return true
+	if f := c.declOf(typeutil.StaticCallee(c.info, call)); f != nil {
+		return c.mayDone(f)
+	}
+	if fn, ok := typeutil.Callee(c.info, call).(*types.Func); ok && typeutil.StaticCallee(c.info, call) == nil {
+		for _, g := range c.implementations(fn) {
+			if c.mayDone(g) {
+				return true
+			}
+		}
 	}
 	exprs := slices.Clone(call.Args)
 	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
@@ -213,19 +222,9 @@ func (c *checker) mayCallDone(call *ast.CallExpr) bool {
 	return false
 }
 
-// funcCallsDone reports whether the body of f calls Done on a WaitGroup (computed once
-// per function).
-func (c *checker) funcCallsDone(f *model.Func) bool {
-	if c.doneCallers == nil {
-		c.doneCallers = make(map[*model.Func]bool)
-	}
-	done, ok := c.doneCallers[f]
-	if !ok {
-		done = c.callsDone(f.Body)
-		c.doneCallers[f] = done
-	}
-	return done
-}
+// funcCallsDone reports whether the declared function f may call Done on a WaitGroup
+// (mayDone).
+func (c *checker) funcCallsDone(f *model.Func) bool { return c.mayDone(f) }
 
 func (c *checker) callsDone(body ast.Node) bool {
 	found := false

@@ -45,6 +45,8 @@ func run(pass *analysis.Pass) (any, error) {
 	c := newChecker(pass)
 	c.addInGoroutine()
 	c.doneNotDeferred()
+	c.deferInLoop()
+	c.neverDone()
 	c.waitInLoop()
 	c.byValue(parts)
 	if modernize {
@@ -82,7 +84,8 @@ type checker struct {
 	reported map[token.Pos]bool
 
 	ifaceMethods map[string]bool              // names of the methods of the package's interface types (on first use)
-	doneCallers  map[*model.Func]bool         // functions that call Done on a WaitGroup (on first use)
+	doneCallers  map[*model.Func]bool         // functions that may call Done on a WaitGroup (mayDone, on first use)
+	impls        map[string][]*model.Func     // the package's methods, by name (implementations, on first use)
 	recovering   map[*model.Func]bool         // functions that call recover (on first use)
 	blocking     map[*model.Func]bool         // functions that may block (mayBlock, on first use)
 	goOf         map[*ast.GoStmt]*model.Go    // the model's go statements

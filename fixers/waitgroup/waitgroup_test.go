@@ -17,7 +17,7 @@ import (
 )
 
 func TestFixes(t *testing.T) {
-	for _, pkg := range []string{"add", "done", "wait", "byvalue", "copies", "oldloop", "together"} {
+	for _, pkg := range []string{"add", "done", "wait", "byvalue", "copies", "oldloop", "together", "deferloop", "nodone"} {
 		t.Run(pkg, func(t *testing.T) {
 			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(waitgroup.Analyzer), pkg)
 		})
@@ -89,6 +89,8 @@ func TestFixpoint(t *testing.T) {
 		{"testdata/src/copies/copies.go", false},
 		{"testdata/src/copies/receivers.go", false},
 		{"testdata/src/modern/modern.go", true},
+		{"testdata/src/deferloop/deferloop.go", false},
+		{"testdata/src/deferloop/deferloop.go", true},
 	} {
 		t.Run(fmt.Sprintf("%s/go=%v", tc.file, tc.goFlag), func(t *testing.T) {
 			if err := waitgroup.Analyzer.Flags.Set("go", strconv.FormatBool(tc.goFlag)); err != nil {

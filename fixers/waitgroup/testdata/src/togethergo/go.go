@@ -62,3 +62,18 @@ func two() {
 	go func() { defer wg.Done() }()
 	wg.Wait()
 }
+
+// A deferred Done in an endless retry loop moves before the loop: wg.Go does the rest.
+func retry(try func() error) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		for {
+			defer wg.Done() // want `wg.Done is deferred inside a loop`
+			if try() == nil {
+				return
+			}
+		}
+	}()
+	wg.Wait()
+}
