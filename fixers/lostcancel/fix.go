@@ -165,7 +165,7 @@ func (a *analyzer) plan(c *candidate) (*plan, *escape) {
 	p.name = a.freshName(c.top, scope, stmt.Pos(), c.kind())
 	if as, ok := c.stmt.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN && isBlank(as.Lhs[0]) {
 		// _, _ = ...: declare the cancel variable with :=.
-		if hasGoto(c.body) {
+		if model.HasGoto(c.body) {
 			return nil, &escape{stmt, "a goto could jump over a new variable declaration"}
 		}
 		p.define = true
@@ -193,7 +193,7 @@ func (a *analyzer) plan(c *candidate) (*plan, *escape) {
 		default:
 			return nil, &escape{c.call, "no name for the cancel function's type"}
 		}
-		if hasGoto(c.body) {
+		if model.HasGoto(c.body) {
 			return nil, &escape{stmt, "a goto could jump over a new variable declaration"}
 		}
 	}
@@ -224,20 +224,6 @@ func (a *analyzer) reserve(top ast.Node, name string) {
 		a.reserved[top] = make(map[string]bool)
 	}
 	a.reserved[top][name] = true
-}
-
-func hasGoto(body *ast.BlockStmt) bool {
-	found := false
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.BranchStmt:
-			found = found || n.Tok == token.GOTO
-		}
-		return !found
-	})
-	return found
 }
 
 // leaves returns a statement in stmts that transfers control out of them (return, goto

@@ -179,7 +179,7 @@ func (c *checker) localPlan(v *model.SharedVar, seen map[*model.SharedVar]bool) 
 				read = true
 			}
 		}
-		if !read || hasGoto(s.Lit.Body) || c.sh.ReadAfter(s, v) != nil {
+		if !read || model.HasGoto(s.Lit.Body) || c.sh.ReadAfter(s, v) != nil {
 			return nil
 		}
 		// The other left-hand sides: blank, declared in the literal's scope, or given to
@@ -207,18 +207,6 @@ func (c *checker) localPlan(v *model.SharedVar, seen map[*model.SharedVar]bool) 
 		p.stmts = append(p.stmts, st)
 	}
 	return p
-}
-
-// hasGoto reports whether body has a goto statement.
-func hasGoto(body *ast.BlockStmt) bool {
-	found := false
-	ast.Inspect(body, func(n ast.Node) bool {
-		if b, ok := n.(*ast.BranchStmt); ok && b.Tok == token.GOTO {
-			found = true
-		}
-		return !found
-	})
-	return found
 }
 
 // listStmt returns the cursor of the innermost statement that contains c and is an

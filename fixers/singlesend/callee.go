@@ -2,7 +2,6 @@ package singlesend
 
 import (
 	"go/ast"
-	"go/token"
 	"go/types"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
@@ -80,31 +79,7 @@ func (ck *check) onlyReceives(g *model.Func, p *types.Var) bool {
 // calleeFlow prepares the dataflow over the callee's graph that follows its parameter.
 func (ck *check) calleeFlow(rc *recvCall, limit int) *flow {
 	g := rc.fn
-	_, hasResults := resultsOf(g.Node)
-	hasEmptySelect := false
-	ast.Inspect(g.Body, func(n ast.Node) bool {
-		if sel, ok := n.(*ast.SelectStmt); ok && len(sel.Body.List) == 0 {
-			hasEmptySelect = true
-		}
-		_, isLit := n.(*ast.FuncLit)
-		return !isLit
-	})
-	fa := &flow{
-		info:       ck.info,
-		obj:        rc.param,
-		g:          g.CFG(),
-		gos:        make(map[ast.Node]bool),
-		mayReturn:  ck.m.MayReturn,
-		canFallOff: !hasResults && !hasEmptySelect,
-		commRecv:   make(map[ast.Node]bool),
-		caseRecv:   make(map[ast.Node]bool),
-		running:    make(map[ast.Node]bool),
-		limit:      limit,
-		rbrace:     g.Body.Rbrace,
-		fn:         g,
-		flags:      g.Flags(),
-		handIdx:    -1,
-	}
+	fa := ck.baseFlow(g, rc.param, limit)
 	fa.markComms(g.Body)
 	fa.countedLoops(g.Body)
 	return fa
@@ -332,7 +307,7 @@ func (fa *flow) markComms(body *ast.BlockStmt) {
 // changes, built from its local variables and parameters (or fields of a local struct
 // value), and in scope at the make: len(items), or n.
 func (ck *check) loopCap(active []*sender, makeCur inspector.Cursor) (string, bool) {
-	if len(active) != 1 || !ck.sendsOnEveryPath(active[0]) || hasGoto(ck.fn.Body) {
+	if len(active) != 1 || !ck.sendsOnEveryPath(active[0]) || model.HasGoto(ck.fn.Body) {
 		return "", false
 	}
 	goCur, ok := ck.fn.Cursor.FindNode(active[0].stmt)
@@ -455,19 +430,4 @@ func (ck *check) pointerMethodCalled(v *types.Var) bool {
 func isFieldObj(o types.Object) bool {
 	v, ok := o.(*types.Var)
 	return ok && v.IsField()
-}
-
-// hasGoto reports whether body holds a goto statement (outside function literals).
-func hasGoto(body *ast.BlockStmt) bool {
-	found := false
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.BranchStmt:
-			found = found || n.Tok == token.GOTO
-		}
-		return !found
-	})
-	return found
 }

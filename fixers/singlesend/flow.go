@@ -13,32 +13,8 @@ import (
 // the channel (the model's, with its no-return policy and dead branches).
 func (ck *check) newFlow(active []*sender) *flow {
 	body := ck.fn.Body
-	hasEmptySelect := false
-	ast.Inspect(body, func(n ast.Node) bool {
-		if sel, ok := n.(*ast.SelectStmt); ok && len(sel.Body.List) == 0 {
-			hasEmptySelect = true
-		}
-		_, isLit := n.(*ast.FuncLit)
-		return !isLit
-	})
-	_, hasResults := resultsOf(ck.fn.Node)
-	fa := &flow{
-		info:       ck.info,
-		obj:        ck.obj,
-		g:          ck.fn.CFG(),
-		makeNode:   ck.stmtNode,
-		gos:        make(map[ast.Node]bool),
-		mayReturn:  ck.m.MayReturn,
-		canFallOff: !hasResults && !hasEmptySelect,
-		commRecv:   make(map[ast.Node]bool),
-		caseRecv:   make(map[ast.Node]bool),
-		running:    make(map[ast.Node]bool),
-		limit:      len(active) + 1,
-		handIdx:    -1,
-		rbrace:     body.Rbrace,
-		fn:         ck.fn,
-		flags:      ck.fn.Flags(),
-	}
+	fa := ck.baseFlow(ck.fn, ck.obj, len(active)+1)
+	fa.makeNode = ck.stmtNode
 	for _, s := range active {
 		fa.gos[s.stmt] = true
 	}
@@ -52,6 +28,37 @@ func (ck *check) newFlow(active []*sender) *flow {
 	fa.matchFanInCall(gos)
 	fa.countedLoops(body)
 	return fa
+}
+
+// baseFlow returns a dataflow over g's graph that follows obj, with limit pending sends
+// at most; the three flows (the maker's, a receiving callee's, a caller's of a returned
+// channel) add their own parts.
+func (ck *check) baseFlow(g *model.Func, obj *types.Var, limit int) *flow {
+	hasEmptySelect := false
+	ast.Inspect(g.Body, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectStmt); ok && len(sel.Body.List) == 0 {
+			hasEmptySelect = true
+		}
+		_, isLit := n.(*ast.FuncLit)
+		return !isLit
+	})
+	_, hasResults := resultsOf(g.Node)
+	return &flow{
+		info:       ck.info,
+		obj:        obj,
+		g:          g.CFG(),
+		gos:        make(map[ast.Node]bool),
+		mayReturn:  ck.m.MayReturn,
+		canFallOff: !hasResults && !hasEmptySelect,
+		commRecv:   make(map[ast.Node]bool),
+		caseRecv:   make(map[ast.Node]bool),
+		running:    make(map[ast.Node]bool),
+		limit:      limit,
+		handIdx:    -1,
+		rbrace:     g.Body.Rbrace,
+		fn:         g,
+		flags:      g.Flags(),
+	}
 }
 
 // flow is the dataflow over the function's CFG that counts, on every path from the make,

@@ -149,33 +149,8 @@ func (ck *check) callerOf(id inspector.Cursor, handed, limit int) (caller, bool)
 // callerFlow prepares the dataflow over the caller's graph, following v (or the result
 // of the call recvOf), with handed sends pending once the call returns.
 func (ck *check) callerFlow(g *model.Func, v *types.Var, recvOf ast.Expr, handed, limit int) *flow {
-	_, hasResults := resultsOf(g.Node)
-	hasEmptySelect := false
-	ast.Inspect(g.Body, func(n ast.Node) bool {
-		if sel, ok := n.(*ast.SelectStmt); ok && len(sel.Body.List) == 0 {
-			hasEmptySelect = true
-		}
-		_, isLit := n.(*ast.FuncLit)
-		return !isLit
-	})
-	fa := &flow{
-		info:         ck.info,
-		obj:          v,
-		recvOf:       recvOf,
-		g:            g.CFG(),
-		gos:          make(map[ast.Node]bool),
-		mayReturn:    ck.m.MayReturn,
-		canFallOff:   !hasResults && !hasEmptySelect,
-		commRecv:     make(map[ast.Node]bool),
-		caseRecv:     make(map[ast.Node]bool),
-		running:      make(map[ast.Node]bool),
-		limit:        limit,
-		rbrace:       g.Body.Rbrace,
-		fn:           g,
-		flags:        g.Flags(),
-		handIdx:      -1,
-		startPending: handed,
-	}
+	fa := ck.baseFlow(g, v, limit)
+	fa.recvOf, fa.startPending = recvOf, handed
 	fa.markComms(g.Body)
 	fa.countedLoops(g.Body)
 	return fa

@@ -158,9 +158,13 @@ func pathSends(g *cfg.CFG, sends map[ast.Node]bool) (int64, bool) {
 	return best[comp[0]], true
 }
 
-func hasGoto(f *Func) bool {
+func hasGoto(f *Func) bool { return HasGoto(f.Body) }
+
+// HasGoto reports whether body holds a goto statement, outside function literals (a goto
+// cannot leave its function): flows that follow statements in order refuse such bodies.
+func HasGoto(body *ast.BlockStmt) bool {
 	found := false
-	ast.Inspect(f.Body, func(n ast.Node) bool {
+	ast.Inspect(body, func(n ast.Node) bool {
 		if b, ok := n.(*ast.BranchStmt); ok && b.Tok == token.GOTO {
 			found = true
 		}
