@@ -84,8 +84,10 @@
 //     named);
 //   - the operation is not a statement that can be wrapped (a receive inside an
 //     expression, in an if or for header, a range over a channel inside the loop);
-//   - the function already has a select case on the same Done or stop channel that
-//     does more than return (cleanup the fix would skip);
+//   - the function already has a select case on the same Done or stop channel, or on a
+//     variable holding that Done channel (`ctxCh := ctx.Done()`), that does more than
+//     return (cleanup the fix would skip, or a drain that must finish: franz-go's fetch
+//     manager marks itself quitting and keeps serving its sources);
 //   - the value sent has a Close method: abandoning the send would leak it;
 //   - returning early would skip a close, an Unlock, RUnlock or WaitGroup.Done without
 //     its matching Lock or Add, an atomic update, or a function of the package that does

@@ -179,6 +179,9 @@ func (c *checker) matchExisting(u *unit, pos token.Pos) (token.Pos, string) {
 // sameExit reports whether receiving from e is receiving from the exit ex at pos.
 func (c *checker) sameExit(e ast.Expr, ex exit, pos token.Pos) bool {
 	if ex.ctx {
+		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+			return c.doneVar(id, ex, pos)
+		}
 		call, ok := ast.Unparen(e).(*ast.CallExpr)
 		if !ok {
 			return false
@@ -199,6 +202,32 @@ func (c *checker) sameExit(e ast.Expr, ex exit, pos token.Pos) bool {
 		return ok && c.info.Uses[id] != nil && c.info.Uses[id] == c.lookup(ex.expr, pos)
 	}
 	return types.ExprString(e) == ex.expr && c.isDoneChan(e)
+}
+
+// doneVar reports whether id is a local variable that holds the Done channel of the
+// context exit ex (`ctxCh := fm.ctx.Done()`, and nil to disable its case: franz-go's
+// fetch manager reacts to its context by draining, not returning), so that receiving
+// from it is receiving from ex.
+func (c *checker) doneVar(id *ast.Ident, ex exit, pos token.Pos) bool {
+	v, ok := c.info.Uses[id].(*types.Var)
+	if !ok || v.IsField() || v.Parent() == c.pass.Pkg.Scope() {
+		return false
+	}
+	values, ok := c.m.ValuesOf(v)
+	if !ok {
+		return false
+	}
+	done := false
+	for _, val := range values {
+		if c.info.Types[val].IsNil() {
+			continue
+		}
+		if _, isCall := ast.Unparen(val).(*ast.CallExpr); !isCall || !c.sameExit(val, ex, pos) {
+			return false
+		}
+		done = true
+	}
+	return done
 }
 
 // sameMeaning reports whether every identifier of e (except field and method names)

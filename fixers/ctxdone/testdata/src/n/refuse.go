@@ -291,3 +291,48 @@ func newEarly(o earlyOpts) *early {
 }
 
 func (e *early) Out() <-chan int { return e.out }
+
+// franz-go's fetch manager (pkg/kgo/consumer.go, manageFetchConcurrency): the goroutine
+// reacts to its context by draining (ctxCh := fm.ctx.Done(); case <-ctxCh: wantQuit =
+// true), and must not return while sources are registered; each source's channel has
+// room for its one value. The send to a registered source gets no ctx.Done() case.
+type fetchManager struct {
+	ctx    context.Context
+	desire chan chan chan bool
+}
+
+func newFetchManager(ctx context.Context) *fetchManager {
+	return &fetchManager{ctx: ctx, desire: make(chan chan chan bool)}
+}
+
+func (fm *fetchManager) start() { go fm.manage() }
+
+func (fm *fetchManager) manage() {
+	var (
+		want     []chan chan bool
+		done     = make(chan bool, 20)
+		active   int
+		ctxCh    = fm.ctx.Done()
+		wantQuit bool
+	)
+	for {
+		select {
+		case r := <-fm.desire:
+			want = append(want, r)
+		case <-done:
+			active--
+		case <-ctxCh:
+			wantQuit = true
+			ctxCh = nil
+		}
+		if len(want) > 0 && active < 1 {
+			want[0] <- done
+			want = want[1:]
+			active++
+			continue
+		}
+		if wantQuit && active == 0 && len(want) == 0 {
+			return
+		}
+	}
+}
