@@ -3,6 +3,7 @@ package ctxprop
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 
 	"github.com/concfix/concfix/internal/fixkit"
@@ -53,7 +54,7 @@ func (ck *checker) checkParent(cur inspector.Cursor, call *ast.CallExpr) {
 		return
 	}
 	derived := ck.derivedVar(cur)
-	if derived == nil {
+	if derived == nil || ck.onErrorPath(cur) {
 		return
 	}
 	argCur := cur.ChildAt(edge.CallExpr_Args, 0)
@@ -92,6 +93,35 @@ func (ck *checker) checkParent(cur inspector.Cursor, call *ast.CallExpr) {
 		dcall.Args[0] = e
 		return nil
 	})
+}
+
+// onErrorPath reports whether the derivation at cur is in the body of an if statement
+// of its function whose condition is `err != nil` for an error err, or in the else
+// branch of `err == nil`: a context derived to report or undo a failure (temporal's Go
+// SDK fails the activity task with a fresh timeout when its heartbeat cannot be
+// encoded) is clean-up, which the caller's context must not cut short.
+func (ck *checker) onErrorPath(cur inspector.Cursor) bool {
+	child := cur
+	for p := cur.Parent(); p.Valid(); child, p = p, p.Parent() {
+		switch n := p.Node().(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			b, ok := ast.Unparen(n.Cond).(*ast.BinaryExpr)
+			if !ok || !ck.pass.TypesInfo.Types[b.Y].IsNil() || !isError(ck.pass.TypesInfo.TypeOf(b.X)) {
+				continue
+			}
+			if b.Op == token.NEQ && child.Node() == n.Body || b.Op == token.EQL && child.Node() == n.Else {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isError reports whether t is the error interface.
+func isError(t types.Type) bool {
+	return t != nil && types.Identical(t, types.Universe.Lookup("error").Type())
 }
 
 // derivedVar returns the local variable that the derivation at cur defines or assigns

@@ -120,7 +120,9 @@
 //     own work (canonical/go-dqlite#381): a local variable defined there whose every use
 //     is a method call on it or an argument that would get the context in scope if the
 //     fresh context were passed there directly (not a clean-up or hand-off, not after the
-//     context ended, not kept by the call's results, a goroutine or a later literal);
+//     context ended, not kept by the call's results, a goroutine or a later literal),
+//     and not derived on an error path (in the body of `if err != nil`: reporting or
+//     undoing a failure is clean-up);
 //   - calls whose results may hold the context (anything but basic values and errors)
 //     and may outlive the function: stored in a field, a global or a composite value,
 //     sent, captured by a goroutine or a literal that may run later, appended, or
