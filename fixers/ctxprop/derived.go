@@ -54,7 +54,7 @@ func (ck *checker) checkParent(cur inspector.Cursor, call *ast.CallExpr) {
 		return
 	}
 	derived := ck.derivedVar(cur)
-	if derived == nil || ck.onErrorPath(cur) {
+	if derived == nil || ck.onErrorPath(cur) || ck.inCleanup(cur) {
 		return
 	}
 	argCur := cur.ChildAt(edge.CallExpr_Args, 0)
@@ -115,6 +115,18 @@ func (ck *checker) onErrorPath(cur inspector.Cursor) bool {
 				return true
 			}
 		}
+	}
+	return false
+}
+
+// inCleanup reports whether the derivation at cur is in a function or method whose name
+// says it undoes or finishes work, or hands it on (Shutdown, Close, Stop, Enqueue: see
+// cleanup and handsOff): such a function gives its work a time bound of its own on
+// purpose, whatever its caller's context says.
+func (ck *checker) inCleanup(cur inspector.Cursor) bool {
+	for c := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		name := c.Node().(*ast.FuncDecl).Name.Name
+		return cleanup(name) || handsOff(name)
 	}
 	return false
 }

@@ -122,7 +122,8 @@
 //     fresh context were passed there directly (not a clean-up or hand-off, not after the
 //     context ended, not kept by the call's results, a goroutine or a later literal),
 //     and not derived on an error path (in the body of `if err != nil`: reporting or
-//     undoing a failure is clean-up);
+//     undoing a failure is clean-up) or in a function whose own name is a clean-up or a
+//     hand-off (Shutdown giving itself a time bound);
 //   - calls whose results may hold the context (anything but basic values and errors)
 //     and may outlive the function: stored in a field, a global or a composite value,
 //     sent, captured by a goroutine or a literal that may run later, appended, or

@@ -146,7 +146,7 @@ func doneVar(ctx context.Context) {
 // The derived context is used only for the function's work (canonical/go-dqlite#381):
 // its parent should be ctx. The other two fresh contexts are made by the context package
 // itself (WithoutCancel) or kept in a variable, and left alone.
-func detachedParent(ctx context.Context) {
+func derivedParent(ctx context.Context) {
 	c2, cancel := context.WithTimeout(context.Background(), time.Second) // want `context.Background\(\) is the parent of c2 while ctx is in scope`
 	defer cancel()
 	work(c2, 22)
@@ -308,4 +308,12 @@ func (s *daemon) heartbeat(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// A method whose own name is a clean-up gives its work a time bound of its own, whatever
+// the caller's context says (the behaviour script's Shutdown). Left alone.
+func (s *daemon) Close(ctx context.Context) error {
+	cctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	return work(cctx, 49)
 }
