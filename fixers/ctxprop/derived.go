@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
@@ -107,11 +108,11 @@ func (ck *checker) onErrorPath(cur inspector.Cursor) bool {
 		case *ast.FuncDecl, *ast.FuncLit:
 			return false
 		case *ast.IfStmt:
-			b, ok := ast.Unparen(n.Cond).(*ast.BinaryExpr)
-			if !ok || !ck.pass.TypesInfo.Types[b.Y].IsNil() || !isError(ck.pass.TypesInfo.TypeOf(b.X)) {
+			x, op, ok := model.NilComparison(ck.pass.TypesInfo, n.Cond)
+			if !ok || !model.IsError(ck.pass.TypesInfo.TypeOf(x)) {
 				continue
 			}
-			if b.Op == token.NEQ && child.Node() == n.Body || b.Op == token.EQL && child.Node() == n.Else {
+			if op == token.NEQ && child.Node() == n.Body || op == token.EQL && child.Node() == n.Else {
 				return true
 			}
 		}
@@ -129,11 +130,6 @@ func (ck *checker) inCleanup(cur inspector.Cursor) bool {
 		return cleanup(name) || handsOff(name)
 	}
 	return false
-}
-
-// isError reports whether t is the error interface.
-func isError(t types.Type) bool {
-	return t != nil && types.Identical(t, types.Universe.Lookup("error").Type())
 }
 
 // derivedVar returns the local variable that the derivation at cur defines or assigns

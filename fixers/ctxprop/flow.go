@@ -106,15 +106,18 @@ func (ck *checker) errTest(b *cfg.Block, i int) int {
 	if len(b.Succs) != 2 || len(nodes) == 0 {
 		return -1
 	}
-	cond, ok := nodes[len(nodes)-1].(*ast.BinaryExpr)
-	if !ok || (cond.Op != token.NEQ && cond.Op != token.EQL) || !ck.pass.TypesInfo.Types[cond.Y].IsNil() {
+	cond, ok := nodes[len(nodes)-1].(ast.Expr)
+	if !ok {
+		return -1
+	}
+	x, op, ok := model.NilComparison(ck.pass.TypesInfo, cond)
+	if !ok {
 		return -1
 	}
 	k := 0
-	if cond.Op == token.EQL {
+	if op == token.EQL {
 		k = 1
 	}
-	x := ast.Unparen(cond.X)
 	switch i {
 	case len(nodes) - 1:
 		if call, ok := x.(*ast.CallExpr); ok && ck.isMethod(call, "Err") {

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -44,7 +45,7 @@ func (ck *checker) nilIsDefault(call *ast.CallExpr, i int) bool {
 			norm = is
 			break
 		}
-		if refersTo(info, st, p) {
+		if model.Refers(info, st, p) {
 			break
 		}
 	}
@@ -79,11 +80,7 @@ func (ck *checker) isDefaulting(is *ast.IfStmt, p *types.Var) bool {
 	if is.Init != nil || is.Else != nil || len(is.Body.List) != 1 {
 		return false
 	}
-	b, isBin := ast.Unparen(is.Cond).(*ast.BinaryExpr)
-	if !isBin || b.Op != token.EQL || !ck.pass.TypesInfo.Types[b.Y].IsNil() {
-		return false
-	}
-	if id, isID := ast.Unparen(b.X).(*ast.Ident); !isID || ck.pass.TypesInfo.Uses[id] != p {
+	if model.NilTested(ck.pass.TypesInfo, is.Cond, token.EQL) != p {
 		return false
 	}
 	as, isAssign := is.Body.List[0].(*ast.AssignStmt)
@@ -99,16 +96,4 @@ func (ck *checker) isDefaulting(is *ast.IfStmt, p *types.Var) bool {
 	}
 	name := ck.ctxFunc(fresh)
 	return name == "Background" || name == "TODO"
-}
-
-// refersTo reports whether n refers to v.
-func refersTo(info *types.Info, n ast.Node, v *types.Var) bool {
-	found := false
-	ast.Inspect(n, func(n ast.Node) bool {
-		if id, isID := n.(*ast.Ident); isID && info.Uses[id] == v {
-			found = true
-		}
-		return !found
-	})
-	return found
 }

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -81,10 +82,10 @@ func condCalls(info *types.Info, lit *ast.FuncLit, cancel *types.Var, results *t
 		if !ok || is.Init != nil {
 			continue
 		}
-		v := nilTest(info, is.Cond, token.NEQ)
+		v := model.NilTested(info, is.Cond, token.NEQ)
 		idx := -1
 		for i := range results.Len() {
-			if v != nil && results.At(i) == v && types.Identical(v.Type(), errorType) {
+			if v != nil && results.At(i) == v && model.IsError(v.Type()) {
 				idx = i
 			}
 		}
@@ -102,27 +103,6 @@ func condCalls(info *types.Info, lit *ast.FuncLit, cancel *types.Var, results *t
 		return nil
 	}
 	return cr
-}
-
-// nilTest returns the variable of a condition `v op nil` (or `nil op v`).
-func nilTest(info *types.Info, cond ast.Expr, op token.Token) *types.Var {
-	b, ok := ast.Unparen(cond).(*ast.BinaryExpr)
-	if !ok || b.Op != op {
-		return nil
-	}
-	x, y := b.X, b.Y
-	if info.Types[x].IsNil() {
-		x, y = y, x
-	}
-	if !info.Types[y].IsNil() {
-		return nil
-	}
-	id, ok := ast.Unparen(x).(*ast.Ident)
-	if !ok {
-		return nil
-	}
-	v, _ := info.Uses[id].(*types.Var)
-	return v
 }
 
 // isCallOf reports whether st is the statement `f()` for the variable f.
@@ -177,8 +157,8 @@ func (cr *condRelease) mayReturnNil(info *types.Info, ret *ast.ReturnStmt, cur i
 		case *ast.FuncLit, *ast.FuncDecl:
 			return true
 		case *ast.IfStmt:
-			if child.Node() == n.Body && nilTest(info, n.Cond, token.NEQ) == v ||
-				child.Node() == n.Else && nilTest(info, n.Cond, token.EQL) == v {
+			if child.Node() == n.Body && model.NilTested(info, n.Cond, token.NEQ) == v ||
+				child.Node() == n.Else && model.NilTested(info, n.Cond, token.EQL) == v {
 				return false
 			}
 		case *ast.BlockStmt:
@@ -186,7 +166,7 @@ func (cr *condRelease) mayReturnNil(info *types.Info, ret *ast.ReturnStmt, cur i
 				if st.Pos() >= child.Node().Pos() {
 					break
 				}
-				if is, ok := st.(*ast.IfStmt); ok && is.Else == nil && nilTest(info, is.Cond, token.EQL) == v && endsInReturn(is.Body) {
+				if is, ok := st.(*ast.IfStmt); ok && is.Else == nil && model.NilTested(info, is.Cond, token.EQL) == v && endsInReturn(is.Body) {
 					return false
 				}
 			}
