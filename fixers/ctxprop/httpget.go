@@ -213,7 +213,7 @@ func (ck *checker) reqName(list []ast.Stmt, as *ast.AssignStmt) string {
 			if n > 1 {
 				c += strconv.Itoa(n)
 			}
-			if !used[c] && ck.freeName(c, list[i:]) {
+			if !used[c] && fixkit.FreeName(ck.pass.Pkg, c, list[i:]) {
 				name = c
 			}
 		}
@@ -221,15 +221,6 @@ func (ck *checker) reqName(list []ast.Stmt, as *ast.AssignStmt) string {
 		ck.reqNames[a] = name
 	}
 	return ck.reqNames[as]
-}
-
-// freeName reports whether name names nothing at the first statement of rest and
-// appears nowhere in rest.
-func (ck *checker) freeName(name string, rest []ast.Stmt) bool {
-	if fixkit.Lookup(ck.pass.Pkg, name, rest[0].Pos()) != nil {
-		return false
-	}
-	return !slices.ContainsFunc(rest, func(s ast.Stmt) bool { return mentions(s, name) })
 }
 
 // rewriteHTTP rewrites `resp, err := http.Get(u)` (or =, or c.Get, Head, Post, PostForm)

@@ -18,6 +18,29 @@ func Lookup(pkg *types.Package, name string, pos token.Pos) types.Object {
 	return o
 }
 
+// FreeName reports whether a variable named name can be declared just before rest[0], a
+// statement of a list whose rest of the list is rest: the name denotes nothing there
+// (the new variable would shadow it) and is not written anywhere in rest (it would
+// capture a use of an outer object or clash with a later declaration).
+func FreeName(pkg *types.Package, name string, rest []ast.Stmt) bool {
+	if len(rest) == 0 || Lookup(pkg, name, rest[0].Pos()) != nil {
+		return false
+	}
+	for _, s := range rest {
+		found := false
+		ast.Inspect(s, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Name == name {
+				found = true
+			}
+			return !found
+		})
+		if found {
+			return false
+		}
+	}
+	return true
+}
+
 // TypeString returns how t is written at pos in file, a file of package pkg, or false
 // when it cannot be written there (an unexported type of another package, a package not
 // imported or shadowed, a shadowed name, a struct or interface type with members).
