@@ -26,8 +26,18 @@
 // without a fix. A ticker in a function that never returns (a goroutine's endless
 // `for range t.C`) lives as long as the function, and a deferred Stop would never run: it
 // is not reported; nor is one in a function that returns only before it makes it.
-// time.Tick in a function that can return once it has made the ticker, and time.After in
-// a select inside a loop whose other cases may go round the loop while the timer waits
-// (outside _test.go files, where the timers live as long as the test; a select whose
-// other cases all return leaves at most one timer pending), are reported without a fix.
+// time.Tick in a function that can return once it has made the ticker is reported
+// without a fix.
+//
+// time.After in a select inside a loop whose other cases may go round the loop while the
+// timer waits leaves one timer per iteration pending (outside _test.go files, where the
+// timers live as long as the test; a select whose other cases all return leaves at most
+// one). The fix keeps the select's meaning, a timer started each time the select is
+// entered, and frees the timers that lose: `timer := time.NewTimer(d)` just before the
+// select, `case <-timer.C:` for the time.After case, and `timer.Stop()` first in every
+// other case (the default too). It is not offered when the select has two time.After
+// calls, when d and a case before it both call functions (the fix would evaluate d
+// first), or when the function has a goto (it could jump over the new variable). It does
+// not turn the timer into a ticker: whether a timeout that restarts on every message is
+// a debounce or a period the author meant is not written in the code.
 package tickerstop

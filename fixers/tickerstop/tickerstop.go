@@ -8,7 +8,6 @@ import (
 	"go/types"
 	"go/version"
 	"slices"
-	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
 	"github.com/concfix/concfix/fixers/internal/model"
@@ -365,76 +364,6 @@ func checkTick(pass *analysis.Pass, m *model.Model, cur inspector.Cursor) {
 }
 
 // checkAfter reports time.After in a select case inside a loop.
-func checkAfter(pass *analysis.Pass, m *model.Model, cur inspector.Cursor) {
-	_, fnCur, body := enclosing(m, cur)
-	if body == nil {
-		return
-	}
-	// <-time.After(d) as the comm of a select case.
-	c := cur
-	for c.ParentEdgeKind() == edge.ParenExpr_X {
-		c = c.Parent()
-	}
-	if c.ParentEdgeKind() != edge.UnaryExpr_X {
-		return
-	}
-	c = c.Parent() // the receive
-	if c.ParentEdgeKind() == edge.AssignStmt_Rhs {
-		c = c.Parent()
-	} else if c.ParentEdgeKind() == edge.ExprStmt_X {
-		c = c.Parent()
-	} else {
-		return
-	}
-	if c.ParentEdgeKind() != edge.CommClause_Comm || !inLoop(c, fnCur) {
-		return
-	}
-	if othersEnd(m, c.Parent()) {
-		return // at most one timer is left pending, when the function returns
-	}
-	call := cur.Node().(*ast.CallExpr)
-	if strings.HasSuffix(pass.Fset.File(call.Pos()).Name(), "_test.go") {
-		return // the timers of a test's loop live as long as the test: not worth a change
-	}
-	pass.Report(analysis.Diagnostic{
-		Pos:     call.Pos(),
-		End:     call.End(),
-		Message: "time.After in a loop's select makes a timer per iteration that is not freed until it fires before Go 1.23",
-	})
-}
-
-// othersEnd reports whether every other case of the select of the comm clause cc ends
-// the function (its last statement is a return or a call that does not return): the
-// loop goes round only when the timer has fired, so timers cannot pile up (amqp091-go's
-// reconnection backoff, yamux's keepalive; the case of issue 14 is a select whose other
-// cases keep the loop going while the timer waits).
-func othersEnd(m *model.Model, cc inspector.Cursor) bool {
-	sel, ok := cc.Parent().Parent().Node().(*ast.SelectStmt)
-	if !ok {
-		return false
-	}
-	for _, st := range sel.Body.List {
-		other := st.(*ast.CommClause)
-		if other == cc.Node() {
-			continue
-		}
-		if len(other.Body) == 0 {
-			return false
-		}
-		switch last := other.Body[len(other.Body)-1].(type) {
-		case *ast.ReturnStmt:
-		case *ast.ExprStmt:
-			call, ok := ast.Unparen(last.X).(*ast.CallExpr)
-			if !ok || m.MayReturn(call) {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 // canReturn reports whether the function can return once it has evaluated the node at
 // (rather than loop forever or end in a call that does not return, by the model's
 // no-return policy): a return before the ticker is made does not leak it (nsq's to_nsq
