@@ -20,10 +20,13 @@
 // It is offered when t is a local variable assigned once, by that statement, in a
 // statement list outside any loop of the function, and the ticker does not escape: t is
 // only used to receive from t.C, to Reset it or to Stop it, and not inside a function
-// literal. A ticker whose variable escapes (returned, stored, passed, its channel handed
-// on) is someone else's to stop and is not reported; one used by a goroutine or a
-// function literal, created in a loop, or never assigned to a variable is reported
-// without a fix. A ticker in a function that never returns (a goroutine's endless
+// literal. A ticker that the function stops on some ways out but not on every return (a
+// Stop in the quit case of its select, none in the ctx.Done() case) is reported too, and
+// gets the same fix; the Stops it has stay, since Stop may be called twice, and on these
+// paths a timer that has fired (a receive from t.C) counts as stopped. A ticker whose
+// variable escapes (returned, stored, passed, its channel handed on) is someone else's to
+// stop and is not reported; one used by a goroutine or a function literal, created in a
+// loop, or never assigned to a variable is reported without a fix. A ticker in a function that never returns (a goroutine's endless
 // `for range t.C`) lives as long as the function, and a deferred Stop would never run: it
 // is not reported; nor is one in a function that returns only before it makes it.
 // time.Tick in a function that can return once it has made the ticker is reported

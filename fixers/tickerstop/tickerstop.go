@@ -177,6 +177,8 @@ func checkNew(pass *analysis.Pass, m *model.Model, callCur inspector.Cursor, nam
 	// Every use of the variable in the function.
 	assigns := 0
 	var problem string
+	var stops []ast.Node // the ticker's Stop calls in the function itself (and a timer's receives)
+	stopCalls := 0
 	for c := range fnCur.Preorder((*ast.Ident)(nil)) {
 		id := c.Node().(*ast.Ident)
 		if info.Defs[id] == obj {
@@ -192,10 +194,18 @@ func checkNew(pass *analysis.Pass, m *model.Model, callCur inspector.Cursor, nam
 		}
 		switch use(info, c) {
 		case useStop:
-			return // stopped somewhere
+			if _, owner, _ := enclosing(m, c); owner != fnCur {
+				return // stopped by a function literal: when is not this function's to say
+			}
+			stops = append(stops, c.Node())
+			stopCalls++
+			continue
 		case useEscape:
 			return // someone else's to stop
 		case useOK:
+			if what == "timer" && receivesC(c) {
+				stops = append(stops, c.Node()) // a timer that fired is freed
+			}
 		}
 		if problem == "" {
 			if _, owner, _ := enclosing(m, c); owner != fnCur {
@@ -204,6 +214,16 @@ func checkNew(pass *analysis.Pass, m *model.Model, callCur inspector.Cursor, nam
 					problem = "the " + what + " is used by a goroutine"
 				}
 			}
+		}
+	}
+	if stopCalls > 0 {
+		f := m.Enclosing(callCur)
+		if f == nil || !canReturn(info, m, f, call, stops...) {
+			return // stopped on every way out
+		}
+		d.Message = fmt.Sprintf("%s from time.%s is not stopped on every return: before Go 1.23 it ticks forever", what, name)
+		if what == "timer" {
+			d.Message = "timer from time.NewTimer is not stopped on every return: before Go 1.23 it lives until it fires"
 		}
 	}
 	switch {
@@ -328,6 +348,22 @@ func use(info *types.Info, c inspector.Cursor) useKind {
 	return useEscape
 }
 
+// receivesC reports whether the variable at c is in a receive from its channel: <-t.C.
+func receivesC(c inspector.Cursor) bool {
+	for c.ParentEdgeKind() == edge.ParenExpr_X {
+		c = c.Parent()
+	}
+	if c.ParentEdgeKind() != edge.SelectorExpr_X {
+		return false
+	}
+	c = c.Parent()
+	for c.ParentEdgeKind() == edge.ParenExpr_X {
+		c = c.Parent()
+	}
+	u, ok := c.Parent().Node().(*ast.UnaryExpr)
+	return ok && c.ParentEdgeKind() == edge.UnaryExpr_X && u.Op == token.ARROW
+}
+
 // escapesValue reports whether the channel expression at c is used other than by a
 // receive or a range.
 func escapesValue(c inspector.Cursor) bool {
@@ -368,7 +404,10 @@ func checkTick(pass *analysis.Pass, m *model.Model, cur inspector.Cursor) {
 // (rather than loop forever or end in a call that does not return, by the model's
 // no-return policy): a return before the ticker is made does not leak it (nsq's to_nsq
 // returns when throttling is off, then ranges over time.Tick forever).
-func canReturn(info *types.Info, m *model.Model, f *model.Func, at ast.Node) bool {
+//
+// With stops, only the paths that reach none of them count: whether the function can
+// return without passing a Stop of the ticker (or its deferred Stop) once it has made it.
+func canReturn(info *types.Info, m *model.Model, f *model.Func, at ast.Node, stops ...ast.Node) bool {
 	mayReturn := m.MayReturn
 	g := f.CFG()
 	hasResults := f.Sig.Results().Len() > 0
@@ -389,12 +428,23 @@ func canReturn(info *types.Info, m *model.Model, f *model.Func, at ast.Node) boo
 			break
 		}
 	}
+	// stopped reports whether block b passes a Stop: after at, in the start block.
+	stopped := func(b *cfg.Block) bool {
+		return slices.ContainsFunc(b.Nodes, func(n ast.Node) bool {
+			return slices.ContainsFunc(stops, func(s ast.Node) bool {
+				return n.Pos() <= s.Pos() && s.End() <= n.End() && (b != start || s.Pos() > at.End())
+			})
+		})
+	}
 	seen := make(map[*cfg.Block]bool)
 	work := []*cfg.Block{start}
 	seen[start] = true
 	for len(work) > 0 {
 		b := work[len(work)-1]
 		work = work[:len(work)-1]
+		if len(stops) > 0 && stopped(b) {
+			continue
+		}
 		for _, s := range b.Succs {
 			if !seen[s] && !endlessRangeDone(info, s) {
 				seen[s] = true

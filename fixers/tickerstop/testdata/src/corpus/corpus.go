@@ -7,10 +7,9 @@
 // runtime collects unstopped timers. Each case cites its report; the look-alikes at the
 // end are correct code that must stay untouched.
 //
-// 9 cases, 7 reported (6 fixed: 1–3 with a deferred Stop, the time.After in the select
+// 9 cases, 8 reported (7 fixed: 1–4 with a deferred Stop, the time.After in the select
 // loops of 6, 7 and 8 with a timer the other cases stop; 1 without a fix: time.Tick in
-// 5), 2 missed: 4 (a Stop on one path hides
-// the return that skips it) and 9 (by design: one pending timer at most). No upstream
+// 5), 1 missed: 9 (by design: one pending timer at most). No upstream
 // report was found for a ticker kept in a field that Close does not stop; the last
 // look-alike is that type done right.
 package corpus
@@ -136,17 +135,15 @@ func (t *table) loop(ctx context.Context) {
 
 // 4. containerd/containerd#9384 (fix ticker leak): the ticker leaks when tctx is done;
 // the stop channel's case stops it, the context's case does not. The ticker is made
-// by the goroutine's own literal.
-// MISSED: a Stop on one path (the quit case) counts as stopping the ticker; the return
-// on tctx.Done() that skips it is not looked at (without the Stop in the quit case the
-// ticker is reported).
+// by the goroutine's own literal. The deferred Stop of the fix is what upstream did; the
+// quit case's own Stop stays, harmless.
 type taskMonitor struct {
 	check func() error
 }
 
 func (m *taskMonitor) watch(tctx context.Context, interval time.Duration, quit <-chan struct{}) {
 	go func() {
-		ticker := time.NewTicker(interval)
+		ticker := time.NewTicker(interval) // want `ticker from time.NewTicker is not stopped on every return: before Go 1.23 it ticks forever`
 		for {
 			select {
 			case <-tctx.Done():

@@ -201,3 +201,58 @@ func untilDone(d time.Duration, f func() bool) {
 		}
 	}
 }
+
+// stoppedEveryWay stops its ticker on each way out: not reported.
+func stoppedEveryWay(ctx context.Context, quit <-chan struct{}, d time.Duration, f func()) {
+	t := time.NewTicker(d)
+	for {
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-quit:
+			t.Stop()
+			return
+		case <-t.C:
+			f()
+		}
+	}
+}
+
+// stoppedAfterLoop leaves the loop only by break and stops after it: not reported.
+func stoppedAfterLoop(ctx context.Context, d time.Duration, f func() bool) {
+	t := time.NewTicker(d)
+	for range t.C {
+		if !f() || ctx.Err() != nil {
+			break
+		}
+	}
+	t.Stop()
+}
+
+// stoppedOnOnePath returns early on an error without stopping: reported and fixed.
+func stoppedOnOnePath(d time.Duration, f func() error) error {
+	t := time.NewTicker(d) // want `ticker from time.NewTicker is not stopped on every return`
+	for range t.C {
+		if err := f(); err != nil {
+			return err
+		}
+		if f() == nil {
+			t.Stop()
+			return nil
+		}
+	}
+	return nil
+}
+
+// timerFiredOrStopped: the timer is stopped on one way out and has fired on the other.
+func timerFiredOrStopped(done <-chan struct{}, d time.Duration) bool {
+	t := time.NewTimer(d)
+	select {
+	case <-done:
+		t.Stop()
+		return true
+	case <-t.C:
+		return false
+	}
+}
