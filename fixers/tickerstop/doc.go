@@ -29,6 +29,14 @@
 // loop, or never assigned to a variable is reported without a fix. A ticker in a function that never returns (a goroutine's endless
 // `for range t.C`) lives as long as the function, and a deferred Stop would never run: it
 // is not reported; nor is one in a function that returns only before it makes it.
+// A ticker kept in an unexported struct field, stored there only from time.NewTicker,
+// never stopped nor handed on by the package, and read (x.f.C) by a goroutine that can
+// return, ticks forever once that goroutine has returned. It is reported, and fixed with
+// `defer r.f.Stop()` first in the reading method when that method is the field's only
+// reader, reads only its receiver's field, is unexported, is named by no interface of
+// the package, and is only ever started by go statements, each just after a store of a
+// new ticker in the same function (so no run shares its ticker with an earlier one).
+//
 // time.Tick in a function that can return once it has made the ticker is reported
 // without a fix.
 //

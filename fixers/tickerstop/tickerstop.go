@@ -44,6 +44,7 @@ func run(pass *analysis.Pass) (any, error) {
 		return nil, nil
 	}
 	m := pass.ResultOf[model.Analyzer].(*model.Model)
+	checkFields(pass, m)
 	for fileCur := range m.Inspector.Root().Preorder((*ast.File)(nil)) {
 		file := fileCur.Node().(*ast.File)
 		// No version (GOPATH mode, the standard library) means the toolchain's own

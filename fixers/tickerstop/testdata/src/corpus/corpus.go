@@ -10,8 +10,8 @@
 // 9 cases, 8 reported (7 fixed: 1–4 with a deferred Stop, the time.After in the select
 // loops of 6, 7 and 8 with a timer the other cases stop; 1 without a fix: time.Tick in
 // 5), 1 missed: 9 (by design: one pending timer at most). No upstream
-// report was found for a ticker kept in a field that Close does not stop; the last
-// look-alike is that type done right.
+// report was found for a ticker kept in a field that Close does not stop (testdata/src/
+// fields has that shape); the last look-alike is that type done right.
 package corpus
 
 import (

@@ -28,3 +28,25 @@ func tick(ctx context.Context) {
 		}
 	}
 }
+
+// A ticker kept in a field and never stopped is collected too since Go 1.23.
+type poller struct {
+	ticker *time.Ticker
+	done   chan struct{}
+}
+
+func newPoller(d time.Duration) *poller {
+	p := &poller{ticker: time.NewTicker(d), done: make(chan struct{})}
+	go p.run()
+	return p
+}
+
+func (p *poller) run() {
+	for {
+		select {
+		case <-p.ticker.C:
+		case <-p.done:
+			return
+		}
+	}
+}
