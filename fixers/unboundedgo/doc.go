@@ -53,6 +53,13 @@
 //   - for errgroup.Group.Go, the group is a local variable with a SetLimit call (a group
 //     that is not local is not reported: its limit may be set elsewhere).
 //
+// A fan-out over a collection that another bound throttles (a semaphore of 4, a package
+// default) while the declared limit in scope is read by nothing, neither the function
+// nor, for an unexported field, any code of the package (a parameter the function never
+// uses, a field only a setter writes), is reported all the same: that knob was meant to
+// be the bound, and every caller tuning it is silently ignored (sethvargo/ratchet#21,
+// boyter/gocodewalker#26).
+//
 // _test.go files and generated files are not checked. There is no automatic fix:
 // choosing a limit is a design decision (errgroup.Group.SetLimit, a semaphore channel, a
 // worker pool, netutil.LimitListener).

@@ -23,8 +23,9 @@ type finding struct {
 	msg   string
 	at    ast.Node // the input, or the limit
 	note  string
-	input bool     // the items come from an input (a channel, a stream), not from a collection
-	src   ast.Node // for inputs: the receive or call that yields an item, which does not throttle
+	input bool         // the items come from an input (a channel, a stream), not from a collection
+	src   ast.Node     // for inputs: the receive or call that yields an item, which does not throttle
+	limit types.Object // for a collection: the declared limit that the function ignores
 }
 
 // throttled reports whether the loop body limits the rate of starts: for a collection,

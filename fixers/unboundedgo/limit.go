@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/model"
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -18,23 +19,52 @@ import (
 // outermost function never refers to. A fan-out over a collection the caller bounds is
 // not reported otherwise: the caller chose its size.
 func (c *checker) ignoredLimit(g *start, f *model.Func, x ast.Expr) finding {
-	name := c.unusedLimit(f)
+	name, limit := c.unusedLimit(f)
 	if name == "" {
 		return finding{}
 	}
 	return finding{
-		msg:  "goroutine started for every element of " + types.ExprString(x) + " ignoring the limit " + name,
-		at:   x,
-		note: "the collection",
+		msg:   "goroutine started for every element of " + types.ExprString(x) + " ignoring the limit " + name,
+		at:    x,
+		note:  "the collection",
+		limit: limit,
 	}
 }
 
+// deadLimit reports whether the ignored limit o of a fan-out that another bound throttles
+// is read by nothing: a parameter (the function never refers to it), or an unexported
+// field that the package only ever sets. Such a knob was meant to be the bound
+// (sethvargo/ratchet#21: a concurrency parameter beside a semaphore of 4;
+// boyter/gocodewalker#26: SetConcurrency sets a field that nothing reads).
+func (c *checker) deadLimit(o types.Object) bool {
+	v, ok := o.(*types.Var)
+	if !ok {
+		return false
+	}
+	if !v.IsField() {
+		return true
+	}
+	if v.Exported() || v.Pkg() != c.pass.Pkg {
+		return false
+	}
+	info := c.pass.TypesInfo
+	for cur := range c.m.Inspector.Root().Preorder((*ast.SelectorExpr)(nil)) {
+		if s := info.Selections[cur.Node().(*ast.SelectorExpr)]; s == nil || s.Obj() != o {
+			continue
+		}
+		if cur.ParentEdgeKind() != edge.AssignStmt_Lhs || cur.Parent().Node().(*ast.AssignStmt).Tok != token.ASSIGN {
+			return false // read
+		}
+	}
+	return true
+}
+
 // unusedLimit returns how the message names the first documented limit in scope of f
-// that the outermost function never refers to, or "".
-func (c *checker) unusedLimit(f *model.Func) string {
+// that the outermost function never refers to, and the limit, or "".
+func (c *checker) unusedLimit(f *model.Func) (string, types.Object) {
 	limits := c.limitsInScope(f)
 	if len(limits) == 0 {
-		return ""
+		return "", nil
 	}
 	root := f.Root()
 	info := c.pass.TypesInfo
@@ -53,15 +83,16 @@ func (c *checker) unusedLimit(f *model.Func) string {
 		return !used
 	})
 	if used {
-		return ""
+		return "", nil
 	}
 	var name string
-	for _, n := range limits {
+	var limit types.Object
+	for o, n := range limits {
 		if name == "" || n < name {
-			name = n
+			name, limit = n, o
 		}
 	}
-	return name
+	return name, limit
 }
 
 // limitsInScope returns the limits in scope of f, with how the message names each.

@@ -115,7 +115,10 @@ func (c *checker) check(cur inspector.Cursor, fn ast.Expr, args []ast.Expr) {
 			return
 		}
 		if find.throttled(c, body) || c.limitedGoroutine(fn) {
-			return
+			if find.limit == nil || !c.deadLimit(find.limit) {
+				return
+			}
+			find.msg += ", which nothing reads: the goroutines are throttled by another bound"
 		}
 		if call, ok := cur.Node().(*ast.CallExpr); ok {
 			if !c.groupReported(cur, call) {
