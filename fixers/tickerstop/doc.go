@@ -1,9 +1,10 @@
 // Package tickerstop defines an analyzer that finds tickers and timers that are never
-// stopped, in code built with a Go version whose runtime does not collect them.
+// stopped, in code built with a Go version whose runtime does not collect them, and
+// ranges over a ticker's channel that a Stop elsewhere cannot end.
 //
 // # Analyzer tickerstop
 //
-// tickerstop: ticker or timer never stopped before Go 1.23
+// tickerstop: ticker or timer never stopped before Go 1.23, or stopped under a range over it
 //
 // Before Go 1.23 the runtime keeps an unstopped time.Ticker alive forever, ticking, even
 // when nothing refers to it any more, and keeps an unstopped time.Timer until it fires.
@@ -51,4 +52,12 @@
 // first), or when the function has a goto (it could jump over the new variable). It does
 // not turn the timer into a ticker: whether a timeout that restarts on every message is
 // a debounce or a period the author meant is not written in the code.
+//
+// In every Go version, a range over a ticker's (or timer's) channel that another function
+// of the package stops never ends: Stop does not close t.C, so the goroutine running the
+// loop waits forever (InVisionApp/go-health#35). The ticker is followed to the variable or
+// the field it is kept in (directly, as a map or slice element, in a composite literal);
+// a Stop on it in another function, or on a value read from that field, is reported at
+// the loop, without a fix (ending the loop takes a stop channel or a context). A ticker
+// that the package also Resets there may be restarted and is not reported.
 package tickerstop

@@ -9,5 +9,5 @@ import (
 )
 
 func Test(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(tickerstop.Analyzer), "old", "new", "nover", "after", "fields")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(tickerstop.Analyzer), "old", "new", "nover", "after", "fields", "stoppedrange")
 }

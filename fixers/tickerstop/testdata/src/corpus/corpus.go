@@ -7,9 +7,10 @@
 // runtime collects unstopped timers. Each case cites its report; the look-alikes at the
 // end are correct code that must stay untouched.
 //
-// 9 cases, 8 reported (7 fixed: 1–4 with a deferred Stop, the time.After in the select
-// loops of 6, 7 and 8 with a timer the other cases stop; 1 without a fix: time.Tick in
-// 5), 1 missed: 9 (by design: one pending timer at most). No upstream
+// 10 cases, 9 reported (7 fixed: 1–4 with a deferred Stop, the time.After in the select
+// loops of 6, 7 and 8 with a timer the other cases stop; 2 without a fix: time.Tick in
+// 5, and 10, a range over a ticker that Stop does not end, a goroutine leak in every Go
+// version), 1 missed: 9 (by design: one pending timer at most). No upstream
 // report was found for a ticker kept in a field that Close does not stop (testdata/src/
 // fields has that shape); the last look-alike is that type done right.
 package corpus
@@ -274,6 +275,39 @@ func (b *BinlogSyncer) retrySync() error {
 		}
 	}
 	return err
+}
+
+// 10. InVisionApp/go-health#35 (health checker Stop): Stop() stops the tickers, but
+// ticker.Stop() does not close ticker.C, so the checkers' for range ticker.C never ends;
+// upstream added a stop channel. (Also ctxdone's corpus case 10, which ctxdone misses:
+// there is no exit in scope to select on.)
+type healthChecker struct {
+	mu      sync.Mutex
+	tickers map[string]*time.Ticker
+	states  map[string]error
+}
+
+func (h *healthChecker) startRunner(name string, interval time.Duration, check func() error) {
+	ticker := time.NewTicker(interval)
+	h.mu.Lock()
+	h.tickers[name] = ticker
+	h.mu.Unlock()
+	go func() {
+		for range ticker.C { // want `range over ticker.C never ends: Stop \(in Stop\) does not close the channel`
+			err := check()
+			h.mu.Lock()
+			h.states[name] = err
+			h.mu.Unlock()
+		}
+	}()
+}
+
+func (h *healthChecker) Stop() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, t := range h.tickers {
+		t.Stop()
+	}
 }
 
 // ---------------------------------------------------------------------------------------
