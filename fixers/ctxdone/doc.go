@@ -65,7 +65,9 @@
 // channel of capacity N, or sends at most cap(ch) - len(ch) more, counting them, after the
 // function that made it stopped sending; a goroutine's sends, at most the capacity, when
 // the other senders start only after a receive from a channel that it alone sends on
-// once it is done sending), semaphore acquires (a buffered
+// once it is done sending; a channel that only the run of the function making it can
+// send on, which it returns or hands on receive-only, with at most capacity sends per
+// run, like etcd's Watch sending once on closeCh before it returns it), semaphore acquires (a buffered
 // channel whose receives are all in goroutines started by the sending function), and
 // operations where the context is known to be done (right after <-ctx.Done(), in the body
 // of case <-ctx.Done():, where ctx.Err() != nil holds, after for ctx.Err() == nil { ... }):

@@ -16,16 +16,18 @@ import (
 // sending once on a channel of capacity N...), or that its buffer has a free slot
 // wherever op runs (model.Chans.HasRoom: the sole sender checks len before it fills
 // the buffer), or that its requester waits for it (model.Chans.Awaited: a reply channel
-// carried by a request); or the channel is a local variable of
-// op's function, made there with a constant capacity, and every send on it is in that
-// function, outside loops or in loops with a constant trip count, with at most capacity
-// sends in all.
+// carried by a request), or that only the run of op's function that makes the channel
+// can send on it, at most its capacity (model.Chans.RunFits: etcd's Watch sends once on
+// closeCh, of capacity 1, and returns it receive-only); or the channel is a local
+// variable of op's function, made there with a constant capacity, and every send on it
+// is in that function, outside loops or in loops with a constant trip count, with at
+// most capacity sends in all.
 func (c *checker) sendsFit(op *model.ChanOp) bool {
 	ch := c.cs.Of(op.Ch)
 	if ch == nil || op.Func == nil {
 		return false
 	}
-	if c.cs.Fits(ch) || c.cs.HasRoom(op) || c.cs.Awaited(ch) {
+	if c.cs.Fits(ch) || c.cs.HasRoom(op) || c.cs.Awaited(ch) || c.cs.RunFits(op) {
 		return true
 	}
 	o, ok := c.cs.Object(op.Ch).(*types.Var)

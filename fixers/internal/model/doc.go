@@ -37,7 +37,9 @@
 // sends, receives, ranges and closes (with the function each is in and the select it is
 // a case of), and says whether its channels escape the package. ctx.Done() channels are
 // a class of their own. Chans.MaxSends is the most sends on a class one run of a
-// function makes along a path of its CFG; Chans.SendBound the most sends one channel of
+// function makes along a path of its CFG that the function's flags allow (Func.Flags:
+// local booleans only constants assign; a path that sets ok = false and then takes the
+// branch of if ok is not one); Chans.SendBound the most sends one channel of
 // a class can ever receive (a constant, plus so many per iteration of a fan-out loop),
 // when every use of the class is one the model follows; Chans.ReceivedAll whether a close
 // comes after its function has received that many values in a counted loop (counted.go);
@@ -47,9 +49,12 @@
 // checks, a budget of cap - len(ch) and a counter; room.go), on a channel held by a
 // variable or by a field of a struct that only the function making it sends on
 // (chanpath.go), or because the other senders start only after a join with the
-// goroutine that sends (first.go); Chans.Drained whether every receiver ranges over the
-// channel until it is closed, or a goroutine that the function making it starts from a
-// deferred literal does (drained.go). TripCount and Func.TripKey say how many times a
+// goroutine that sends (first.go); Chans.RunFits whether a send is on channels that
+// only the run of its function making them can send on (local variables whose values
+// are its makes of constant capacity or nil, handed on only receive-only), at most
+// their capacity per run and never on nil (perrun.go); Chans.Drained whether every
+// receiver ranges over the channel until it is closed, or a goroutine that the function
+// making it starts from a deferred literal does (drained.go). TripCount and Func.TripKey say how many times a
 // loop runs (loops.go).
 //
 // Known-done contexts (Model.KnownDone, knowndone.go): where a context variable is known

@@ -30,6 +30,10 @@ const MaxFlags = 4
 type Flags struct {
 	info *types.Info
 	vars []*types.Var
+	// conds are the conditions of f's if and for statements and of the cases of its
+	// switch statements without a tag: a case expression of a switch with a tag also
+	// ends a block with two edges, but what it tests is tag == expression.
+	conds map[ast.Expr]bool
 }
 
 // FlagValues are the values a path knows: -1 unknown, 0 false, 1 true, indexed as the
@@ -48,7 +52,7 @@ func Unknown() FlagValues {
 // Flags returns f's flags (computed on each call).
 func (f *Func) Flags() *Flags {
 	info := f.m.Info
-	fl := &Flags{info: info}
+	fl := &Flags{info: info, conds: make(map[ast.Expr]bool)}
 	candidates := make(map[*types.Var]bool)
 	var order []*types.Var
 	bad := make(map[*types.Var]bool)
@@ -76,6 +80,20 @@ func (f *Func) Flags() *Flags {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
+		case *ast.IfStmt:
+			fl.conds[n.Cond] = true
+		case *ast.ForStmt:
+			if n.Cond != nil {
+				fl.conds[n.Cond] = true
+			}
+		case *ast.SwitchStmt:
+			if n.Tag == nil {
+				for _, cc := range n.Body.List {
+					for _, e := range cc.(*ast.CaseClause).List {
+						fl.conds[e] = true
+					}
+				}
+			}
 		case *ast.AssignStmt:
 			if len(n.Lhs) != len(n.Rhs) {
 				for _, l := range n.Lhs {
@@ -174,6 +192,15 @@ func (fl *Flags) Apply(n ast.Node, vals *FlagValues) {
 			vals[i] = 1
 		}
 	}
+	setSpec := func(vs *ast.ValueSpec) {
+		for i, id := range vs.Names {
+			if len(vs.Values) == len(vs.Names) {
+				set(id, vs.Values[i])
+			} else if len(vs.Values) == 0 {
+				set(id, nil)
+			}
+		}
+	}
 	switch n := n.(type) {
 	case *ast.AssignStmt:
 		if len(n.Lhs) == len(n.Rhs) {
@@ -183,35 +210,30 @@ func (fl *Flags) Apply(n ast.Node, vals *FlagValues) {
 				}
 			}
 		}
+	case *ast.ValueSpec:
+		setSpec(n) // the graph holds each spec of a var declaration as a node
 	case *ast.DeclStmt:
 		gd, ok := n.Decl.(*ast.GenDecl)
 		if !ok {
 			return
 		}
 		for _, s := range gd.Specs {
-			vs, ok := s.(*ast.ValueSpec)
-			if !ok {
-				continue
-			}
-			for i, id := range vs.Names {
-				if len(vs.Values) == len(vs.Names) {
-					set(id, vs.Values[i])
-				} else if len(vs.Values) == 0 {
-					set(id, nil)
-				}
+			if vs, ok := s.(*ast.ValueSpec); ok {
+				setSpec(vs)
 			}
 		}
 	}
 }
 
 // Infeasible returns the successor of b that vals rule out, or -1: b ends with the
-// condition v or !v of a flag whose value vals know.
+// condition v or !v (of an if or for statement, or a case of a switch without a tag)
+// of a flag whose value vals know.
 func (fl *Flags) Infeasible(b *cfg.Block, vals FlagValues) int {
 	if len(fl.vars) == 0 || len(b.Nodes) == 0 || len(b.Succs) != 2 {
 		return -1
 	}
 	cond, ok := b.Nodes[len(b.Nodes)-1].(ast.Expr)
-	if !ok {
+	if !ok || !fl.conds[cond] {
 		return -1
 	}
 	negated := false

@@ -65,6 +65,7 @@ type Model struct {
 
 	fits       sync.Map // *Chan -> bool (sends.go)
 	awaited    sync.Map // *Chan -> bool (awaited.go)
+	runFits    sync.Map // *ChanOp -> bool (perrun.go)
 	retained   sync.Map // retainsKey -> bool (retains.go)
 	syncParams sync.Map // syncKey -> syncResult (callback.go)
 	ctxDone    sync.Map // *Func -> *doneFlow (knowndone.go)

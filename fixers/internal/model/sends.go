@@ -37,7 +37,7 @@ func (cs *Chans) MaxSends(f *Func, c *Chan) (int64, bool) {
 	if len(sends) == 0 {
 		return 0, true
 	}
-	if n, ok := pathSends(f.CFG(), sends); ok {
+	if n, ok := pathSends(f, sends); ok {
 		return n, true
 	}
 	// Sends in counted loops: each send at most the product of its loops' trip counts.
@@ -65,24 +65,97 @@ func (cs *Chans) MaxSends(f *Func, c *Chan) (int64, bool) {
 	return total, true
 }
 
-// pathSends returns the most nodes of sends on a path of g from its entry, or false when
-// a send is on a cycle. It condenses the graph into its strongly connected components
-// (Tarjan's algorithm) and takes the longest path over them.
-func pathSends(g *cfg.CFG, sends map[ast.Node]bool) (int64, bool) {
-	n := len(g.Blocks)
-	weight := make([]int64, n)
-	for _, b := range g.Blocks {
+// pathSends returns the most nodes of sends on a path of f's graph from its entry, or
+// false when a send is on a cycle. The paths followed are those that f's flags (Flags:
+// local booleans that only constants assign) allow: a path that sets ok = false and
+// then takes the branch of if ok { ... } is not one (etcd's Watch sends on closeCh, then
+// leaves its loop through the false branch of if ok). Without flags, or when the graph
+// of blocks and flag values grows past maxFlagNodes, the paths are those of the graph.
+func pathSends(f *Func, sends map[ast.Node]bool) (int64, bool) {
+	g := f.CFG()
+	weightOf := func(b *cfg.Block) int64 {
+		var w int64
 		if b.Live {
 			for _, node := range b.Nodes {
 				if sends[node] {
-					weight[b.Index]++
+					w++
 				}
 			}
 		}
+		return w
 	}
+	if fl := f.Flags(); fl.Len() > 0 {
+		if succs, weight, ok := flagGraph(g, fl, weightOf); ok {
+			return longestPath(succs, weight)
+		}
+	}
+	n := len(g.Blocks)
+	weight := make([]int64, n)
+	succs := make([][]int, n)
+	for _, b := range g.Blocks {
+		weight[b.Index] = weightOf(b)
+		for _, s := range b.Succs {
+			succs[b.Index] = append(succs[b.Index], int(s.Index))
+		}
+	}
+	return longestPath(succs, weight)
+}
+
+// maxFlagNodes bounds the graph of blocks and flag values that flagGraph builds.
+const maxFlagNodes = 1 << 14
+
+// flagGraph returns the graph whose nodes are the pairs of a block of g and the values
+// of fl that a path from the entry knows there, node 0 the entry: an edge that the
+// values rule out (Flags.Infeasible) is not in it. False when it has more than
+// maxFlagNodes nodes.
+func flagGraph(g *cfg.CFG, fl *Flags, weightOf func(*cfg.Block) int64) (succs [][]int, weight []int64, ok bool) {
+	type node struct {
+		b    *cfg.Block
+		vals FlagValues
+	}
+	index := make(map[node]int)
+	var nodes []node
+	add := func(n node) int {
+		if i, ok := index[n]; ok {
+			return i
+		}
+		index[n] = len(nodes)
+		nodes = append(nodes, n)
+		succs = append(succs, nil)
+		weight = append(weight, weightOf(n.b))
+		return len(nodes) - 1
+	}
+	add(node{g.Blocks[0], Unknown()})
+	for i := 0; i < len(nodes); i++ {
+		if len(nodes) > maxFlagNodes {
+			return nil, nil, false
+		}
+		n := nodes[i]
+		vals := n.vals
+		for _, x := range n.b.Nodes {
+			fl.Apply(x, &vals)
+		}
+		ruledOut := fl.Infeasible(n.b, vals)
+		for j, s := range n.b.Succs {
+			if j == ruledOut {
+				continue
+			}
+			k := add(node{s, vals})
+			succs[i] = append(succs[i], k)
+		}
+	}
+	return succs, weight, true
+}
+
+// longestPath returns the greatest sum of weights on a path from node 0 of the graph
+// succs, or false when a node of positive weight is on a cycle. It condenses the graph
+// into its strongly connected components (Tarjan's algorithm) and takes the longest
+// path over them.
+func longestPath(succs [][]int, weight []int64) (int64, bool) {
+	n := len(succs)
 	index := make([]int, n)
 	low := make([]int, n)
-	comp := make([]int, n) // the component of each block; edges go to lower components
+	comp := make([]int, n) // the component of each node; edges go to lower components
 	for i := range index {
 		index[i], comp[i] = -1, -1
 	}
@@ -97,8 +170,7 @@ func pathSends(g *cfg.CFG, sends map[ast.Node]bool) (int64, bool) {
 		next++
 		stack = append(stack, v)
 		onStack[v] = true
-		for _, s := range g.Blocks[v].Succs {
-			w := int(s.Index)
+		for _, w := range succs[v] {
 			if index[w] < 0 {
 				strong(w)
 				low[v] = min(low[v], low[w])
@@ -124,8 +196,8 @@ func pathSends(g *cfg.CFG, sends map[ast.Node]bool) (int64, bool) {
 			}
 		}
 		cyclic := size > 1
-		for _, s := range g.Blocks[v].Succs {
-			cyclic = cyclic || int(s.Index) == v
+		for _, w := range succs[v] {
+			cyclic = cyclic || w == v
 		}
 		compWeight = append(compWeight, sum)
 		compCyclic = append(compCyclic, cyclic)
@@ -137,20 +209,20 @@ func pathSends(g *cfg.CFG, sends map[ast.Node]bool) (int64, bool) {
 			return 0, false
 		}
 	}
-	succs := make([][]int, len(compWeight))
+	csuccs := make([][]int, len(compWeight))
 	for v := range n {
 		if comp[v] < 0 {
 			continue // not reachable from the entry
 		}
-		for _, s := range g.Blocks[v].Succs {
-			if d := comp[s.Index]; d != comp[v] {
-				succs[comp[v]] = append(succs[comp[v]], d)
+		for _, w := range succs[v] {
+			if d := comp[w]; d != comp[v] {
+				csuccs[comp[v]] = append(csuccs[comp[v]], d)
 			}
 		}
 	}
 	for c := range compWeight { // successors first
 		var most int64
-		for _, d := range succs[c] {
+		for _, d := range csuccs[c] {
 			most = max(most, best[d])
 		}
 		best[c] = compWeight[c] + most
