@@ -108,6 +108,7 @@ func run(pass *analysis.Pass) (any, error) {
 	for _, u := range c.units {
 		c.report(u)
 	}
+	c.checkBreaks() // breaks.go
 	return nil, nil
 }
 

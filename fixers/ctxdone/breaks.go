@@ -1,0 +1,380 @@
+package ctxdone
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+	"strconv"
+
+	"github.com/concfix/concfix/fixers/internal/model"
+	"github.com/concfix/concfix/internal/fixkit"
+	"github.com/dave/dst"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Ineffective breaks (issue 14; staticcheck's SA4011 reports the break itself): in
+//
+//	for {
+//		select {
+//		case <-ticker.C:
+//			...
+//		case <-ctx.Done():
+//			break
+//		}
+//	}
+//
+// the break leaves the select, not the loop. A Done channel stays ready once it is
+// closed, so after cancellation every iteration takes that case again: the goroutine
+// spins on the closed channel forever (DataDog/datadog-agent#47044, gocraft/health#8,
+// syncthing/syncthing#7492, kubernetes/kubernetes#90257). The fix labels the loop (or
+// reuses its label) and writes break Label, which leaves the loop as the author meant.
+
+// A breakFinding is the ineffective breaks of one loop: one finding, one fix.
+type breakFinding struct {
+	fn      *model.Func
+	loop    ast.Stmt // *ast.ForStmt or *ast.RangeStmt
+	loopCur inspector.Cursor
+	breaks  []*ast.BranchStmt
+	d       analysis.Diagnostic
+	refused string
+	refPos  token.Pos
+}
+
+// checkBreaks reports the breaks that leave only the select of a case on a channel that
+// stays ready, inside a loop that nothing else leaves.
+func (c *checker) checkBreaks() {
+	byLoop := make(map[ast.Stmt]*breakFinding)
+	var found []*breakFinding
+	for _, f := range c.m.Funcs {
+		var live map[ast.Node]bool
+		inspectFunc(f, func(cur inspector.Cursor) bool {
+			b, ok := cur.Node().(*ast.BranchStmt)
+			if !ok || b.Tok != token.BREAK || b.Label != nil || cur.ParentEdgeKind() != edge.CommClause_Body {
+				return true
+			}
+			if live == nil {
+				live = liveNodes(f)
+			}
+			bf, why := c.ineffectiveBreak(f, cur, live)
+			if bf == nil {
+				return true
+			}
+			if prev := byLoop[bf.loop]; prev != nil {
+				prev.breaks = append(prev.breaks, b)
+				if prev.refused == "" && why != "" {
+					prev.refused, prev.refPos = why, b.Pos()
+				}
+				return true
+			}
+			if why != "" {
+				bf.refused, bf.refPos = why, b.Pos()
+			}
+			byLoop[bf.loop] = bf
+			found = append(found, bf)
+			return true
+		})
+	}
+	// New labels are named in source order: the first loop of a function gets "loop".
+	slices.SortFunc(found, func(a, b *breakFinding) int { return int(a.loop.Pos() - b.loop.Pos()) })
+	labels := make(map[ast.Node]map[string]bool) // label names taken, by top-level function
+	for _, bf := range found {
+		if bf.refused != "" {
+			fixkit.Refuse(c.pass, bf.d, bf.refPos, bf.refused)
+			continue
+		}
+		label, isNew := c.loopLabel(bf, labels)
+		fixkit.Report(c.pass, bf.d, "Break out of the loop", func(fx *fixkit.Fix) error {
+			return c.breakFix(fx, bf, label, isNew)
+		})
+	}
+}
+
+// ineffectiveBreak returns the finding for the break at cur, an unlabelled break that is
+// a statement of a select case's body, or nil when it is not surely a bug. A non-empty
+// reason says why the finding has no fix.
+func (c *checker) ineffectiveBreak(f *model.Func, cur inspector.Cursor, live map[ast.Node]bool) (*breakFinding, string) {
+	b := cur.Node().(*ast.BranchStmt)
+	ccCur := cur.Parent()
+	cc := ccCur.Node().(*ast.CommClause)
+	// The break ends the clause: every path through the clause reaches it (an earlier
+	// break, inside an if, skips the rest of the clause on purpose).
+	if len(cc.Body) == 0 || cc.Body[len(cc.Body)-1] != b || !live[b] {
+		return nil, ""
+	}
+	recv := commRecv(cc.Comm)
+	if recv == nil {
+		return nil, "" // a send case, or the default case
+	}
+	if as, ok := cc.Comm.(*ast.AssignStmt); ok && len(as.Lhs) == 2 {
+		return nil, "" // v, ok := <-ch: the case tells a close from a value
+	}
+	selCur := ccCur.Parent().Parent() // CommClause -> BlockStmt -> SelectStmt
+	// The loop the author meant to leave: the innermost loop around the select, in the
+	// same function.
+	var (
+		loopCur inspector.Cursor
+		between ast.Node // a switch or select between the select and the loop
+	)
+	for p := selCur.Parent(); p.Valid() && !loopCur.Valid(); p = p.Parent() {
+		switch n := p.Node().(type) {
+		case *ast.FuncLit, *ast.FuncDecl:
+			return nil, ""
+		case *ast.ForStmt, *ast.RangeStmt:
+			loopCur = p
+		case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			if between == nil {
+				between = n
+			}
+		}
+	}
+	if !loopCur.Valid() {
+		return nil, "" // a select outside loops: the break ends it, as written
+	}
+	loop := loopCur.Node().(ast.Stmt)
+	stays, what := c.staysReady(f, recv.X, loop)
+	if !stays {
+		return nil, ""
+	}
+	// Nothing else leaves the loop (no return, no break or continue out of it, no goto):
+	// after the close the loop spins, rather than ending some other way that the label
+	// would bypass (if ctx.Err() != nil { return } at the top of the body).
+	var body *ast.BlockStmt
+	forever := false
+	switch l := loop.(type) {
+	case *ast.ForStmt:
+		body = l.Body
+		forever = l.Cond == nil
+		if l.Cond != nil {
+			v, ok := c.m.ConstCond(l.Cond)
+			forever = ok && v
+		}
+	case *ast.RangeStmt:
+		body = l.Body
+	}
+	if !c.endless(&ast.ForStmt{For: loop.Pos(), Body: body}, loopCur, live) {
+		return nil, ""
+	}
+	msg := fmt.Sprintf("break in the %s case leaves only the select: the loop spins on the closed channel forever", what)
+	if !forever {
+		msg = fmt.Sprintf("break in the %s case leaves only the select: the loop goes on, spinning on the closed channel", what)
+	}
+	bf := &breakFinding{fn: f, loop: loop, loopCur: loopCur, breaks: []*ast.BranchStmt{b}, d: analysis.Diagnostic{Pos: b.Pos(), Message: msg}}
+	if between != nil {
+		kind := "switch"
+		if _, ok := between.(*ast.SelectStmt); ok {
+			kind = "select"
+		}
+		return bf, "the select is inside a " + kind + " of the loop: the break may be meant to leave it"
+	}
+	if r, ok := loop.(*ast.RangeStmt); ok {
+		switch t := c.info.TypeOf(r.X); {
+		case t == nil:
+			return bf, "the range's operand has no type"
+		case isChanType(t):
+			return bf, "leaving the loop would stop draining " + types.ExprString(r.X) + ": its senders could block"
+		case isFuncType(t):
+			return bf, "the loop ranges over an iterator: leaving it stops the iterator early"
+		}
+	}
+	return bf, ""
+}
+
+func isChanType(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Chan)
+	return ok
+}
+
+func isFuncType(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Signature)
+	return ok
+}
+
+// staysReady reports whether a receive from ch, once it succeeded, succeeds at once every
+// time again while the loop runs: a context's Done channel, or a channel of the package
+// that is closed and never sent on, whose variable the loop does not set (s.stop = nil
+// disables the case; ctx = fresh resets it). It also returns how the case is named in
+// the finding.
+func (c *checker) staysReady(f *model.Func, ch ast.Expr, loop ast.Stmt) (bool, string) {
+	what := types.ExprString(ch)
+	if call, ok := ast.Unparen(ch).(*ast.CallExpr); ok && c.isContextDone(call) {
+		sel := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		return !c.setIn(loop, sel.X), what
+	}
+	cl := c.cs.Of(ch)
+	if cl == nil || c.setIn(loop, ch) {
+		return false, ""
+	}
+	for _, op := range cl.Ops {
+		if op.Kind == model.Send {
+			return false, "" // a value, not a close, may make the case ready
+		}
+	}
+	if cl.Done {
+		return true, what
+	}
+	if cl.Escapes != "" && !isEmptyStructChan(c.info.TypeOf(ch)) {
+		return false, "" // code of other packages may send on it
+	}
+	// Closed while the loop runs: by other code, or in the loop itself (a close by f
+	// after the loop says that f is finished).
+	for _, op := range cl.Ops {
+		if op.Kind == model.Close && (!inside(f.Node, op.Node) || inside(loop, op.Node)) {
+			return true, what
+		}
+	}
+	return false, ""
+}
+
+func inside(outer, n ast.Node) bool { return outer.Pos() <= n.Pos() && n.End() <= outer.End() }
+
+// isContextDone reports whether call is x.Done() where x's type implements
+// context.Context: its channel is closed when the context is done, and stays closed.
+func (c *checker) isContextDone(call *ast.CallExpr) bool {
+	fn, ok := typeutil.Callee(c.info, call).(*types.Func)
+	if !ok || fn.Name() != "Done" || fn.Signature().Recv() == nil || len(call.Args) != 0 {
+		return false
+	}
+	if model.IsContextMethod(fn, "Done") {
+		return true
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	iface := contextIface(c.pass.Pkg, make(map[*types.Package]bool))
+	t := c.info.TypeOf(sel.X)
+	return iface != nil && t != nil && types.Implements(t, iface)
+}
+
+// contextIface returns context.Context's interface, found among the packages pkg imports
+// (directly or not), or nil.
+func contextIface(pkg *types.Package, seen map[*types.Package]bool) *types.Interface {
+	if seen[pkg] {
+		return nil
+	}
+	seen[pkg] = true
+	if pkg.Path() == "context" {
+		if tn, ok := pkg.Scope().Lookup("Context").(*types.TypeName); ok {
+			iface, _ := tn.Type().Underlying().(*types.Interface)
+			return iface
+		}
+		return nil
+	}
+	for _, imp := range pkg.Imports() {
+		if iface := contextIface(imp, seen); iface != nil {
+			return iface
+		}
+	}
+	return nil
+}
+
+// setIn reports whether the variable or field that e denotes (e itself, or the base of
+// a selector or call: ctx in ctx.Done(), s.stop) is assigned, or has its address taken,
+// in n, function literals included.
+func (c *checker) setIn(n ast.Node, e ast.Expr) bool {
+	obj := c.refObj(e)
+	if obj == nil {
+		return false
+	}
+	set := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		switch m := m.(type) {
+		case *ast.AssignStmt:
+			if m.Tok == token.DEFINE {
+				return true
+			}
+			for _, l := range m.Lhs {
+				if c.refObj(l) == obj {
+					set = true
+				}
+			}
+		case *ast.UnaryExpr:
+			if m.Op == token.AND && c.refObj(m.X) == obj {
+				set = true
+			}
+		}
+		return !set
+	})
+	return set
+}
+
+// refObj returns the variable or field that e denotes, or nil.
+func (c *checker) refObj(e ast.Expr) types.Object {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		if v, ok := c.info.ObjectOf(e).(*types.Var); ok {
+			return v
+		}
+	case *ast.SelectorExpr:
+		if sel, ok := c.info.Selections[e]; ok {
+			if sel.Kind() == types.FieldVal {
+				return sel.Obj()
+			}
+			return nil
+		}
+		if v, ok := c.info.Uses[e.Sel].(*types.Var); ok {
+			return v
+		}
+	}
+	return nil
+}
+
+// loopLabel returns the label of bf's loop, and whether it is new: a name that no label
+// of the top-level function that holds the loop has, nor one that an earlier finding
+// there took.
+func (c *checker) loopLabel(bf *breakFinding, labels map[ast.Node]map[string]bool) (string, bool) {
+	if ls, ok := bf.loopCur.Parent().Node().(*ast.LabeledStmt); ok && ls.Stmt == bf.loop {
+		return ls.Label.Name, false
+	}
+	top := bf.fn
+	for top.Outer != nil {
+		top = top.Outer
+	}
+	taken := labels[top.Node]
+	if taken == nil {
+		taken = make(map[string]bool)
+		ast.Inspect(top.Node, func(n ast.Node) bool {
+			if ls, ok := n.(*ast.LabeledStmt); ok {
+				taken[ls.Label.Name] = true
+			}
+			return true
+		})
+		labels[top.Node] = taken
+	}
+	name := "loop"
+	for i := 2; taken[name]; i++ {
+		name = "loop" + strconv.Itoa(i)
+	}
+	taken[name] = true
+	return name, true
+}
+
+// breakFix writes break label for bf's breaks and, when the label is new, labels the loop.
+func (c *checker) breakFix(fx *fixkit.Fix, bf *breakFinding, label string, isNew bool) error {
+	for _, b := range bf.breaks {
+		fx.Dst(b).(*dst.BranchStmt).Label = dst.NewIdent(label)
+	}
+	if !isNew {
+		return nil
+	}
+	list := fixkit.StmtList(fx.Dst(bf.loopCur.Parent().Node()))
+	if list == nil {
+		return fixkit.Refusalf("the loop is not in a statement list")
+	}
+	dl := fx.Dst(bf.loop).(dst.Stmt)
+	i := slices.Index(*list, dl)
+	if i < 0 {
+		return fmt.Errorf("loop not found in its statement list")
+	}
+	ls := &dst.LabeledStmt{Label: dst.NewIdent(label), Stmt: dl}
+	decs := dl.Decorations()
+	ls.Decs.Before, ls.Decs.Start, ls.Decs.After = decs.Before, decs.Start, decs.After
+	decs.Before, decs.Start, decs.After = dst.NewLine, nil, dst.None
+	(*list)[i] = ls
+	return nil
+}
