@@ -220,10 +220,11 @@ func (c *checker) staysReady(f *model.Func, ch ast.Expr, loop ast.Stmt) (bool, s
 	if cl.Escapes != "" && !isEmptyStructChan(c.info.TypeOf(ch)) {
 		return false, "" // code of other packages may send on it
 	}
-	// Closed while the loop runs: by other code, or in the loop itself (a close by f
-	// after the loop says that f is finished).
+	// Closed while the loop runs: by another function (a goroutine literal of f's too),
+	// or in the loop itself; a close by f after the loop (defer close(done)) says that f
+	// is finished.
 	for _, op := range cl.Ops {
-		if op.Kind == model.Close && (!inside(f.Node, op.Node) || inside(loop, op.Node)) {
+		if op.Kind == model.Close && (op.Func != f || inside(loop, op.Node)) {
 			return true, what
 		}
 	}

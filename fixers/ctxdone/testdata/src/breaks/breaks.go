@@ -195,6 +195,23 @@ func two(ctx context.Context, a, b <-chan int, sum *int) {
 	}
 }
 
+// A local stop channel that a goroutine of the function closes.
+func local(in <-chan int, d time.Duration, out func(int)) {
+	done := make(chan struct{})
+	go func() {
+		time.Sleep(d)
+		close(done)
+	}()
+	for {
+		select {
+		case v := <-in:
+			out(v)
+		case <-done:
+			break // want `break in the done case leaves only the select: the loop spins on the closed channel forever`
+		}
+	}
+}
+
 // Reported without a fix.
 
 // A range over a channel: leaving it would stop draining in.
@@ -345,6 +362,21 @@ func restart(parent context.Context, in <-chan int, d time.Duration) {
 		case <-ctx.Done():
 			cancel()
 			ctx, cancel = context.WithTimeout(parent, d)
+			break
+		}
+	}
+}
+
+// Closed only by the loop's own function, once it returns: the case never fires while
+// the loop runs.
+func own(in <-chan int, out func(int)) {
+	quit := make(chan struct{})
+	defer close(quit)
+	for {
+		select {
+		case v := <-in:
+			out(v)
+		case <-quit:
 			break
 		}
 	}
