@@ -140,9 +140,11 @@ func (c *checker) ineffectiveBreak(f *model.Func, cur inspector.Cursor, live map
 	if !stays {
 		return nil, ""
 	}
-	// Nothing else leaves the loop (no return, no break or continue out of it, no goto):
-	// after the close the loop spins, rather than ending some other way that the label
-	// would bypass (if ctx.Err() != nil { return } at the top of the body).
+	// Nothing leaves the loop for elsewhere (no return, no goto, no break or continue of
+	// an outer statement), so that the label bypasses no other exit's path (if
+	// ctx.Err() != nil { return } at the top of the body). Breaks of the loop itself go
+	// where the label goes: the loop does not spin forever then, but goes on after the
+	// close (kubernetes/kubernetes#141243).
 	var body *ast.BlockStmt
 	forever := false
 	switch l := loop.(type) {
@@ -156,12 +158,14 @@ func (c *checker) ineffectiveBreak(f *model.Func, cur inspector.Cursor, live map
 	case *ast.RangeStmt:
 		body = l.Body
 	}
-	if !c.endless(&ast.ForStmt{For: loop.Pos(), Body: body}, loopCur, live) {
+	elsewhere, breaks := loopExits(loopCur, body, live)
+	if elsewhere {
 		return nil, ""
 	}
+	forever = forever && !breaks
 	msg := fmt.Sprintf("break in the %s case leaves only the select: the loop spins on the closed channel forever", what)
 	if !forever {
-		msg = fmt.Sprintf("break in the %s case leaves only the select: the loop goes on, spinning on the closed channel", what)
+		msg = fmt.Sprintf("break in the %s case leaves only the select: the loop goes on with the closed channel ready", what)
 	}
 	bf := &breakFinding{fn: f, loop: loop, loopCur: loopCur, breaks: []*ast.BranchStmt{b}, d: analysis.Diagnostic{Pos: b.Pos(), Message: msg}}
 	if between != nil {
@@ -171,12 +175,13 @@ func (c *checker) ineffectiveBreak(f *model.Func, cur inspector.Cursor, live map
 		}
 		return bf, "the select is inside a " + kind + " of the loop: the break may be meant to leave it"
 	}
+	if ch := c.drains(f, loop); ch != nil {
+		return bf, "leaving the loop would stop draining " + types.ExprString(ch) + ": its senders could block"
+	}
 	if r, ok := loop.(*ast.RangeStmt); ok {
 		switch t := c.info.TypeOf(r.X); {
 		case t == nil:
 			return bf, "the range's operand has no type"
-		case isChanType(t):
-			return bf, "leaving the loop would stop draining " + types.ExprString(r.X) + ": its senders could block"
 		case isFuncType(t):
 			return bf, "the loop ranges over an iterator: leaving it stops the iterator early"
 		}
@@ -184,9 +189,78 @@ func (c *checker) ineffectiveBreak(f *model.Func, cur inspector.Cursor, live map
 	return bf, ""
 }
 
-func isChanType(t types.Type) bool {
-	_, ok := t.Underlying().(*types.Chan)
-	return ok
+// loopExits reports whether a live statement of the loop's body leaves it for elsewhere
+// than the statement after it (a return, a goto, a break or continue of an outer
+// statement), and whether one breaks the loop itself. Function literals are not
+// followed, and breaks inside inner loops, switches and selects belong to them.
+func loopExits(loopCur inspector.Cursor, body *ast.BlockStmt, live map[ast.Node]bool) (elsewhere, breaks bool) {
+	var own string
+	if ls, ok := loopCur.Parent().Node().(*ast.LabeledStmt); ok {
+		own = ls.Label.Name
+	}
+	inner := make(map[string]bool)
+	ast.Inspect(body, func(n ast.Node) bool {
+		if ls, ok := n.(*ast.LabeledStmt); ok {
+			inner[ls.Label.Name] = true
+		}
+		_, lit := n.(*ast.FuncLit)
+		return !lit
+	})
+	var walk func(n ast.Node, depth int)
+	walk = func(root ast.Node, depth int) {
+		ast.Inspect(root, func(n ast.Node) bool {
+			if elsewhere || n == nil {
+				return false
+			}
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ReturnStmt:
+				elsewhere = live[n]
+			case *ast.BranchStmt:
+				if !live[n] {
+					return true
+				}
+				switch {
+				case n.Tok == token.GOTO:
+					elsewhere = true
+				case n.Label == nil:
+					if n.Tok == token.BREAK && depth == 0 {
+						breaks = true
+					}
+				case inner[n.Label.Name]:
+				case n.Label.Name == own:
+					if n.Tok == token.BREAK {
+						breaks = true
+					}
+				default:
+					elsewhere = true
+				}
+			case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+				if n != root {
+					walk(model.StmtBody(n), depth+1)
+					return false
+				}
+			}
+			return true
+		})
+	}
+	walk(body, 0)
+	return elsewhere, breaks
+}
+
+// drains returns the channel that the loop receives from outside select statements
+// (for v := range ch, v, ok := <-ch; if !ok { break }), or nil: a loop that drains a
+// channel after the close keeps its senders going, and leaving it could block them.
+// Receives in a select with the closed case are not draining: that select already
+// chooses to stop at the close.
+func (c *checker) drains(f *model.Func, loop ast.Stmt) ast.Expr {
+	for _, op := range c.cs.Ops {
+		if (op.Kind == model.Recv || op.Kind == model.Range) && op.Func == f && op.Select == nil && inside(loop, op.Node) {
+			return op.Ch
+		}
+	}
+	return nil
 }
 
 func isFuncType(t types.Type) bool {

@@ -31,17 +31,19 @@
 //     the same select (rhosocial/go-dag#10);
 //   - in any function, an unlabelled break that ends the body of a select case receiving
 //     from a channel that stays ready once closed, when the select is in a for or range
-//     loop of the same function that nothing else leaves (no return, no break or continue
-//     out of it, no goto): the break leaves only the select, so after the close every
-//     iteration takes the case again and the loop spins (staticcheck's SA4011;
-//     DataDog/datadog-agent#47044, gocraft/health#8). The channel is x.Done() of a value
-//     whose type implements context.Context (or a variable holding such a channel), or a
-//     channel of the package that is closed (outside the function, or in the loop) and
-//     never sent on, whose variable the loop does not set (s.stop = nil disables the case,
-//     ctx = fresh resets it); a case that receives v, ok := <-ch is left alone. The fix
-//     labels the loop (or reuses its label; a new label is loop, or loop2... when the
-//     function has one by that name) and writes break Label: execution goes on after the
-//     loop, which is what the break was written for.
+//     loop of the same function that nothing leaves for elsewhere than the statement
+//     after it (no return, no goto, no break or continue of an outer statement; the
+//     loop's own breaks go where the fix goes): the break leaves only the select, so
+//     after the close every iteration takes the case again and the loop spins
+//     (staticcheck's SA4011; DataDog/datadog-agent#47044, gocraft/health#8). The
+//     channel is x.Done() of a value whose type implements context.Context (or a
+//     variable holding such a channel), or a channel of the package that is closed (by
+//     another function, or in the loop) and never sent on, whose variable the loop does
+//     not set (s.stop = nil disables the case, ctx = fresh resets it); a case that
+//     receives v, ok := <-ch is left alone. The fix labels the loop (or reuses its
+//     label; a new label is loop, or loop2... when the function has one by that name)
+//     and writes break Label: execution goes on after the loop, which is what the break
+//     was written for.
 //
 // Goroutines with no context in scope use a stop channel instead when exactly one is in
 // scope: a chan struct{} parameter, captured variable or field of the receiver that is
@@ -66,8 +68,8 @@
 //
 // Breaks left alone: a break in an if of the case (it skips the rest of the case, on
 // purpose), in a case on a ticker or any channel that is sent on, in a select outside
-// loops, or in a loop that has another exit (if ctx.Err() != nil { return } at its top
-// ends it without the label; the label would bypass that exit).
+// loops, or in a loop that has an exit to elsewhere (if ctx.Err() != nil { return } at
+// its top ends it: the label would bypass that exit).
 //
 // Left alone: loops with an exit, loops that already receive from a Done channel or a
 // stop channel, select statements with a default case, for v := range ch loops without
@@ -104,10 +106,11 @@
 //     named);
 //   - the operation is not a statement that can be wrapped (a receive inside an
 //     expression, in an if or for header, a range over a channel inside the loop);
-//   - for an ineffective break: the loop ranges over a channel (leaving it would stop
-//     draining the channel, and its senders could block) or over an iterator function,
-//     or the select is inside a switch or another select of the loop (the break may be
-//     meant to leave that);
+//   - for an ineffective break: the loop ranges over a channel or receives from one
+//     outside select statements (leaving it would stop draining the channel, and its
+//     senders could block: kubernetes/kubernetes#141243), or ranges over an iterator
+//     function, or the select is inside a switch or another select of the loop (the
+//     break may be meant to leave that);
 //   - the function already has a select case on the same Done or stop channel, or on a
 //     variable holding that Done channel (`ctxCh := ctx.Done()`), that does more than
 //     return (cleanup the fix would skip, or a drain that must finish: franz-go's fetch

@@ -115,7 +115,7 @@ func chunks(ctx context.Context, total, size int64, start func(off int64)) {
 		select {
 		case <-ctx.Done():
 			// One goroutine failed: exit the for loop.
-			break // want `break in the ctx.Done\(\) case leaves only the select: the loop goes on, spinning on the closed channel`
+			break // want `break in the ctx.Done\(\) case leaves only the select: the loop goes on with the closed channel ready`
 		default:
 		}
 		start(off)
@@ -128,7 +128,7 @@ func each(ctx context.Context, items []string, out chan<- string) {
 		select {
 		case out <- it:
 		case <-ctx.Done():
-			break // want `break in the ctx.Done\(\) case leaves only the select: the loop goes on, spinning on the closed channel`
+			break // want `break in the ctx.Done\(\) case leaves only the select: the loop goes on with the closed channel ready`
 		}
 	}
 }
@@ -212,6 +212,22 @@ func local(in <-chan int, d time.Duration, out func(int)) {
 	}
 }
 
+// A loop that also breaks on its own: leaving it at the close goes where that break
+// goes.
+func batches(ctx context.Context, next func() ([]int, bool), out chan<- []int) {
+	for {
+		b, more := next()
+		if !more {
+			break
+		}
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			break // want `break in the ctx.Done\(\) case leaves only the select: the loop goes on with the closed channel ready`
+		}
+	}
+}
+
 // Reported without a fix.
 
 // A range over a channel: leaving it would stop draining in.
@@ -220,7 +236,34 @@ func forward(ctx context.Context, in <-chan int, out chan<- int) {
 		select {
 		case out <- v:
 		case <-ctx.Done():
-			break // want `break in the ctx.Done\(\) case leaves only the select: the loop goes on, spinning on the closed channel \(no fix: leaving the loop would stop draining in: its senders could block\)`
+			break // want `break in the ctx.Done\(\) case leaves only the select: the loop goes on with the closed channel ready \(no fix: leaving the loop would stop draining in: its senders could block\)`
+		}
+	}
+}
+
+// kubernetes/kubernetes#141243 (DRA converting watch): after Stop the loop goes on
+// converting and dropping upstream events, and never reaches the deferred close; but
+// leaving it would also stop draining the upstream channel, whose sender may then block.
+type convWatch struct {
+	stopChan   chan struct{}
+	resultChan chan int
+}
+
+func (w *convWatch) Stop() { close(w.stopChan) }
+
+func (w *convWatch) run(upstream <-chan int, convert func(int) int) {
+	defer close(w.resultChan)
+	for {
+		e, ok := <-upstream
+		if !ok {
+			break
+		}
+		e = convert(e)
+		// This must not get blocked when the consumer stops reading, hence the stopChan.
+		select {
+		case w.resultChan <- e:
+		case <-w.stopChan:
+			break // want `break in the w.stopChan case leaves only the select: the loop goes on with the closed channel ready \(no fix: leaving the loop would stop draining upstream: its senders could block\)`
 		}
 	}
 }
