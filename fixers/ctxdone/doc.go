@@ -66,10 +66,11 @@
 // named, their zero value otherwise. Functions whose results are discarded (goroutine
 // literals, functions only started with go) return zero values.
 //
-// Breaks left alone: a break in an if of the case (it skips the rest of the case, on
-// purpose), in a case on a ticker or any channel that is sent on, in a select outside
-// loops, or in a loop that has an exit to elsewhere (if ctx.Err() != nil { return } at
-// its top ends it: the label would bypass that exit).
+// Breaks left alone: a break in an if of the case (it may skip the rest of the case on
+// purpose, and not every path through the case reaches it), in a case on a ticker or
+// any channel that is sent on, in a select outside loops, or in a loop that has an exit
+// to elsewhere (if ctx.Err() != nil { return } at its top ends it: the label would
+// bypass that exit).
 //
 // Left alone: loops with an exit, loops that already receive from a Done channel or a
 // stop channel, select statements with a default case, for v := range ch loops without
