@@ -162,6 +162,9 @@ func (c *checker) ineffectiveBreak(f *model.Func, cur inspector.Cursor, live map
 	if elsewhere {
 		return nil, ""
 	}
+	if l, ok := loop.(*ast.ForStmt); ok && l.Cond != nil && c.condEnds(l.Cond, cc, recv.X) {
+		return nil, ""
+	}
 	forever = forever && !breaks
 	msg := fmt.Sprintf("break in the %s case leaves only the select: the loop spins on the closed channel forever", what)
 	if !forever {
@@ -187,6 +190,50 @@ func (c *checker) ineffectiveBreak(f *model.Func, cur inspector.Cursor, live map
 		}
 	}
 	return bf, ""
+}
+
+// condEnds reports whether the loop's condition may end the loop once the case ran: it
+// reads a variable or field that the case sets (for !complete { ... complete = true;
+// break }), or the context or channel of the case (for ctx.Err() == nil). The break is
+// then redundant, not a bug.
+func (c *checker) condEnds(cond ast.Expr, cc *ast.CommClause, ch ast.Expr) bool {
+	read := make(map[types.Object]bool)
+	ast.Inspect(cond, func(n ast.Node) bool {
+		if e, ok := n.(ast.Expr); ok {
+			if o := c.refObj(e); o != nil {
+				read[o] = true
+			}
+		}
+		return true
+	})
+	base := ch
+	if call, ok := ast.Unparen(ch).(*ast.CallExpr); ok {
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			base = sel.X
+		}
+	}
+	if o := c.refObj(base); o != nil && read[o] {
+		return true
+	}
+	sets := false
+	for _, st := range cc.Body {
+		ast.Inspect(st, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				for _, l := range n.Lhs {
+					if o := c.refObj(l); o != nil && read[o] {
+						sets = true
+					}
+				}
+			case *ast.IncDecStmt:
+				if o := c.refObj(n.X); o != nil && read[o] {
+					sets = true
+				}
+			}
+			return !sets
+		})
+	}
+	return sets
 }
 
 // loopExits reports whether a live statement of the loop's body leaves it for elsewhere

@@ -68,9 +68,11 @@
 //
 // Breaks left alone: a break in an if of the case (it may skip the rest of the case on
 // purpose, and not every path through the case reaches it), in a case on a ticker or
-// any channel that is sent on, in a select outside loops, or in a loop that has an exit
-// to elsewhere (if ctx.Err() != nil { return } at its top ends it: the label would
-// bypass that exit).
+// any channel that is sent on, in a select outside loops, in a loop that has an exit to
+// elsewhere (if ctx.Err() != nil { return } at its top ends it: the label would bypass
+// that exit), or in a loop whose condition reads what the case sets or the case's
+// context or channel (for !complete { ... complete = true; break }, for ctx.Err() ==
+// nil: the condition ends the loop, and the break is only redundant).
 //
 // Left alone: loops with an exit, loops that already receive from a Done channel or a
 // stop channel, select statements with a default case, for v := range ch loops without

@@ -424,3 +424,31 @@ func own(in <-chan int, out func(int)) {
 		}
 	}
 }
+
+// The case sets what the loop's condition reads: the condition ends the loop, and the
+// break is only redundant (pb33f/libopenapi's find_component_test.go).
+func flagged(ctx context.Context, done <-chan struct{}, check func()) {
+	complete := false
+	for !complete {
+		select {
+		case <-ctx.Done():
+			complete = true
+			break
+		case <-done:
+			check()
+			complete = true
+		}
+	}
+}
+
+// The condition reads the context of the case.
+func whileLive(ctx context.Context, in <-chan int, out func(int)) {
+	for ctx.Err() == nil {
+		select {
+		case v := <-in:
+			out(v)
+		case <-ctx.Done():
+			break
+		}
+	}
+}
