@@ -327,7 +327,7 @@ func (c *checker) staysReady(f *model.Func, ch ast.Expr, loop ast.Stmt) (bool, s
 		return !c.setIn(loop, sel.X), what
 	}
 	cl := c.cs.Of(ch)
-	if cl == nil || c.setIn(loop, ch) {
+	if cl == nil || c.setIn(loop, ch) || c.replaced(f, ch, loop) {
 		return false, ""
 	}
 	for _, op := range cl.Ops {
@@ -350,6 +350,40 @@ func (c *checker) staysReady(f *model.Func, ch ast.Expr, loop ast.Stmt) (bool, s
 		}
 	}
 	return false, ""
+}
+
+// replaced reports whether the variable or field that ch denotes may be given a new
+// channel while the loop runs: an assignment to it (=) that is neither in f before the
+// loop nor, in a function that starts f, before its go statement. The loop reads the
+// new, open channel on its next round (a reconnect that makes a fresh closed channel),
+// so the break may be meant.
+func (c *checker) replaced(f *model.Func, ch ast.Expr, loop ast.Stmt) bool {
+	o := c.refObj(ch)
+	if o == nil {
+		return false
+	}
+	for _, pos := range c.cs.Assigned(o) {
+		if f.Body.Pos() <= pos && pos < loop.Pos() && c.funcAt(pos) == f {
+			continue
+		}
+		if !slices.ContainsFunc(f.Started, func(g *model.Go) bool {
+			return g.In.Body.Pos() <= pos && pos < g.Stmt.Pos() && c.funcAt(pos) == g.In
+		}) {
+			return true
+		}
+	}
+	return false
+}
+
+// funcAt returns the innermost function of the package whose extent holds pos, or nil.
+func (c *checker) funcAt(pos token.Pos) *model.Func {
+	var in *model.Func
+	for _, f := range c.m.Funcs {
+		if f.Node.Pos() <= pos && pos < f.Node.End() && (in == nil || in.Node.Pos() <= f.Node.Pos() && f.Node.End() <= in.Node.End()) {
+			in = f
+		}
+	}
+	return in
 }
 
 func inside(outer, n ast.Node) bool { return outer.Pos() <= n.Pos() && n.End() <= outer.End() }

@@ -452,3 +452,51 @@ func whileLive(ctx context.Context, in <-chan int, out func(int)) {
 		}
 	}
 }
+
+// starter's Start makes the stop channel just before it starts the loop: the loop sees
+// one channel for its whole run, and the break is fixed.
+type starter struct {
+	stop chan struct{}
+	jobs chan func()
+}
+
+func (s *starter) Start() {
+	s.stop = make(chan struct{})
+	go s.run()
+}
+
+func (s *starter) Stop() { close(s.stop) }
+
+func (s *starter) run() {
+	for {
+		select {
+		case j := <-s.jobs:
+			j()
+		case <-s.stop:
+			break // want `break in the s.stop case leaves only the select: the loop spins on the closed channel forever`
+		}
+	}
+}
+
+// reconnecting's Reconnect closes the channel and puts a fresh one in its place while
+// the loop runs: the loop's next round waits on the new channel, so the break may be meant.
+type reconnecting struct {
+	closed chan struct{}
+	in     chan int
+}
+
+func (r *reconnecting) Reconnect() {
+	close(r.closed)
+	r.closed = make(chan struct{})
+}
+
+func (r *reconnecting) loop(handle func(int)) {
+	for {
+		select {
+		case <-r.closed:
+			break
+		case v := <-r.in:
+			handle(v)
+		}
+	}
+}
