@@ -214,14 +214,7 @@ func fieldFix(pass *analysis.Pass, m *model.Model, tf *tickerField, readers []*m
 }
 
 // isTicker reports whether t is *time.Ticker.
-func isTicker(t types.Type) bool {
-	p, ok := t.(*types.Pointer)
-	if !ok {
-		return false
-	}
-	n, ok := p.Elem().(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "time" && n.Obj().Name() == "Ticker"
-}
+func isTicker(t types.Type) bool { return isTimeType(t, "Ticker") }
 
 // rangesC reports whether the field selection at c is ranged over as x.f.C.
 func rangesC(c inspector.Cursor) bool {

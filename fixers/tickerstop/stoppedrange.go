@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"github.com/concfix/concfix/fixers/internal/model"
 	"golang.org/x/tools/go/analysis"
@@ -182,12 +183,15 @@ func fieldOf(info *types.Info, e ast.Expr) types.Object {
 	return nil
 }
 
-// isTickerOrTimer reports whether t is *time.Ticker or *time.Timer.
-func isTickerOrTimer(t types.Type) bool {
+// isTimeType reports whether t is a pointer to one of the named types of package time.
+func isTimeType(t types.Type, names ...string) bool {
 	p, ok := t.(*types.Pointer)
 	if !ok {
 		return false
 	}
 	n, ok := p.Elem().(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "time" && (n.Obj().Name() == "Ticker" || n.Obj().Name() == "Timer")
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "time" && slices.Contains(names, n.Obj().Name())
 }
+
+// isTickerOrTimer reports whether t is *time.Ticker or *time.Timer.
+func isTickerOrTimer(t types.Type) bool { return isTimeType(t, "Ticker", "Timer") }
