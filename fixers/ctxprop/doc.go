@@ -88,7 +88,10 @@
 // functions may run it, or pass it on, once a context has ended: a use of the parameter
 // reachable from a receive of ctx.Done() or a call of ctx.Err() or context.Cause in its
 // graph, or a use in a deferred call or a nested literal of a function that has one
-// anywhere. The context must be visible at the call (declared before it, not shadowed).
+// anywhere. The context must be visible at the call (declared before it, not shadowed),
+// and not possibly nil there: a call in the branch of if ctx == nil (or the else of
+// ctx != nil, or a case of a switch testing ctx == nil) has no context in scope, since a
+// fresh one is the default for a nil one (go-micro's memTracer.Start).
 // When several contexts are in scope the call is reported without a fix.
 //
 // The fix passes the context in scope, or calls the context-aware twin with it.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/dave/dst"
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -140,6 +141,11 @@ done:
 		return envResult{status: ambiguous, cands: cands}
 	}
 	v := cands[0]
+	if ck.maybeNil(cur, v) {
+		// In the branch of if ctx == nil: a fresh context is the default for a nil one
+		// (go-micro's trace.Start returns ToContext(context.Background(), …) there).
+		return envResult{}
+	}
 	if !req && ck.cancels[v] && ck.resultsMayRetain(levels[owner].fn) {
 		// A cancellable context whose values could be returned to the caller after
 		// cancel: the function's results would be tied to a dead context.
@@ -478,4 +484,42 @@ func mayRetain(t types.Type) bool {
 		return mayRetain(u.Elem())
 	}
 	return true
+}
+
+// maybeNil reports whether v may be nil at cur: cur is in the body of an if statement
+// (or a case of a switch without a tag) whose condition compares v == nil, or in the else
+// of one that compares v != nil, anywhere in the condition (ctx == nil || ctx.Err() != nil).
+func (ck *checker) maybeNil(cur inspector.Cursor, v *types.Var) bool {
+	tests := func(cond ast.Expr, op token.Token) bool {
+		found := false
+		ast.Inspect(cond, func(n ast.Node) bool {
+			if e, ok := n.(ast.Expr); ok && model.NilTested(ck.pass.TypesInfo, e, op) == v {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	for p := cur; p.Valid(); p = p.Parent() {
+		if _, ok := p.Node().(*ast.File); ok {
+			break
+		}
+		switch p.ParentEdgeKind() {
+		case edge.IfStmt_Body:
+			if tests(p.Parent().Node().(*ast.IfStmt).Cond, token.EQL) {
+				return true
+			}
+		case edge.IfStmt_Else:
+			if tests(p.Parent().Node().(*ast.IfStmt).Cond, token.NEQ) {
+				return true
+			}
+		case edge.CaseClause_Body:
+			for _, e := range p.Parent().Node().(*ast.CaseClause).List {
+				if tests(e, token.EQL) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -317,3 +317,22 @@ func (s *daemon) Close(ctx context.Context) error {
 	defer cancel()
 	return work(cctx, 49)
 }
+
+// nilDefault starts a span on a context that may be nil, and a fresh one is the default
+// for nil (asim/go-micro v3.7.1 debug/trace/default.go, memTracer.Start: passing ctx
+// there would hand a nil context on). After the nil test, ctx is not nil.
+func nilDefault(ctx context.Context, name string) error {
+	if ctx == nil {
+		return work(context.Background(), 20)
+	}
+	if ctx != nil && name != "" {
+		_ = work(context.TODO(), 21) // want `context.TODO\(\) passed while ctx is in scope`
+	} else {
+		_ = work(context.TODO(), 22)
+	}
+	switch {
+	case name == "" || ctx == nil:
+		_ = work(context.TODO(), 23)
+	}
+	return work(context.TODO(), 24) // want `context.TODO\(\) passed while ctx is in scope`
+}
