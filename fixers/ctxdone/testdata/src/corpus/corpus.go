@@ -5,9 +5,10 @@
 //
 // 11 cases, 8 reported (7 fixed, 1 without a fix: 2, whose error send is refused), 3
 // missed: 8 (no context or stop channel in scope), 10 (a range over a ticker's channel;
-// tickerstop reports it, its corpus case 10) and 11 (the blocking send is in a method the goroutine calls). The look-alikes stay
-// untouched; the last is reported without a fix (session 10 fixed it wrongly: the early
-// return skipped a WaitGroup's Done called through a func-typed field).
+// tickerstop reports it, its corpus case 10) and 11 (the blocking send is in a method
+// the goroutine calls). The look-alikes stay untouched; the last is reported without a
+// fix (session 10 fixed it wrongly: the early return skipped a WaitGroup's Done called
+// through a func-typed field).
 package corpus
 
 import (
