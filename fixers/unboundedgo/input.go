@@ -157,11 +157,16 @@ func (c *checker) requestInput(g *start, fs *ast.ForStmt) finding {
 					return false
 				}
 			}
+			// The earliest read of the items the goroutine uses: the first input of the
+			// iteration, the same on every run (not the map's order).
+			var first *src
 			for v := range uses {
-				if it, ok := items[v]; ok {
-					find = c.inputOf(g, it.n, it.ch)
-					return false
+				if it, ok := items[v]; ok && (first == nil || it.n.Pos() < first.n.Pos()) {
+					first = &it
 				}
+			}
+			if first != nil {
+				find = c.inputOf(g, first.n, first.ch)
 			}
 			return false
 		case *ast.AssignStmt:
