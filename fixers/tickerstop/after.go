@@ -6,7 +6,6 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
-	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
@@ -63,7 +62,7 @@ func checkAfter(pass *analysis.Pass, m *model.Model, cur inspector.Cursor) {
 		return // at most one timer is left pending, when the function returns
 	}
 	call := cur.Node().(*ast.CallExpr)
-	if strings.HasSuffix(pass.Fset.File(call.Pos()).Name(), "_test.go") {
+	if isTestFile(pass, call) {
 		return // the timers of a test's loop live as long as the test: not worth a change
 	}
 	d := analysis.Diagnostic{

@@ -39,7 +39,8 @@
 // new ticker in the same function (so no run shares its ticker with an earlier one).
 //
 // time.Tick in a function that can return once it has made the ticker is reported
-// without a fix.
+// without a fix. In _test.go files, where a ticker lives as long as the test binary,
+// time.Tick and tickers without a fix are not reported.
 //
 // time.After in a select inside a loop whose other cases may go round the loop while the
 // timer waits leaves one timer per iteration pending (outside _test.go files, where the

@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"go/version"
 	"slices"
+	"strings"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
 	"github.com/concfix/concfix/fixers/internal/model"
@@ -109,6 +110,9 @@ func checkNew(pass *analysis.Pass, m *model.Model, callCur inspector.Cursor, nam
 		d.Message = "timer from time.NewTimer is never stopped: before Go 1.23 it lives until it fires"
 	}
 	refuse := func(why string) {
+		if isTestFile(pass, call) {
+			return // without a fix, a test's ticker is not worth a report: it lives as long as the test binary
+		}
 		fixkit.Refuse(pass, d, call.Pos(), why)
 	}
 	_, fnCur, body := enclosing(m, callCur)
@@ -394,6 +398,9 @@ func checkTick(pass *analysis.Pass, m *model.Model, cur inspector.Cursor) {
 		return
 	}
 	call := cur.Node().(*ast.CallExpr)
+	if isTestFile(pass, call) {
+		return // a test's ticker lives as long as the test binary: not worth a change
+	}
 	pass.Report(analysis.Diagnostic{
 		Pos:     call.Pos(),
 		End:     call.End(),
@@ -401,7 +408,6 @@ func checkTick(pass *analysis.Pass, m *model.Model, cur inspector.Cursor) {
 	})
 }
 
-// checkAfter reports time.After in a select case inside a loop.
 // canReturn reports whether the function can return once it has evaluated the node at
 // (rather than loop forever or end in a call that does not return, by the model's
 // no-return policy): a return before the ticker is made does not leak it (nsq's to_nsq
@@ -497,4 +503,9 @@ func endlessRangeDone(info *types.Info, b *cfg.Block) bool {
 		return f.Pkg() != nil && f.Pkg().Path() == "time"
 	}
 	return false
+}
+
+// isTestFile reports whether n is in a _test.go file.
+func isTestFile(pass *analysis.Pass, n ast.Node) bool {
+	return strings.HasSuffix(pass.Fset.File(n.Pos()).Name(), "_test.go")
 }
