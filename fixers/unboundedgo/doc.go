@@ -50,6 +50,9 @@
 //     a semaphore channel), or calls semaphore Acquire, itself or in a function of the
 //     package it calls;
 //   - the goroutine is a worker that ranges over, or loops receiving from, a channel;
+//   - for an input, the goroutine (a literal) starts by waiting on a channel that the
+//     loop body makes and closes: it ends with its iteration (the stopper of a watch
+//     loop);
 //   - for errgroup.Group.Go, the group is a local variable with a SetLimit call (a group
 //     that is not local is not reported: its limit may be set elsewhere).
 //

@@ -114,6 +114,9 @@ func (c *checker) check(cur inspector.Cursor, fn ast.Expr, args []ast.Expr) {
 		if c.callerSupplied(f, find.src) || c.limitedListener(find.src) {
 			return
 		}
+		if find.input && c.endsWithIteration(fn, body) {
+			return
+		}
 		if find.throttled(c, body) || c.limitedGoroutine(fn) {
 			if find.limit == nil || !c.deadLimit(find.limit) {
 				return
@@ -574,4 +577,65 @@ func (c *checker) limitedListener(src ast.Node) bool {
 		}
 	}
 	return true
+}
+
+// endsWithIteration reports whether the goroutine, a function literal, starts by waiting
+// on a channel that the loop body makes and closes (outside function literals): it ends
+// with its iteration, so the loop never runs more than a few at once. That is the
+// stopper of a watch loop, which stops each iteration's watcher on exit or when the
+// iteration closes its done channel (asim/go-micro v3.7.1 config/default.go and
+// api/router/registry/registry.go).
+func (c *checker) endsWithIteration(fn ast.Expr, body *ast.BlockStmt) bool {
+	lit, ok := ast.Unparen(fn).(*ast.FuncLit)
+	if !ok || len(lit.Body.List) == 0 || body == nil {
+		return false
+	}
+	info := c.pass.TypesInfo
+	closed := make(map[types.Object]bool)
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && len(n.Args) == 1 {
+				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
+					if ch, ok := ast.Unparen(n.Args[0]).(*ast.Ident); ok {
+						if v, ok := info.Uses[ch].(*types.Var); ok && body.Pos() <= v.Pos() && v.Pos() < body.End() {
+							closed[v] = true
+						}
+					}
+				}
+			}
+		}
+		return true
+	})
+	if len(closed) == 0 {
+		return false
+	}
+	recvFrom := func(e ast.Expr) bool {
+		u, ok := ast.Unparen(e).(*ast.UnaryExpr)
+		if !ok || u.Op != token.ARROW {
+			return false
+		}
+		id, ok := ast.Unparen(u.X).(*ast.Ident)
+		return ok && closed[info.Uses[id]]
+	}
+	switch first := lit.Body.List[0].(type) {
+	case *ast.ExprStmt:
+		return recvFrom(first.X)
+	case *ast.SelectStmt:
+		for _, st := range first.Body.List {
+			switch comm := st.(*ast.CommClause).Comm.(type) {
+			case *ast.ExprStmt:
+				if recvFrom(comm.X) {
+					return true
+				}
+			case *ast.AssignStmt:
+				if len(comm.Rhs) == 1 && recvFrom(comm.Rhs[0]) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
