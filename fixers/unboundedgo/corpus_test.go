@@ -13,5 +13,6 @@ import (
 // them: each bug is reported (unboundedgo has no fix), or marked MISSED with the reason
 // (issue 14).
 func TestCorpus(t *testing.T) {
+	setLoops(t, true)
 	analysistest.Run(t, analysistest.TestData(), fixkittest.WithReasons(unboundedgo.Analyzer), "corpus")
 }

