@@ -4,9 +4,10 @@
 // (it has no fix; see corpus_test.go). Each case cites its report; the look-alikes at
 // the end are correct code that must not be reported.
 //
-// 6 cases, 5 reported (1–3 accept loops; 5, 6: a semaphore bounds the loop, but with a
-// constant or a package default instead of the declared limit, which nothing reads), 1
-// missed: 4 (by design: an exported Serve on the caller's listener). No upstream
+// 6 cases, 5 reported (1–3 accept loops, with -unboundedgo.loops, which the test sets;
+// 5, 6: a semaphore bounds the loop, but with a constant or a package default instead of
+// the declared limit, which nothing reads), 1 missed: 4 (by design: an exported Serve on
+// the caller's listener). No upstream
 // report was found for a fan-out over a collection that ignores a declared limit with
 // nothing in its place, the shape the rule reports. The look-alikes are silent (session
 // 10 reported the last: an accept loop on a field that holds a netutil.LimitListener).
