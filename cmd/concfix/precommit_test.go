@@ -43,7 +43,7 @@ func TestPreCommit(t *testing.T) {
 	)
 	leak := "package %s\n\nimport \"context\"\n\nfunc F(ctx context.Context) error {\n\tctx, _ = context.WithCancel(ctx)\n\treturn ctx.Err()\n}\n"
 	// A finding that has no fix: it fails neither hook.
-	unbounded := "package %s\n\nfunc All(items <-chan string, f func(string)) {\n\tfor it := range items {\n\t\tgo f(it)\n\t}\n}\n"
+	unbounded := "package %s\n\nfunc All(items []string, workers int, f func(string)) {\n\tfor _, it := range items {\n\t\tgo f(it)\n\t}\n}\n"
 	setup := func(t *testing.T, staged ...string) string {
 		dir := t.TempDir()
 		for _, m := range []string{"one", "two"} {
