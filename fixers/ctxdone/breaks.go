@@ -375,15 +375,13 @@ func (c *checker) replaced(f *model.Func, ch ast.Expr, loop ast.Stmt) bool {
 	return false
 }
 
-// funcAt returns the innermost function of the package whose extent holds pos, or nil.
+// funcAt returns the innermost function of the package that holds pos, or nil.
 func (c *checker) funcAt(pos token.Pos) *model.Func {
-	var in *model.Func
-	for _, f := range c.m.Funcs {
-		if f.Node.Pos() <= pos && pos < f.Node.End() && (in == nil || in.Node.Pos() <= f.Node.Pos() && f.Node.End() <= in.Node.End()) {
-			in = f
-		}
+	cur, ok := c.m.Inspector.Root().FindByPos(pos, pos)
+	if !ok {
+		return nil
 	}
-	return in
+	return c.m.Enclosing(cur)
 }
 
 func inside(outer, n ast.Node) bool { return outer.Pos() <= n.Pos() && n.End() <= outer.End() }

@@ -72,14 +72,14 @@ func checkAfter(pass *analysis.Pass, m *model.Model, cur inspector.Cursor) {
 	}
 	selCur := cc.Parent().Parent()
 	sel := selCur.Node().(*ast.SelectStmt)
-	name, why := afterFixable(pass, f, call, recv.Node(), cc.Node().(*ast.CommClause), selCur)
+	stmtCur := selCur // the statement the timer goes before: the select, or its label
+	if stmtCur.ParentEdgeKind() == edge.LabeledStmt_Stmt {
+		stmtCur = stmtCur.Parent()
+	}
+	name, why := afterFixable(pass, f, call, recv.Node(), cc.Node().(*ast.CommClause), sel, stmtCur)
 	if why != "" {
 		fixkit.Refuse(pass, d, call.Pos(), why)
 		return
-	}
-	stmtCur := selCur
-	if stmtCur.ParentEdgeKind() == edge.LabeledStmt_Stmt {
-		stmtCur = stmtCur.Parent()
 	}
 	listOwner, idx := stmtCur.Parent().Node(), stmtCur.ParentEdgeIndex()
 	fixkit.Report(pass, d, fmt.Sprintf("Use a timer that the other cases stop (%s := time.NewTimer)", name), func(fx *fixkit.Fix) error {
@@ -133,10 +133,10 @@ func checkAfter(pass *analysis.Pass, m *model.Model, cur inspector.Cursor) {
 }
 
 // afterFixable returns the name of the timer variable for the fix of the time.After call
-// received from by the comm clause cc of the select at selCur, or why there is no fix.
-func afterFixable(pass *analysis.Pass, f *model.Func, call *ast.CallExpr, recv ast.Node, cc *ast.CommClause, selCur inspector.Cursor) (string, string) {
+// received from by the comm clause cc of sel, whose statement (sel or its label) is at
+// stmtCur, or why there is no fix.
+func afterFixable(pass *analysis.Pass, f *model.Func, call *ast.CallExpr, recv ast.Node, cc *ast.CommClause, sel *ast.SelectStmt, stmtCur inspector.Cursor) (string, string) {
 	info := pass.TypesInfo
-	sel := selCur.Node().(*ast.SelectStmt)
 	if _, ok := call.Fun.(*ast.SelectorExpr); !ok {
 		return "", "time.After is not called through the package name"
 	}
@@ -146,13 +146,8 @@ func afterFixable(pass *analysis.Pass, f *model.Func, call *ast.CallExpr, recv a
 	if model.HasGoto(f.Body) {
 		return "", "the function has a goto, which could jump over the new variable"
 	}
-	stmtCur := selCur
-	if stmtCur.ParentEdgeKind() == edge.LabeledStmt_Stmt {
-		stmtCur = stmtCur.Parent()
-	}
-	switch stmtCur.ParentEdgeKind() {
-	case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
-	default:
+	list, ok := model.StmtList(stmtCur.Parent().Node())
+	if !ok {
 		return "", "the select is not a statement of a block"
 	}
 	afters := 0
@@ -178,16 +173,7 @@ func afterFixable(pass *analysis.Pass, f *model.Func, call *ast.CallExpr, recv a
 			}
 		}
 	}
-	var rest []ast.Stmt
-	switch p := stmtCur.Parent().Node().(type) {
-	case *ast.BlockStmt:
-		rest = p.List
-	case *ast.CaseClause:
-		rest = p.Body
-	case *ast.CommClause:
-		rest = p.Body
-	}
-	rest = rest[stmtCur.ParentEdgeIndex():]
+	rest := list[stmtCur.ParentEdgeIndex():]
 	for _, name := range []string{"timer", "timeout", "afterTimer"} {
 		if fixkit.FreeName(pass.Pkg, name, rest) {
 			return name, ""

@@ -77,7 +77,7 @@ func checkFields(pass *analysis.Pass, m *model.Model) {
 			case useStop, useEscape:
 				tf.bad = true
 			case useOK:
-				if receivesC(c) || rangesC(c) {
+				if readsC(c, true) {
 					tf.readers = append(tf.readers, c)
 				}
 			}
@@ -215,18 +215,6 @@ func fieldFix(pass *analysis.Pass, m *model.Model, tf *tickerField, readers []*m
 
 // isTicker reports whether t is *time.Ticker.
 func isTicker(t types.Type) bool { return isTimeType(t, "Ticker") }
-
-// rangesC reports whether the field selection at c is ranged over as x.f.C.
-func rangesC(c inspector.Cursor) bool {
-	if c.ParentEdgeKind() != edge.SelectorExpr_X {
-		return false
-	}
-	c = c.Parent()
-	for c.ParentEdgeKind() == edge.ParenExpr_X {
-		c = c.Parent()
-	}
-	return c.ParentEdgeKind() == edge.RangeStmt_X
-}
 
 // namedByInterface reports whether an interface type declared in pkg has a method name.
 func namedByInterface(pkg *types.Package, name string) bool {

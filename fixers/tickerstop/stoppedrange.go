@@ -78,24 +78,31 @@ func checkStoppedRanges(pass *analysis.Pass, m *model.Model) {
 			}
 		}
 	}
+	// The Stop and Reset calls of tickers and timers, with the function each is in.
+	type stopCall struct {
+		sel *ast.SelectorExpr
+		f   *model.Func
+	}
+	var calls []stopCall
+	for cur := range m.Inspector.Root().Preorder((*ast.CallExpr)(nil)) {
+		sel, ok := ast.Unparen(cur.Node().(*ast.CallExpr).Fun).(*ast.SelectorExpr)
+		if ok && (sel.Sel.Name == "Stop" || sel.Sel.Name == "Reset") && isTickerOrTimer(info.TypeOf(sel.X)) {
+			calls = append(calls, stopCall{sel, m.Enclosing(cur)})
+		}
+	}
 	for _, l := range loops {
 		var stopper *model.Func
 		reset := false
-		for cur := range m.Inspector.Root().Preorder((*ast.CallExpr)(nil)) {
-			call := cur.Node().(*ast.CallExpr)
-			sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-			if !ok || (sel.Sel.Name != "Stop" && sel.Sel.Name != "Reset") || !isTickerOrTimer(info.TypeOf(sel.X)) {
+		for _, sc := range calls {
+			if !l.holds(info, from, sc.sel.X) {
 				continue
 			}
-			if !l.holds(info, from, sel.X) {
-				continue
-			}
-			if sel.Sel.Name == "Reset" {
+			if sc.sel.Sel.Name == "Reset" {
 				reset = true
 				break
 			}
-			if f := m.Enclosing(cur); f != nil && f != l.f && stopper == nil {
-				stopper = f
+			if sc.f != nil && sc.f != l.f && stopper == nil {
+				stopper = sc.f
 			}
 		}
 		if reset || stopper == nil {

@@ -209,7 +209,7 @@ func checkNew(pass *analysis.Pass, m *model.Model, callCur inspector.Cursor, nam
 		case useEscape:
 			return // someone else's to stop
 		case useOK:
-			if what == "timer" && receivesC(c) {
+			if what == "timer" && readsC(c, false) {
 				stops = append(stops, c.Node()) // a timer that fired is freed
 			}
 		}
@@ -354,20 +354,26 @@ func use(info *types.Info, c inspector.Cursor) useKind {
 	return useEscape
 }
 
-// receivesC reports whether the variable at c is in a receive from its channel: <-t.C.
-func receivesC(c inspector.Cursor) bool {
+// readsC reports whether the ticker expression at c is read from as c.C: received from
+// (<-t.C), or also ranged over when ranges is set.
+func readsC(c inspector.Cursor, ranges bool) bool {
 	for c.ParentEdgeKind() == edge.ParenExpr_X {
 		c = c.Parent()
 	}
-	if c.ParentEdgeKind() != edge.SelectorExpr_X {
+	if c.ParentEdgeKind() != edge.SelectorExpr_X || c.Parent().Node().(*ast.SelectorExpr).Sel.Name != "C" {
 		return false
 	}
 	c = c.Parent()
 	for c.ParentEdgeKind() == edge.ParenExpr_X {
 		c = c.Parent()
 	}
-	u, ok := c.Parent().Node().(*ast.UnaryExpr)
-	return ok && c.ParentEdgeKind() == edge.UnaryExpr_X && u.Op == token.ARROW
+	switch c.ParentEdgeKind() {
+	case edge.UnaryExpr_X:
+		return c.Parent().Node().(*ast.UnaryExpr).Op == token.ARROW
+	case edge.RangeStmt_X:
+		return ranges
+	}
+	return false
 }
 
 // escapesValue reports whether the channel expression at c is used other than by a

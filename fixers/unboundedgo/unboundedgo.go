@@ -601,24 +601,17 @@ func (c *checker) endsWithIteration(fn ast.Expr, body *ast.BlockStmt) bool {
 		return false
 	}
 	info := c.pass.TypesInfo
+	// The channels the body itself closes (not a function literal in it), declared in it.
+	cs := c.m.Chans()
 	closed := make(map[types.Object]bool)
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.CallExpr:
-			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && len(n.Args) == 1 {
-				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
-					if ch, ok := ast.Unparen(n.Args[0]).(*ast.Ident); ok {
-						if v, ok := info.Uses[ch].(*types.Var); ok && body.Pos() <= v.Pos() && v.Pos() < body.End() {
-							closed[v] = true
-						}
-					}
-				}
-			}
+	for _, op := range cs.Ops {
+		if op.Kind != model.Close || op.Func == nil || !within(body, op.Node) || within(body, op.Func.Node) {
+			continue
 		}
-		return true
-	})
+		if v, ok := cs.Object(op.Ch).(*types.Var); ok && within(body, v) {
+			closed[v] = true
+		}
+	}
 	if len(closed) == 0 {
 		return false
 	}
@@ -648,4 +641,9 @@ func (c *checker) endsWithIteration(fn ast.Expr, body *ast.BlockStmt) bool {
 		}
 	}
 	return false
+}
+
+// within reports whether the node or object n lies in outer.
+func within(outer ast.Node, n interface{ Pos() token.Pos }) bool {
+	return outer.Pos() <= n.Pos() && n.Pos() < outer.End()
 }
