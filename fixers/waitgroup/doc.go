@@ -30,8 +30,10 @@
 // statement that roots that chain has no Add on wg before it in its function; no mutex
 // is held at the Add, and a mutex held at a call of the chain is one that the Wait's
 // function does not take; the chain (and the package's functions it calls) sends,
-// closes and calls Done on nothing, a signal the Wait's side could wait for; and the
-// Wait is outside the chain. Whether to count the outer goroutine or to make the Add
+// closes and calls Done on nothing, a signal the Wait's side could wait for; the
+// Wait's side sends on no channel that the chain receives from (a stop request that
+// the loop adding takes before it returns: robfig/cron's Stop); and the Wait is outside
+// the chain. Whether to count the outer goroutine or to make the Add
 // under a lock after a stopping check (etcd's goAttach) is its author's choice.
 //
 // wg.Done not deferred, where a return or runtime.Goexit (t.Fatal...) skips it, leaves

@@ -30,7 +30,9 @@ import (
 // at a call of the chain is an order only when the Wait's function also takes one of its
 // class. The chain's functions (and the functions of the package they call) signal
 // nothing the Wait's side could wait for: no send, no close, no Done on another
-// WaitGroup. The Wait is in a function outside the chain (nor in a literal of it).
+// WaitGroup. The Wait is in a function outside the chain (nor in a literal of it), and
+// its side (with the functions that contain it and those they call) sends on no
+// channel that the chain receives from (handsOff).
 //
 // It is reported only: whether to count the outer goroutine or to order the Add before
 // Wait by a lock and a stopping flag is its author's choice.
@@ -156,6 +158,9 @@ func (c *checker) checkAddBesideWait(cc *classCalls, a wgAt) {
 			continue
 		}
 		if len(held) > 0 && c.takesClass(w.fn, held) {
+			continue
+		}
+		if c.handsOff(w.fn, rw.chain) {
 			continue
 		}
 		name, wname := types.ExprString(a.w.recv), types.ExprString(w.w.recv)
@@ -325,4 +330,60 @@ func (c *checker) signals(f *model.Func, seen map[*model.Func]bool, depth int) b
 		return !found
 	})
 	return found
+}
+
+// handsOff reports whether the Wait's side (the function f that waits, the functions
+// that contain it, and the package's functions they call) sends on a channel that a
+// function of the chain receives from: a stop request the chain may take before it
+// stops adding (robfig/cron's Stop sends on c.stop, then waits for the jobs that run's
+// loop started), which orders the last Add before the Wait.
+func (c *checker) handsOff(f *model.Func, chain map[*model.Func]bool) bool {
+	side := make(map[*model.Func]bool)
+	var walk func(g *model.Func, depth int)
+	walk = func(g *model.Func, depth int) {
+		if side[g] || depth > maxChain {
+			return
+		}
+		side[g] = true
+		for _, h := range c.m.Locks().Calls(g) {
+			walk(h, depth+1)
+		}
+	}
+	for g := f; g != nil; g = g.Outer {
+		walk(g, 0)
+	}
+	cs := c.m.Chans()
+	recv, send := make(map[*model.Chan]bool), make(map[*model.Chan]bool)
+	for _, op := range cs.Ops {
+		ch := cs.Of(op.Ch)
+		if ch == nil || ch.Done {
+			continue
+		}
+		switch {
+		case (op.Kind == model.Recv || op.Kind == model.Range) && c.inChain(op.Func, chain):
+			recv[ch] = true
+		case op.Kind == model.Send && c.onSide(op.Func, side):
+			send[ch] = true
+		}
+	}
+	for ch := range recv {
+		if send[ch] {
+			return true
+		}
+	}
+	return false
+}
+
+// onSide reports whether f, or a literal of it that no go statement starts, is one of
+// the functions of side.
+func (c *checker) onSide(f *model.Func, side map[*model.Func]bool) bool {
+	for ; f != nil; f = f.Outer {
+		if side[f] {
+			return true
+		}
+		if len(f.Started) > 0 {
+			return false
+		}
+	}
+	return false
 }

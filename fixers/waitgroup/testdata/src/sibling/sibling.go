@@ -264,3 +264,39 @@ func (s *locked) stop() {
 	s.mu.Unlock()
 	s.wg.Wait()
 }
+
+// robfig/cron: stop sends on c.stop, which run's loop receives before it returns; only
+// then does stop wait, so no startJob can run after the Wait begins.
+type scheduler struct {
+	jobs   chan func()
+	stopc  chan struct{}
+	waiter sync.WaitGroup
+}
+
+func (c *scheduler) startJob(j func()) {
+	c.waiter.Add(1)
+	go func() {
+		defer c.waiter.Done()
+		j()
+	}()
+}
+
+func (c *scheduler) run() {
+	for {
+		select {
+		case j := <-c.jobs:
+			c.startJob(j)
+		case <-c.stopc:
+			return
+		}
+	}
+}
+
+func (c *scheduler) start() { go c.run() }
+
+func (c *scheduler) stop() {
+	c.stopc <- struct{}{}
+	go func() {
+		c.waiter.Wait()
+	}()
+}
