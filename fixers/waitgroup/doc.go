@@ -33,8 +33,8 @@
 // closes and calls Done on nothing, a signal the Wait's side could wait for; the
 // Wait's side sends on no channel that the chain receives from (a stop request that
 // the loop adding takes before it returns: robfig/cron's Stop); and the Wait is outside
-// the chain. Whether to count the outer goroutine or to make the Add
-// under a lock after a stopping check (etcd's goAttach) is its author's choice.
+// the chain. Whether to count the outer goroutine or to make the Add under a lock after
+// a stopping check (etcd's goAttach) is its author's choice.
 //
 // wg.Done not deferred, where a return or runtime.Goexit (t.Fatal...) skips it, leaves
 // wg.Wait blocked forever. So does a panic when a deferred recover stops it; an
