@@ -20,6 +20,22 @@
 // calls Done, anything given the WaitGroup) is that goroutine's Add, before its go
 // statement: it is not reported.
 //
+// wg.Add in a goroutine that wg does not count, while another goroutine may call wg.Wait,
+// races with that Wait: an Add made when the counter is zero must happen before Wait.
+// It is reported, without a fix, when wg is a sync.WaitGroup field of a struct type of
+// the package (of any value of that type) or a package-level variable; the Add's
+// function runs only in goroutines (it is started by go statements, or called only
+// from functions that are, through functions that are unexported, no interface of the
+// package names, never used as values, and call no Done on wg themselves); one go
+// statement that roots that chain has no Add on wg before it in its function; no mutex
+// is held at the Add, and a mutex held at a call of the chain is one that the Wait's
+// function does not take; the chain (and the package's functions it calls) sends,
+// closes and calls Done on nothing, a signal the Wait's side could wait for; the
+// Wait's side sends on no channel that the chain receives from (a stop request that
+// the loop adding takes before it returns: robfig/cron's Stop); and the Wait is outside
+// the chain. Whether to count the outer goroutine or to make the Add under a lock after
+// a stopping check (etcd's goAttach) is its author's choice.
+//
 // wg.Done not deferred, where a return or runtime.Goexit (t.Fatal...) skips it, leaves
 // wg.Wait blocked forever. So does a panic when a deferred recover stops it; an
 // unrecovered panic crashes the program anyway and is not reported. The fix defers

@@ -44,6 +44,7 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	c := newChecker(pass)
 	c.addInGoroutine()
+	c.addBesideWait()
 	c.doneNotDeferred()
 	c.deferInLoop()
 	c.neverDone()
@@ -83,13 +84,14 @@ type checker struct {
 	uses     map[types.Object][]inspector.Cursor // references to functions of this package (*ast.Ident)
 	reported map[token.Pos]bool
 
-	ifaceMethods map[string]bool              // names of the methods of the package's interface types (on first use)
-	doneCallers  map[*model.Func]bool         // functions that may call Done on a WaitGroup (mayDone, on first use)
-	impls        map[string][]*model.Func     // the package's methods, by name (implementations, on first use)
-	recovering   map[*model.Func]bool         // functions that call recover (on first use)
-	blocking     map[*model.Func]bool         // functions that may block (mayBlock, on first use)
-	goOf         map[*ast.GoStmt]*model.Go    // the model's go statements
-	doneWithAdd  map[*ast.BlockStmt]token.Pos // goroutines whose Done the fix of their Add (at the position) defers
+	ifaceMethods map[string]bool                    // names of the methods of the package's interface types (on first use)
+	doneCallers  map[*model.Func]bool               // functions that may call Done on a WaitGroup (mayDone, on first use)
+	impls        map[string][]*model.Func           // the package's methods, by name (implementations, on first use)
+	recovering   map[*model.Func]bool               // functions that call recover (on first use)
+	blocking     map[*model.Func]bool               // functions that may block (mayBlock, on first use)
+	goOf         map[*ast.GoStmt]*model.Go          // the model's go statements
+	doneWithAdd  map[*ast.BlockStmt]token.Pos       // goroutines whose Done the fix of their Add (at the position) defers
+	callSites    map[*model.Func][]inspector.Cursor // static calls of each function of the package (on first use)
 }
 
 func newChecker(pass *analysis.Pass) *checker {

@@ -17,7 +17,7 @@ import (
 )
 
 func TestFixes(t *testing.T) {
-	for _, pkg := range []string{"add", "done", "wait", "byvalue", "copies", "oldloop", "together", "deferloop", "nodone"} {
+	for _, pkg := range []string{"add", "done", "wait", "byvalue", "copies", "oldloop", "together", "deferloop", "nodone", "sibling"} {
 		t.Run(pkg, func(t *testing.T) {
 			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(waitgroup.Analyzer), pkg)
 		})
