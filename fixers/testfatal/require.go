@@ -97,13 +97,5 @@ func isTestingT(t types.Type) bool {
 	if p, ok := t.(*types.Pointer); ok {
 		t = p.Elem()
 	}
-	n, ok := types.Unalias(t).(*types.Named)
-	if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() != "testing" {
-		return false
-	}
-	switch n.Obj().Name() {
-	case "T", "B", "F", "TB":
-		return true
-	}
-	return false
+	return model.IsNamed(t, "testing", "T", "B", "F", "TB")
 }

@@ -77,8 +77,9 @@
 // the loop or its header uses a variable they use, when they capture loop variables
 // before go1.22, when they recover a panic or call runtime.Goexit (isolation), when the
 // goroutine is a named function, or when a return or goto leaves the loop. A WaitGroup
-// declared in the loop, and Waits that end batches started by an inner loop, are not
-// reported.
+// declared in the loop, Waits that end batches started by an inner loop, and loops in a
+// benchmark (a function with a *testing.B or *testing.PB parameter, whose iterations
+// are what it times) are not reported.
 //
 // A sync.WaitGroup, Mutex, RWMutex, Once or Cond parameter passed by value makes the
 // function work on a copy. The fix makes the parameter a pointer (&p in the body becomes

@@ -35,6 +35,9 @@ func (c *checker) waitInLoop() {
 		if contains(n, posNode(w.key.base.Pos())) {
 			continue // a WaitGroup per iteration: waiting in the loop is the point
 		}
+		if c.inBenchmark(cur) {
+			continue // one iteration at a time is what the benchmark measures
+		}
 		gos, nested := c.loopGoroutines(body, w.key)
 		if len(gos) == 0 || nested {
 			continue // no goroutine of this loop counted by wg, or batches of an inner loop
@@ -49,6 +52,25 @@ func (c *checker) waitInLoop() {
 		move, why := c.planWaitMove(cur, loop, body, gos, w)
 		c.reportFix(d, why, "Move "+name+".Wait after the loop", move)
 	}
+}
+
+// inBenchmark reports whether the loop at cur runs in a benchmark: a function with a
+// *testing.B or *testing.PB parameter contains it (for i := 0; i < b.N; i++,
+// for b.Loop(), for pb.Next(), or a helper given b). Its iterations are what the
+// benchmark times, so a Wait in them is the measured unit, not a slip (Workiva's
+// go-datastructures futures BenchmarkFuture).
+func (c *checker) inBenchmark(cur inspector.Cursor) bool {
+	for f := c.m.Enclosing(cur); f != nil; f = f.Outer {
+		if f.Sig == nil {
+			continue
+		}
+		for v := range f.Sig.Params().Variables() {
+			if p, ok := types.Unalias(v.Type()).(*types.Pointer); ok && model.IsNamed(p.Elem(), "testing", "B", "PB") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // loopGoroutines returns the go statements of the loop body (outside nested loops and

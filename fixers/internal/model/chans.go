@@ -5,6 +5,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -539,14 +540,15 @@ func IsContext(t types.Type) bool {
 // IsSyncType reports whether t is one of the named types names of package sync (not a
 // pointer to one).
 func IsSyncType(t types.Type, names ...string) bool {
+	return IsNamed(t, "sync", names...)
+}
+
+// IsNamed reports whether t is one of the named types names of the package with path
+// pkg (not a pointer to one).
+func IsNamed(t types.Type, pkg string, names ...string) bool {
 	n, ok := types.Unalias(t).(*types.Named)
-	if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() != "sync" {
+	if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() != pkg {
 		return false
 	}
-	for _, name := range names {
-		if n.Obj().Name() == name {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(names, n.Obj().Name())
 }

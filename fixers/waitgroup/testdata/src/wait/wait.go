@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"testing"
 )
 
 func fetch(context.Context, string) int { return 0 }
@@ -234,4 +235,46 @@ func other(ctx context.Context, urls []string) {
 		wg.Wait()
 	}
 	wg2.Wait()
+}
+
+// A benchmark's iterations are what it times: the Wait that ends each one is the
+// measured unit (Workiva/go-datastructures futures BenchmarkFuture). Not reported, in the
+// b.N loop, a b.Loop() loop, a RunParallel body or a helper given b.
+func BenchmarkRoundTrip(b *testing.B) {
+	completer := make(chan string)
+	var wg sync.WaitGroup
+	for i := 0; i < b.N; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-completer
+		}()
+		completer <- "test"
+		wg.Wait()
+	}
+}
+
+func BenchmarkParallel(b *testing.B) {
+	b.RunParallel(func(pb *testing.PB) {
+		var wg sync.WaitGroup
+		for pb.Next() {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+			}()
+			wg.Wait()
+		}
+	})
+}
+
+func benchHelper(b *testing.B, n int) {
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b.StopTimer()
+		}()
+		wg.Wait()
+	}
 }
