@@ -29,7 +29,8 @@
 //     suggested fix becomes a candidate of byte edits, refused in a generated file, a cgo
 //     file or a file not named; of overlapping candidates the first is kept. Shares of
 //     whole-program fixes (fixkit.Parts) are kept for later [group.go].
-//  5. verify applies the kept candidates to the current content, gofmt-formats files that
+//  5. verify applies the kept candidates to the current content, removes the imports
+//     whose last use they removed together [imports.go], gofmt-formats files that
 //     were gofmt-clean, re-parses them and type-checks again every package that holds a
 //     changed file; a candidate that breaks the build is dropped and reported, and the
 //     others' content goes into the overlay [verify.go]. Packages whose fixes overlapped

@@ -154,7 +154,7 @@ func (r *runner) contentOf(fset *token.FileSet, byFile map[string][]edit) (map[s
 		if err != nil {
 			return nil, nil, err
 		}
-		out := diff.Apply(src, es)
+		out := pruneImports(src, diff.Apply(src, es))
 		if fixkit.GofmtClean(src) {
 			if formatted, err := format.Source(out); err == nil {
 				out = formatted
