@@ -36,8 +36,8 @@
 // the chain. Whether to count the outer goroutine or to make the Add under a lock after
 // a stopping check (etcd's goAttach) is its author's choice.
 //
-// wg.Done not deferred, where a return or runtime.Goexit (t.Fatal...) skips it, leaves
-// wg.Wait blocked forever. So does a panic when a deferred recover stops it; an
+// wg.Done not deferred, where a return or runtime.Goexit (t.Fatal..., or a testify
+// require check that fails: it calls t.FailNow) skips it, leaves wg.Wait blocked forever. So does a panic when a deferred recover stops it; an
 // unrecovered panic crashes the program anyway and is not reported. The fix defers
 // wg.Done() as the goroutine's first statement and removes the other Done calls. It
 // refuses unless every path calls Done exactly once or leaves early without it, each

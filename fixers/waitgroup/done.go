@@ -306,6 +306,10 @@ func (c *checker) donePaths(gr goroutine, dones []*ast.ExprStmt) paths {
 			if isDone(node) {
 				n++
 				reached = true
+			} else if n == 0 && p.skip == "" {
+				if call := c.mayGoexit(node); call != nil {
+					p.skip, p.skipPos = types.ExprString(call.Fun)+"'s FailNow", call.Pos()
+				}
 			}
 		}
 		if n > 1 {
@@ -515,6 +519,24 @@ func (c *checker) blocks(target ast.Node) bool {
 			}
 		}
 		return !found
+	})
+	return found
+}
+
+// mayGoexit returns a call in node (outside function literals) that ends the goroutine
+// with runtime.Goexit when its check fails (model.MayGoexit: testify's require), or nil.
+func (c *checker) mayGoexit(node ast.Node) *ast.CallExpr {
+	var found *ast.CallExpr
+	ast.Inspect(node, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if found == nil && c.m.MayGoexit(n) {
+				found = n
+			}
+		}
+		return found == nil
 	})
 	return found
 }

@@ -54,6 +54,25 @@ func (m *Model) Exit(call *ast.CallExpr) ExitKind {
 // control-flow graphs.
 func (m *Model) MayReturn(call *ast.CallExpr) bool { return m.Exit(call) == Returns }
 
+// MayGoexit reports whether call ends its goroutine with runtime.Goexit only when a
+// check fails: a package-level function of testify's require (or a function of a
+// package vendoring it under that path) given a testing value first, whose failures
+// call t.FailNow. Paths go on after such a call; the goroutine may also end there.
+func (m *Model) MayGoexit(call *ast.CallExpr) bool {
+	fn, ok := typeutil.Callee(m.Info, call).(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Signature().Recv() != nil || len(call.Args) == 0 {
+		return false
+	}
+	if p := fn.Pkg().Path(); p != "github.com/stretchr/testify/require" && !strings.HasSuffix(p, "/vendor/github.com/stretchr/testify/require") {
+		return false
+	}
+	t := m.Info.TypeOf(call.Args[0])
+	if ptr, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	return IsNamed(t, "testing", "T", "B", "F", "TB")
+}
+
 // stdExit classifies the standard library's functions that do not return.
 func stdExit(fn *types.Func) ExitKind {
 	if fn.Pkg() == nil {
