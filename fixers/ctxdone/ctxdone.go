@@ -71,6 +71,10 @@ type unit struct {
 	// (issue 14), reported only with its fix while their precision on real code is
 	// being measured: without a fix it is dropped.
 	quiet bool
+	// fixMsg and prelude, when set: the fix's message, and an edit made before the
+	// items (an abandoned producer's done channel, made and closed by its spawner).
+	fixMsg  string
+	prelude func(*fixkit.Fix) error
 }
 
 // An item is one edit of a fix: a statement wrapped in a select, or a select that gains
@@ -104,6 +108,7 @@ func run(pass *analysis.Pass) (any, error) {
 			c.checkFunc(f)
 		}
 	}
+	c.checkProducers() // producer.go
 	c.settle()
 	for _, u := range c.units {
 		c.report(u)

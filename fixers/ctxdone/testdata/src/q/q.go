@@ -1,0 +1,305 @@
+// Package q: abandoned producers. A goroutine started by F sends in a loop on a channel
+// that F makes and alone receives from; F leaves its receive loop early and returns,
+// and the goroutine blocks on its next send forever.
+package q
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+type item struct{ n int }
+
+type walker struct{ items []item }
+
+func (w *walker) produce() []item { return w.items }
+
+// The pipelines leak: an error returned from inside the range.
+func (w *walker) First(limit int) (int, error) {
+	ch := make(chan item)
+	go func() {
+		defer close(ch)
+		for _, it := range w.produce() {
+			ch <- it // want `the goroutine blocks forever on ch <- it once First returns early: First stops receiving from ch at the return on line 30, and nothing else receives from it`
+		}
+	}()
+	sum := 0
+	for it := range ch {
+		if it.n < 0 {
+			return 0, errors.New("negative")
+		}
+		sum += it.n
+		if sum > limit {
+			break
+		}
+	}
+	return sum, nil
+}
+
+// A break out of the range, then a return.
+func breakOut(xs []int) int {
+	out := make(chan int)
+	go func() {
+		for _, x := range xs {
+			out <- x * 2 // want `the goroutine blocks forever on out <- x \* 2 once breakOut returns early: breakOut stops receiving from out at the break on line 52, and nothing else receives from it \(no fix: returning early would skip close\(out\)\)`
+		}
+		close(out)
+	}()
+	n := 0
+	for v := range out {
+		if v > 10 {
+			break
+		}
+		n += v
+	}
+	return n
+}
+
+// Look-alikes.
+
+// The receiver ranges until the channel is closed.
+func untilClosed(xs []int) int {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x
+		}
+	}()
+	n := 0
+	for v := range ch {
+		n += v
+	}
+	return n
+}
+
+// The early return is after the loop: the producer closed the channel.
+func returnAfter(xs []int) (int, error) {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x
+		}
+	}()
+	n := 0
+	for v := range ch {
+		n += v
+	}
+	if n < 0 {
+		return 0, errors.New("negative")
+	}
+	return n, nil
+}
+
+// Buffered to the producer's total sends.
+func buffered() int {
+	ch := make(chan int, 3)
+	go func() {
+		defer close(ch)
+		for i := 0; i < 3; i++ {
+			ch <- i
+		}
+	}()
+	for v := range ch {
+		if v == 1 {
+			return v
+		}
+	}
+	return 0
+}
+
+// A drain after the early exit.
+func drainGo(xs []int) int {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x
+		}
+	}()
+	for v := range ch {
+		if v > 1 {
+			go func() {
+				for range ch {
+				}
+			}()
+			return v
+		}
+	}
+	return 0
+}
+
+func drainLoop(xs []int) int {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x
+		}
+	}()
+	found := 0
+	for v := range ch {
+		if v > 1 {
+			found = v
+			break
+		}
+	}
+	for range ch {
+	}
+	return found
+}
+
+// The producer selects on a done channel already.
+func selects(xs []int) int {
+	ch := make(chan int)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			select {
+			case ch <- x:
+			case <-done:
+				return
+			}
+		}
+	}()
+	for v := range ch {
+		if v > 1 {
+			return v
+		}
+	}
+	return 0
+}
+
+// The channel is returned: not F's to judge.
+func returned(xs []int) <-chan int {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x
+		}
+	}()
+	for v := range ch {
+		if v > 1 {
+			return ch
+		}
+	}
+	return nil
+}
+
+type holder struct{ ch chan int }
+
+// The channel is stored in a field.
+func (h *holder) stored(xs []int) int {
+	ch := make(chan int)
+	h.ch = ch
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x
+		}
+	}()
+	for v := range ch {
+		if v > 1 {
+			return v
+		}
+	}
+	return 0
+}
+
+// The channel is stored in a slice.
+func inSlice(xs []int, all *[]chan int) int {
+	ch := make(chan int)
+	*all = append(*all, ch)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x
+		}
+	}()
+	for v := range ch {
+		if v > 1 {
+			return v
+		}
+	}
+	return 0
+}
+
+// Another goroutine sends too.
+func twoSenders(xs []int) int {
+	ch := make(chan int)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, x := range xs {
+				ch <- x
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(ch) }()
+	for v := range ch {
+		if v > 1 {
+			return v
+		}
+	}
+	return 0
+}
+
+// A context is in scope: the existing rule reports it, once.
+func withCtx(ctx context.Context, xs []int) int {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x // want `send on ch blocks without a case for ctx.Done\(\)`
+		}
+	}()
+	for v := range ch {
+		if v > 1 {
+			return v
+		}
+	}
+	return 0
+}
+
+// The receive loop runs again in an outer loop.
+func again(xs []int) int {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x
+		}
+	}()
+	n := 0
+	for n < 100 {
+		for v := range ch {
+			n += v
+			if v > 1 {
+				break
+			}
+		}
+		if n == 0 {
+			return 0
+		}
+	}
+	return n
+}
+
+// A sent once, outside loops: singlesend's.
+func once() int {
+	ch := make(chan int)
+	go func() {
+		ch <- 1
+	}()
+	for v := range ch {
+		return v
+	}
+	return 0
+}
