@@ -129,7 +129,7 @@ func (c *checker) producerUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) 
 		name = F.Obj.Name()
 	}
 	chName := types.ExprString(s.Chan)
-	u := &unit{fn: G, pos: s.Arrow, ops: []*model.ChanOp{op}}
+	u := &unit{fn: G, pos: s.Arrow, ops: []*model.ChanOp{op}, owned: ch}
 	u.msg = fmt.Sprintf("the goroutine blocks forever on %s <- %s once %s returns early: %s stops receiving from %s at the %s on line %d, and nothing else receives from it",
 		chName, types.ExprString(s.Value), name, name, chName, exitWord, c.pass.Fset.Position(exitPos).Line)
 	done := c.freeName(F, "done")

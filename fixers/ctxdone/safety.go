@@ -61,6 +61,8 @@ func (c *checker) unsafe(u *unit, planned map[*model.ChanOp]bool) (token.Pos, st
 	if pos, what := c.deferredSend(u); what != "" {
 		return pos, "a deferred send on " + what + " would block in its place"
 	}
+	c.ownClose = u.owned
+	defer func() { c.ownClose = nil }()
 	for _, it := range u.items {
 		following, loops := c.after(it.cur, u)
 		if h := c.hazardIn(following, loops); h != nil {
@@ -223,6 +225,9 @@ func (c *checker) callHazard(call *ast.CallExpr, held map[string]int) *hazard {
 	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
 		if b, ok := c.info.Uses[id].(*types.Builtin); ok {
 			if b.Name() == "close" {
+				if c.ownClose != nil && len(call.Args) == 1 && c.cs.Of(call.Args[0]) == c.ownClose {
+					return nil // an abandoned producer's close, for the receiver that left
+				}
 				return &hazard{call.Pos(), types.ExprString(call)}
 			}
 			return nil

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 )
 
 type item struct{ n int }
@@ -21,7 +22,7 @@ func (w *walker) First(limit int) (int, error) {
 	go func() {
 		defer close(ch)
 		for _, it := range w.produce() {
-			ch <- it // want `the goroutine blocks forever on ch <- it once First returns early: First stops receiving from ch at the return on line 30, and nothing else receives from it`
+			ch <- it // want `the goroutine blocks forever on ch <- it once First returns early: First stops receiving from ch at the return on line \d+, and nothing else receives from it`
 		}
 	}()
 	sum := 0
@@ -42,7 +43,7 @@ func breakOut(xs []int) int {
 	out := make(chan int)
 	go func() {
 		for _, x := range xs {
-			out <- x * 2 // want `the goroutine blocks forever on out <- x \* 2 once breakOut returns early: breakOut stops receiving from out at the break on line 52, and nothing else receives from it \(no fix: returning early would skip close\(out\)\)`
+			out <- x * 2 // want `the goroutine blocks forever on out <- x \* 2 once breakOut returns early: breakOut stops receiving from out at the break on line \d+, and nothing else receives from it`
 		}
 		close(out)
 	}()
@@ -50,6 +51,68 @@ func breakOut(xs []int) int {
 	for v := range out {
 		if v > 10 {
 			break
+		}
+		n += v
+	}
+	return n
+}
+
+// A WaitGroup's Done after the loop, not deferred: the early return would skip it.
+func doneAfter(xs []int, wg *sync.WaitGroup) int {
+	ch := make(chan int)
+	wg.Add(1)
+	go func() {
+		for _, x := range xs {
+			ch <- x // want `the goroutine blocks forever on ch <- x once doneAfter returns early: doneAfter stops receiving from ch at the return on line \d+, and nothing else receives from it \(no fix: returning early would skip wg.Done\(\)\)`
+		}
+		close(ch)
+		wg.Done()
+	}()
+	for v := range ch {
+		if v > 1 {
+			return v
+		}
+	}
+	return 0
+}
+
+// A stop flag checked before each send does not end the send itself.
+func flagged(xs []int) int {
+	ch := make(chan int)
+	var stop atomic.Bool
+	defer stop.Store(true)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			if stop.Load() {
+				return
+			}
+			ch <- x // want `the goroutine blocks forever on ch <- x once flagged returns early: flagged stops receiving from ch at the return on line \d+, and nothing else receives from it`
+		}
+	}()
+	for v := range ch {
+		if v > 1 {
+			return v
+		}
+	}
+	return 0
+}
+
+// A labelled break out of a switch around the range; the name done is taken.
+func labelled(xs []int, done bool) int {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x // want `the goroutine blocks forever on ch <- x once labelled returns early: labelled stops receiving from ch at the break on line \d+, and nothing else receives from it`
+		}
+	}()
+	n := 0
+out:
+	for v := range ch {
+		switch {
+		case v > 1 && !done:
+			break out
 		}
 		n += v
 	}
