@@ -56,8 +56,8 @@ func (c *checker) producerUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) 
 	if !ok || ch.Members[0] != v || v.Pos() < F.Body.Pos() || v.Pos() >= F.Body.End() || G.Node.Pos() <= v.Pos() && v.Pos() < G.Node.End() {
 		return nil
 	}
-	if len(c.cs.Assigned(v)) > 0 {
-		return nil
+	if len(c.cs.Assigned(v)) > 0 || isEmptyStructChan(v.Type()) {
+		return nil // set again; or a signal, of which the receiver may want only the first
 	}
 	// v := make(chan T[, n]) in F, outside loops.
 	def, ok := c.defCursor(v)
@@ -79,6 +79,7 @@ func (c *checker) producerUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) 
 		opOf[ast.Unparen(q.Ch)] = q
 	}
 	var rng *model.ChanOp
+	var recvs []*model.ChanOp
 	bad := false
 	F.Cursor.Inspect([]ast.Node{(*ast.Ident)(nil)}, func(cur inspector.Cursor) bool {
 		x := cur.Node().(*ast.Ident)
@@ -93,12 +94,60 @@ func (c *checker) producerUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) 
 			bad = bad || q.Func != G
 		case q.Kind == model.Range && q.Func == F && rng == nil:
 			rng = q
+		case q.Kind == model.Recv && q.Func == F:
+			recvs = append(recvs, q)
 		default:
 			bad = true
 		}
 		return !bad
 	})
-	if bad || rng == nil || model.InLoop(rng.Cursor) {
+	if bad || rng != nil && len(recvs) > 0 {
+		return nil
+	}
+	// The receive loop: the range, or the for { } around every receive.
+	var loopCur inspector.Cursor
+	okVars := make(map[types.Object]bool)
+	switch {
+	case rng != nil:
+		loopCur = rng.Cursor
+	case len(recvs) > 0:
+		for p := recvs[0].Cursor.Parent(); p.Valid() && p.Node() != F.Node; p = p.Parent() {
+			if l, ok := p.Node().(*ast.ForStmt); ok {
+				if l.Cond == nil && l.Init == nil && l.Post == nil {
+					loopCur = p
+				}
+				break
+			}
+			if _, ok := p.Node().(*ast.RangeStmt); ok {
+				break
+			}
+		}
+		if !loopCur.Valid() {
+			return nil
+		}
+		closes := slices.ContainsFunc(ch.Ops, func(q *model.ChanOp) bool { return q.Kind == model.Close })
+		for _, q := range recvs {
+			l := loopCur.Node()
+			if q.Node.Pos() < l.Pos() || q.Node.End() > l.End() {
+				return nil
+			}
+			// v, ok := <-ch: a way out under if !ok is the end of the stream.
+			if as, isAs := q.Cursor.Parent().Node().(*ast.AssignStmt); isAs && len(as.Lhs) == 2 && len(as.Rhs) == 1 && ast.Unparen(as.Rhs[0]) == q.Node {
+				if id, isID := as.Lhs[1].(*ast.Ident); isID {
+					if o := c.info.ObjectOf(id); o != nil {
+						okVars[o] = true
+						continue
+					}
+				}
+			}
+			if closes {
+				return nil // a zero value from <-ch may be how F sees the close
+			}
+		}
+	default:
+		return nil
+	}
+	if model.InLoop(loopCur) {
 		return nil
 	}
 	if c.sendsFit(op) || c.coveredPerRun(G, op, true) {
@@ -114,12 +163,14 @@ func (c *checker) producerUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) 
 			if _, ok := next.Node().(*ast.ReturnStmt); ok {
 				return nil
 			}
+		} else if q.Cursor.Parent().Node() == G.Body {
+			return nil // the goroutine's last statement: a sentinel that may end the stream
 		}
 		if c.carriesError(c.info.TypeOf(q.Node.(*ast.SendStmt).Value)) {
 			return nil
 		}
 	}
-	exitPos, exitWord := c.rangeExit(F, rng)
+	exitPos, exitWord := c.loopExit(F, loopCur, okVars)
 	if !exitPos.IsValid() {
 		return nil
 	}
@@ -167,14 +218,16 @@ func (c *checker) producerUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) 
 	return u
 }
 
-// rangeExit returns the first way out of the range loop rng of F other than its end, in
-// live code: a return, a goto, a break of the loop or of a statement around it, a
-// continue of an outer loop.
-func (c *checker) rangeExit(F *model.Func, rng *model.ChanOp) (token.Pos, string) {
-	loop := rng.Node.(*ast.RangeStmt)
+// loopExit returns the first way out of the receive loop at loopCur (a range over the
+// channel, or a for { } receiving from it) of F other than its end, in live code: a
+// return, a goto, a break of the loop or of a statement around it, a continue of an
+// outer loop. A way out inside if !ok, where ok is set by v, ok := <-ch, follows the
+// close and does not count.
+func (c *checker) loopExit(F *model.Func, loopCur inspector.Cursor, okVars map[types.Object]bool) (token.Pos, string) {
+	body := model.StmtBody(loopCur.Node())
 	live := liveNodes(F)
 	var own string
-	if ls, ok := rng.Cursor.Parent().Node().(*ast.LabeledStmt); ok {
+	if ls, ok := loopCur.Parent().Node().(*ast.LabeledStmt); ok {
 		own = ls.Label.Name
 	}
 	var pos token.Pos
@@ -188,6 +241,15 @@ func (c *checker) rangeExit(F *model.Func, rng *model.ChanOp) (token.Pos, string
 			switch m := m.(type) {
 			case *ast.FuncLit:
 				return false
+			case *ast.IfStmt:
+				if u, ok := ast.Unparen(m.Cond).(*ast.UnaryExpr); ok && u.Op == token.NOT {
+					if id, ok := ast.Unparen(u.X).(*ast.Ident); ok && okVars[c.info.Uses[id]] {
+						if m.Else != nil {
+							visit(m.Else, depth)
+						}
+						return false
+					}
+				}
 			case *ast.ReturnStmt:
 				if live[m] {
 					pos, word = m.Pos(), "return"
@@ -200,11 +262,11 @@ func (c *checker) rangeExit(F *model.Func, rng *model.ChanOp) (token.Pos, string
 				case token.GOTO:
 					pos, word = m.Pos(), "goto"
 				case token.BREAK:
-					if m.Label == nil && depth == 0 || m.Label != nil && !labelIn(loop.Body, m.Label.Name) {
+					if m.Label == nil && depth == 0 || m.Label != nil && !labelIn(body, m.Label.Name) {
 						pos, word = m.Pos(), "break"
 					}
 				case token.CONTINUE:
-					if m.Label != nil && m.Label.Name != own && !labelIn(loop.Body, m.Label.Name) {
+					if m.Label != nil && m.Label.Name != own && !labelIn(body, m.Label.Name) {
 						pos, word = m.Pos(), "continue"
 					}
 				}
@@ -217,7 +279,7 @@ func (c *checker) rangeExit(F *model.Func, rng *model.ChanOp) (token.Pos, string
 			return !pos.IsValid()
 		})
 	}
-	visit(loop.Body, 0)
+	visit(body, 0)
 	return pos, word
 }
 

@@ -47,6 +47,8 @@ func (c *checker) settle() {
 
 // unsafe returns why the fix of u could change more than the leak.
 func (c *checker) unsafe(u *unit, planned map[*model.ChanOp]bool) (token.Pos, string) {
+	c.ownClose = u.owned
+	defer func() { c.ownClose = nil }()
 	for _, op := range u.ops {
 		if q := c.badPeer(op, planned); q != nil {
 			return q.Node.Pos(), c.blockedMsg(q)
@@ -61,8 +63,6 @@ func (c *checker) unsafe(u *unit, planned map[*model.ChanOp]bool) (token.Pos, st
 	if pos, what := c.deferredSend(u); what != "" {
 		return pos, "a deferred send on " + what + " would block in its place"
 	}
-	c.ownClose = u.owned
-	defer func() { c.ownClose = nil }()
 	for _, it := range u.items {
 		following, loops := c.after(it.cur, u)
 		if h := c.hazardIn(following, loops); h != nil {
@@ -98,7 +98,9 @@ func (c *checker) blockedMsg(q *model.ChanOp) string {
 // otherwise, not a range loop (for a send), not protected by a planned fix.
 func (c *checker) badPeer(p *model.ChanOp, planned map[*model.ChanOp]bool) *model.ChanOp {
 	ch := c.cs.Of(p.Ch)
-	if ch == nil || ch.Done {
+	if ch == nil || ch.Done || ch == c.ownClose {
+		// An abandoned producer's channel: its receives are the spawner's, which has
+		// returned when the done channel is closed.
 		return nil
 	}
 	send := p.Kind == model.Send

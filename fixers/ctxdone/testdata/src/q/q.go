@@ -8,6 +8,7 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 type item struct{ n int }
@@ -119,7 +120,103 @@ out:
 	return n
 }
 
+// A for-select that leaves on a timeout (topfreegames/pitaya#315).
+func timeout(xs []int, d time.Duration) []int {
+	c := make(chan int)
+	go func() {
+		for _, x := range xs {
+			c <- x // want `the goroutine blocks forever on c <- x once timeout returns early: timeout stops receiving from c at the return on line \d+, and nothing else receives from it`
+		}
+	}()
+	var got []int
+	for {
+		select {
+		case v := <-c:
+			got = append(got, v)
+		case <-time.After(d):
+			return got
+		}
+	}
+}
+
+// v, ok := <-ch, and an early return after the check of ok.
+func okEarly(xs []int) error {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x // want `the goroutine blocks forever on ch <- x once okEarly returns early: okEarly stops receiving from ch at the return on line \d+, and nothing else receives from it`
+		}
+	}()
+	for {
+		v, ok := <-ch
+		if !ok {
+			return nil
+		}
+		if v < 0 {
+			return errors.New("negative")
+		}
+	}
+}
+
 // Look-alikes.
+
+// The for loop leaves only when the channel is closed.
+func okOnly(xs []int) int {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x
+		}
+	}()
+	n := 0
+	for {
+		v, ok := <-ch
+		if !ok {
+			return n
+		}
+		n += v
+	}
+}
+
+// A zero value may be how the receiver sees the close.
+func zeroIsClose(xs []*item) int {
+	ch := make(chan *item)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x
+		}
+	}()
+	n := 0
+	for {
+		v := <-ch
+		if v == nil {
+			return n
+		}
+		n += v.n
+	}
+}
+
+// A sentinel as the producer's last send.
+func sentinel(xs []int) int {
+	ch := make(chan int)
+	go func() {
+		for _, x := range xs {
+			ch <- x + 1
+		}
+		ch <- 0
+	}()
+	n := 0
+	for {
+		v := <-ch
+		if v == 0 {
+			return n
+		}
+		n += v
+	}
+}
 
 // The receiver ranges until the channel is closed.
 func untilClosed(xs []int) int {
