@@ -38,14 +38,16 @@ func (c *checker) checkProducers() {
 			}
 			if u := c.producerUnit(F, G, g, op); u != nil {
 				c.units = append(c.units, u)
-				taken[op] = true
+				for _, q := range u.ops {
+					taken[q] = true
+				}
 			}
 		}
 	}
 }
 
 // producerUnit returns the finding for the send op of the goroutine G that F starts by
-// g, or nil.
+// g, or nil. Its fix protects every blocking send of G on the channel.
 func (c *checker) producerUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) *unit {
 	ch := c.cs.Of(op.Ch)
 	id, ok := ast.Unparen(op.Ch).(*ast.Ident)
@@ -211,6 +213,19 @@ func (c *checker) producerUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) 
 		return u
 	}
 	u.items = []*item{it}
+	// The goroutine's other blocking sends on ch are abandoned too: one fix, one done.
+	for _, q := range ch.Ops {
+		if q.Kind != model.Send || q == op || q.Select != nil {
+			continue
+		}
+		it, why := c.wrapItem(q)
+		if why != "" {
+			c.refuse(u, q.Node.Pos(), why)
+			return u
+		}
+		u.items = append(u.items, it)
+		u.ops = append(u.ops, q)
+	}
 	u.ret, why = c.returnFor(G, u.exit, s.Pos())
 	if why != "" {
 		c.refuse(u, s.Pos(), why)

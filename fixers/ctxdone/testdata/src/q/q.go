@@ -159,6 +159,26 @@ func okEarly(xs []int) error {
 	}
 }
 
+// Two sends: one finding, one done channel.
+func twoSends(xs []int) int {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for _, x := range xs {
+			ch <- x // want `the goroutine blocks forever on ch <- x once twoSends returns early: twoSends stops receiving from ch at the return on line \d+, and nothing else receives from it`
+			if x > 0 {
+				ch <- -x
+			}
+		}
+	}()
+	for v := range ch {
+		if v < -5 {
+			return v
+		}
+	}
+	return 0
+}
+
 // Look-alikes.
 
 // The for loop leaves only when the channel is closed.
