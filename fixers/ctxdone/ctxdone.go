@@ -34,6 +34,9 @@ type checker struct {
 	hazMemo   map[*types.Func]*hazard
 	units     []*unit
 	unitLoops map[*ast.ForStmt]bool
+	// ownClose, while unsafe weighs an abandoned producer's fix: its channel, whose
+	// close the early return may skip (nothing receives from it any more).
+	ownClose *model.Chan
 }
 
 // An exit is what ends the goroutine: a context (ctx.Done()) or a stop channel.
@@ -71,6 +74,13 @@ type unit struct {
 	// (issue 14), reported only with its fix while their precision on real code is
 	// being measured: without a fix it is dropped.
 	quiet bool
+	// fixMsg and prelude, when set: the fix's message, and an edit made before the
+	// items (an abandoned producer's done channel, made and closed by its spawner).
+	fixMsg  string
+	prelude func(*fixkit.Fix) error
+	// owned: an abandoned producer's channel, which only the goroutine sends on and
+	// only its spawner, gone when the fix's return runs, receives from.
+	owned *model.Chan
 }
 
 // An item is one edit of a fix: a statement wrapped in a select, or a select that gains
@@ -104,6 +114,7 @@ func run(pass *analysis.Pass) (any, error) {
 			c.checkFunc(f)
 		}
 	}
+	c.checkProducers() // producer.go
 	c.settle()
 	for _, u := range c.units {
 		c.report(u)

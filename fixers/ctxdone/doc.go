@@ -45,6 +45,37 @@
 //     and writes break Label: execution goes on after the loop, which is what the break
 //     was written for.
 //
+// Abandoned producers: a goroutine literal, started once outside loops by a function
+// F, sends in a loop, blocking (not in a select), on a local channel ch that F makes
+// with ch := make(...) outside loops; the goroutine is ch's only sender, ch is not a
+// chan struct{} (a signal, of which the receiver may want only the first), is not set
+// again, and every other use of it is one receive loop of F, outside F's loops: a
+// range over ch, or a for { } whose receives from ch (statements, assignments, select
+// cases) are all inside it. ch is not stored, returned, passed to a call or captured by
+// another literal, so once F has left that loop nothing receives from it any more. F
+// can leave it before ch is closed: a return, a goto, a break of the loop or of a
+// statement around it, a continue of an outer loop, in live code; a way out under
+// if !ok, where v, ok := <-ch set ok, follows the close and does not count, and with
+// single-valued receives the goroutine must not close ch (a zero value may be how F sees
+// the close). Then the goroutine blocks on its next send forever (the pipelines leak of
+// the Go blog; seqsense/s3sync#248, topfreegames/pitaya#315). Left alone: a capacity
+// that the model proves covers the sends (as above), a goroutine whose send is its last
+// statement or followed by a return (a sentinel, or the value that makes F leave, may
+// end the stream), a value sent that carries an error, a drain after the way out (any
+// other receive of ch), and sends that the rules above already report (a context or a
+// stop channel in scope). The finding reads "the goroutine blocks forever on ch <- v once
+// F returns early: F stops receiving from ch at the return on line N, and nothing else
+// receives from it". The fix makes done := make(chan struct{}) and defer close(done)
+// right after the make of ch (done2... when F spells done) and turns the send into
+// select { case ch <- v: case <-done: return }: done is closed only when F returns, when
+// nothing can receive from ch any more. The safety rules below apply, except that the
+// early return may skip the close of ch itself (its one receiver has left), and F's own
+// receives are not peers that would block. Handing ch to a call the model cannot see
+// into (a func-typed field or parameter, an interface method, a function of another
+// package: envoyproxy/go-control-plane#370) is not reported: whether that consumer
+// stops before ch is closed is not visible, and real code gave nothing to measure such a
+// rule on.
+//
 // Goroutines with no context in scope use a stop channel instead when exactly one is in
 // scope: a chan struct{} parameter, captured variable or field of the receiver that is
 // closed somewhere in the package and never sent on, and never assigned but while its

@@ -27,7 +27,15 @@ func (c *checker) report(u *unit) {
 	if !u.exit.ctx {
 		msg = "Return when " + u.exit.expr + " is closed"
 	}
+	if u.fixMsg != "" {
+		msg = u.fixMsg
+	}
 	fixkit.Report(c.pass, d, msg, func(fx *fixkit.Fix) error {
+		if u.prelude != nil {
+			if err := u.prelude(fx); err != nil {
+				return err
+			}
+		}
 		for _, it := range u.items {
 			if it.sel != nil {
 				dsel := fx.Dst(it.sel).(*dst.SelectStmt)

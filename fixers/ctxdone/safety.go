@@ -47,6 +47,8 @@ func (c *checker) settle() {
 
 // unsafe returns why the fix of u could change more than the leak.
 func (c *checker) unsafe(u *unit, planned map[*model.ChanOp]bool) (token.Pos, string) {
+	c.ownClose = u.owned
+	defer func() { c.ownClose = nil }()
 	for _, op := range u.ops {
 		if q := c.badPeer(op, planned); q != nil {
 			return q.Node.Pos(), c.blockedMsg(q)
@@ -96,7 +98,9 @@ func (c *checker) blockedMsg(q *model.ChanOp) string {
 // otherwise, not a range loop (for a send), not protected by a planned fix.
 func (c *checker) badPeer(p *model.ChanOp, planned map[*model.ChanOp]bool) *model.ChanOp {
 	ch := c.cs.Of(p.Ch)
-	if ch == nil || ch.Done {
+	if ch == nil || ch.Done || ch == c.ownClose {
+		// An abandoned producer's channel: its receives are the spawner's, which has
+		// returned when the done channel is closed.
 		return nil
 	}
 	send := p.Kind == model.Send
@@ -223,6 +227,9 @@ func (c *checker) callHazard(call *ast.CallExpr, held map[string]int) *hazard {
 	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
 		if b, ok := c.info.Uses[id].(*types.Builtin); ok {
 			if b.Name() == "close" {
+				if c.ownClose != nil && len(call.Args) == 1 && c.cs.Of(call.Args[0]) == c.ownClose {
+					return nil // an abandoned producer's close, for the receiver that left
+				}
 				return &hazard{call.Pos(), types.ExprString(call)}
 			}
 			return nil
