@@ -277,11 +277,11 @@ func (c *checker) loopExit(F *model.Func, loopCur inspector.Cursor, okVars map[t
 				case token.GOTO:
 					pos, word = m.Pos(), "goto"
 				case token.BREAK:
-					if m.Label == nil && depth == 0 || m.Label != nil && !labelIn(body, m.Label.Name) {
+					if m.Label == nil && depth == 0 || m.Label != nil && !model.DeclaresLabel(body, m.Label.Name) {
 						pos, word = m.Pos(), "break"
 					}
 				case token.CONTINUE:
-					if m.Label != nil && m.Label.Name != own && !labelIn(body, m.Label.Name) {
+					if m.Label != nil && m.Label.Name != own && !model.DeclaresLabel(body, m.Label.Name) {
 						pos, word = m.Pos(), "continue"
 					}
 				}
@@ -296,18 +296,6 @@ func (c *checker) loopExit(F *model.Func, loopCur inspector.Cursor, okVars map[t
 	}
 	visit(body, 0)
 	return pos, word
-}
-
-// labelIn reports whether body declares the label name.
-func labelIn(body ast.Node, name string) bool {
-	found := false
-	ast.Inspect(body, func(n ast.Node) bool {
-		if ls, ok := n.(*ast.LabeledStmt); ok && ls.Label.Name == name {
-			found = true
-		}
-		return !found
-	})
-	return found
 }
 
 // freeName returns base, or base2, base3..., the first that no identifier of F's

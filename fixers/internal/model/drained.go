@@ -110,9 +110,9 @@ func (cs *Chans) drains(op *ChanOp) bool {
 			case token.GOTO:
 				ok = false
 			case token.BREAK:
-				ok = n.Label == nil && depth > 0 || n.Label != nil && n.Label.Name != own && labelInside(loop.Body, n.Label.Name)
+				ok = n.Label == nil && depth > 0 || n.Label != nil && n.Label.Name != own && DeclaresLabel(loop.Body, n.Label.Name)
 			case token.CONTINUE:
-				ok = n.Label == nil || n.Label.Name == own || labelInside(loop.Body, n.Label.Name)
+				ok = n.Label == nil || n.Label.Name == own || DeclaresLabel(loop.Body, n.Label.Name)
 			}
 		}
 		if !ok {
@@ -131,8 +131,8 @@ func (cs *Chans) drains(op *ChanOp) bool {
 	return ok
 }
 
-// labelInside reports whether body declares the label name.
-func labelInside(body ast.Node, name string) bool {
+// DeclaresLabel reports whether body declares the label name.
+func DeclaresLabel(body ast.Node, name string) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
 		if ls, ok := n.(*ast.LabeledStmt); ok && ls.Label.Name == name {
