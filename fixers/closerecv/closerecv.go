@@ -136,7 +136,7 @@ func run(pass *analysis.Pass) (any, error) {
 		if guards == nil {
 			guards = newGuards(m)
 		}
-		if guards.guarded(cl, sends) || guards.recovers(sends) || ownerCloses(cl, sends) || stopHandOff(info, cl, sends, byObj) || registrationEnded(info, cl, sends) || notStartedBefore(cl, sends) || sentBeforeCloser(cl, sends) || withdrawn(m, cl, sends) || receivedAll(m, cl) || joinedBefore(info, cl, sends, byObj) {
+		if guards.guarded(cl, sends) || guards.recovers(sends) || ownerCloses(cl, sends) || stopHandOff(info, cl, sends, byObj) || registrationEnded(info, cl, sends) || notStartedBefore(cl, sends) || sentBeforeCloser(cl, sends) || withdrawn(m, cl, sends) || receivedAll(m, cl) || joinedBefore(info, cl, sends, byObj) || lastRelease(info, cl, sends) {
 			continue
 		}
 		// One finding for the closes of a channel in one function (a close in each case of

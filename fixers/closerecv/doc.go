@@ -54,7 +54,11 @@
 // nats-server's account fetch); a close after its function has received, in a counted
 // loop, as many values as can ever be sent (the model's ReceivedAll: for i := 0; i <
 // cap(done); i++ { <-done } after the goroutines that each send once; a deferred close
-// only when no call between the defer and the loop's end may stop the function); nor a
+// only when no call between the defer and the loop's end may stop the function); a close
+// by whoever releases the last count of a reference count that every sender releases
+// after its send (if atomic.AddInt64(&left, -1) == 0 { close(ch) }, with counts taken
+// by positive Adds, each send outside loops and followed in its function by a release:
+// gocql's Session.init); nor a
 // channel whose
 // senders it cannot see (a
 // parameter whose senders are in the callers). A send on a parameter is exempt when the
