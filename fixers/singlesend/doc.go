@@ -32,7 +32,9 @@
 // once per iteration, with the same trip count (the same bound, or the same slice or map)
 // and no early exit from either, is known to receive every value (a select there may
 // have other cases that end in a call that does not return, such as t.Fatal on a
-// timeout). A path also knows the
+// timeout). So is a fan-out loop whose go statements a counter counts (n++ next to the
+// go statement: the loop may skip items) followed by for n > 0 { <-ch; n-- }, when
+// nothing returns or jumps in between and nothing else writes n (gocql's SetHosts). A path also knows the
 // values of the function's boolean flags (model.Flags: locals that only constants
 // assign), so a `for !done` loop whose only `done = true` follows the receive ends only
 // after it.

@@ -25,6 +25,7 @@ func (ck *check) newFlow(active []*sender) *flow {
 	fa.placeCalls(ck.recvCalls)
 	gos := goCursors(ck.fn.Cursor.Child(body), active)
 	fa.matchFanIn(gos) // after the comm clauses
+	fa.matchCountedFanIn(gos)
 	fa.matchFanInCall(gos)
 	fa.countedLoops(body)
 	return fa

@@ -2,6 +2,9 @@ package singlesend
 
 import (
 	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
 
 	"github.com/concfix/concfix/fixers/internal/cfg"
 	"github.com/concfix/concfix/fixers/internal/model"
@@ -238,4 +241,158 @@ func (fa *flow) recvCase(sel *ast.SelectStmt) *ast.CommClause {
 func (fa *flow) tripKey(n ast.Node) string {
 	key, _ := fa.fn.TripKey(n)
 	return key
+}
+
+// matchCountedFanIn recognises the fan-out/fan-in shape whose goroutines a counter
+// counts (gocql's policyConnPool.SetHosts):
+//
+//	n := 0
+//	for _, h := range hosts { if skip(h) { continue }; n++; go func() { ch <- v }() }
+//	for n > 0 { <-ch; n-- }
+//
+// where n++ is the statement just before or after the go statement in its loop body,
+// the fan-in loop follows the fan-out loop in the same block, its body holds one
+// top-level receive and n-- and cannot leave it early, nothing between the two loops or
+// in the fan-out loop returns or jumps (break and continue of the loop itself may skip
+// goroutines, which the counter then does not count), and nothing else writes n or takes
+// its address. Every goroutine counted is then received: the pair is left out of the
+// count, as matchFanIn does.
+func (fa *flow) matchCountedFanIn(gos []inspector.Cursor) {
+	for _, g := range gos {
+		if fa.neutral[g.Node()] || g.ParentEdgeKind() != edge.BlockStmt_List || !isLoopBody(g.Parent()) {
+			continue
+		}
+		inc := fa.counterBeside(g)
+		if inc == nil {
+			continue
+		}
+		n := fa.info.Uses[inc.X.(*ast.Ident)]
+		l1 := g.Parent().Parent()
+		if l1.ParentEdgeKind() != edge.BlockStmt_List || jumpsOut(loopBody(l1.Node())) {
+			continue
+		}
+		for sib, ok := l1.NextSibling(); ok; sib, ok = sib.NextSibling() {
+			loop, ok := sib.Node().(*ast.ForStmt)
+			if !ok || !fa.whilePositive(loop, n) {
+				if _, br := sib.Node().(*ast.BranchStmt); br || jumpsOut(sib.Node()) {
+					break
+				}
+				continue
+			}
+			dec := fa.topLevelIncDec(loop.Body, n, token.DEC)
+			recv := fa.oneTopLevelRecv(loop.Body)
+			if dec == nil || recv == nil || fa.neutral[recv] || leavesEarly(loop) || !fa.onlyWrites(n, inc, dec, l1.Node().Pos()) {
+				break
+			}
+			if fa.neutral == nil {
+				fa.neutral = make(map[ast.Node]bool)
+			}
+			fa.neutral[g.Node()] = true
+			fa.neutral[recv] = true
+			break
+		}
+	}
+}
+
+// counterBeside returns the statement n++ just before or after the go statement g, n an
+// integer local variable, or nil.
+func (fa *flow) counterBeside(g inspector.Cursor) *ast.IncDecStmt {
+	var sibs []inspector.Cursor
+	if p, ok := g.PrevSibling(); ok {
+		sibs = append(sibs, p)
+	}
+	if n, ok := g.NextSibling(); ok {
+		sibs = append(sibs, n)
+	}
+	for _, s := range sibs {
+		if inc, ok := s.Node().(*ast.IncDecStmt); ok && inc.Tok == token.INC {
+			if id, ok := inc.X.(*ast.Ident); ok {
+				if v, ok := fa.info.Uses[id].(*types.Var); ok && !v.IsField() && isInt(v.Type()) && v.Parent() != nil && v.Parent() != v.Pkg().Scope() {
+					return inc
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// isInt reports whether t is an integer type.
+func isInt(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsInteger != 0
+}
+
+// whilePositive reports whether loop is for n > 0 { ... } or for n != 0 { ... }.
+func (fa *flow) whilePositive(loop *ast.ForStmt, n types.Object) bool {
+	b, ok := ast.Unparen(loop.Cond).(*ast.BinaryExpr)
+	if loop.Init != nil || loop.Post != nil || !ok || b.Op != token.GTR && b.Op != token.NEQ {
+		return false
+	}
+	id, ok := ast.Unparen(b.X).(*ast.Ident)
+	tv := fa.info.Types[b.Y]
+	return ok && fa.info.Uses[id] == n && tv.Value != nil && constant.Sign(tv.Value) == 0
+}
+
+// topLevelIncDec returns the statement n++ or n-- (by tok) among body's statements.
+func (fa *flow) topLevelIncDec(body *ast.BlockStmt, n types.Object, tok token.Token) *ast.IncDecStmt {
+	for _, st := range body.List {
+		if s, ok := st.(*ast.IncDecStmt); ok && s.Tok == tok {
+			if id, ok := s.X.(*ast.Ident); ok && fa.info.Uses[id] == n {
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+// onlyWrites reports whether the function writes n only in its declaration (before
+// from), by inc and by dec, and never takes its address.
+func (fa *flow) onlyWrites(n types.Object, inc, dec *ast.IncDecStmt, from token.Pos) bool {
+	ok := true
+	ast.Inspect(fa.fn.Root().Node, func(x ast.Node) bool {
+		switch x := x.(type) {
+		case *ast.IncDecStmt:
+			if x != inc && x != dec && refersTo(fa.info, x.X, n) {
+				ok = false
+			}
+		case *ast.AssignStmt:
+			for _, l := range x.Lhs {
+				if refersTo(fa.info, l, n) && x.Pos() >= from {
+					ok = false
+				}
+			}
+		case *ast.UnaryExpr:
+			if x.Op == token.AND && refersTo(fa.info, x.X, n) {
+				ok = false
+			}
+		}
+		return ok
+	})
+	return ok
+}
+
+// refersTo reports whether e is an identifier denoting obj.
+func refersTo(info *types.Info, e ast.Expr, obj types.Object) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	return ok && (info.Uses[id] == obj || info.Defs[id] == obj)
+}
+
+// jumpsOut reports whether n holds (outside function literals) a return, a goto or a
+// labelled break or continue: a way past the statements after it.
+func jumpsOut(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		switch m := m.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			found = true
+		case *ast.BranchStmt:
+			if m.Tok == token.GOTO || m.Label != nil {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
