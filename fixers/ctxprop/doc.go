@@ -147,7 +147,8 @@
 //     context.Background() }` first thing, or that never compare it with nil and only
 //     call its methods or pass it to such exported functions (influxdata/influxdb#18137);
 //   - a value that is given its context later by a method of its own type
-//     (req.WithContext(ctx));
+//     (req.WithContext(ctx)), or handed to a call together with a context (c.Do(ctx,
+//     req): the callee attaches it, and may accept a nil one that the twin refuses);
 //   - a standard library twin newer than the file's Go version (a table generated from
 //     GOROOT/api and embedded: package internal/stdapi);
 //   - calls of generic functions and methods (their twin, if any, is not looked up), and

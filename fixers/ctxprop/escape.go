@@ -295,14 +295,21 @@ func (ck *checker) completed(callCur inspector.Cursor, lhs []ast.Expr, fn ast.No
 }
 
 // getsContext reports whether fn calls a method on v that takes a context.Context and
-// returns a value of v's type (req.WithContext(ctx), req.Clone(ctx)): the code gives the
-// value its context itself.
+// returns a value of v's type (req.WithContext(ctx), req.Clone(ctx)), or hands v to a
+// call together with a context (c.Do(ctx, req)): the code gives the value its context
+// itself, or leaves that to the callee, which may also accept what the twin would not
+// (prometheus/client_golang's httpClient.Do attaches ctx only when it is not nil, and
+// http.NewRequestWithContext refuses a nil one).
 func (ck *checker) getsContext(v *types.Var, fn ast.Node) bool {
 	found := false
 	ast.Inspect(fn, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok || found {
 			return !found
+		}
+		if ck.handedWithContext(call, v) {
+			found = true
+			return false
 		}
 		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 		if !ok {
@@ -326,4 +333,20 @@ func (ck *checker) getsContext(v *types.Var, fn ast.Node) bool {
 		return true
 	})
 	return found
+}
+
+// handedWithContext reports whether call passes v and, in another argument, a value of
+// type context.Context.
+func (ck *checker) handedWithContext(call *ast.CallExpr, v *types.Var) bool {
+	passes, withCtx := false, false
+	for _, a := range call.Args {
+		if id, ok := ast.Unparen(a).(*ast.Ident); ok && ck.pass.TypesInfo.Uses[id] == v {
+			passes = true
+			continue
+		}
+		if t := ck.pass.TypesInfo.TypeOf(a); t != nil && ck.isCtx(t) {
+			withCtx = true
+		}
+	}
+	return passes && withCtx
 }
