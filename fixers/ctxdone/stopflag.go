@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"github.com/concfix/concfix/fixers/internal/model"
 	"golang.org/x/tools/go/ast/inspector"
@@ -43,12 +44,29 @@ func (c *checker) checkStopFlags(taken map[*model.ChanOp]bool) {
 func (c *checker) stopFlagUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) *unit {
 	ch := c.cs.Of(op.Ch)
 	id, ok := ast.Unparen(op.Ch).(*ast.Ident)
-	if ch == nil || !ok || ch.Done || len(ch.Makes) != 1 || len(ch.Members) != 1 {
+	if ch == nil || !ok || ch.Done || len(ch.Makes) != 1 {
 		return nil
 	}
 	v, ok := c.info.Uses[id].(*types.Var)
-	if !ok || ch.Members[0] != v || !c.localOf(F, G, v) || len(c.cs.Assigned(v)) > 0 {
+	if !ok || !slices.Contains(ch.Members, types.Object(v)) || !c.localOf(F, G, v) || len(c.cs.Assigned(v)) > 0 {
 		return nil
+	}
+	// The other members are parameters of functions of the package that F hands v to,
+	// which only receive from them.
+	var consumers []*model.ChanOp
+	for _, o := range ch.Members {
+		if o == v {
+			continue
+		}
+		p, ok := o.(*types.Var)
+		if !ok || p.IsField() || p.Kind() != types.ParamVar {
+			return nil
+		}
+		q, ok := c.consumerOps(p, ch)
+		if !ok {
+			return nil
+		}
+		consumers = append(consumers, q...)
 	}
 	def, ok := c.defCursor(v)
 	if !ok {
@@ -103,6 +121,10 @@ func (c *checker) stopFlagUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) 
 	if bad || handedTo == nil {
 		return nil
 	}
+	// A consumer of the package must be able to stop receiving before the close.
+	if len(consumers) > 0 && !c.leavesEarly(consumers) {
+		return nil
+	}
 	if c.sendsFit(op) || c.coveredPerRun(G, op, true) {
 		return nil
 	}
@@ -142,8 +164,13 @@ func (c *checker) stopFlagUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) 
 	u := &unit{fn: G, pos: s.Arrow, ops: []*model.ChanOp{op}}
 	u.msg = fmt.Sprintf("the goroutine checks %s, which %s sets when it returns, only between sends: once %s has returned, nothing receives from %s and it blocks on %s <- %s forever (select on a done channel that %s closes instead)",
 		flagName, name, name, chName, chName, types.ExprString(s.Value), name)
-	c.refuse(u, s.Pos(), fmt.Sprintf("%s is handed to %s, whose code cannot be seen: whether it still receives once %s returns, and so where a done channel belongs, is not known",
-		chName, types.ExprString(handedTo), name))
+	if len(consumers) == 0 {
+		c.refuse(u, s.Pos(), fmt.Sprintf("%s is handed to %s, whose code cannot be seen: whether it still receives once %s returns, and so where a done channel belongs, is not known",
+			chName, types.ExprString(handedTo), name))
+	} else {
+		c.refuse(u, s.Pos(), fmt.Sprintf("%s is handed to %s, which can stop receiving before it is closed: the fix would select on a done channel that %s closes when it returns, and this rule only reports",
+			chName, types.ExprString(handedTo), name))
+	}
 	return u
 }
 
@@ -346,4 +373,81 @@ func (c *checker) setOnExit(F *model.Func, g *model.Go, x ast.Expr, o types.Obje
 		return true
 	})
 	return found
+}
+
+// consumerOps returns the operations on the parameter p of class ch, when every use of
+// p is the channel of a receive or a range of the function that declares p.
+func (c *checker) consumerOps(p *types.Var, ch *model.Chan) ([]*model.ChanOp, bool) {
+	var P *model.Func
+	for _, f := range c.m.Funcs {
+		if f.Sig != nil && f.Body != nil && slices.Contains(slices.Collect(f.Sig.Params().Variables()), p) {
+			P = f
+		}
+	}
+	if P == nil {
+		return nil, false
+	}
+	opOf := make(map[ast.Node]*model.ChanOp)
+	for _, q := range ch.Ops {
+		opOf[ast.Unparen(q.Ch)] = q
+	}
+	var ops []*model.ChanOp
+	bad := false
+	P.Cursor.Inspect([]ast.Node{(*ast.Ident)(nil)}, func(cur inspector.Cursor) bool {
+		x := cur.Node().(*ast.Ident)
+		if c.info.Uses[x] != p {
+			return true
+		}
+		q := opOf[x]
+		if q == nil || q.Func != P || q.Kind != model.Recv && q.Kind != model.Range {
+			bad = true
+			return false
+		}
+		ops = append(ops, q)
+		return true
+	})
+	return ops, !bad && len(ops) > 0
+}
+
+// leavesEarly reports whether the receives ops, all of one function, are in one
+// receive loop (a range over the channel, or a for { } around every receive) that the
+// function can leave before the channel is closed (loopExit).
+func (c *checker) leavesEarly(ops []*model.ChanOp) bool {
+	P := ops[0].Func
+	var loopCur inspector.Cursor
+	okVars := make(map[types.Object]bool)
+	for _, q := range ops {
+		if q.Func != P {
+			return false
+		}
+		var l inspector.Cursor
+		if q.Kind == model.Range {
+			l = q.Cursor
+		} else {
+			for p := q.Cursor.Parent(); p.Valid() && p.Node() != P.Node; p = p.Parent() {
+				if f, ok := p.Node().(*ast.ForStmt); ok {
+					if f.Cond == nil && f.Init == nil && f.Post == nil {
+						l = p
+					}
+					break
+				}
+				if _, ok := p.Node().(*ast.RangeStmt); ok {
+					break
+				}
+			}
+			if as, ok := q.Cursor.Parent().Node().(*ast.AssignStmt); ok && len(as.Lhs) == 2 && len(as.Rhs) == 1 && ast.Unparen(as.Rhs[0]) == q.Node {
+				if id, ok := as.Lhs[1].(*ast.Ident); ok {
+					if o := c.info.ObjectOf(id); o != nil {
+						okVars[o] = true
+					}
+				}
+			}
+		}
+		if !l.Valid() || loopCur.Valid() && l.Node() != loopCur.Node() {
+			return false
+		}
+		loopCur = l
+	}
+	pos, _ := c.loopExit(P, loopCur, okVars)
+	return pos.IsValid()
 }

@@ -258,3 +258,93 @@ func Cleared(stream Stream) error {
 	atomic.StoreInt32(&busy, 0)
 	return err
 }
+
+type visible struct{}
+
+// The consumer is a method of the package that can stop receiving before the close
+// (go-control-plane v0.9.5, pkg/server/v2/server.go).
+func (s *visible) process(reqCh <-chan *Req) error {
+	for {
+		select {
+		case req, more := <-reqCh:
+			if !more {
+				return nil
+			}
+			if req.N < 0 {
+				return errBad
+			}
+		}
+	}
+}
+
+func (s *visible) handler(stream Stream) error {
+	reqCh := make(chan *Req)
+	reqStop := int32(0)
+	go func() {
+		for {
+			req, err := stream.Recv()
+			if atomic.LoadInt32(&reqStop) != 0 {
+				return
+			}
+			if err != nil {
+				close(reqCh)
+				return
+			}
+			reqCh <- req // want `the goroutine checks reqStop, which handler sets when it returns, only between sends: .*no fix: reqCh is handed to s.process, which can stop receiving before it is closed`
+		}
+	}()
+	err := s.process(reqCh)
+	atomic.StoreInt32(&reqStop, 1)
+	return err
+}
+
+var errBad error
+
+// A consumer of the package that drains until the close: the handler returns only
+// once the goroutine has closed the channel.
+func drain(reqCh <-chan *Req) error {
+	for range reqCh {
+	}
+	return nil
+}
+
+func Drained(stream Stream) error {
+	reqCh := make(chan *Req)
+	var stop atomic.Bool
+	go func() {
+		for {
+			req, err := stream.Recv()
+			if err != nil {
+				close(reqCh)
+				return
+			}
+			if stop.Load() {
+				return
+			}
+			reqCh <- req
+		}
+	}()
+	err := drain(reqCh)
+	stop.Store(true)
+	return err
+}
+
+// A consumer of the package that passes the channel on.
+func forward(reqCh <-chan *Req) error { return consume(reqCh) }
+
+func Forwarded(stream Stream) error {
+	reqCh := make(chan *Req)
+	var stop atomic.Bool
+	go func() {
+		for {
+			req, err := stream.Recv()
+			if err != nil || stop.Load() {
+				return
+			}
+			reqCh <- req
+		}
+	}()
+	err := forward(reqCh)
+	stop.Store(true)
+	return err
+}
