@@ -103,6 +103,10 @@ func (c *checker) stopFlagUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) 
 			bad = true
 			return false
 		}
+		if tv, ok := c.info.Types[call.Fun]; ok && tv.IsType() {
+			bad = true // a conversion: the value goes on
+			return false
+		}
 		if _, ok := cur.Parent().Parent().Node().(*ast.GoStmt); ok {
 			bad = true
 			return false
@@ -125,7 +129,7 @@ func (c *checker) stopFlagUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) 
 	if len(consumers) > 0 && !c.leavesEarly(consumers) {
 		return nil
 	}
-	if c.sendsFit(op) || c.coveredPerRun(G, op, true) {
+	if c.sendsFit(op) || c.coveredPerRun(G, op, true) || c.semaphore(op) || c.drained(op) || c.reply(op) {
 		return nil
 	}
 	// The loop of G around the send checks the flag and returns.

@@ -348,3 +348,21 @@ func Forwarded(stream Stream) error {
 	stop.Store(true)
 	return err
 }
+
+// The channel is converted and returned: its receivers outlive the function.
+func Converted(stream Stream) (<-chan *Req, func()) {
+	reqCh := make(chan *Req)
+	var stop atomic.Bool
+	go func() {
+		for {
+			req, err := stream.Recv()
+			if err != nil || stop.Load() {
+				return
+			}
+			reqCh <- req
+		}
+	}()
+	out := (<-chan *Req)(reqCh)
+	stop.Store(true)
+	return out, func() {}
+}
