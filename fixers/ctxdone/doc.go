@@ -72,9 +72,36 @@
 // early return may skip the close of ch itself (its one receiver has left), and F's own
 // receives are not peers that would block. Handing ch to a call the model cannot see
 // into (a func-typed field or parameter, an interface method, a function of another
-// package: envoyproxy/go-control-plane#370) is not reported: whether that consumer
-// stops before ch is closed is not visible, and real code gave nothing to measure such a
-// rule on.
+// package: envoyproxy/go-control-plane#370) is not reported by this rule: whether that
+// consumer stops before ch is closed is not visible, and real code gave nothing to
+// measure such a rule on. The stop-flag rule below reports that case when the spawner
+// says, by a flag, that the goroutine must end when it returns.
+//
+// Stop flags checked between sends: a goroutine literal G, started once outside loops
+// by a function F, sends in a loop, blocking (not in a select), on a channel ch that F
+// makes with ch := make(...) outside loops; G is ch's only sender (and closer), ch is not
+// set again, and F's only other uses of ch are arguments of synchronous calls (no go
+// statement, no other literal, no field, variable, return or send): a func value, an
+// interface method, a function of another package, or a function of the package whose
+// parameter is used only to receive, in one receive loop that it can leave before ch is
+// closed (as above). The loop of G around the send has an if whose condition reads a stop
+// flag (atomic.LoadInt32(&x) != 0 or == 1, and LoadInt64, LoadUint32, LoadUint64;
+// x.Load() of an atomic.Bool, x.Load() != 0 or == 1 of an atomic.Int32, Int64, Uint32,
+// Uint64; either side of ||) and whose body returns; x is a local variable of F or a
+// field, and F sets it to a non-zero constant (atomic.StoreInt32(&x, 1), x.Store(true))
+// on its way out: in a deferred call, a statement of a deferred literal, or a statement
+// of its body outside loops and literals after the go statement. The flag says that G
+// must end when F returns, but G reads it only between sends: once F has returned,
+// nothing receives from ch, and G blocks on the send without seeing the flag
+// (envoyproxy/go-control-plane#370, found by gRPC-Go's leak checker). The finding reads
+// "the goroutine checks x, which F sets when it returns, only between sends: once F has
+// returned, nothing receives from ch and it blocks on ch <- v forever (select on a done
+// channel that F closes instead)", without a fix: the consumer is code that cannot be
+// seen, or, when it is the package's, the rule only reports. Left alone: a capacity that
+// the model proves covers the sends, a flag set only inside a loop, only by another
+// function, to zero, or before the go statement, a flag read whose if does not return,
+// a channel stored or started with go, a consumer of the package that drains until the
+// close or passes the channel on, and sends the rules above report.
 //
 // Goroutines with no context in scope use a stop channel instead when exactly one is in
 // scope: a chan struct{} parameter, captured variable or field of the receiver that is

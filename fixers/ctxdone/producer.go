@@ -44,6 +44,7 @@ func (c *checker) checkProducers() {
 			}
 		}
 	}
+	c.checkStopFlags(taken) // stopflag.go
 }
 
 // producerUnit returns the finding for the send op of the goroutine G that F starts by
