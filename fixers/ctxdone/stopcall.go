@@ -69,9 +69,7 @@ func (c *checker) checkStopFlagCalls(taken map[*model.ChanOp]bool) {
 			if setter == "" {
 				return true
 			}
-			for _, u := range c.flagCallUnits(G, M, loop, flag, setter, taken, reported) {
-				c.units = append(c.units, u)
-			}
+			c.units = append(c.units, c.flagCallUnits(G, M, loop, flag, setter, taken, reported)...)
 			return true
 		})
 	}
