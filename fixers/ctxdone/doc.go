@@ -114,8 +114,8 @@
 // send (not in a select) in its own body or in a function of the package that the loop
 // calls statically (two levels at most), on an unbuffered channel held in a field that
 // the end-of-life method (with its literals and the functions it calls, two levels)
-// never refers to, that G never receives from, and that the model does not prove has
-// room. The flag cannot reach the blocked send, and nothing the end-of-life method does
+// never refers to, that nothing of the package receives from but its tests (the
+// receiver is out of view), and that the model does not prove has room. The flag cannot reach the blocked send, and nothing the end-of-life method does
 // unblocks it (moby/moby#51301: the ring logger's run blocked in the wrapped logger's
 // Log on l.c <- msg after Close). The finding, at the call in G's loop (or at the send),
 // reads "run returns when r.closed is set, which Close does, but it blocks in
@@ -125,7 +125,8 @@
 // end-of-life method that closes, sends on or passes on the send's channel (or one of
 // its class), a callee whose send is in a select, a flag set only by another method
 // (Pause) or to zero, a flag read whose if does not return, a buffered channel, a local
-// channel (a consumer in view is stopflag's), and a channel the goroutine receives from.
+// channel (a consumer in view is stopflag's), and a channel that the goroutine or any
+// other code of the package receives from.
 //
 // Goroutines with no context in scope use a stop channel instead when exactly one is in
 // scope: a chan struct{} parameter, captured variable or field of the receiver that is

@@ -277,3 +277,42 @@ func (r *reopen) run() {
 }
 
 func (r *reopen) Close() { r.closed.Store(false) }
+
+// The channel's receiver is in view: a consumer of the package that ranges over it for
+// good, so the send does not block for ever.
+type drained struct{ c chan *msg }
+
+func newDrained(handle func(*msg)) *drained {
+	d := &drained{c: make(chan *msg)}
+	go func() {
+		for m := range d.c {
+			handle(m)
+		}
+	}()
+	return d
+}
+
+func (d *drained) Log(m *msg) { d.c <- m }
+
+type drainRing struct {
+	buffer chan *msg
+	out    *drained
+	closed atomic.Bool
+}
+
+func newDrainRing(out *drained) *drainRing {
+	r := &drainRing{buffer: make(chan *msg, 8), out: out}
+	go r.run()
+	return r
+}
+
+func (r *drainRing) run() {
+	for {
+		if r.closed.Load() {
+			return
+		}
+		r.out.Log(<-r.buffer)
+	}
+}
+
+func (r *drainRing) Close() { r.closed.Store(true) }
