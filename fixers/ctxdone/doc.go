@@ -102,7 +102,6 @@
 // function, to zero, or before the go statement, a flag read whose if does not return,
 // a channel stored or started with go, a consumer of the package that drains until the
 // close or passes the channel on, and sends the rules above report.
-
 //
 // The same flag can be the stop signal of a type: a goroutine G, a function or method of
 // the package started by a go statement (go r.run()) or a literal, whose loop has an if
@@ -115,9 +114,10 @@
 // calls statically (two levels at most), on an unbuffered channel held in a field that
 // the end-of-life method (with its literals and the functions it calls, two levels)
 // never refers to, that nothing of the package receives from but its tests (the
-// receiver is out of view), and that the model does not prove has room. The flag cannot reach the blocked send, and nothing the end-of-life method does
-// unblocks it (moby/moby#51301: the ring logger's run blocked in the wrapped logger's
-// Log on l.c <- msg after Close). The finding, at the call in G's loop (or at the send),
+// receiver is out of view), and that the model does not prove has room. The flag cannot
+// reach the blocked send, and nothing the end-of-life method does unblocks it
+// (moby/moby#51301: the ring logger's run blocked in the wrapped logger's Log on
+// l.c <- msg after Close). The finding, at the call in G's loop (or at the send),
 // reads "run returns when r.closed is set, which Close does, but it blocks in
 // channelLogger.Log on l.c <- msg, where the flag cannot reach it: nothing Close does
 // unblocks that send", without a fix: the send is in another function, whose other
