@@ -65,11 +65,11 @@ func (c *checker) checkStopFlagCalls(taken map[*model.ChanOp]bool) {
 			if flag == nil {
 				return true
 			}
-			setter, M := c.flagSetter(G, g, flag, o)
+			setter, onExit, M := c.flagSetter(G, g, flag, o)
 			if setter == "" {
 				return true
 			}
-			c.units = append(c.units, c.flagCallUnits(G, M, loop, flag, setter, taken, reported)...)
+			c.units = append(c.units, c.flagCallUnits(G, M, loop, flag, setter, onExit, taken, reported)...)
 			return true
 		})
 	}
@@ -77,35 +77,35 @@ func (c *checker) checkStopFlagCalls(taken map[*model.ChanOp]bool) {
 
 // flagSetter returns who sets the flag x (of field or variable o) that G reads: the
 // name of an end-of-life method M of x's type that stores a non-zero constant in it
-// (itself or in a method of the package it calls), or, for a literal G, "its spawner
-// F when it returns" (M is then F) as stopflag.go decides.
-func (c *checker) flagSetter(G *model.Func, g *model.Go, x ast.Expr, o types.Object) (string, *model.Func) {
+// (itself or in a method of the package it calls), or, for a literal G, the name of its
+// spawner F (onExit; M is then F), which sets it on its way out as stopflag.go decides.
+func (c *checker) flagSetter(G *model.Func, g *model.Go, x ast.Expr, o types.Object) (name string, onExit bool, M *model.Func) {
 	if v, ok := o.(*types.Var); ok && v.IsField() {
 		if sel, ok := ast.Unparen(x).(*ast.SelectorExpr); ok {
 			if T := namedOf(c.info.TypeOf(sel.X)); T != nil && T.Obj().Pkg() == c.pass.Pkg {
-				for _, M := range c.m.Funcs {
-					if M.Obj == nil || M.Body == nil || M == G || !endOfLife(M.Obj.Name()) {
+				for _, f := range c.m.Funcs {
+					if f.Obj == nil || f.Body == nil || f == G || !endOfLife(f.Obj.Name()) {
 						continue
 					}
-					recv := M.Obj.Signature().Recv()
+					recv := f.Obj.Signature().Recv()
 					if recv == nil || namedOf(recv.Type()) == nil || namedOf(recv.Type()).Origin() != T.Origin() {
 						continue
 					}
-					if c.storesField(M, v, 1) {
-						return M.Obj.Name(), M
+					if c.storesField(f, v, 1) {
+						return f.Obj.Name(), false, f
 					}
 				}
 			}
 		}
 	}
 	if G.Obj == nil && g.In != nil && G.Outer == g.In && len(G.Started) == 1 && !g.InLoop && c.setOnExit(g.In, g, x, o) {
-		name := "its spawner"
+		name = "its spawner"
 		if g.In.Obj != nil {
 			name = g.In.Obj.Name()
 		}
-		return name + " when it returns", g.In
+		return name, true, g.In
 	}
-	return "", nil
+	return "", false, nil
 }
 
 // namedOf returns the named type of t or of the type t points to, or nil.
@@ -149,7 +149,7 @@ func (c *checker) storesField(f *model.Func, v *types.Var, depth int) bool {
 // flagCallUnits returns the findings for the blocking sends that G's loop makes before
 // it reads the flag again: in its body, or in a function of the package that it calls
 // (two levels at most).
-func (c *checker) flagCallUnits(G, M *model.Func, loop inspector.Cursor, flag ast.Expr, setter string, taken, reported map[*model.ChanOp]bool) []*unit {
+func (c *checker) flagCallUnits(G, M *model.Func, loop inspector.Cursor, flag ast.Expr, setter string, onExit bool, taken, reported map[*model.ChanOp]bool) []*unit {
 	gName := "the goroutine"
 	if G.Obj != nil {
 		gName = G.Obj.Name()
@@ -162,17 +162,20 @@ func (c *checker) flagCallUnits(G, M *model.Func, loop inspector.Cursor, flag as
 		}
 		s := op.Node.(*ast.SendStmt)
 		send := types.ExprString(s.Chan) + " <- " + types.ExprString(s.Value)
-		who := strings.TrimSuffix(setter, " when it returns")
+		who, does := setter, "does"
+		if onExit {
+			does = "does when it returns"
+		}
 		u := &unit{fn: G, ops: []*model.ChanOp{op}}
 		if via == nil {
 			u.pos = s.Arrow
-			u.msg = fmt.Sprintf("%s returns when %s is set, which %s does, but it blocks on %s first, where the flag cannot reach it: nothing %s does unblocks that send",
-				gName, types.ExprString(flag), setter, send, who)
+			u.msg = fmt.Sprintf("%s returns when %s is set, which %s %s, but it blocks on %s first, where the flag cannot reach it: nothing %s does unblocks that send",
+				gName, types.ExprString(flag), setter, does, send, who)
 			c.refuse(u, s.Pos(), fmt.Sprintf("the fix would select on a done channel that %s closes, which %s does not have, and this rule only reports", who, gName))
 		} else {
 			u.pos = via.Pos()
-			u.msg = fmt.Sprintf("%s returns when %s is set, which %s does, but it blocks in %s on %s, where the flag cannot reach it: nothing %s does unblocks that send",
-				gName, types.ExprString(flag), setter, funcName(in), send, who)
+			u.msg = fmt.Sprintf("%s returns when %s is set, which %s %s, but it blocks in %s on %s, where the flag cannot reach it: nothing %s does unblocks that send",
+				gName, types.ExprString(flag), setter, does, funcName(in), send, who)
 			c.refuse(u, via.Pos(), fmt.Sprintf("the send is in %s, another function, whose other callers a done channel would change: this rule only reports", funcName(in)))
 		}
 		reported[op] = true

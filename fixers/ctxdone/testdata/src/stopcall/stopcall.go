@@ -316,3 +316,19 @@ func (r *drainRing) run() {
 }
 
 func (r *drainRing) Close() { r.closed.Store(true) }
+
+// A literal whose spawner sets the flag on its way out, as in stopflag, but whose send is
+// in a method it calls.
+func Forward(out *sink, next func() *msg, wait func()) {
+	var stop atomic.Bool
+	defer stop.Store(true)
+	go func() {
+		for {
+			if stop.Load() {
+				return
+			}
+			out.Log(next()) // want `the goroutine returns when stop is set, which Forward does when it returns, but it blocks in sink.Log on s.c <- m, where the flag cannot reach it: nothing Forward does unblocks that send`
+		}
+	}()
+	wait()
+}
