@@ -9,7 +9,7 @@ import (
 )
 
 func Test(t *testing.T) {
-	for _, pkg := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "breaks", "stopflag"} {
+	for _, pkg := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "breaks", "stopflag", "stopcall"} {
 		t.Run(pkg, func(t *testing.T) {
 			analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), fixkittest.WithReasons(ctxdone.Analyzer), pkg)
 		})

@@ -103,6 +103,31 @@
 // a channel stored or started with go, a consumer of the package that drains until the
 // close or passes the channel on, and sends the rules above report.
 //
+// The same flag can be the stop signal of a type: a goroutine G, a function or method of
+// the package started by a go statement (go r.run()) or a literal, whose loop has an if
+// that reads the flag as above (a field, or a local variable of its spawner) and
+// returns, where the flag is a field that an end-of-life method of its type sets to a
+// non-zero constant, itself or in a method it calls (Close, Stop, Shutdown, Cancel, Quit,
+// Terminate, or a name that starts with one; or, for a literal, its spawner on its way
+// out, as above). Inside that loop, before it reads the flag again, G makes a blocking
+// send (not in a select) in its own body or in a function of the package that the loop
+// calls statically (two levels at most), on an unbuffered channel held in a field that
+// the end-of-life method (with its literals and the functions it calls, two levels)
+// never refers to, that nothing of the package receives from but its tests (the
+// receiver is out of view), and that the model does not prove has room. The flag cannot
+// reach the blocked send, and nothing the end-of-life method does unblocks it
+// (moby/moby#51301: the ring logger's run blocked in the wrapped logger's Log on
+// l.c <- msg after Close). The finding, at the call in G's loop (or at the send),
+// reads "run returns when r.closed is set, which Close does, but it blocks in
+// channelLogger.Log on l.c <- msg, where the flag cannot reach it: nothing Close does
+// unblocks that send", without a fix: the send is in another function, whose other
+// callers a done channel would change, or its receiver is out of view. Left alone: an
+// end-of-life method that closes, sends on or passes on the send's channel (or one of
+// its class), a callee whose send is in a select, a flag set only by another method
+// (Pause) or to zero, a flag read whose if does not return, a buffered channel, a local
+// channel (a consumer in view is stopflag's), and a channel that the goroutine or any
+// other code of the package receives from.
+//
 // Goroutines with no context in scope use a stop channel instead when exactly one is in
 // scope: a chan struct{} parameter, captured variable or field of the receiver that is
 // closed somewhere in the package and never sent on, and never assigned but while its

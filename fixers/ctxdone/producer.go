@@ -44,7 +44,8 @@ func (c *checker) checkProducers() {
 			}
 		}
 	}
-	c.checkStopFlags(taken) // stopflag.go
+	c.checkStopFlags(taken)     // stopflag.go
+	c.checkStopFlagCalls(taken) // stopcall.go
 }
 
 // producerUnit returns the finding for the send op of the goroutine G that F starts by

@@ -305,46 +305,8 @@ func (c *checker) flagObj(x ast.Expr) *types.Var {
 func (c *checker) setOnExit(F *model.Func, g *model.Go, x ast.Expr, o types.Object) bool {
 	key := types.ExprString(x)
 	stores := func(call *ast.CallExpr) bool {
-		fn, ok := typeutil.Callee(c.info, call).(*types.Func)
-		if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "sync/atomic" {
-			return false
-		}
-		var target, val ast.Expr
-		if fn.Signature().Recv() != nil {
-			sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-			if fn.Name() != "Store" || !ok || len(call.Args) != 1 {
-				return false
-			}
-			target, val = sel.X, call.Args[0]
-		} else {
-			switch fn.Name() {
-			case "StoreInt32", "StoreInt64", "StoreUint32", "StoreUint64":
-			default:
-				return false
-			}
-			if len(call.Args) != 2 {
-				return false
-			}
-			u, ok := ast.Unparen(call.Args[0]).(*ast.UnaryExpr)
-			if !ok || u.Op != token.AND {
-				return false
-			}
-			target, val = u.X, call.Args[1]
-		}
-		if c.flagObj(target) != o || types.ExprString(target) != key {
-			return false
-		}
-		cv := c.info.Types[val].Value
-		if cv == nil {
-			return false
-		}
-		switch cv.Kind() {
-		case constant.Bool:
-			return constant.BoolVal(cv)
-		case constant.Int:
-			return constant.Sign(cv) != 0
-		}
-		return false
+		target, ok := c.flagStore(call)
+		return ok && c.flagObj(target) == o && types.ExprString(target) == key
 	}
 	found := false
 	inspectFunc(F, func(cur inspector.Cursor) bool {
@@ -454,4 +416,47 @@ func (c *checker) leavesEarly(ops []*model.ChanOp) bool {
 	}
 	pos, _ := c.loopExit(P, loopCur, okVars)
 	return pos.IsValid()
+}
+
+// flagStore returns the flag that call sets to a non-zero constant: x for
+// atomic.StoreInt32(&x, 1) (and StoreInt64, StoreUint32, StoreUint64), x.Store(true) or
+// x.Store(1) of an atomic type.
+func (c *checker) flagStore(call *ast.CallExpr) (ast.Expr, bool) {
+	fn, ok := typeutil.Callee(c.info, call).(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "sync/atomic" {
+		return nil, false
+	}
+	var target, val ast.Expr
+	if fn.Signature().Recv() != nil {
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if fn.Name() != "Store" || !ok || len(call.Args) != 1 {
+			return nil, false
+		}
+		target, val = sel.X, call.Args[0]
+	} else {
+		switch fn.Name() {
+		case "StoreInt32", "StoreInt64", "StoreUint32", "StoreUint64":
+		default:
+			return nil, false
+		}
+		if len(call.Args) != 2 {
+			return nil, false
+		}
+		u, ok := ast.Unparen(call.Args[0]).(*ast.UnaryExpr)
+		if !ok || u.Op != token.AND {
+			return nil, false
+		}
+		target, val = u.X, call.Args[1]
+	}
+	cv := c.info.Types[val].Value
+	if cv == nil {
+		return nil, false
+	}
+	switch cv.Kind() {
+	case constant.Bool:
+		return target, constant.BoolVal(cv)
+	case constant.Int:
+		return target, constant.Sign(cv) != 0
+	}
+	return nil, false
 }
