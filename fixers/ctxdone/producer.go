@@ -27,6 +27,15 @@ func (c *checker) checkProducers() {
 			taken[op] = true
 		}
 	}
+	c.eachLoopSend(taken, c.producerUnit)
+	c.checkStopFlags(taken)     // stopflag.go
+	c.checkStopFlagCalls(taken) // stopcall.go
+}
+
+// eachLoopSend calls unitFor for each blocking send (not in a select), in a loop, of a
+// goroutine literal started once, outside loops, by the function that contains it, and
+// not in taken; the units it returns are added, and their sends taken.
+func (c *checker) eachLoopSend(taken map[*model.ChanOp]bool, unitFor func(F, G *model.Func, g *model.Go, op *model.ChanOp) *unit) {
 	for _, g := range c.m.Gos {
 		G, F := g.Runs, g.In
 		if G == nil || F == nil || G.Obj != nil || G.Outer != F || len(G.Started) != 1 || g.InLoop {
@@ -36,7 +45,7 @@ func (c *checker) checkProducers() {
 			if op.Func != G || op.Kind != model.Send || op.Select != nil || taken[op] || !model.InLoop(op.Cursor) {
 				continue
 			}
-			if u := c.producerUnit(F, G, g, op); u != nil {
+			if u := unitFor(F, G, g, op); u != nil {
 				c.units = append(c.units, u)
 				for _, q := range u.ops {
 					taken[q] = true
@@ -44,8 +53,6 @@ func (c *checker) checkProducers() {
 			}
 		}
 	}
-	c.checkStopFlags(taken)     // stopflag.go
-	c.checkStopFlagCalls(taken) // stopcall.go
 }
 
 // producerUnit returns the finding for the send op of the goroutine G that F starts by

@@ -22,21 +22,7 @@ import (
 // (envoyproxy/go-control-plane#370). The consumer is code that cannot be seen, so the
 // finding has no fix. Sends in taken (reported by another rule) are left alone.
 func (c *checker) checkStopFlags(taken map[*model.ChanOp]bool) {
-	for _, g := range c.m.Gos {
-		G, F := g.Runs, g.In
-		if G == nil || F == nil || G.Obj != nil || G.Outer != F || len(G.Started) != 1 || g.InLoop {
-			continue
-		}
-		for _, op := range c.cs.Ops {
-			if op.Func != G || op.Kind != model.Send || op.Select != nil || taken[op] || !model.InLoop(op.Cursor) {
-				continue
-			}
-			if u := c.stopFlagUnit(F, G, g, op); u != nil {
-				c.units = append(c.units, u)
-				taken[op] = true
-			}
-		}
-	}
+	c.eachLoopSend(taken, c.stopFlagUnit)
 }
 
 // stopFlagUnit returns the finding for the send op of the goroutine G that F starts by
