@@ -28,7 +28,8 @@
 // variable escapes (returned, stored, passed, its channel handed on) is someone else's to
 // stop and is not reported; one used by a goroutine or a function literal, created in a
 // loop, or never assigned to a variable is reported without a fix. A ticker in a function that never returns (a goroutine's endless
-// `for range t.C`) lives as long as the function, and a deferred Stop would never run: it
+// `for range t.C`, a main that ends in select {} while goroutines read it) lives as long
+// as the function, and a deferred Stop would never run: it
 // is not reported; nor is one in a function that returns only before it makes it.
 // A ticker kept in an unexported struct field, stored there only from time.NewTicker,
 // never stopped nor handed on by the package, and read (x.f.C) by a goroutine that can

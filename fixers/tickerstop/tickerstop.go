@@ -222,6 +222,11 @@ func checkNew(pass *analysis.Pass, m *model.Model, callCur inspector.Cursor, nam
 			}
 		}
 	}
+	if stopCalls == 0 {
+		if f := m.Enclosing(callCur); f != nil && !canReturn(info, m, f, call) {
+			return // the function never returns once it has made it (main ending in select {}): it lives as long as the program, and a deferred Stop would never run
+		}
+	}
 	if stopCalls > 0 {
 		f := m.Enclosing(callCur)
 		if f == nil || !canReturn(info, m, f, call, stops...) {

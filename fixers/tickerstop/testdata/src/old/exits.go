@@ -101,3 +101,33 @@ func watchVerbose(f func()) {
 		f()
 	}
 }
+
+// Tickers made by a function that never returns (a main that ends in select {}, with a
+// goroutine reading them: uber-go/tally's example): they live as long as the program,
+// and a deferred Stop would never run. Not reported.
+func spinForever(tick func(), count func()) {
+	fast := time.NewTicker(10 * time.Millisecond)
+	slow := time.NewTicker(2300 * time.Millisecond)
+	go func() {
+		for {
+			select {
+			case <-fast.C:
+				tick()
+			case <-slow.C:
+				count()
+			}
+		}
+	}()
+	select {}
+}
+
+// The same function with a way out leaks them: reported.
+func spinUntil(done <-chan struct{}, tick func()) {
+	fast := time.NewTicker(10 * time.Millisecond) // want `ticker from time.NewTicker is never stopped`
+	go func() {
+		for range fast.C {
+			tick()
+		}
+	}()
+	<-done
+}
