@@ -26,12 +26,18 @@ func pruneImports(src, out []byte) []byte {
 		return out
 	}
 	var gone []*ast.ImportSpec
+	var fo *ast.File // src, parsed once an import is no longer mentioned
 	for _, spec := range fn.Imports {
 		name := importName(spec)
-		if name == "" {
+		if name == "" || mentions(fn, spec, name) {
 			continue
 		}
-		if !mentions(fn, spec, name) && usesPackage(src, name) {
+		if fo == nil {
+			if fo, err = parser.ParseFile(token.NewFileSet(), "", src, 0); err != nil {
+				return out
+			}
+		}
+		if usesPackage(fo, name) {
 			gone = append(gone, spec)
 		}
 	}
@@ -103,14 +109,10 @@ func mentions(f *ast.File, spec *ast.ImportSpec, name string) bool {
 	return found
 }
 
-// usesPackage reports whether src has a selector name.x whose name no declaration of the
+// usesPackage reports whether f has a selector name.x whose name no declaration of the
 // file resolves: a use of the package imported as name (or of a package-level
 // declaration of another file, which cannot share an import's name).
-func usesPackage(src []byte, name string) bool {
-	f, err := parser.ParseFile(token.NewFileSet(), "", src, 0)
-	if err != nil {
-		return false
-	}
+func usesPackage(f *ast.File, name string) bool {
 	found := false
 	ast.Inspect(f, func(n ast.Node) bool {
 		if sel, ok := n.(*ast.SelectorExpr); ok {

@@ -6,8 +6,8 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/concfix/concfix/fixers/internal/model"
 	"golang.org/x/tools/go/ast/inspector"
-	"golang.org/x/tools/go/types/typeutil"
 )
 
 // lastRelease reports whether the close cl is made by whoever releases the last count
@@ -53,36 +53,14 @@ func releaseTest(info *types.Info, cur inspector.Cursor) types.Object {
 	return nil
 }
 
-// counterAdd returns the counter and the constant delta of atomic.AddInt32/64/Uint..
-// (&n, d) or n.Add(d) on a sync/atomic integer type, or nil.
+// counterAdd returns the counter and the constant delta of an atomic Add on an integer
+// (atomic.AddInt64(&n, d), n.Add(d)), or nil.
 func counterAdd(info *types.Info, call *ast.CallExpr) (types.Object, int64) {
-	fn, ok := typeutil.Callee(info, call).(*types.Func)
-	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "sync/atomic" || len(call.Args) == 0 {
+	a, ok := model.Atomic(info, call)
+	if !ok || a.Op != "Add" || len(a.Args) != 1 {
 		return nil, 0
 	}
-	var target, delta ast.Expr
-	if recv := fn.Signature().Recv(); recv != nil {
-		if fn.Name() != "Add" || len(call.Args) != 1 {
-			return nil, 0
-		}
-		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-		if !ok {
-			return nil, 0
-		}
-		target, delta = sel.X, call.Args[0]
-	} else {
-		switch fn.Name() {
-		case "AddInt32", "AddInt64":
-		default:
-			return nil, 0
-		}
-		u, ok := ast.Unparen(call.Args[0]).(*ast.UnaryExpr)
-		if !ok || u.Op != token.AND || len(call.Args) != 2 {
-			return nil, 0
-		}
-		target, delta = u.X, call.Args[1]
-	}
-	tv := info.Types[delta]
+	tv := info.Types[a.Args[0]]
 	if tv.Value == nil {
 		return nil, 0
 	}
@@ -91,7 +69,7 @@ func counterAdd(info *types.Info, call *ast.CallExpr) (types.Object, int64) {
 		return nil, 0
 	}
 	var obj types.Object
-	switch t := ast.Unparen(target).(type) {
+	switch t := ast.Unparen(a.Target).(type) {
 	case *ast.Ident:
 		obj = info.Uses[t]
 	case *ast.SelectorExpr:

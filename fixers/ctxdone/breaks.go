@@ -6,7 +6,6 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
-	"strconv"
 
 	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
@@ -500,10 +499,7 @@ func (c *checker) loopLabel(bf *breakFinding, labels map[ast.Node]map[string]boo
 		})
 		labels[top.Node] = taken
 	}
-	name := "loop"
-	for i := 2; taken[name]; i++ {
-		name = "loop" + strconv.Itoa(i)
-	}
+	name := fixkit.Numbered("loop", func(n string) bool { return taken[n] })
 	taken[name] = true
 	return name, true
 }

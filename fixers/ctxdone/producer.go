@@ -6,7 +6,6 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
-	"strconv"
 
 	"github.com/concfix/concfix/fixers/internal/model"
 	"github.com/concfix/concfix/internal/fixkit"
@@ -122,17 +121,7 @@ func (c *checker) producerUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) 
 	case rng != nil:
 		loopCur = rng.Cursor
 	case len(recvs) > 0:
-		for p := recvs[0].Cursor.Parent(); p.Valid() && p.Node() != F.Node; p = p.Parent() {
-			if l, ok := p.Node().(*ast.ForStmt); ok {
-				if l.Cond == nil && l.Init == nil && l.Post == nil {
-					loopCur = p
-				}
-				break
-			}
-			if _, ok := p.Node().(*ast.RangeStmt); ok {
-				break
-			}
-		}
+		loopCur = endlessLoopOf(F, recvs[0])
 		if !loopCur.Valid() {
 			return nil
 		}
@@ -143,13 +132,9 @@ func (c *checker) producerUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) 
 				return nil
 			}
 			// v, ok := <-ch: a way out under if !ok is the end of the stream.
-			if as, isAs := q.Cursor.Parent().Node().(*ast.AssignStmt); isAs && len(as.Lhs) == 2 && len(as.Rhs) == 1 && ast.Unparen(as.Rhs[0]) == q.Node {
-				if id, isID := as.Lhs[1].(*ast.Ident); isID {
-					if o := c.info.ObjectOf(id); o != nil {
-						okVars[o] = true
-						continue
-					}
-				}
+			if o := c.okVar(q); o != nil {
+				okVars[o] = true
+				continue
 			}
 			if closes {
 				return nil // a zero value from <-ch may be how F sees the close
@@ -195,10 +180,6 @@ func (c *checker) producerUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) 
 	u.msg = fmt.Sprintf("the goroutine blocks forever on %s <- %s once %s returns early: %s stops receiving from %s at the %s on line %d, and nothing else receives from it",
 		chName, types.ExprString(s.Value), name, name, chName, exitWord, c.pass.Fset.Position(exitPos).Line)
 	done := c.freeName(F, "done")
-	if done == "" {
-		c.refuse(u, s.Pos(), "no free name for a done channel")
-		return u
-	}
 	u.exit = exit{expr: done}
 	u.fixMsg = fmt.Sprintf("Close %s when %s returns, and select on it in the send", done, name)
 	u.prelude = func(fx *fixkit.Fix) error {
@@ -240,6 +221,35 @@ func (c *checker) producerUnit(F, G *model.Func, g *model.Go, op *model.ChanOp) 
 		c.refuse(u, s.Pos(), why)
 	}
 	return u
+}
+
+// endlessLoopOf returns the loop of F around the receive q when the innermost loop
+// around it is a for { } (no init, condition or post), or a zero cursor.
+func endlessLoopOf(F *model.Func, q *model.ChanOp) inspector.Cursor {
+	for p := q.Cursor.Parent(); p.Valid() && p.Node() != F.Node; p = p.Parent() {
+		switch l := p.Node().(type) {
+		case *ast.ForStmt:
+			if l.Cond == nil && l.Init == nil && l.Post == nil {
+				return p
+			}
+			return inspector.Cursor{}
+		case *ast.RangeStmt:
+			return inspector.Cursor{}
+		}
+	}
+	return inspector.Cursor{}
+}
+
+// okVar returns ok of v, ok := <-ch, the receive q, or nil.
+func (c *checker) okVar(q *model.ChanOp) types.Object {
+	as, ok := q.Cursor.Parent().Node().(*ast.AssignStmt)
+	if !ok || len(as.Lhs) != 2 || len(as.Rhs) != 1 || ast.Unparen(as.Rhs[0]) != q.Node {
+		return nil
+	}
+	if id, ok := as.Lhs[1].(*ast.Ident); ok {
+		return c.info.ObjectOf(id)
+	}
+	return nil
 }
 
 // loopExit returns the first way out of the receive loop at loopCur (a range over the
@@ -308,7 +318,7 @@ func (c *checker) loopExit(F *model.Func, loopCur inspector.Cursor, okVars map[t
 }
 
 // freeName returns base, or base2, base3..., the first that no identifier of F's
-// declaration (literals included) spells, or "".
+// declaration (literals included) spells.
 func (c *checker) freeName(F *model.Func, base string) string {
 	used := make(map[string]bool)
 	ast.Inspect(F.Root().Node, func(n ast.Node) bool {
@@ -317,14 +327,5 @@ func (c *checker) freeName(F *model.Func, base string) string {
 		}
 		return true
 	})
-	for i := 1; i < 10; i++ {
-		name := base
-		if i > 1 {
-			name += strconv.Itoa(i)
-		}
-		if !used[name] {
-			return name
-		}
-	}
-	return ""
+	return fixkit.Numbered(base, func(name string) bool { return used[name] })
 }

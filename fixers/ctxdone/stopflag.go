@@ -215,23 +215,14 @@ func (c *checker) flagRead(F, G *model.Func, cond ast.Expr) (ast.Expr, types.Obj
 	} else {
 		return nil, nil
 	}
-	fn, ok := typeutil.Callee(c.info, call).(*types.Func)
-	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "sync/atomic" {
+	a, ok := model.Atomic(c.info, call)
+	if !ok || a.Op != "Load" || len(a.Args) != 0 {
 		return nil, nil
 	}
 	_, isCond := cond.(*ast.CallExpr)
-	var x ast.Expr
-	if recv := fn.Signature().Recv(); recv != nil {
-		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-		if fn.Name() != "Load" || !ok {
-			return nil, nil
-		}
-		t := recv.Type()
-		if p, ok := t.(*types.Pointer); ok {
-			t = p.Elem()
-		}
-		named, ok := t.(*types.Named)
-		if !ok {
+	if a.Method {
+		named := namedOf(a.Fn.Signature().Recv().Type())
+		if named == nil {
 			return nil, nil
 		}
 		switch named.Obj().Name() {
@@ -246,27 +237,31 @@ func (c *checker) flagRead(F, G *model.Func, cond ast.Expr) (ast.Expr, types.Obj
 		default:
 			return nil, nil
 		}
-		x = sel.X
 	} else {
-		switch fn.Name() {
+		switch a.Fn.Name() {
 		case "LoadInt32", "LoadInt64", "LoadUint32", "LoadUint64":
 		default:
 			return nil, nil
 		}
-		if isCond || len(call.Args) != 1 {
+		if isCond {
 			return nil, nil
 		}
-		u, ok := ast.Unparen(call.Args[0]).(*ast.UnaryExpr)
-		if !ok || u.Op != token.AND {
-			return nil, nil
-		}
-		x = u.X
 	}
+	x := a.Target
 	o := c.flagObj(x)
 	if o == nil || !o.IsField() && !c.localOf(F, G, o) {
 		return nil, nil
 	}
 	return x, o
+}
+
+// isIntStore reports whether name is the atomic store of an integer flag.
+func isIntStore(name string) bool {
+	switch name {
+	case "StoreInt32", "StoreInt64", "StoreUint32", "StoreUint64":
+		return true
+	}
+	return false
 }
 
 // flagObj returns the variable or field that x, an identifier or a selector, denotes.
@@ -372,27 +367,11 @@ func (c *checker) leavesEarly(ops []*model.ChanOp) bool {
 		if q.Func != P {
 			return false
 		}
-		var l inspector.Cursor
-		if q.Kind == model.Range {
-			l = q.Cursor
-		} else {
-			for p := q.Cursor.Parent(); p.Valid() && p.Node() != P.Node; p = p.Parent() {
-				if f, ok := p.Node().(*ast.ForStmt); ok {
-					if f.Cond == nil && f.Init == nil && f.Post == nil {
-						l = p
-					}
-					break
-				}
-				if _, ok := p.Node().(*ast.RangeStmt); ok {
-					break
-				}
-			}
-			if as, ok := q.Cursor.Parent().Node().(*ast.AssignStmt); ok && len(as.Lhs) == 2 && len(as.Rhs) == 1 && ast.Unparen(as.Rhs[0]) == q.Node {
-				if id, ok := as.Lhs[1].(*ast.Ident); ok {
-					if o := c.info.ObjectOf(id); o != nil {
-						okVars[o] = true
-					}
-				}
+		l := q.Cursor
+		if q.Kind != model.Range {
+			l = endlessLoopOf(P, q)
+			if o := c.okVar(q); o != nil {
+				okVars[o] = true
 			}
 		}
 		if !l.Valid() || loopCur.Valid() && l.Node() != loopCur.Node() {
@@ -408,32 +387,11 @@ func (c *checker) leavesEarly(ops []*model.ChanOp) bool {
 // atomic.StoreInt32(&x, 1) (and StoreInt64, StoreUint32, StoreUint64), x.Store(true) or
 // x.Store(1) of an atomic type.
 func (c *checker) flagStore(call *ast.CallExpr) (ast.Expr, bool) {
-	fn, ok := typeutil.Callee(c.info, call).(*types.Func)
-	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "sync/atomic" {
+	a, ok := model.Atomic(c.info, call)
+	if !ok || a.Op != "Store" || len(a.Args) != 1 || !a.Method && !isIntStore(a.Fn.Name()) {
 		return nil, false
 	}
-	var target, val ast.Expr
-	if fn.Signature().Recv() != nil {
-		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-		if fn.Name() != "Store" || !ok || len(call.Args) != 1 {
-			return nil, false
-		}
-		target, val = sel.X, call.Args[0]
-	} else {
-		switch fn.Name() {
-		case "StoreInt32", "StoreInt64", "StoreUint32", "StoreUint64":
-		default:
-			return nil, false
-		}
-		if len(call.Args) != 2 {
-			return nil, false
-		}
-		u, ok := ast.Unparen(call.Args[0]).(*ast.UnaryExpr)
-		if !ok || u.Op != token.AND {
-			return nil, false
-		}
-		target, val = u.X, call.Args[1]
-	}
+	target, val := a.Target, a.Args[0]
 	cv := c.info.Types[val].Value
 	if cv == nil {
 		return nil, false

@@ -307,19 +307,13 @@ func (fa *flow) counterBeside(g inspector.Cursor) *ast.IncDecStmt {
 	for _, s := range sibs {
 		if inc, ok := s.Node().(*ast.IncDecStmt); ok && inc.Tok == token.INC {
 			if id, ok := inc.X.(*ast.Ident); ok {
-				if v, ok := fa.info.Uses[id].(*types.Var); ok && !v.IsField() && isInt(v.Type()) && v.Parent() != nil && v.Parent() != v.Pkg().Scope() {
+				if v, ok := fa.info.Uses[id].(*types.Var); ok && !v.IsField() && model.IsInteger(v.Type()) && v.Parent() != nil && v.Parent() != v.Pkg().Scope() {
 					return inc
 				}
 			}
 		}
 	}
 	return nil
-}
-
-// isInt reports whether t is an integer type.
-func isInt(t types.Type) bool {
-	b, ok := t.Underlying().(*types.Basic)
-	return ok && b.Info()&types.IsInteger != 0
 }
 
 // whilePositive reports whether loop is for n > 0 { ... } or for n != 0 { ... }.

@@ -142,3 +142,12 @@ func Writable(pkg *types.Package, t types.Type, pos token.Pos) bool {
 	}
 	return false
 }
+
+// Numbered returns base, or base2, base3..., the first name that taken does not report.
+func Numbered(base string, taken func(string) bool) string {
+	name := base
+	for i := 2; taken(name); i++ {
+		name = base + strconv.Itoa(i)
+	}
+	return name
+}

@@ -28,7 +28,7 @@ func (b Bound) LoopBound() (string, ast.Expr) {
 	if e == nil {
 		return "", nil
 	}
-	if l, ok := b.Loop.(*ast.RangeStmt); ok && !isInteger(b.Func.m.Info.TypeOf(l.X)) {
+	if l, ok := b.Loop.(*ast.RangeStmt); ok && !IsInteger(b.Func.m.Info.TypeOf(l.X)) {
 		return "len(" + types.ExprString(e) + ")", e
 	}
 	return types.ExprString(e), e
@@ -254,7 +254,7 @@ func (cs *Chans) tripsAre(F *Func, loop ast.Node, capExpr ast.Expr) bool {
 	case *ast.ForStmt:
 		return sameValue(info, l.Cond.(*ast.BinaryExpr).Y, capExpr)
 	case *ast.RangeStmt:
-		if isInteger(info.TypeOf(l.X)) {
+		if IsInteger(info.TypeOf(l.X)) {
 			return sameValue(info, l.X, capExpr)
 		}
 		call, ok := ast.Unparen(capExpr).(*ast.CallExpr)

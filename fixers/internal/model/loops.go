@@ -13,7 +13,7 @@ import (
 func TripCount(info *types.Info, loop ast.Node) (int64, bool) {
 	switch l := loop.(type) {
 	case *ast.RangeStmt:
-		if n, ok := intConst(info, l.X); ok && isInteger(info.TypeOf(l.X)) {
+		if n, ok := intConst(info, l.X); ok && IsInteger(info.TypeOf(l.X)) {
 			return max(n, 0), true
 		}
 	case *ast.ForStmt:
@@ -205,7 +205,8 @@ func intConst(info *types.Info, e ast.Expr) (int64, bool) {
 	return constant.Int64Val(constant.ToInt(tv.Value))
 }
 
-func isInteger(t types.Type) bool {
+// IsInteger reports whether t is an integer type.
+func IsInteger(t types.Type) bool {
 	if t == nil {
 		return false
 	}

@@ -351,7 +351,7 @@ func (r *roomFlow) findCounter(f *Func) *types.Var {
 // incremented by one (i++, i += 1), and referred to by no function literal.
 func (r *roomFlow) isCounter(f *Func, v *types.Var) bool {
 	info := r.cs.m.Info
-	if !inside(f.Body, v.Pos()) || !isInteger(v.Type()) {
+	if !inside(f.Body, v.Pos()) || !IsInteger(v.Type()) {
 		return false
 	}
 	good := true
