@@ -91,7 +91,7 @@ func (ck *checker) resultEscapes(callCur inspector.Cursor, env envResult) bool {
 		if !ok || v.Pos() < owner.Pos() || v.Pos() >= owner.End() {
 			return true // not a local variable of the functions in view
 		}
-		if ck.varEscapes(v, owner) || ck.getsContext(v, owner) {
+		if ck.varEscapes(v, owner) || ck.getsContext(v, owner, 0) {
 			return true
 		}
 	}
@@ -299,15 +299,17 @@ func (ck *checker) completed(callCur inspector.Cursor, lhs []ast.Expr, fn ast.No
 // call together with a context (c.Do(ctx, req)): the code gives the value its context
 // itself, or leaves that to the callee, which may also accept what the twin would not
 // (prometheus/client_golang's httpClient.Do attaches ctx only when it is not nil, and
-// http.NewRequestWithContext refuses a nil one).
-func (ck *checker) getsContext(v *types.Var, fn ast.Node) bool {
+// http.NewRequestWithContext refuses a nil one). A callee of the package is followed
+// (depth levels so far): it leaves the value its context only when it gives it one
+// (jaeger's injectSpan(ctx, req) only sets headers).
+func (ck *checker) getsContext(v *types.Var, fn ast.Node, depth int) bool {
 	found := false
 	ast.Inspect(fn, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok || found {
 			return !found
 		}
-		if ck.handedWithContext(call, v) {
+		if ck.handedWithContext(call, v, depth) {
 			found = true
 			return false
 		}
@@ -336,17 +338,33 @@ func (ck *checker) getsContext(v *types.Var, fn ast.Node) bool {
 }
 
 // handedWithContext reports whether call passes v and, in another argument, a value of
-// type context.Context.
-func (ck *checker) handedWithContext(call *ast.CallExpr, v *types.Var) bool {
-	passes, withCtx := false, false
-	for _, a := range call.Args {
+// type context.Context, to a function that may give v that context: one of another
+// package, or one of this package that does (getsContext of its parameter, up to
+// maxHandDepth calls deep).
+func (ck *checker) handedWithContext(call *ast.CallExpr, v *types.Var, depth int) bool {
+	at, withCtx := -1, false
+	for i, a := range call.Args {
 		if id, ok := ast.Unparen(a).(*ast.Ident); ok && ck.pass.TypesInfo.Uses[id] == v {
-			passes = true
+			at = i
 			continue
 		}
 		if t := ck.pass.TypesInfo.TypeOf(a); t != nil && ck.isCtx(t) {
 			withCtx = true
 		}
 	}
-	return passes && withCtx
+	if at < 0 || !withCtx {
+		return false
+	}
+	f := ck.m.Decl(typeutil.StaticCallee(ck.pass.TypesInfo, call))
+	if f == nil {
+		return true // not visible: its contract may attach the context
+	}
+	params := f.Sig.Params()
+	if depth >= maxHandDepth || at >= params.Len() || f.Sig.Variadic() && at >= params.Len()-1 {
+		return false
+	}
+	return ck.getsContext(params.At(at), f.Node, depth+1)
 }
+
+// maxHandDepth bounds the calls of the package followed by handedWithContext.
+const maxHandDepth = 3
